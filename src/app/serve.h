@@ -1,0 +1,18 @@
+// `spamphibian serve`: wires the components of the selected stages together
+// and runs them until SIGTERM/SIGINT. main() only parses the command line.
+#pragma once
+
+#include <spdlog/logger.h>
+
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+
+namespace spamphibian {
+
+// Runs until a termination signal; returns the process exit code (0 after a
+// clean shutdown, 2 when the service cannot start with this configuration).
+int RunServe(const Config& config, const std::vector<std::string>& stages, spdlog::logger& log);
+
+}  // namespace spamphibian

@@ -1,0 +1,339 @@
+#include "config/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+
+namespace spamphibian {
+namespace {
+
+// Parses a whole decimal integer in [lo, hi]; `what` names the setting.
+Status ParseInt(const std::string& what, const std::string& text, long long lo, long long hi,
+                long long* out) {
+  long long value = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end) {
+    return Status::InvalidArgument(what + ": '" + text + "' is not an integer");
+  }
+  if (value < lo || value > hi) {
+    return Status::InvalidArgument(what + ": " + text + " is out of range [" + std::to_string(lo) +
+                                   ", " + std::to_string(hi) + "]");
+  }
+  *out = value;
+  return Status::Ok();
+}
+
+Status ParseBool(const std::string& what, std::string text, bool* out) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (text == "1" || text == "true" || text == "yes" || text == "on") {
+    *out = true;
+  } else if (text == "0" || text == "false" || text == "no" || text == "off" || text.empty()) {
+    *out = false;
+  } else {
+    return Status::InvalidArgument(what + ": '" + text + "' is not a boolean (true/false)");
+  }
+  return Status::Ok();
+}
+
+Status ParseLogLevel(const std::string& what, std::string text, std::string* out) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (text == "warning") text = "warn";
+  static constexpr const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+  for (const char* level : kLevels) {
+    if (text == level) {
+      *out = text;
+      return Status::Ok();
+    }
+  }
+  return Status::InvalidArgument(what + ": '" + text +
+                                 "' is not a log level (debug, info, warning, error, critical)");
+}
+
+// One setting: where it can come from and how to store it. A setting with an
+// empty env name cannot be set from the environment; one with an empty YAML
+// key cannot be set from the file (secrets).
+struct Setting {
+  const char* env;
+  const char* yaml;  // "section.key"
+  Status (*apply)(const std::string& what, const std::string& value, Config* c);
+};
+
+template <typename T>
+Status SetInt(const std::string& what, const std::string& v, long long lo, long long hi, T* field) {
+  long long n = 0;
+  Status s = ParseInt(what, v, lo, hi, &n);
+  if (s.ok()) *field = static_cast<T>(n);
+  return s;
+}
+
+Status NotEmpty(const std::string& what, const std::string& v) {
+  return v.empty() ? Status::InvalidArgument(what + ": must not be empty") : Status::Ok();
+}
+
+// The table of every setting. Adding a setting is one line here and one
+// field in Config.
+const Setting kSettings[] = {
+    {"PORT", "server.port",
+     [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 0, 65535, &c->server.port); }},
+    {"", "server.bind_address",
+     [](const std::string& w, const std::string& v, Config* c) {
+       c->server.bind_address = v;
+       return NotEmpty(w, v);
+     }},
+    {"", "server.max_body_bytes",
+     [](const std::string& w, const std::string& v, Config* c) {
+       return SetInt(w, v, 1024, 64ll << 20, &c->server.max_body_bytes);
+     }},
+    {"", "server.max_json_depth",
+     [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 2, 1024, &c->server.max_json_depth); }},
+    {"", "server.threads",
+     [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 1, 64, &c->server.threads); }},
+    {"", "server.read_timeout_seconds",
+     [](const std::string& w, const std::string& v, Config* c) {
+       long long n = 0;
+       Status s = ParseInt(w, v, 1, 3600, &n);
+       c->server.read_timeout = std::chrono::seconds(n);
+       return s;
+     }},
+    {"", "server.shutdown_timeout_seconds",
+     [](const std::string& w, const std::string& v, Config* c) {
+       long long n = 0;
+       Status s = ParseInt(w, v, 1, 3600, &n);
+       c->server.shutdown_timeout = std::chrono::seconds(n);
+       return s;
+     }},
+    {"GITLAB_URL", "gitlab.url",
+     [](const std::string&, const std::string& v, Config* c) {
+       c->gitlab_url = v;
+       while (!c->gitlab_url.empty() && c->gitlab_url.back() == '/') c->gitlab_url.pop_back();
+       return Status::Ok();
+     }},
+    {"GITLAB_ACCESS_TOKEN", "",  // upstream's name; GITLAB_TOKEN below wins
+     [](const std::string&, const std::string& v, Config* c) {
+       c->gitlab_token = Secret(v);
+       return Status::Ok();
+     }},
+    {"GITLAB_TOKEN", "",
+     [](const std::string&, const std::string& v, Config* c) {
+       if (!v.empty()) c->gitlab_token = Secret(v);
+       return Status::Ok();
+     }},
+    {"GITLAB_WEBHOOK_SECRET", "",
+     [](const std::string&, const std::string& v, Config* c) {
+       c->webhook_secret = Secret(v);
+       return Status::Ok();
+     }},
+    {"REDIS_HOST", "redis.host",
+     [](const std::string& w, const std::string& v, Config* c) {
+       c->redis.host = v;
+       return NotEmpty(w, v);
+     }},
+    {"REDIS_PORT", "redis.port",
+     [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 1, 65535, &c->redis.port); }},
+    {"REDIS_DB", "redis.db",
+     [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 0, 15, &c->redis.db); }},
+    {"REDIS_PASSWORD", "",
+     [](const std::string&, const std::string& v, Config* c) {
+       c->redis.password = Secret(v);
+       return Status::Ok();
+     }},
+    {"REDIS_SENTINEL_ENABLED", "redis.sentinel_enabled",
+     [](const std::string& w, const std::string& v, Config* c) { return ParseBool(w, v, &c->redis.sentinel_enabled); }},
+    {"REDIS_SENTINEL_HOSTS", "redis.sentinel_hosts",
+     [](const std::string& w, const std::string& v, Config* c) {
+       Status s = ParseHostPortList(v, &c->redis.sentinel_hosts);
+       return s.ok() ? s : Status::InvalidArgument(w + ": " + s.message());
+     }},
+    {"REDIS_MASTER_SET", "redis.master_set",
+     [](const std::string& w, const std::string& v, Config* c) {
+       c->redis.master_set = v;
+       return NotEmpty(w, v);
+     }},
+    {"REDIS_SENTINEL_PASSWORD", "",
+     [](const std::string&, const std::string& v, Config* c) {
+       c->redis.sentinel_password = Secret(v);
+       return Status::Ok();
+     }},
+    {"", "redis.connect_timeout_ms",
+     [](const std::string& w, const std::string& v, Config* c) {
+       long long n = 0;
+       Status s = ParseInt(w, v, 10, 60000, &n);
+       c->redis.connect_timeout = std::chrono::milliseconds(n);
+       return s;
+     }},
+    {"", "redis.command_timeout_ms",
+     [](const std::string& w, const std::string& v, Config* c) {
+       long long n = 0;
+       Status s = ParseInt(w, v, 10, 600000, &n);
+       c->redis.command_timeout = std::chrono::milliseconds(n);
+       return s;
+     }},
+    {"REDIS_KEY_PREFIX", "redis.key_prefix",
+     [](const std::string&, const std::string& v, Config* c) {
+       c->pipeline.key_prefix = v;
+       return Status::Ok();
+     }},
+    {"", "pipeline.batch_size",
+     [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 1, 10000, &c->pipeline.batch_size); }},
+    {"", "pipeline.block_ms",
+     [](const std::string& w, const std::string& v, Config* c) {
+       long long n = 0;
+       Status s = ParseInt(w, v, 1, 60000, &n);
+       c->pipeline.block = std::chrono::milliseconds(n);
+       return s;
+     }},
+    {"", "pipeline.claim_idle_ms",
+     [](const std::string& w, const std::string& v, Config* c) {
+       long long n = 0;
+       Status s = ParseInt(w, v, 10, 24ll * 3600 * 1000, &n);
+       c->pipeline.claim_idle = std::chrono::milliseconds(n);
+       return s;
+     }},
+    {"", "pipeline.max_attempts",
+     [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 1, 1000, &c->pipeline.max_attempts); }},
+    {"", "pipeline.delivery_dedupe_seconds",
+     [](const std::string& w, const std::string& v, Config* c) {
+       long long n = 0;
+       Status s = ParseInt(w, v, 1, 30ll * 24 * 3600, &n);
+       c->pipeline.delivery_dedupe_ttl = std::chrono::seconds(n);
+       return s;
+     }},
+    {"", "pipeline.workers",
+     [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 1, 256, &c->pipeline.workers); }},
+    {"SLACK_WEBHOOK_URL", "",
+     [](const std::string&, const std::string& v, Config* c) {
+       c->slack_webhook_url = Secret(v);
+       return Status::Ok();
+     }},
+    {"MODEL_URL", "model.url",
+     [](const std::string&, const std::string& v, Config* c) {
+       c->model_url = v;
+       return Status::Ok();
+     }},
+    {"LOGLEVEL", "log.level",
+     [](const std::string& w, const std::string& v, Config* c) { return ParseLogLevel(w, v, &c->log_level); }},
+};
+
+const Setting* FindYamlSetting(const std::string& key) {
+  for (const Setting& s : kSettings) {
+    if (key == s.yaml) return &s;
+  }
+  return nullptr;
+}
+
+// A YAML scalar, or a sequence of scalars joined with commas (for lists
+// such as redis.sentinel_hosts), as the text the env parser would get.
+Status ScalarText(const std::string& what, const YAML::Node& node, std::string* out) {
+  if (node.IsScalar()) {
+    *out = node.Scalar();
+    return Status::Ok();
+  }
+  if (node.IsSequence()) {
+    out->clear();
+    for (const auto& item : node) {
+      if (!item.IsScalar()) return Status::InvalidArgument(what + ": list items must be scalars");
+      if (!out->empty()) *out += ",";
+      *out += item.Scalar();
+    }
+    return Status::Ok();
+  }
+  if (node.IsNull()) {
+    out->clear();
+    return Status::Ok();
+  }
+  return Status::InvalidArgument(what + ": expected a value");
+}
+
+Status ApplyYaml(const std::string& path, Config* c) {
+  YAML::Node root;
+  try {
+    std::ifstream in(path);
+    if (!in) return Status::InvalidArgument("SPAMPHIBIAN_CONFIG: cannot read '" + path + "'");
+    root = YAML::Load(in);
+  } catch (const YAML::Exception& e) {
+    return Status::InvalidArgument("SPAMPHIBIAN_CONFIG: '" + path + "' is not valid YAML: " + e.what());
+  }
+  if (root.IsNull()) return Status::Ok();  // an empty file is fine
+  if (!root.IsMap()) return Status::InvalidArgument("SPAMPHIBIAN_CONFIG: '" + path + "' must be a mapping");
+  for (const auto& section : root) {
+    const std::string name = section.first.as<std::string>();
+    if (!section.second.IsMap()) {
+      return Status::InvalidArgument("SPAMPHIBIAN_CONFIG: unknown key '" + name + "' (or not a section)");
+    }
+    for (const auto& entry : section.second) {
+      const std::string key = name + "." + entry.first.as<std::string>();
+      const Setting* setting = FindYamlSetting(key);
+      if (setting == nullptr) return Status::InvalidArgument("SPAMPHIBIAN_CONFIG: unknown key '" + key + "'");
+      std::string text;
+      Status s = ScalarText(key, entry.second, &text);
+      if (s.ok()) s = setting->apply(key, text, c);
+      if (!s.ok()) return Status::InvalidArgument("SPAMPHIBIAN_CONFIG: " + s.message());
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+EnvLookup ProcessEnvironment() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* value = std::getenv(name.c_str());
+    if (value == nullptr) return std::nullopt;
+    return std::string(value);
+  };
+}
+
+Status ParseHostPortList(const std::string& text, std::vector<HostPort>* out) {
+  out->clear();
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    std::string item = text.substr(start, end - start);
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    if (!item.empty()) {
+      const std::size_t colon = item.rfind(':');
+      if (colon == std::string::npos || colon == 0) {
+        return Status::InvalidArgument("'" + item + "' is not host:port");
+      }
+      HostPort hp;
+      hp.host = item.substr(0, colon);
+      long long port = 0;
+      Status s = ParseInt("port of '" + item + "'", item.substr(colon + 1), 1, 65535, &port);
+      if (!s.ok()) return s;
+      hp.port = static_cast<int>(port);
+      out->push_back(std::move(hp));
+    }
+    start = end + 1;
+  }
+  return Status::Ok();
+}
+
+Status LoadConfig(const EnvLookup& env, Config* out) {
+  *out = Config();
+  if (auto path = env("SPAMPHIBIAN_CONFIG"); path && !path->empty()) {
+    out->config_file = *path;
+    Status s = ApplyYaml(*path, out);
+    if (!s.ok()) return s;
+  }
+  for (const Setting& setting : kSettings) {
+    if (setting.env[0] == '\0') continue;
+    auto value = env(setting.env);
+    if (!value) continue;
+    Status s = setting.apply(setting.env, *value, out);
+    if (!s.ok()) return s;
+  }
+  if (out->redis.sentinel_enabled && out->redis.sentinel_hosts.empty()) {
+    return Status::InvalidArgument("REDIS_SENTINEL_HOSTS: required when REDIS_SENTINEL_ENABLED is true");
+  }
+  return Status::Ok();
+}
+
+}  // namespace spamphibian

@@ -1,0 +1,89 @@
+// Config: every setting of the service, read once at start-up from the
+// environment (names compatible with the upstream Python project) and an
+// optional YAML file (SPAMPHIBIAN_CONFIG) for everything that is not a secret.
+//
+// Precedence: built-in defaults < YAML file < environment variables.
+// LoadConfig validates everything; a bad value yields InvalidArgument naming
+// the variable or YAML key, and main() exits with code 2.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "config/secret.h"
+
+namespace spamphibian {
+
+struct HostPort {
+  std::string host;
+  int port = 0;
+};
+
+struct RedisOptions {
+  std::string host = "localhost";
+  int port = 6379;
+  int db = 0;
+  Secret password;
+  bool sentinel_enabled = false;
+  std::vector<HostPort> sentinel_hosts;
+  std::string master_set = "mymaster";
+  Secret sentinel_password;
+  std::chrono::milliseconds connect_timeout{500};
+  std::chrono::milliseconds command_timeout{2000};
+  // After a failed connect, further attempts wait this long, so that a dead
+  // Redis costs one connect attempt per interval, not one per request.
+  std::chrono::milliseconds reconnect_backoff{250};
+};
+
+struct ServerOptions {
+  std::string bind_address = "0.0.0.0";
+  int port = 8000;
+  std::size_t max_body_bytes = 1 << 20;
+  int max_json_depth = 64;
+  int threads = 2;
+  std::chrono::seconds read_timeout{30};
+  std::chrono::seconds shutdown_timeout{20};
+};
+
+struct PipelineOptions {
+  std::string key_prefix = "spamphibian:";
+  int batch_size = 64;                        // entries per XREADGROUP
+  std::chrono::milliseconds block{1000};      // XREADGROUP BLOCK
+  std::chrono::milliseconds claim_idle{30000};// pending this long: reclaimed
+  int max_attempts = 5;                       // then dead-lettered
+  std::chrono::seconds delivery_dedupe_ttl{24 * 3600};
+  int workers = 1;                            // consumers per stage and process
+};
+
+struct Config {
+  ServerOptions server;
+  RedisOptions redis;
+  PipelineOptions pipeline;
+  std::string gitlab_url;
+  Secret gitlab_token;
+  Secret webhook_secret;
+  Secret slack_webhook_url;
+  std::string model_url;
+  std::string log_level = "info";
+  std::string config_file;  // SPAMPHIBIAN_CONFIG, empty when unset
+};
+
+// Reads a variable; std::nullopt when it is unset. Injected so that tests do
+// not touch the process environment.
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+
+// The real environment.
+EnvLookup ProcessEnvironment();
+
+// Fills *out from defaults, the YAML file named by SPAMPHIBIAN_CONFIG (if
+// set) and the environment. On error *out is unspecified.
+Status LoadConfig(const EnvLookup& env, Config* out);
+
+// Parses "host:port,host:port" (REDIS_SENTINEL_HOSTS).
+Status ParseHostPortList(const std::string& text, std::vector<HostPort>* out);
+
+}  // namespace spamphibian

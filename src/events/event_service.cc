@@ -1,0 +1,147 @@
+#include "events/event_service.h"
+
+#include <chrono>
+
+#include "events/event_type.h"
+#include "log/json_log.h"
+#include "security/constant_time.h"
+
+namespace spamphibian {
+namespace {
+
+// GitLab's delivery ids are UUIDs; anything longer or with odd bytes is not
+// used as a Redis key.
+bool UsableDeliveryId(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    const bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+http::Response Ok(std::string_view status, std::string_view event_type) {
+  http::Response r;
+  nlohmann::json body{{"status", status}};
+  if (!event_type.empty()) body["event_type"] = event_type;
+  r.body = body.dump();
+  return r;
+}
+
+}  // namespace
+
+WallClock SystemWallClock() {
+  return [] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  };
+}
+
+EventService::EventService(EventServiceOptions options, EventSink& sink, metrics::Registry& metrics,
+                           spdlog::logger& log, WallClock clock)
+    : options_(std::move(options)),
+      sink_(sink),
+      log_(log),
+      clock_(std::move(clock)),
+      rejected_(metrics.AddCounter("spamphibian_events_rejected_total",
+                                   "Hook deliveries refused, by reason; none of them was stored.", {"reason"})),
+      ignored_(metrics.AddCounter("spamphibian_events_ignored_total",
+                                  "Hook deliveries answered 200 but not stored: not an event Spamphibian handles.")
+                   .With({})),
+      duplicates_(metrics.AddCounter("spamphibian_events_duplicate_total",
+                                     "Hook deliveries whose delivery id was already stored in the last 24 h.")
+                      .With({})) {
+  auto& received = metrics.AddCounter("spamphibian_events_received_total",
+                                      "Hook deliveries stored in the events stream, by event type.", {"event_type"});
+  for (std::string_view type : AllEventTypes()) received_[type] = &received.With({std::string(type)});
+  for (const char* reason : {"bad_token", "too_large", "bad_json", "too_deep", "unavailable"}) rejected_.With({reason});
+}
+
+std::unique_ptr<simdjson::dom::parser> EventService::BorrowParser() {
+  {
+    std::lock_guard<std::mutex> lock(parsers_mu_);
+    if (!parsers_.empty()) {
+      auto p = std::move(parsers_.back());
+      parsers_.pop_back();
+      return p;
+    }
+  }
+  auto parser = std::make_unique<simdjson::dom::parser>(options_.max_body_bytes);
+  // Capacity grows on demand up to max_body_bytes; the depth limit is fixed.
+  if (parser->allocate(4096, static_cast<std::size_t>(options_.max_json_depth)) != simdjson::SUCCESS) {
+    throw std::bad_alloc();
+  }
+  return parser;
+}
+
+void EventService::ReturnParser(std::unique_ptr<simdjson::dom::parser> parser) {
+  std::lock_guard<std::mutex> lock(parsers_mu_);
+  parsers_.push_back(std::move(parser));
+}
+
+void EventService::Reject(http::Respond& respond, int status, std::string_view reason, std::string_view message) {
+  rejected_.With({std::string(reason)}).Inc();
+  LogJson(log_, spdlog::level::warn, "event_rejected", {{"reason", reason}, {"status", status}});
+  respond(http::JsonError(status, message));
+}
+
+void EventService::Handle(http::Request req, http::Respond respond) {
+  const std::int64_t received_at = clock_();
+  if (!options_.webhook_secret.empty() &&
+      !ConstantTimeEquals(req.Header("X-Gitlab-Token"), options_.webhook_secret.reveal())) {
+    return Reject(respond, 401, "bad_token", "missing or wrong X-Gitlab-Token");
+  }
+  if (req.body_too_large || req.body.size() > options_.max_body_bytes) {
+    return Reject(respond, 413, "too_large",
+                  "body larger than " + std::to_string(options_.max_body_bytes) + " bytes");
+  }
+
+  // Parse in place: give the body the padding simdjson reads past the end.
+  req.body.reserve(req.body.size() + simdjson::SIMDJSON_PADDING);
+  auto parser = BorrowParser();
+  simdjson::dom::element doc;
+  const auto error = parser->parse(req.body.data(), req.body.size(), /*realloc_if_needed=*/false).get(doc);
+  std::string_view event_type;
+  if (!error) event_type = DetectEventType(doc, req.Header("X-Gitlab-Event"));
+  ReturnParser(std::move(parser));
+  if (error == simdjson::DEPTH_ERROR) {
+    return Reject(respond, 400, "too_deep",
+                  "JSON nested deeper than " + std::to_string(options_.max_json_depth) + " levels");
+  }
+  if (error) return Reject(respond, 400, "bad_json", "body is not valid JSON");
+
+  if (event_type.empty()) {
+    ignored_.Inc();
+    LogJson(log_, spdlog::level::debug, "event_ignored", {{"gitlab_event", req.Header("X-Gitlab-Event")}});
+    return respond(Ok("ignored", ""));
+  }
+
+  EventRecord record;
+  record.event_type = event_type;
+  const std::string_view delivery = req.Header("X-Gitlab-Event-UUID");
+  if (UsableDeliveryId(delivery)) record.delivery_id = std::string(delivery);
+  record.gitlab_event = std::string(req.Header("X-Gitlab-Event"));
+  record.received_at_ms = received_at;
+  record.payload = std::move(req.body);
+  std::string delivery_id = record.delivery_id;
+
+  sink_.Enqueue(std::move(record), [this, event_type, delivery_id = std::move(delivery_id),
+                                    respond = std::move(respond)](EnqueueResult result) mutable {
+    switch (result) {
+      case EnqueueResult::kStored:
+        received_[event_type]->Inc();
+        LogJson(log_, spdlog::level::info, "event_enqueued",
+                {{"event_type", event_type}, {"delivery_id", delivery_id}});
+        return respond(Ok("queued", event_type));
+      case EnqueueResult::kDuplicate:
+        duplicates_.Inc();
+        LogJson(log_, spdlog::level::info, "event_duplicate",
+                {{"event_type", event_type}, {"delivery_id", delivery_id}});
+        return respond(Ok("duplicate", event_type));
+      case EnqueueResult::kUnavailable:
+        return Reject(respond, 503, "unavailable", "event store unavailable, retry later");
+    }
+  });
+}
+
+}  // namespace spamphibian

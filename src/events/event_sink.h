@@ -1,0 +1,34 @@
+// EventSink: where the event service puts accepted events. The real one is
+// RedisEventSink (XADD to the events stream); unit tests use a fake.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace spamphibian {
+
+// One accepted hook delivery, as it is kept in the events stream.
+struct EventRecord {
+  std::string_view event_type;
+  std::string delivery_id;   // X-Gitlab-Event-UUID, "" when not sent
+  std::string gitlab_event;  // X-Gitlab-Event, "" when not sent
+  std::int64_t received_at_ms = 0;
+  std::string payload;       // the raw request body
+};
+
+enum class EnqueueResult {
+  kStored,       // durably in the stream
+  kDuplicate,    // this delivery id was stored in the last 24 h; not stored again
+  kUnavailable,  // could not be stored; the sender must retry
+};
+
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  // Calls `done` exactly once, from any thread.
+  virtual void Enqueue(EventRecord record, std::function<void(EnqueueResult)> done) = 0;
+};
+
+}  // namespace spamphibian

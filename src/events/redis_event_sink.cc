@@ -1,0 +1,48 @@
+#include "events/redis_event_sink.h"
+
+namespace spamphibian {
+namespace {
+
+// KEYS[1] stream, KEYS[2] delivery-id key; ARGV[1] ttl, ARGV[2..] fields.
+// XADD before SET: if the XADD fails, the id is not remembered and the
+// sender's retry is stored.
+constexpr const char* kDedupeXadd = R"lua(
+if redis.call('EXISTS', KEYS[2]) == 1 then return false end
+local id = redis.call('XADD', KEYS[1], '*', unpack(ARGV, 2))
+redis.call('SET', KEYS[2], id, 'EX', ARGV[1])
+return id
+)lua";
+
+}  // namespace
+
+RedisEventSink::RedisEventSink(redis::AsyncPipeline& pipeline, std::string stream, std::string dedupe_prefix,
+                               std::chrono::seconds dedupe_ttl)
+    : pipeline_(pipeline),
+      stream_(std::move(stream)),
+      dedupe_prefix_(std::move(dedupe_prefix)),
+      dedupe_ttl_(std::to_string(dedupe_ttl.count())),
+      dedupe_script_(kDedupeXadd) {}
+
+void RedisEventSink::Enqueue(EventRecord record, std::function<void(EnqueueResult)> done) {
+  redis::Args fields = {"event_type", std::string(record.event_type),
+                        "received_at", std::to_string(record.received_at_ms),
+                        "delivery_id", record.delivery_id,
+                        "gitlab_event", std::move(record.gitlab_event),
+                        "payload", std::move(record.payload)};
+  auto on_reply = [done = std::move(done)](Status s, redis::Reply reply) {
+    if (!s.ok()) return done(EnqueueResult::kUnavailable);
+    done(reply->type == REDIS_REPLY_NIL ? EnqueueResult::kDuplicate : EnqueueResult::kStored);
+  };
+  if (record.delivery_id.empty()) {
+    redis::Args args = {"XADD", stream_, "*"};
+    args.insert(args.end(), std::make_move_iterator(fields.begin()), std::make_move_iterator(fields.end()));
+    pipeline_.Submit(std::move(args), std::move(on_reply));
+    return;
+  }
+  redis::Args argv = {dedupe_ttl_};
+  argv.insert(argv.end(), std::make_move_iterator(fields.begin()), std::make_move_iterator(fields.end()));
+  pipeline_.SubmitEval(dedupe_script_, {stream_, dedupe_prefix_ + record.delivery_id}, std::move(argv),
+                       std::move(on_reply));
+}
+
+}  // namespace spamphibian

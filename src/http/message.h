@@ -1,0 +1,46 @@
+// Request and Response as handlers see them: plain structs, so that a
+// handler neither depends on Boost.Beast nor can hold on to a socket.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace spamphibian::http {
+
+struct Request {
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // target without the query string
+  std::string query;   // after '?', may be empty
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  // The body was larger than the server's limit and was not read; `body` is
+  // empty and the connection closes after the response. Handlers that take
+  // a body answer 413.
+  bool body_too_large = false;
+
+  // The first header of that name (case-insensitive), or "".
+  std::string_view Header(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+};
+
+// Sends the response. Must be called exactly once, from any thread.
+using Respond = std::function<void(Response)>;
+
+// {"error": message} with `status`.
+Response JsonError(int status, std::string_view message);
+
+class Handler {
+ public:
+  virtual ~Handler() = default;
+  virtual void Handle(Request request, Respond respond) = 0;
+};
+
+}  // namespace spamphibian::http

@@ -1,0 +1,299 @@
+#include "http/server.h"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <optional>
+
+#include "log/json_log.h"
+
+namespace spamphibian::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+class Session;
+
+class Server::Impl : public std::enable_shared_from_this<Server::Impl> {
+ public:
+  Impl(asio::io_context& io, const ServerOptions& options, std::vector<Route> routes, metrics::Registry& metrics,
+       spdlog::logger& log)
+      : io_(io),
+        options_(options),
+        routes_(std::move(routes)),
+        acceptor_(asio::make_strand(io)),
+        log_(log),
+        duration_(metrics.AddHistogram("spamphibian_http_request_duration_seconds",
+                                       "Time from a request read to its response written.", {"path"},
+                                       metrics::LatencyBuckets())) {
+    for (const Route& r : routes_) route_histograms_.push_back(&duration_.With({r.path}));
+    other_histogram_ = &duration_.With({"other"});
+  }
+
+  Status Listen();
+  void Accept();
+  void Shutdown(std::function<void()> drained);
+
+  // Picks the handler; nullptr with *status set (404/405) when none fits.
+  Handler* Find(const Request& req, int* status, metrics::Histogram** histogram) const;
+
+  void RequestStarted() { in_flight_.fetch_add(1); }
+  void RequestFinished();
+  bool stopping() const { return stopping_.load(); }
+
+  const ServerOptions& options() const { return options_; }
+  spdlog::logger& log() { return log_; }
+  int port() const { return port_; }
+
+ private:
+  void Forget();
+
+  asio::io_context& io_;
+  ServerOptions options_;
+  std::vector<Route> routes_;
+  tcp::acceptor acceptor_;
+  spdlog::logger& log_;
+  metrics::HistogramFamily& duration_;
+  std::vector<metrics::Histogram*> route_histograms_;
+  metrics::Histogram* other_histogram_;
+  int port_ = 0;
+
+  std::atomic<bool> stopping_{false};
+  std::atomic<int> in_flight_{0};
+  std::mutex mu_;  // guards sessions_ and drained_
+  std::vector<std::weak_ptr<Session>> sessions_;
+  std::function<void()> drained_;
+  std::size_t accepted_ = 0;
+};
+
+// One TCP connection: read a request, hand it to its handler, write the
+// response, repeat while keep-alive. All work runs on the session's strand.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, std::shared_ptr<Server::Impl> server)
+      : stream_(std::move(socket)), server_(std::move(server)) {}
+
+  void Start() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->Read(); });
+  }
+
+  // Called at shutdown: an idle connection closes now, a busy one after its
+  // response is written.
+  void StopWhenIdle() {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+      self->closing_ = true;
+      if (self->reading_) self->Close();
+    });
+  }
+
+ private:
+  void Read() {
+    if (closing_ || server_->stopping()) return Close();
+    parser_.emplace();
+    parser_->body_limit(server_->options().max_body_bytes);
+    parser_->header_limit(16 * 1024);
+    stream_.expires_after(server_->options().read_timeout);
+    reading_ = true;
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
+  }
+
+  void OnRead(beast::error_code ec) {
+    reading_ = false;
+    if (ec == bhttp::error::body_limit) {
+      // The header is complete; answer from it and close, since the rest of
+      // the body is still on the wire.
+      keep_alive_ = false;
+      Dispatch(ToRequest(parser_->get(), /*too_large=*/true));
+      return;
+    }
+    if (ec) return Close();  // end of stream, timeout, reset, malformed HTTP
+    keep_alive_ = parser_->get().keep_alive();
+    Dispatch(ToRequest(parser_->release(), /*too_large=*/false));
+  }
+
+  template <typename Message>
+  static Request ToRequest(Message&& msg, bool too_large) {
+    Request req;
+    req.method = std::string(msg.method_string());
+    const std::string_view target = msg.target();
+    const std::size_t q = target.find('?');
+    req.path = std::string(target.substr(0, q));
+    if (q != std::string_view::npos) req.query = std::string(target.substr(q + 1));
+    for (const auto& field : msg) req.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    req.body_too_large = too_large;
+    if (!too_large) req.body = std::move(msg.body());
+    return req;
+  }
+
+  void Dispatch(Request req) {
+    stream_.expires_never();
+    started_ = std::chrono::steady_clock::now();
+    server_->RequestStarted();
+    int status = 0;
+    Handler* handler = server_->Find(req, &status, &histogram_);
+    if (handler == nullptr) {
+      Write(JsonError(status, status == 405 ? "method not allowed" : "not found"));
+      return;
+    }
+    // The handler may answer from another thread; the response goes back
+    // through the strand. The flag catches a handler answering twice.
+    auto answered = std::make_shared<std::atomic<bool>>(false);
+    handler->Handle(std::move(req), [self = shared_from_this(), answered](Response res) {
+      if (answered->exchange(true)) return;
+      asio::post(self->stream_.get_executor(),
+                 [self, res = std::move(res)]() mutable { self->Write(std::move(res)); });
+    });
+  }
+
+  void Write(Response res) {
+    response_.emplace(static_cast<bhttp::status>(res.status), 11);
+    response_->set(bhttp::field::server, "spamphibian");
+    response_->set(bhttp::field::content_type, res.content_type);
+    response_->body() = std::move(res.body);
+    response_->keep_alive(keep_alive_ && !closing_ && !server_->stopping());
+    response_->prepare_payload();
+    stream_.expires_after(server_->options().read_timeout);
+    bhttp::async_write(stream_, *response_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      self->OnWrite(ec);
+    });
+  }
+
+  void OnWrite(beast::error_code ec) {
+    const bool keep = response_->keep_alive();
+    response_.reset();
+    histogram_->Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
+    server_->RequestFinished();
+    if (ec || !keep) return Close();
+    Read();
+  }
+
+  void Close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::shared_ptr<Server::Impl> server_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<bhttp::response<bhttp::string_body>> response_;
+  metrics::Histogram* histogram_ = nullptr;
+  std::chrono::steady_clock::time_point started_;
+  bool reading_ = false;
+  bool closing_ = false;
+  bool keep_alive_ = true;
+};
+
+Status Server::Impl::Listen() {
+  beast::error_code ec;
+  const auto address = asio::ip::make_address(options_.bind_address, ec);
+  if (ec) return Status::InvalidArgument("server.bind_address: '" + options_.bind_address + "': " + ec.message());
+  const tcp::endpoint endpoint(address, static_cast<unsigned short>(options_.port));
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Status::InvalidArgument("PORT: cannot listen on " + options_.bind_address + ":" +
+                                   std::to_string(options_.port) + ": " + ec.message());
+  }
+  port_ = acceptor_.local_endpoint().port();
+  Accept();
+  return Status::Ok();
+}
+
+void Server::Impl::Accept() {
+  acceptor_.async_accept(asio::make_strand(io_), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (self->stopping()) return;
+      LogJson(self->log_, spdlog::level::warn, "http_accept_failed", {{"error", ec.message()}});
+    } else {
+      socket.set_option(tcp::no_delay(true), ec);
+      auto session = std::make_shared<Session>(std::move(socket), self);
+      {
+        std::lock_guard<std::mutex> lock(self->mu_);
+        self->sessions_.push_back(session);
+        if (++self->accepted_ % 256 == 0) self->Forget();
+      }
+      session->Start();
+    }
+    if (!self->stopping()) self->Accept();
+  });
+}
+
+void Server::Impl::Forget() {
+  std::erase_if(sessions_, [](const std::weak_ptr<Session>& s) { return s.expired(); });
+}
+
+Handler* Server::Impl::Find(const Request& req, int* status, metrics::Histogram** histogram) const {
+  *status = 404;
+  *histogram = other_histogram_;
+  for (std::size_t i = 0; i < routes_.size(); ++i) {
+    if (routes_[i].path != req.path) continue;
+    *histogram = route_histograms_[i];
+    if (routes_[i].method == req.method) return routes_[i].handler;
+    *status = 405;
+  }
+  return nullptr;
+}
+
+void Server::Impl::RequestFinished() {
+  if (in_flight_.fetch_sub(1) != 1 || !stopping_.load()) return;
+  std::function<void()> drained;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    drained.swap(drained_);
+  }
+  if (drained) drained();
+}
+
+void Server::Impl::Shutdown(std::function<void()> drained) {
+  asio::post(acceptor_.get_executor(), [self = shared_from_this(), drained = std::move(drained)]() mutable {
+    if (self->stopping_.exchange(true)) return;
+    beast::error_code ignored;
+    self->acceptor_.close(ignored);
+    std::vector<std::shared_ptr<Session>> live;
+    {
+      std::lock_guard<std::mutex> lock(self->mu_);
+      self->drained_ = std::move(drained);
+      for (auto& weak : self->sessions_) {
+        if (auto s = weak.lock()) live.push_back(std::move(s));
+      }
+      self->sessions_.clear();
+    }
+    for (auto& s : live) s->StopWhenIdle();
+    // Nothing in flight: drained now. Otherwise the last RequestFinished()
+    // calls it. Taking drained_ under the lock makes it run exactly once.
+    if (self->in_flight_.load() == 0) {
+      std::function<void()> now;
+      {
+        std::lock_guard<std::mutex> lock(self->mu_);
+        now.swap(self->drained_);
+      }
+      if (now) now();
+    }
+  });
+}
+
+Server::Server(asio::io_context& io, const ServerOptions& options, std::vector<Route> routes,
+               metrics::Registry& metrics, spdlog::logger& log)
+    : impl_(std::make_shared<Impl>(io, options, std::move(routes), metrics, log)) {}
+
+Server::~Server() = default;
+
+Status Server::Listen() { return impl_->Listen(); }
+int Server::port() const { return impl_->port(); }
+void Server::Shutdown(std::function<void()> drained) { impl_->Shutdown(std::move(drained)); }
+
+}  // namespace spamphibian::http

@@ -1,0 +1,58 @@
+// Server: the HTTP/1.1 server (Boost.Beast) that every endpoint of the
+// service sits behind: /events, /metrics, /healthz, /readyz.
+//
+// Limits on every edge: a fresh parser per request with the configured body
+// limit, a read timeout per request, keep-alive. Handlers answer
+// asynchronously through Respond, from any thread; the server posts the
+// answer back onto the connection's strand.
+//
+// Graceful shutdown: Shutdown() stops accepting, closes idle keep-alive
+// connections, lets every request already read finish and be written, and
+// then calls `drained`.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <spdlog/logger.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "config/config.h"
+#include "http/message.h"
+#include "metrics/registry.h"
+
+namespace spamphibian::http {
+
+struct Route {
+  std::string method;
+  std::string path;
+  Handler* handler;  // not owned; must outlive the Server
+};
+
+class Server {
+ public:
+  // `io`, `metrics` and `log` must outlive the Server.
+  Server(boost::asio::io_context& io, const ServerOptions& options, std::vector<Route> routes,
+         metrics::Registry& metrics, spdlog::logger& log);
+  ~Server();
+
+  // Binds and starts accepting. InvalidArgument when the address or port
+  // cannot be bound.
+  Status Listen();
+  // The bound port (useful when configured with port 0).
+  int port() const;
+
+  // Thread-safe. `drained` runs once, on an io thread, when no request is
+  // in flight any more.
+  void Shutdown(std::function<void()> drained);
+
+  class Impl;
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace spamphibian::http

@@ -1,0 +1,30 @@
+// Structured logging: one JSON object per line on stdout, e.g.
+//   {"time":"2026-11-25T06:01:02.123Z","level":"info","event":"event_enqueued","event_type":"user_create"}
+//
+// Log lines are built from an event name and a JSON object of fields, so a
+// field value can never break the line (it is escaped by nlohmann::json).
+// Never put a Secret's value into fields; Secret::redacted() exists for that.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace spamphibian {
+
+// Creates the process logger writing JSON lines to stdout at `level`
+// ("debug", "info", "warn", ...). Call once from main(); the returned logger
+// is passed on to the components that log.
+std::shared_ptr<spdlog::logger> MakeJsonLogger(const std::string& level);
+
+// A logger that drops everything, for tests and tools.
+std::shared_ptr<spdlog::logger> MakeNullLogger();
+
+// Writes {"event": event, ...fields} at `level`. Cheap when the level is off.
+void LogJson(spdlog::logger& log, spdlog::level::level_enum level, std::string_view event,
+             const nlohmann::json& fields = nlohmann::json::object());
+
+}  // namespace spamphibian

@@ -1,0 +1,57 @@
+// spamphibian: spam detection and management for self-managed GitLab.
+// main() parses the command line and hands over; the wiring is in app/.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "app/serve.h"
+#include "config/config.h"
+#include "log/json_log.h"
+#include "stages/pipeline.h"
+
+namespace {
+
+constexpr int kConfigError = 2;
+
+int Serve(const std::string& stages_text) {
+  using namespace spamphibian;
+  Config config;
+  if (Status s = LoadConfig(ProcessEnvironment(), &config); !s.ok()) {
+    std::cerr << "spamphibian: configuration error: " << s.message() << "\n";
+    return kConfigError;
+  }
+  std::vector<std::string> stages;
+  if (Status s = ParseStages(stages_text, &stages); !s.ok()) {
+    std::cerr << "spamphibian: " << s.message() << "\n";
+    return kConfigError;
+  }
+  auto log = MakeJsonLogger(config.log_level);
+  return RunServe(config, stages, *log);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Spamphibian: catches spam on self-managed GitLab as it is created.\n"
+               "Configuration comes from environment variables and SPAMPHIBIAN_CONFIG (see README.md)."};
+  app.require_subcommand(1);
+
+  auto* version = app.add_subcommand("version", "Print the version and exit");
+  std::string stages = "all";
+  auto* serve = app.add_subcommand("serve", "Run the service (HTTP server and pipeline stages)");
+  serve->add_option("--stages", stages,
+                    "Comma-separated stages to run in this process: events,fetch,trust,classify,act,jobs "
+                    "(default: all stages of this build)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : kConfigError;
+  }
+  if (*version) {
+    std::cout << "spamphibian " << SPAMPHIBIAN_VERSION << "\n";
+    return 0;
+  }
+  if (*serve) return Serve(stages);
+  return kConfigError;
+}

@@ -1,0 +1,103 @@
+#include "redis/client.h"
+
+namespace spamphibian::redis {
+namespace {
+
+// Error replies after which this connection must not be used again: the
+// server became a replica (failover) or is still loading its data set.
+bool MeansReconnect(std::string_view error) {
+  return error.starts_with("READONLY") || error.starts_with("LOADING") || error.starts_with("MASTERDOWN");
+}
+
+}  // namespace
+
+Status Client::Ensure() {
+  if (conn_) return Status::Ok();
+  const auto now = std::chrono::steady_clock::now();
+  if (now < retry_after_) return Status::Unavailable("redis unreachable: " + last_error_);
+  Status s = connector_.Connect(&conn_);
+  if (!s.ok()) {
+    conn_.reset();
+    last_error_ = s.message();
+    retry_after_ = now + connector_.options().reconnect_backoff;
+  }
+  return s;
+}
+
+Status Client::Fail(const std::string& what) {
+  last_error_ = what;
+  conn_.reset();
+  return Status::Unavailable(what);
+}
+
+Status Client::Run(const Args& args, Reply* reply) {
+  Status s = Ensure();
+  if (!s.ok()) return s;
+  Reply r = conn_->Run(args);
+  if (!r) return Fail("redis " + args[0] + ": " + conn_->error());
+  if (IsError(r.get())) {
+    const std::string_view text = ReplyText(r.get());
+    if (MeansReconnect(text)) return Fail("redis " + args[0] + ": " + std::string(text));
+    return Status::Internal("redis " + args[0] + ": " + std::string(text));
+  }
+  if (reply != nullptr) *reply = std::move(r);
+  return Status::Ok();
+}
+
+Status Client::RunPipeline(const std::vector<Args>& commands, std::vector<Reply>* replies) {
+  replies->clear();
+  Status s = Ensure();
+  if (!s.ok()) return s;
+  for (const Args& args : commands) conn_->Append(args);
+  replies->reserve(commands.size());
+  for (std::size_t i = 0; i < commands.size(); ++i) {
+    Reply r = conn_->Read();
+    if (!r) {
+      replies->clear();
+      return Fail("redis pipeline: " + conn_->error());
+    }
+    if (IsError(r.get()) && MeansReconnect(ReplyText(r.get()))) {
+      // Read the rest so nothing is left half-done on our side, then drop.
+      replies->clear();
+      return Fail("redis pipeline: " + std::string(ReplyText(r.get())));
+    }
+    replies->push_back(std::move(r));
+  }
+  return Status::Ok();
+}
+
+Status Client::Load(const Script& script) {
+  if (!script.sha().empty()) return Status::Ok();
+  Reply r;
+  Status s = Run({"SCRIPT", "LOAD", script.source()}, &r);
+  if (s.ok()) script.set_sha(std::string(ReplyText(r.get())));
+  return s;
+}
+
+Args Client::EvalArgs(const Script& script, const Args& keys, const Args& argv) {
+  Args args;
+  args.reserve(3 + keys.size() + argv.size());
+  args.push_back("EVALSHA");
+  args.push_back(script.sha());
+  args.push_back(std::to_string(keys.size()));
+  args.insert(args.end(), keys.begin(), keys.end());
+  args.insert(args.end(), argv.begin(), argv.end());
+  return args;
+}
+
+Status Client::Eval(const Script& script, const Args& keys, const Args& argv, Reply* reply) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    Status s = Load(script);
+    if (!s.ok()) return s;
+    s = Run(EvalArgs(script, keys, argv), reply);
+    // A restarted Redis has forgotten the script: load it again, once.
+    if (!s.ok() && s.message().find("NOSCRIPT") != std::string::npos) {
+      script.set_sha("");
+      continue;
+    }
+    return s;
+  }
+  return Status::Internal("redis: script could not be loaded");
+}
+
+}  // namespace spamphibian::redis

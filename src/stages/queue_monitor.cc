@@ -1,0 +1,86 @@
+#include "stages/queue_monitor.h"
+
+namespace spamphibian {
+namespace {
+
+long long IntegerField(const redisReply* map, std::string_view key, bool* present) {
+  *present = false;
+  for (std::size_t i = 0; i + 1 < map->elements; i += 2) {
+    if (redis::ReplyText(map->element[i]) == key && map->element[i + 1]->type == REDIS_REPLY_INTEGER) {
+      *present = true;
+      return map->element[i + 1]->integer;
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+QueueMonitor::QueueMonitor(const redis::Connector& connector, std::vector<Stream> streams,
+                           metrics::Registry& metrics, std::chrono::milliseconds interval)
+    : client_(connector),
+      streams_(std::move(streams)),
+      queue_length_(metrics.AddGauge("spamphibian_queue_length",
+                                     "Entries waiting in a stream: not yet delivered plus not yet acknowledged.",
+                                     {"stream"})),
+      redis_up_gauge_(metrics.AddGauge("spamphibian_redis_up", "1 when Redis answered the last check.").With({})),
+      interval_(interval) {}
+
+QueueMonitor::~QueueMonitor() { Stop(); }
+
+void QueueMonitor::Start() {
+  Sample();  // so /readyz and /metrics are right from the first request
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void QueueMonitor::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void QueueMonitor::Loop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!cv_.wait_for(lock, interval_, [this] { return stop_; })) {
+    lock.unlock();
+    Sample();
+    lock.lock();
+  }
+}
+
+void QueueMonitor::Sample() {
+  std::vector<redis::Args> commands;
+  for (const Stream& stream : streams_) {
+    commands.push_back({"XLEN", stream.key});
+    commands.push_back({"XINFO", "GROUPS", stream.key});
+  }
+  std::vector<redis::Reply> replies;
+  const bool up = client_.RunPipeline(commands, &replies).ok();
+  redis_up_.store(up);
+  redis_up_gauge_.Set(up ? 1 : 0);
+  if (!up) return;
+  for (std::size_t i = 0; i < streams_.size(); ++i) {
+    const redisReply* xlen = replies[2 * i].get();
+    const redisReply* groups = replies[2 * i + 1].get();  // an error when the stream does not exist
+    double length = xlen->type == REDIS_REPLY_INTEGER ? static_cast<double>(xlen->integer) : 0;
+    if (groups->type == REDIS_REPLY_ARRAY && groups->elements > 0) {
+      double busiest = 0;
+      for (std::size_t g = 0; g < groups->elements; ++g) {
+        bool has_lag = false, has_pending = false;
+        const long long lag = IntegerField(groups->element[g], "lag", &has_lag);
+        const long long pending = IntegerField(groups->element[g], "pending", &has_pending);
+        // Redis cannot always tell the lag (after deletions); then count the
+        // whole stream, which is an upper bound.
+        const double waiting = has_lag ? static_cast<double>(lag + pending) : length;
+        busiest = std::max(busiest, waiting);
+      }
+      length = busiest;
+    }
+    queue_length_.With({streams_[i].label}).Set(length);
+  }
+}
+
+}  // namespace spamphibian

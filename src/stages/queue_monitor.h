@@ -1,0 +1,57 @@
+// QueueMonitor: a background thread that samples, every `interval`, how
+// much work waits in each stream (spamphibian_queue_length{stream}) and
+// whether Redis answers (spamphibian_redis_up, and /readyz).
+//
+// A stream's queue length is, for its busiest consumer group, the entries
+// not yet delivered (lag) plus those delivered but not acknowledged
+// (pending); for a stream nobody consumes yet, its length.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "metrics/registry.h"
+#include "redis/client.h"
+
+namespace spamphibian {
+
+class QueueMonitor {
+ public:
+  // A stream to watch: its metric label and its full key.
+  struct Stream {
+    std::string label;
+    std::string key;
+  };
+  // `connector` and `metrics` must outlive the monitor.
+  QueueMonitor(const redis::Connector& connector, std::vector<Stream> streams, metrics::Registry& metrics,
+               std::chrono::milliseconds interval);
+  ~QueueMonitor();
+
+  void Start();
+  void Stop();
+
+  // Redis answered the last sample. Thread-safe.
+  bool redis_up() const { return redis_up_.load(); }
+
+ private:
+  void Loop();
+  void Sample();
+
+  redis::Client client_;
+  const std::vector<Stream> streams_;
+  metrics::GaugeFamily& queue_length_;
+  metrics::Gauge& redis_up_gauge_;
+  const std::chrono::milliseconds interval_;
+  std::atomic<bool> redis_up_{false};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace spamphibian

@@ -1,0 +1,76 @@
+// Stage: one step of the pipeline (fetch, trust, classify, act). A stage is
+// only its per-entry logic; the StageRunner owns reading its input stream,
+// batching, handing results over, reclaiming and dead-lettering.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace spamphibian {
+
+using Fields = std::vector<std::pair<std::string, std::string>>;
+
+// One stream entry.
+struct Entry {
+  std::string id;  // the stream id, e.g. "1732512000000-0"
+  Fields fields;
+
+  // The first field of that name, or "".
+  std::string_view Get(std::string_view name) const {
+    for (const auto& [k, v] : fields) {
+      if (k == name) return v;
+    }
+    return {};
+  }
+};
+
+// An entry to append to a stream (the full key, prefix included).
+struct Emit {
+  std::string stream;
+  Fields fields;
+};
+
+// What became of one input entry.
+struct Outcome {
+  enum class Kind {
+    kDone,        // hand `emits` over and acknowledge the entry, atomically
+    kRetry,       // transient failure: leave pending, retry after the claim
+                  // timeout; dead-lettered after max_attempts deliveries
+    kHold,        // cannot proceed until an operator fixes something (e.g.
+                  // GitLab says 401): leave pending, never dead-letter
+    kDeadLetter,  // will never succeed (malformed entry): dead-letter now
+  };
+  Kind kind = Kind::kDone;
+  std::vector<Emit> emits;
+  std::string error;  // for kRetry, kHold, kDeadLetter
+
+  static Outcome Done(std::vector<Emit> emits = {}) { return {Kind::kDone, std::move(emits), {}}; }
+  static Outcome Retry(std::string error) { return {Kind::kRetry, {}, std::move(error)}; }
+  static Outcome Hold(std::string error) { return {Kind::kHold, {}, std::move(error)}; }
+  static Outcome DeadLetter(std::string error) { return {Kind::kDeadLetter, {}, std::move(error)}; }
+};
+
+class Stage {
+ public:
+  virtual ~Stage() = default;
+
+  // The stage's name: its consumer group, its metrics label.
+  virtual std::string_view name() const = 0;
+
+  // Processes a batch; (*outcomes)[i] answers entries[i]. The default calls
+  // Process() per entry. A stage whose work waits on the network (fetch)
+  // overrides it to run the batch concurrently.
+  // Called from one worker thread at a time per Stage object.
+  virtual void ProcessBatch(std::span<const Entry> entries, std::vector<Outcome>* outcomes) {
+    outcomes->clear();
+    outcomes->reserve(entries.size());
+    for (const Entry& e : entries) outcomes->push_back(Process(e));
+  }
+
+  virtual Outcome Process(const Entry& entry) = 0;
+};
+
+}  // namespace spamphibian
