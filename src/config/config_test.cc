@@ -1,0 +1,159 @@
+#include "config/config.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+
+#include "child_process.h"
+
+namespace spamphibian {
+namespace {
+
+EnvLookup Env(std::map<std::string, std::string> vars) {
+  return [vars = std::move(vars)](const std::string& name) -> std::optional<std::string> {
+    auto it = vars.find(name);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+TEST(LoadConfig, DefaultsMatchTheUpstreamProject) {
+  Config c;
+  ASSERT_TRUE(LoadConfig(Env({}), &c).ok());
+  EXPECT_EQ(c.server.port, 8000);
+  EXPECT_EQ(c.redis.host, "localhost");
+  EXPECT_EQ(c.redis.port, 6379);
+  EXPECT_EQ(c.redis.db, 0);
+  EXPECT_EQ(c.pipeline.key_prefix, "spamphibian:");
+  EXPECT_EQ(c.server.max_body_bytes, 1u << 20);
+  EXPECT_EQ(c.server.max_json_depth, 64);
+  EXPECT_TRUE(c.webhook_secret.empty());
+}
+
+TEST(LoadConfig, ReadsEnvironment) {
+  Config c;
+  ASSERT_TRUE(LoadConfig(Env({{"PORT", "9000"},
+                              {"REDIS_HOST", "redis.internal"},
+                              {"REDIS_PORT", "6380"},
+                              {"REDIS_DB", "3"},
+                              {"REDIS_PASSWORD", "pw"},
+                              {"GITLAB_URL", "https://gitlab.example.com/"},
+                              {"GITLAB_WEBHOOK_SECRET", "hook-secret"},
+                              {"REDIS_KEY_PREFIX", "sp:"},
+                              {"LOGLEVEL", "WARNING"}}),
+                         &c)
+                  .ok());
+  EXPECT_EQ(c.server.port, 9000);
+  EXPECT_EQ(c.redis.host, "redis.internal");
+  EXPECT_EQ(c.redis.port, 6380);
+  EXPECT_EQ(c.redis.db, 3);
+  EXPECT_EQ(c.redis.password.reveal(), "pw");
+  EXPECT_EQ(c.gitlab_url, "https://gitlab.example.com");  // trailing slash dropped
+  EXPECT_EQ(c.webhook_secret.reveal(), "hook-secret");
+  EXPECT_EQ(c.pipeline.key_prefix, "sp:");
+  EXPECT_EQ(c.log_level, "warn");
+}
+
+TEST(LoadConfig, GitlabAccessTokenIsAnAliasAndGitlabTokenWins) {
+  Config c;
+  ASSERT_TRUE(LoadConfig(Env({{"GITLAB_ACCESS_TOKEN", "old"}}), &c).ok());
+  EXPECT_EQ(c.gitlab_token.reveal(), "old");
+  ASSERT_TRUE(LoadConfig(Env({{"GITLAB_ACCESS_TOKEN", "old"}, {"GITLAB_TOKEN", "new"}}), &c).ok());
+  EXPECT_EQ(c.gitlab_token.reveal(), "new");
+}
+
+TEST(LoadConfig, BadValuesNameTheVariable) {
+  Config c;
+  Status s = LoadConfig(Env({{"PORT", "abc"}}), &c);
+  ASSERT_TRUE(s.IsInvalidArgument());
+  EXPECT_NE(s.message().find("PORT"), std::string::npos);
+  s = LoadConfig(Env({{"REDIS_PORT", "70000"}}), &c);
+  EXPECT_NE(s.message().find("REDIS_PORT"), std::string::npos);
+  s = LoadConfig(Env({{"REDIS_SENTINEL_ENABLED", "maybe"}}), &c);
+  EXPECT_NE(s.message().find("REDIS_SENTINEL_ENABLED"), std::string::npos);
+  s = LoadConfig(Env({{"LOGLEVEL", "loud"}}), &c);
+  EXPECT_NE(s.message().find("LOGLEVEL"), std::string::npos);
+}
+
+TEST(LoadConfig, SecretsDoNotAppearInErrors) {
+  Config c;
+  Status s = LoadConfig(Env({{"REDIS_PASSWORD", "hunter2"}, {"REDIS_DB", "x"}}), &c);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.message().find("hunter2"), std::string::npos);
+}
+
+TEST(LoadConfig, SentinelHosts) {
+  Config c;
+  ASSERT_TRUE(LoadConfig(Env({{"REDIS_SENTINEL_ENABLED", "true"},
+                              {"REDIS_SENTINEL_HOSTS", "s1:26379, s2:26380"},
+                              {"REDIS_MASTER_SET", "prod"}}),
+                         &c)
+                  .ok());
+  ASSERT_EQ(c.redis.sentinel_hosts.size(), 2u);
+  EXPECT_EQ(c.redis.sentinel_hosts[1].host, "s2");
+  EXPECT_EQ(c.redis.sentinel_hosts[1].port, 26380);
+  EXPECT_EQ(c.redis.master_set, "prod");
+  Status s = LoadConfig(Env({{"REDIS_SENTINEL_ENABLED", "true"}}), &c);
+  EXPECT_NE(s.message().find("REDIS_SENTINEL_HOSTS"), std::string::npos);
+  s = LoadConfig(Env({{"REDIS_SENTINEL_HOSTS", "s1"}}), &c);
+  EXPECT_NE(s.message().find("REDIS_SENTINEL_HOSTS"), std::string::npos);
+}
+
+class YamlConfig : public ::testing::Test {
+ protected:
+  Status Load(const std::string& yaml, std::map<std::string, std::string> env = {}) {
+    std::ofstream(path_) << yaml;
+    env["SPAMPHIBIAN_CONFIG"] = path_;
+    return LoadConfig(Env(env), &config_);
+  }
+  testing::TempDir dir_;
+  std::string path_ = dir_.path() + "/spamphibian.yaml";
+  Config config_;
+};
+
+TEST_F(YamlConfig, SetsNonSecretSettings) {
+  ASSERT_TRUE(Load("server:\n  port: 8100\n  max_body_bytes: 65536\n"
+                   "redis:\n  sentinel_hosts: [a:1, b:2]\n  key_prefix: 'x:'\n"
+                   "pipeline:\n  max_attempts: 7\n")
+                  .ok());
+  EXPECT_EQ(config_.server.port, 8100);
+  EXPECT_EQ(config_.server.max_body_bytes, 65536u);
+  EXPECT_EQ(config_.redis.sentinel_hosts.size(), 2u);
+  EXPECT_EQ(config_.pipeline.key_prefix, "x:");
+  EXPECT_EQ(config_.pipeline.max_attempts, 7);
+}
+
+TEST_F(YamlConfig, EnvironmentWinsOverFile) {
+  ASSERT_TRUE(Load("server:\n  port: 8100\n", {{"PORT", "8200"}}).ok());
+  EXPECT_EQ(config_.server.port, 8200);
+}
+
+TEST_F(YamlConfig, UnknownKeyIsNamed) {
+  Status s = Load("server:\n  prot: 8100\n");
+  ASSERT_TRUE(s.IsInvalidArgument());
+  EXPECT_NE(s.message().find("server.prot"), std::string::npos);
+  s = Load("sever:\n  port: 1\n");
+  EXPECT_NE(s.message().find("sever"), std::string::npos);
+}
+
+TEST_F(YamlConfig, SecretsAreNotAcceptedFromTheFile) {
+  Status s = Load("redis:\n  password: pw\n");
+  EXPECT_NE(s.message().find("redis.password"), std::string::npos);
+}
+
+TEST_F(YamlConfig, BadValueIsNamed) {
+  Status s = Load("server:\n  port: eighty\n");
+  EXPECT_NE(s.message().find("server.port"), std::string::npos);
+}
+
+TEST_F(YamlConfig, UnreadableOrInvalidFile) {
+  Config c;
+  Status s = LoadConfig(Env({{"SPAMPHIBIAN_CONFIG", dir_.path() + "/missing.yaml"}}), &c);
+  EXPECT_NE(s.message().find("SPAMPHIBIAN_CONFIG"), std::string::npos);
+  s = Load("server: [unclosed\n");
+  EXPECT_NE(s.message().find("not valid YAML"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace spamphibian

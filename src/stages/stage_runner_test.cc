@@ -1,0 +1,227 @@
+// The stage runner against a real redis-server: hand-over, crash recovery,
+// dead-lettering, stale hand-overs, trimming.
+#include "stages/stage_runner.h"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+
+#include "log/json_log.h"
+#include "redis_server.h"
+#include "stages/redis_stream_bus.h"
+
+namespace spamphibian {
+namespace {
+
+const std::string kIn = "t:in";
+const std::string kOut = "t:out";
+const std::string kDead = "t:dead";
+
+// A stage whose behaviour the test chooses; counts its calls.
+class ScriptedStage : public Stage {
+ public:
+  explicit ScriptedStage(std::function<Outcome(const Entry&)> f) : f_(std::move(f)) {}
+  std::string_view name() const override { return "scripted"; }
+  Outcome Process(const Entry& e) override { return f_(e); }
+
+ private:
+  std::function<Outcome(const Entry&)> f_;
+};
+
+Outcome Forward(const Entry& e) { return Outcome::Done({Emit{kOut, {{"from", e.id}, {"n", std::string(e.Get("n"))}}}}); }
+
+class StageRunnerTest : public ::testing::Test {
+ protected:
+  StageRunnerOptions Options() {
+    StageRunnerOptions o;
+    o.input_stream = kIn;
+    o.dead_letter_stream = kDead;
+    o.consumer_prefix = "test-" + std::to_string(getpid());
+    o.batch_size = 16;
+    o.block = std::chrono::milliseconds(50);
+    o.claim_idle = std::chrono::milliseconds(200);
+    o.max_attempts = 3;
+    return o;
+  }
+
+  std::unique_ptr<StageRunner> Runner(StageRunnerOptions o, std::function<Outcome(const Entry&)> f) {
+    return std::make_unique<StageRunner>(
+        std::move(o), [f] { return std::make_unique<ScriptedStage>(f); },
+        [this] { return std::make_unique<RedisStreamBus>(connector_); }, registry_, *log_);
+  }
+
+  void Add(int n) {
+    for (int i = 0; i < n; ++i) redis_->Run({"XADD", kIn, "*", "n", std::to_string(i)});
+  }
+
+  // The values of field `field` in stream `key`, in order.
+  std::vector<std::string> Values(const std::string& key, const std::string& field) {
+    std::vector<std::string> out;
+    redis::Reply r = redis_->Run({"XRANGE", key, "-", "+"});
+    for (std::size_t i = 0; r && i < r->elements; ++i) {
+      const redisReply* f = r->element[i]->element[1];
+      for (std::size_t k = 0; k + 1 < f->elements; k += 2) {
+        if (redis::ReplyText(f->element[k]) == field) out.emplace_back(redis::ReplyText(f->element[k + 1]));
+      }
+    }
+    return out;
+  }
+
+  long long Pending() {
+    redis::Reply r;  // the group may not exist yet: -1
+    if (!redis_->raw().Run({"XPENDING", kIn, "scripted"}, &r).ok()) return -1;
+    return r->type == REDIS_REPLY_ARRAY ? r->element[0]->integer : -1;
+  }
+
+  testing::RedisServer server_;
+  redis::Connector connector_{server_.Options()};
+  std::unique_ptr<testing::RedisServer::TestClient> redis_ = server_.Client();
+  metrics::Registry registry_;
+  std::shared_ptr<spdlog::logger> log_ = MakeNullLogger();
+};
+
+TEST_F(StageRunnerTest, HandsEveryEntryOverOnceAndAcknowledgesIt) {
+  Add(100);
+  auto o = Options();
+  o.workers = 3;
+  auto runner = Runner(o, Forward);
+  runner->Start();
+  ASSERT_TRUE(testing::WaitFor([&] { return redis_->Integer({"XLEN", kOut}) == 100 && Pending() == 0; }));
+  runner->Stop();
+  auto ns = Values(kOut, "n");
+  std::sort(ns.begin(), ns.end());
+  EXPECT_EQ(std::unique(ns.begin(), ns.end()), ns.end()) << "an entry was handed over twice";
+  EXPECT_EQ(ns.size(), 100u);
+  EXPECT_NE(registry_.Render().find("spamphibian_stage_processed_total{stage=\"scripted\",outcome=\"done\"} 100"),
+            std::string::npos)
+      << registry_.Render();
+}
+
+TEST_F(StageRunnerTest, EntriesOfACrashedConsumerAreReclaimedAndHandedOverOnce) {
+  Add(5);
+  // A separate process reads the entries and dies before acknowledging any.
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    redis::Connector connector(server_.Options());
+    metrics::Registry registry;
+    auto log = MakeNullLogger();
+    auto o = Options();
+    o.consumer_prefix = "doomed";
+    o.claim_idle = std::chrono::hours(1);
+    StageRunner runner(
+        o, [] { return std::make_unique<ScriptedStage>([](const Entry&) -> Outcome { _exit(42); }); },
+        [&] { return std::make_unique<RedisStreamBus>(connector); }, registry, *log);
+    runner.Start();
+    sleep(30);
+    _exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_EQ(WEXITSTATUS(status), 42) << "the child should have died inside the stage";
+  EXPECT_EQ(Pending(), 5) << "the dead consumer's entries stay pending";
+  EXPECT_EQ(redis_->Integer({"XLEN", kOut}), 0);
+
+  auto runner = Runner(Options(), Forward);
+  runner->Start();
+  ASSERT_TRUE(testing::WaitFor([&] { return Pending() == 0; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // give a duplicate the chance to appear
+  runner->Stop();
+  auto ns = Values(kOut, "n");
+  std::sort(ns.begin(), ns.end());
+  EXPECT_EQ(ns, (std::vector<std::string>{"0", "1", "2", "3", "4"}));
+}
+
+TEST_F(StageRunnerTest, DeadLettersAfterMaxAttemptsWithTheError) {
+  Add(1);
+  std::atomic<int> calls{0};
+  auto runner = Runner(Options(), [&](const Entry&) {
+    ++calls;
+    return Outcome::Retry("gitlab said 502");
+  });
+  runner->Start();
+  ASSERT_TRUE(testing::WaitFor([&] { return redis_->Integer({"XLEN", kDead}) == 1; }));
+  runner->Stop();
+  EXPECT_EQ(calls.load(), 3);
+  EXPECT_EQ(Pending(), 0);
+  EXPECT_EQ(Values(kDead, "dead_letter_error"), std::vector<std::string>{"gitlab said 502"});
+  EXPECT_EQ(Values(kDead, "dead_letter_attempts"), std::vector<std::string>{"3"});
+  EXPECT_EQ(Values(kDead, "dead_letter_stage"), std::vector<std::string>{"scripted"});
+  EXPECT_EQ(Values(kDead, "n"), std::vector<std::string>{"0"}) << "the original fields are kept";
+  EXPECT_EQ(redis_->Integer({"HLEN", kIn + ":failures"}), 0);
+}
+
+TEST_F(StageRunnerTest, RetriedEntrySucceedsLater) {
+  Add(1);
+  std::atomic<int> calls{0};
+  auto runner = Runner(Options(), [&](const Entry& e) { return ++calls < 2 ? Outcome::Retry("timeout") : Forward(e); });
+  runner->Start();
+  ASSERT_TRUE(testing::WaitFor([&] { return redis_->Integer({"XLEN", kOut}) == 1 && Pending() == 0; }));
+  runner->Stop();
+  EXPECT_EQ(redis_->Integer({"XLEN", kDead}), 0);
+}
+
+TEST_F(StageRunnerTest, MalformedEntryIsDeadLetteredAtOnce) {
+  Add(1);
+  auto runner = Runner(Options(), [](const Entry&) { return Outcome::DeadLetter("payload is not JSON"); });
+  runner->Start();
+  ASSERT_TRUE(testing::WaitFor([&] { return redis_->Integer({"XLEN", kDead}) == 1; }));
+  runner->Stop();
+  EXPECT_EQ(Values(kDead, "dead_letter_error"), std::vector<std::string>{"payload is not JSON"});
+}
+
+TEST_F(StageRunnerTest, HeldEntriesAreNeverDeadLettered) {
+  Add(1);
+  std::atomic<int> calls{0};
+  auto runner = Runner(Options(), [&](const Entry&) {
+    ++calls;
+    return Outcome::Hold("GitLab answered 401: check GITLAB_TOKEN");
+  });
+  runner->Start();
+  ASSERT_TRUE(testing::WaitFor([&] { return calls.load() >= 5; }));
+  runner->Stop();
+  EXPECT_EQ(redis_->Integer({"XLEN", kDead}), 0);
+  EXPECT_EQ(Pending(), 1);
+}
+
+TEST_F(StageRunnerTest, ASlowConsumerCannotHandOverAnEntryReclaimedByAnother) {
+  Add(1);
+  RedisStreamBus slow(connector_), fast(connector_);
+  ASSERT_TRUE(slow.EnsureGroup(kIn, "scripted").ok());
+  std::vector<Entry> got;
+  ASSERT_TRUE(slow.ReadNew(kIn, "scripted", "slow", 10, std::chrono::milliseconds(10), &got).ok());
+  ASSERT_EQ(got.size(), 1u);
+  std::vector<Entry> claimed;
+  ASSERT_TRUE(fast.Claim(kIn, "scripted", "fast", std::chrono::milliseconds(0), {got[0].id}, &claimed).ok());
+  ASSERT_EQ(claimed.size(), 1u);
+
+  std::vector<std::string> accepted;
+  ASSERT_TRUE(fast.Commit(kIn, "scripted", "fast", {{got[0].id, {Emit{kOut, {{"by", "fast"}}}}}}, &accepted).ok());
+  EXPECT_EQ(accepted.size(), 1u);
+  ASSERT_TRUE(slow.Commit(kIn, "scripted", "slow", {{got[0].id, {Emit{kOut, {{"by", "slow"}}}}}}, &accepted).ok());
+  EXPECT_TRUE(accepted.empty());
+  EXPECT_EQ(Values(kOut, "by"), std::vector<std::string>{"fast"});
+}
+
+TEST_F(StageRunnerTest, TrimsOnlyWhatEveryGroupHasAcknowledged) {
+  Add(1000);
+  auto runner = Runner(Options(), Forward);
+  runner->Start();
+  ASSERT_TRUE(testing::WaitFor([&] { return Pending() == 0 && redis_->Integer({"XLEN", kOut}) == 1000; }));
+  ASSERT_TRUE(testing::WaitFor([&] { return redis_->Integer({"XLEN", kIn}) < 1000; }));
+  runner->Stop();
+
+  // A second group that has read nothing yet pins everything that is left.
+  const long long left = redis_->Integer({"XLEN", kIn});
+  redis_->Run({"XGROUP", "CREATE", kIn, "late", "0"});
+  Add(10);
+  RedisStreamBus bus(connector_);
+  ASSERT_TRUE(bus.TrimConsumed(kIn).ok());
+  EXPECT_EQ(redis_->Integer({"XLEN", kIn}), left + 10);
+}
+
+}  // namespace
+}  // namespace spamphibian

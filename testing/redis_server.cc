@@ -1,0 +1,86 @@
+#include "redis_server.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <fstream>
+
+namespace spamphibian::testing {
+namespace {
+
+bool Pings(int port) {
+  std::unique_ptr<redis::Connection> conn;
+  if (!redis::Connection::Open("127.0.0.1", port, std::chrono::milliseconds(200), std::chrono::milliseconds(500), &conn)
+           .ok()) {
+    return false;
+  }
+  redis::Reply r = conn->Run({"PING"});
+  return r && redis::ReplyText(r.get()) == "PONG";
+}
+
+}  // namespace
+
+RedisServer::RedisServer() : port_(FreePort()) { Start(); }
+
+RedisServer::~RedisServer() = default;
+
+void RedisServer::Launch(const std::vector<std::string>& extra) {
+  std::vector<std::string> argv = {"redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1",
+                                   "--dir", dir_.path(), "--save", "", "--appendonly", "yes",
+                                   "--appendfsync", "always", "--daemonize", "no", "--loglevel", "warning"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  process_ = std::make_unique<ChildProcess>(argv, std::map<std::string, std::string>{}, dir_.path() + "/redis.log");
+  if (!WaitFor([this] { return Pings(port_); })) {
+    ADD_FAILURE() << "redis-server did not start on port " << port_ << ": " << ReadFile(dir_.path() + "/redis.log");
+  }
+}
+
+void RedisServer::Start() { Launch({}); }
+
+void RedisServer::StartReplicaOf(int master_port) { Launch({"--replicaof", "127.0.0.1", std::to_string(master_port)}); }
+
+void RedisServer::Stop() {
+  if (!process_) return;
+  process_->Signal(SIGTERM);
+  EXPECT_EQ(process_->Wait(std::chrono::seconds(10)), 0);
+  process_.reset();
+}
+
+RedisOptions RedisServer::Options() const {
+  RedisOptions o;
+  o.host = "127.0.0.1";
+  o.port = port_;
+  o.reconnect_backoff = std::chrono::milliseconds(20);
+  return o;
+}
+
+std::unique_ptr<RedisServer::TestClient> RedisServer::Client() const { return std::make_unique<TestClient>(Options()); }
+
+redis::Reply RedisServer::TestClient::Run(const redis::Args& args) {
+  redis::Reply r;
+  Status s = client_.Run(args, &r);
+  EXPECT_TRUE(s.ok()) << args[0] << ": " << s.ToString();
+  return r;
+}
+
+long long RedisServer::TestClient::Integer(const redis::Args& args) {
+  redis::Reply r = Run(args);
+  return r && r->type == REDIS_REPLY_INTEGER ? r->integer : -1;
+}
+
+RedisSentinel::RedisSentinel(int master_port, const std::string& name) : port_(FreePort()) {
+  const std::string conf = dir_.path() + "/sentinel.conf";
+  std::ofstream(conf) << "port " << port_ << "\n"
+                      << "bind 127.0.0.1\n"
+                      << "dir " << dir_.path() << "\n"
+                      << "sentinel monitor " << name << " 127.0.0.1 " << master_port << " 1\n"
+                      << "sentinel down-after-milliseconds " << name << " 1000\n"
+                      << "sentinel failover-timeout " << name << " 5000\n";
+  process_ = std::make_unique<ChildProcess>(std::vector<std::string>{"redis-sentinel", conf},
+                                            std::map<std::string, std::string>{}, dir_.path() + "/sentinel.log");
+  if (!WaitFor([this] { return Pings(port_); })) {
+    ADD_FAILURE() << "redis-sentinel did not start: " << ReadFile(dir_.path() + "/sentinel.log");
+  }
+}
+
+}  // namespace spamphibian::testing

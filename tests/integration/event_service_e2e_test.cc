@@ -1,0 +1,261 @@
+// The real spamphibian binary against a real redis-server: hooks in over
+// HTTP, entries out in the events stream.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <map>
+
+#include "child_process.h"
+#include "http_client.h"
+#include "redis_server.h"
+
+namespace spamphibian {
+namespace {
+
+using testing::ChildProcess;
+using testing::HttpGet;
+using testing::HttpPost;
+using testing::ReadFile;
+using testing::WaitFor;
+
+constexpr const char* kSecret = "e2e-webhook-secret-5f1c";
+const std::string kStream = "spamphibian:events";
+
+class Service {
+ public:
+  Service(const testing::RedisServer& redis, const std::string& dir, std::map<std::string, std::string> env = {},
+          std::vector<std::string> args = {"serve"})
+      : port_(testing::FreePort()), log_(dir + "/service.log") {
+    std::ofstream(dir + "/spamphibian.yaml") << "server:\n  max_body_bytes: 65536\n  threads: 2\n";
+    std::map<std::string, std::string> base = {{"PORT", std::to_string(port_)},
+                                               {"REDIS_HOST", "127.0.0.1"},
+                                               {"REDIS_PORT", std::to_string(redis.port())},
+                                               {"GITLAB_WEBHOOK_SECRET", kSecret},
+                                               {"GITLAB_TOKEN", "glpat-never-logged"},
+                                               {"SPAMPHIBIAN_CONFIG", dir + "/spamphibian.yaml"},
+                                               {"LOGLEVEL", "debug"}};
+    for (auto& [k, v] : env) base[k] = v;
+    args.insert(args.begin(), SPAMPHIBIAN_BINARY);
+    process_ = std::make_unique<ChildProcess>(args, base, log_);
+  }
+  bool WaitReady() {
+    return WaitFor([&] { return HttpGet(Url("/healthz")).status == 200; });
+  }
+  std::string Url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
+  testing::HttpResult Post(const std::string& body, testing::Headers headers = {}) {
+    headers.emplace_back("X-Gitlab-Token", kSecret);
+    return HttpPost(Url("/events"), body, headers);
+  }
+  ChildProcess& process() { return *process_; }
+  std::string log() const { return ReadFile(log_); }
+
+ private:
+  int port_;
+  std::string log_;
+  std::unique_ptr<ChildProcess> process_;
+};
+
+class EventServiceE2E : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    service_ = std::make_unique<Service>(redis_, dir_.path());
+    ASSERT_TRUE(service_->WaitReady()) << service_->log();
+  }
+  long long Stored() { return client_->Integer({"XLEN", kStream}); }
+  std::string Metrics() { return HttpGet(service_->Url("/metrics")).body; }
+
+  testing::RedisServer redis_;
+  std::unique_ptr<testing::RedisServer::TestClient> client_ = redis_.Client();
+  testing::TempDir dir_;
+  std::unique_ptr<Service> service_;
+  const std::string user_create_ = ReadFile(SPAMPHIBIAN_SAMPLES_DIR "/user_create.json");
+};
+
+TEST_F(EventServiceE2E, EverySampleIsRecognisedAndStoredWithItsFields) {
+  std::map<std::string, std::string> sent;  // type -> payload
+  for (const auto& file : std::filesystem::directory_iterator(SPAMPHIBIAN_SAMPLES_DIR)) {
+    const std::string type = file.path().stem().string();
+    if (file.path().extension() != ".json" || type == "group_members_response") continue;
+    const std::string body = ReadFile(file.path());
+    auto r = service_->Post(body);
+    EXPECT_EQ(r.status, 200) << type;
+    EXPECT_NE(r.body.find("\"event_type\":\"" + type + "\""), std::string::npos) << r.body;
+    sent[type] = body;
+  }
+  ASSERT_EQ(Stored(), static_cast<long long>(sent.size()));
+  redis::Reply r = client_->Run({"XRANGE", kStream, "-", "+"});
+  for (std::size_t i = 0; i < r->elements; ++i) {
+    std::map<std::string, std::string> fields;
+    const redisReply* f = r->element[i]->element[1];
+    for (std::size_t k = 0; k + 1 < f->elements; k += 2) {
+      fields[std::string(redis::ReplyText(f->element[k]))] = redis::ReplyText(f->element[k + 1]);
+    }
+    ASSERT_TRUE(sent.count(fields["event_type"])) << fields["event_type"];
+    EXPECT_EQ(fields["payload"], sent[fields["event_type"]]);
+    EXPECT_GT(std::stoll(fields["received_at"]), 1700000000000LL);
+    EXPECT_TRUE(fields.count("delivery_id"));
+  }
+  const std::string metrics = Metrics();
+  EXPECT_NE(metrics.find("spamphibian_events_received_total{event_type=\"issue_note_update\"} 1"), std::string::npos);
+  EXPECT_NE(service_->log().find("\"event\":\"event_enqueued\""), std::string::npos);
+}
+
+TEST_F(EventServiceE2E, UpstreamPathEventAlsoWorks) {
+  auto r = HttpPost(service_->Url("/event"), user_create_, {{"X-Gitlab-Token", kSecret}});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(Stored(), 1);
+  EXPECT_EQ(HttpGet(service_->Url("/nope")).status, 404);
+  EXPECT_EQ(HttpGet(service_->Url("/events")).status, 405);
+}
+
+TEST_F(EventServiceE2E, WrongOrMissingTokenIs401) {
+  EXPECT_EQ(HttpPost(service_->Url("/events"), user_create_, {{"X-Gitlab-Token", "guess"}}).status, 401);
+  EXPECT_EQ(HttpPost(service_->Url("/events"), user_create_).status, 401);
+  EXPECT_EQ(Stored(), 0);
+  EXPECT_NE(Metrics().find("spamphibian_events_rejected_total{reason=\"bad_token\"} 2"), std::string::npos);
+}
+
+TEST_F(EventServiceE2E, BadJsonTooDeepAndOversizeAreRefused) {
+  auto bad = service_->Post("{not json");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.body, R"({"error":"body is not valid JSON"})");
+  EXPECT_EQ(service_->Post(std::string(65, '[') + std::string(65, ']')).status, 400);
+  EXPECT_EQ(service_->Post(std::string(64, '[') + std::string(64, ']')).status, 200);  // ignored, not refused
+  std::string huge = R"({"event_name":"user_create","bio":")" + std::string(70000, 'x') + "\"}";
+  EXPECT_EQ(service_->Post(huge).status, 413);
+  EXPECT_EQ(Stored(), 0);
+  // The service is still fine afterwards.
+  EXPECT_EQ(service_->Post(user_create_).status, 200);
+  const std::string metrics = Metrics();
+  EXPECT_NE(metrics.find("spamphibian_events_rejected_total{reason=\"too_large\"} 1"), std::string::npos);
+  EXPECT_NE(metrics.find("spamphibian_events_rejected_total{reason=\"too_deep\"} 1"), std::string::npos);
+}
+
+TEST_F(EventServiceE2E, UnknownEventIs200AndNotStored) {
+  auto r = service_->Post(R"({"object_kind":"push","event_name":"push","ref":"refs/heads/main"})",
+                          {{"X-Gitlab-Event", "Push Hook"}});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(Stored(), 0);
+  EXPECT_NE(Metrics().find("spamphibian_events_ignored_total 1"), std::string::npos);
+}
+
+TEST_F(EventServiceE2E, ARedeliveredHookIsStoredOnce) {
+  const testing::Headers uuid = {{"X-Gitlab-Event-UUID", "13792a34-cac6-4fda-95a8-c58e00a3954e"}};
+  EXPECT_EQ(service_->Post(user_create_, uuid).status, 200);
+  auto again = service_->Post(user_create_, uuid);
+  EXPECT_EQ(again.status, 200);
+  EXPECT_NE(again.body.find("duplicate"), std::string::npos);
+  EXPECT_EQ(Stored(), 1);
+  EXPECT_EQ(service_->Post(user_create_, {{"X-Gitlab-Event-UUID", "another-delivery"}}).status, 200);
+  EXPECT_EQ(Stored(), 2);
+  const long long ttl = client_->Integer({"TTL", "spamphibian:delivery:13792a34-cac6-4fda-95a8-c58e00a3954e"});
+  EXPECT_GT(ttl, 23 * 3600);
+  EXPECT_LE(ttl, 24 * 3600);
+}
+
+TEST_F(EventServiceE2E, RedisDownMeans503AndNothingAcknowledgedIsLost) {
+  int acknowledged = 0;
+  for (int i = 0; i < 5; ++i) acknowledged += service_->Post(user_create_).status == 200;
+  redis_.Stop();
+  auto down = service_->Post(user_create_);
+  EXPECT_EQ(down.status, 503);
+  EXPECT_TRUE(WaitFor([&] { return HttpGet(service_->Url("/readyz")).status == 503; }));
+  EXPECT_EQ(HttpGet(service_->Url("/healthz")).status, 200);
+  redis_.Start();
+  EXPECT_TRUE(WaitFor([&] { return service_->Post(user_create_).status == 200; }));
+  ++acknowledged;
+  for (int i = 0; i < 5; ++i) acknowledged += service_->Post(user_create_).status == 200;
+  EXPECT_EQ(acknowledged, 11);
+  auto client = redis_.Client();
+  EXPECT_EQ(client->Integer({"XLEN", kStream}), acknowledged);
+  EXPECT_TRUE(WaitFor([&] { return HttpGet(service_->Url("/readyz")).status == 200; }));
+  EXPECT_NE(Metrics().find("spamphibian_events_rejected_total{reason=\"unavailable\"}"), std::string::npos);
+}
+
+TEST_F(EventServiceE2E, MetricsPassPromtool) {
+  service_->Post(user_create_);
+  service_->Post("{bad");
+  const std::string path = dir_.path() + "/metrics.txt";
+  std::ofstream(path) << Metrics();
+  const int rc = std::system(("promtool check metrics < " + path + " > " + dir_.path() + "/promtool.out 2>&1").c_str());
+  EXPECT_EQ(rc, 0) << ReadFile(dir_.path() + "/promtool.out");
+  const std::string metrics = ReadFile(path);
+  for (const char* name : {"spamphibian_events_received_total", "spamphibian_events_rejected_total",
+                           "spamphibian_events_ignored_total", "spamphibian_http_request_duration_seconds_bucket",
+                           "spamphibian_queue_length", "spamphibian_redis_up"}) {
+    EXPECT_NE(metrics.find(name), std::string::npos) << name;
+  }
+}
+
+TEST_F(EventServiceE2E, SigtermFinishesRequestsInFlightAndExitsZero) {
+  // Hold Redis writes so that requests are in flight when the signal comes.
+  client_->Run({"CLIENT", "PAUSE", "1500", "WRITE"});
+  std::vector<std::future<long>> inflight;
+  for (int i = 0; i < 20; ++i) {
+    inflight.push_back(std::async(std::launch::async, [&] { return service_->Post(user_create_).status; }));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  service_->process().Signal(SIGTERM);
+  for (auto& f : inflight) EXPECT_EQ(f.get(), 200);
+  EXPECT_EQ(service_->process().Wait(std::chrono::seconds(20)), 0) << service_->log();
+  EXPECT_EQ(Stored(), 20);
+  EXPECT_NE(service_->log().find("\"event\":\"stopped\""), std::string::npos);
+}
+
+TEST_F(EventServiceE2E, SecretsNeverReachTheLog) {
+  service_->Post(user_create_);
+  HttpPost(service_->Url("/events"), user_create_, {{"X-Gitlab-Token", "wrong"}});
+  const std::string log = service_->log();
+  EXPECT_EQ(log.find(kSecret), std::string::npos);
+  EXPECT_EQ(log.find("glpat-never-logged"), std::string::npos);
+  EXPECT_NE(log.find("\"webhook_secret\":\"(set)\""), std::string::npos);
+}
+
+// Start-up refuses bad configuration with exit code 2 and names the culprit.
+class StartupTest : public ::testing::Test {
+ protected:
+  std::pair<int, std::string> Run(std::map<std::string, std::string> env, std::vector<std::string> args = {"serve"}) {
+    Service s(redis_, dir_.path(), std::move(env), std::move(args));
+    const int rc = s.process().Wait(std::chrono::seconds(10));
+    return {rc, s.log()};
+  }
+  testing::RedisServer redis_;
+  testing::TempDir dir_;
+};
+
+TEST_F(StartupTest, BadPortIsNamed) {
+  auto [rc, out] = Run({{"PORT", "abc"}});
+  EXPECT_EQ(rc, 2);
+  EXPECT_NE(out.find("PORT"), std::string::npos) << out;
+}
+
+TEST_F(StartupTest, UnknownYamlKeyIsNamed) {
+  std::ofstream(dir_.path() + "/bad.yaml") << "server:\n  max_body: 10\n";
+  auto [rc, out] = Run({{"SPAMPHIBIAN_CONFIG", dir_.path() + "/bad.yaml"}});
+  EXPECT_EQ(rc, 2);
+  EXPECT_NE(out.find("server.max_body"), std::string::npos) << out;
+}
+
+TEST_F(StartupTest, UnreadableConfigFile) {
+  auto [rc, out] = Run({{"SPAMPHIBIAN_CONFIG", dir_.path() + "/missing.yaml"}});
+  EXPECT_EQ(rc, 2);
+  EXPECT_NE(out.find("SPAMPHIBIAN_CONFIG"), std::string::npos) << out;
+}
+
+TEST_F(StartupTest, StageNotBuiltYetIsRefused) {
+  auto [rc, out] = Run({}, {"serve", "--stages", "events,bogus"});
+  EXPECT_EQ(rc, 2);
+  EXPECT_NE(out.find("bogus"), std::string::npos) << out;
+}
+
+TEST_F(StartupTest, Version) {
+  auto [rc, out] = Run({}, {"version"});
+  EXPECT_EQ(rc, 0);
+  EXPECT_NE(out.find("spamphibian 0."), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace spamphibian
