@@ -85,7 +85,8 @@ TEST_F(EventServiceTest, TokenHeaderNameIsCaseInsensitive) {
 
 TEST_F(EventServiceTest, NoSecretConfiguredAcceptsWithoutToken) {
   options_.webhook_secret = Secret();
-  service_.emplace(options_, sink_, registry_, *log_);
+  metrics::Registry fresh;  // metric names are registered once per registry
+  service_.emplace(options_, sink_, fresh, *log_);
   EXPECT_EQ(Post(user_create_, {}).status, 200);
 }
 
