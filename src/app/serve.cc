@@ -1,5 +1,6 @@
 #include "app/serve.h"
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -14,7 +15,6 @@
 #include "http/server.h"
 #include "log/json_log.h"
 #include "metrics/registry.h"
-#include "redis/async_pipeline.h"
 #include "redis/connector.h"
 #include "stages/pipeline.h"
 #include "stages/queue_monitor.h"
@@ -72,15 +72,23 @@ int RunServe(const Config& config, const std::vector<std::string>& stages, spdlo
             {{"message", "Redis does not answer yet; /events answers 503 until it does"}});
   }
 
+  // One io_context per thread (see http::Server); workers[0] also takes the
+  // signals and the shutdown timer.
+  std::vector<std::unique_ptr<boost::asio::io_context>> contexts;
+  std::vector<boost::asio::io_context*> workers;
+  for (int i = 0; i < config.server.threads; ++i) {
+    contexts.push_back(std::make_unique<boost::asio::io_context>(1));
+    workers.push_back(contexts.back().get());
+  }
+  boost::asio::io_context& io = *workers.front();
+
   // The event service: hooks in, events stream out.
-  std::unique_ptr<redis::AsyncPipeline> pipeline;
   std::unique_ptr<RedisEventSink> sink;
   std::unique_ptr<EventService> events;
   std::vector<http::Route> routes;
   if (Has(stages, "events")) {
-    pipeline = std::make_unique<redis::AsyncPipeline>(connector);
-    sink = std::make_unique<RedisEventSink>(*pipeline, prefix + std::string(kEventsStream), prefix + "delivery:",
-                                            config.pipeline.delivery_dedupe_ttl);
+    sink = std::make_unique<RedisEventSink>(workers, connector, prefix + std::string(kEventsStream),
+                                            prefix + "delivery:", config.pipeline.delivery_dedupe_ttl);
     EventServiceOptions options{config.webhook_secret, config.server.max_body_bytes, config.server.max_json_depth};
     events = std::make_unique<EventService>(std::move(options), *sink, registry, log);
     routes.push_back({"POST", "/events", events.get()});
@@ -93,8 +101,13 @@ int RunServe(const Config& config, const std::vector<std::string>& stages, spdlo
   routes.push_back({"GET", "/healthz", &healthz});
   routes.push_back({"GET", "/readyz", &readyz});
 
-  boost::asio::io_context io(config.server.threads);
-  http::Server server(io, config.server, std::move(routes), registry, log);
+  // Keeps the other workers running while they have no connection.
+  std::vector<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> keep;
+  for (auto* w : workers) keep.push_back(boost::asio::make_work_guard(*w));
+  auto stop_all = [&workers] {
+    for (auto* w : workers) w->stop();
+  };
+  http::Server server(workers, config.server, std::move(routes), registry, log);
   if (Status s = server.Listen(); !s.ok()) {
     LogJson(log, spdlog::level::critical, "listen_failed", {{"error", s.message()}});
     return 2;
@@ -107,27 +120,27 @@ int RunServe(const Config& config, const std::vector<std::string>& stages, spdlo
   signals.async_wait([&](const boost::system::error_code& ec, int signo) {
     if (ec) return;
     LogJson(log, spdlog::level::info, "shutting_down", {{"signal", signo}});
-    server.Shutdown([&io] { io.stop(); });
+    server.Shutdown(stop_all);
     deadline.expires_after(config.server.shutdown_timeout);
     deadline.async_wait([&](const boost::system::error_code& e) {
       if (!e) {
         LogJson(log, spdlog::level::warn, "shutdown_timeout", {});
-        io.stop();
+        stop_all();
       }
     });
     signals.async_wait([&](const boost::system::error_code& e2, int) {
-      if (!e2) io.stop();
+      if (!e2) stop_all();
     });
   });
 
   LogJson(log, spdlog::level::info, "listening", {{"port", server.port()}});
   std::vector<std::thread> threads;
-  for (int i = 1; i < config.server.threads; ++i) threads.emplace_back([&io] { io.run(); });
+  for (std::size_t i = 1; i < workers.size(); ++i) threads.emplace_back([w = workers[i]] { w->run(); });
   io.run();
   for (auto& t : threads) t.join();
 
-  // Every answered request is in Redis; finish whatever the pipeline holds.
-  if (pipeline) pipeline->Stop();
+  // Every answered request is in Redis. The sink's connections close when
+  // it goes, before the io_contexts they run on.
   monitor.Stop();
   LogJson(log, spdlog::level::info, "stopped", {});
   return 0;

@@ -20,11 +20,15 @@ bool UsableDeliveryId(std::string_view id) {
   return true;
 }
 
-http::Response Ok(std::string_view status, std::string_view event_type) {
-  http::Response r;
+std::string OkBody(std::string_view status, std::string_view event_type) {
   nlohmann::json body{{"status", status}};
   if (!event_type.empty()) body["event_type"] = event_type;
-  r.body = body.dump();
+  return body.dump();
+}
+
+http::Response Ok(std::string body) {
+  http::Response r;
+  r.body = std::move(body);
   return r;
 }
 
@@ -53,7 +57,10 @@ EventService::EventService(EventServiceOptions options, EventSink& sink, metrics
                       .With({})) {
   auto& received = metrics.AddCounter("spamphibian_events_received_total",
                                       "Hook deliveries stored in the events stream, by event type.", {"event_type"});
-  for (std::string_view type : AllEventTypes()) received_[type] = &received.With({std::string(type)});
+  for (std::string_view type : AllEventTypes()) {
+    // Answers are made once here, not per request.
+    answers_[type] = {&received.With({std::string(type)}), OkBody("queued", type), OkBody("duplicate", type)};
+  }
   for (const char* reason : {"bad_token", "too_large", "bad_json", "too_deep", "unavailable"}) rejected_.With({reason});
 }
 
@@ -113,7 +120,7 @@ void EventService::Handle(http::Request req, http::Respond respond) {
   if (event_type.empty()) {
     ignored_.Inc();
     LogJson(log_, spdlog::level::debug, "event_ignored", {{"gitlab_event", req.Header("X-Gitlab-Event")}});
-    return respond(Ok("ignored", ""));
+    return respond(Ok(OkBody("ignored", "")));
   }
 
   EventRecord record;
@@ -123,21 +130,23 @@ void EventService::Handle(http::Request req, http::Respond respond) {
   record.gitlab_event = std::string(req.Header("X-Gitlab-Event"));
   record.received_at_ms = received_at;
   record.payload = std::move(req.body);
+  record.worker = req.worker;
   std::string delivery_id = record.delivery_id;
 
-  sink_.Enqueue(std::move(record), [this, event_type, delivery_id = std::move(delivery_id),
+  const PerType* answers = &answers_.at(event_type);
+  sink_.Enqueue(std::move(record), [this, event_type, answers, delivery_id = std::move(delivery_id),
                                     respond = std::move(respond)](EnqueueResult result) mutable {
     switch (result) {
       case EnqueueResult::kStored:
-        received_[event_type]->Inc();
+        answers->received->Inc();
         LogJson(log_, spdlog::level::info, "event_enqueued",
                 {{"event_type", event_type}, {"delivery_id", delivery_id}});
-        return respond(Ok("queued", event_type));
+        return respond(Ok(answers->queued));
       case EnqueueResult::kDuplicate:
         duplicates_.Inc();
         LogJson(log_, spdlog::level::info, "event_duplicate",
                 {{"event_type", event_type}, {"delivery_id", delivery_id}});
-        return respond(Ok("duplicate", event_type));
+        return respond(Ok(answers->duplicate));
       case EnqueueResult::kUnavailable:
         return Reject(respond, 503, "unavailable", "event store unavailable, retry later");
     }

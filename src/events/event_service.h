@@ -65,8 +65,14 @@ class EventService : public http::Handler {
   metrics::CounterFamily& rejected_;
   metrics::Counter& ignored_;
   metrics::Counter& duplicates_;
-  // Looked up once per type: no map lookup under a lock per event.
-  std::unordered_map<std::string_view, metrics::Counter*> received_;
+  // Per event type, made once: its counter (no lookup under a lock per
+  // event) and its answers.
+  struct PerType {
+    metrics::Counter* received;
+    std::string queued;
+    std::string duplicate;
+  };
+  std::unordered_map<std::string_view, PerType> answers_;
 
   std::mutex parsers_mu_;
   std::vector<std::unique_ptr<simdjson::dom::parser>> parsers_;

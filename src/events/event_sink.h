@@ -16,6 +16,7 @@ struct EventRecord {
   std::string gitlab_event;  // X-Gitlab-Event, "" when not sent
   std::int64_t received_at_ms = 0;
   std::string payload;       // the raw request body
+  std::size_t worker = 0;    // the HTTP worker thread calling Enqueue
 };
 
 enum class EnqueueResult {
@@ -27,7 +28,8 @@ enum class EnqueueResult {
 class EventSink {
  public:
   virtual ~EventSink() = default;
-  // Calls `done` exactly once, from any thread.
+  // Called on HTTP worker thread `record.worker`; calls `done` exactly once,
+  // on the same thread.
   virtual void Enqueue(EventRecord record, std::function<void(EnqueueResult)> done) = 0;
 };
 

@@ -15,13 +15,15 @@ return id
 
 }  // namespace
 
-RedisEventSink::RedisEventSink(redis::AsyncPipeline& pipeline, std::string stream, std::string dedupe_prefix,
+RedisEventSink::RedisEventSink(const std::vector<boost::asio::io_context*>& workers,
+                               const redis::Connector& connector, std::string stream, std::string dedupe_prefix,
                                std::chrono::seconds dedupe_ttl)
-    : pipeline_(pipeline),
-      stream_(std::move(stream)),
+    : stream_(std::move(stream)),
       dedupe_prefix_(std::move(dedupe_prefix)),
       dedupe_ttl_(std::to_string(dedupe_ttl.count())),
-      dedupe_script_(kDedupeXadd) {}
+      dedupe_script_(kDedupeXadd) {
+  for (auto* io : workers) clients_.push_back(std::make_unique<redis::AsyncClient>(*io, connector));
+}
 
 void RedisEventSink::Enqueue(EventRecord record, std::function<void(EnqueueResult)> done) {
   redis::Args fields = {"event_type", std::string(record.event_type),
@@ -29,20 +31,20 @@ void RedisEventSink::Enqueue(EventRecord record, std::function<void(EnqueueResul
                         "delivery_id", record.delivery_id,
                         "gitlab_event", std::move(record.gitlab_event),
                         "payload", std::move(record.payload)};
-  auto on_reply = [done = std::move(done)](Status s, redis::Reply reply) {
+  auto on_reply = [done = std::move(done)](Status s, const redisReply* reply) {
     if (!s.ok()) return done(EnqueueResult::kUnavailable);
     done(reply->type == REDIS_REPLY_NIL ? EnqueueResult::kDuplicate : EnqueueResult::kStored);
   };
+  redis::AsyncClient& client = *clients_.at(record.worker);
   if (record.delivery_id.empty()) {
     redis::Args args = {"XADD", stream_, "*"};
     args.insert(args.end(), std::make_move_iterator(fields.begin()), std::make_move_iterator(fields.end()));
-    pipeline_.Submit(std::move(args), std::move(on_reply));
+    client.Run(args, std::move(on_reply));
     return;
   }
   redis::Args argv = {dedupe_ttl_};
   argv.insert(argv.end(), std::make_move_iterator(fields.begin()), std::make_move_iterator(fields.end()));
-  pipeline_.SubmitEval(dedupe_script_, {stream_, dedupe_prefix_ + record.delivery_id}, std::move(argv),
-                       std::move(on_reply));
+  client.Eval(dedupe_script_, {stream_, dedupe_prefix_ + record.delivery_id}, argv, std::move(on_reply));
 }
 
 }  // namespace spamphibian

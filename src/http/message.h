@@ -20,6 +20,10 @@ struct Request {
   // empty and the connection closes after the response. Handlers that take
   // a body answer 413.
   bool body_too_large = false;
+  // Which of the server's worker threads (io_contexts) runs this request;
+  // lets a handler use per-thread resources (a Redis connection) without
+  // locks or thread hops.
+  std::size_t worker = 0;
 
   // The first header of that name (case-insensitive), or "".
   std::string_view Header(std::string_view name) const;

@@ -20,17 +20,19 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
+using Executor = asio::io_context::executor_type;
+using Socket = asio::basic_stream_socket<tcp, Executor>;
 
 class Session;
 
 class Server::Impl : public std::enable_shared_from_this<Server::Impl> {
  public:
-  Impl(asio::io_context& io, const ServerOptions& options, std::vector<Route> routes, metrics::Registry& metrics,
-       spdlog::logger& log)
-      : io_(io),
+  Impl(std::vector<asio::io_context*> workers, const ServerOptions& options, std::vector<Route> routes,
+       metrics::Registry& metrics, spdlog::logger& log)
+      : workers_(std::move(workers)),
         options_(options),
         routes_(std::move(routes)),
-        acceptor_(asio::make_strand(io)),
+        acceptor_(*workers_.front()),
         log_(log),
         duration_(metrics.AddHistogram("spamphibian_http_request_duration_seconds",
                                        "Time from a request read to its response written.", {"path"},
@@ -57,7 +59,10 @@ class Server::Impl : public std::enable_shared_from_this<Server::Impl> {
  private:
   void Forget();
 
-  asio::io_context& io_;
+  // One io_context per thread: a connection lives on one of them for its
+  // whole life, so its handlers never need a strand or a lock.
+  std::vector<asio::io_context*> workers_;
+  std::size_t next_worker_ = 0;
   ServerOptions options_;
   std::vector<Route> routes_;
   tcp::acceptor acceptor_;
@@ -79,8 +84,8 @@ class Server::Impl : public std::enable_shared_from_this<Server::Impl> {
 // response, repeat while keep-alive. All work runs on the session's strand.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket&& socket, std::shared_ptr<Server::Impl> server)
-      : stream_(std::move(socket)), server_(std::move(server)) {}
+  Session(Socket&& socket, std::size_t worker, std::shared_ptr<Server::Impl> server)
+      : stream_(std::move(socket)), worker_(worker), server_(std::move(server)) {}
 
   void Start() {
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->Read(); });
@@ -136,6 +141,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Dispatch(Request req) {
+    req.worker = worker_;
     stream_.expires_never();
     started_ = std::chrono::steady_clock::now();
     server_->RequestStarted();
@@ -183,7 +189,9 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.close();
   }
 
-  beast::tcp_stream stream_;
+  // A concrete executor type, not any_io_executor: no type erasure per call.
+  beast::basic_stream<tcp, Executor> stream_;
+  const std::size_t worker_;
   beast::flat_buffer buffer_;
   std::shared_ptr<Server::Impl> server_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
@@ -214,13 +222,15 @@ Status Server::Impl::Listen() {
 }
 
 void Server::Impl::Accept() {
-  acceptor_.async_accept(asio::make_strand(io_), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+  const std::size_t worker = next_worker_++ % workers_.size();
+  acceptor_.async_accept(workers_[worker]->get_executor(), [self = shared_from_this(), worker](beast::error_code ec,
+                                                                                               Socket socket) {
     if (ec) {
       if (self->stopping()) return;
       LogJson(self->log_, spdlog::level::warn, "http_accept_failed", {{"error", ec.message()}});
     } else {
       socket.set_option(tcp::no_delay(true), ec);
-      auto session = std::make_shared<Session>(std::move(socket), self);
+      auto session = std::make_shared<Session>(std::move(socket), worker, self);
       {
         std::lock_guard<std::mutex> lock(self->mu_);
         self->sessions_.push_back(session);
@@ -286,9 +296,9 @@ void Server::Impl::Shutdown(std::function<void()> drained) {
   });
 }
 
-Server::Server(asio::io_context& io, const ServerOptions& options, std::vector<Route> routes,
+Server::Server(std::vector<asio::io_context*> workers, const ServerOptions& options, std::vector<Route> routes,
                metrics::Registry& metrics, spdlog::logger& log)
-    : impl_(std::make_shared<Impl>(io, options, std::move(routes), metrics, log)) {}
+    : impl_(std::make_shared<Impl>(std::move(workers), options, std::move(routes), metrics, log)) {}
 
 Server::~Server() = default;
 

@@ -4,7 +4,10 @@
 // Limits on every edge: a fresh parser per request with the configured body
 // limit, a read timeout per request, keep-alive. Handlers answer
 // asynchronously through Respond, from any thread; the server posts the
-// answer back onto the connection's strand.
+// answer back onto the connection's io_context.
+//
+// Threading: one io_context per thread ("workers", each run by exactly one
+// thread); connections are spread over them round-robin.
 //
 // Graceful shutdown: Shutdown() stops accepting, closes idle keep-alive
 // connections, lets every request already read finish and be written, and
@@ -34,8 +37,9 @@ struct Route {
 
 class Server {
  public:
-  // `io`, `metrics` and `log` must outlive the Server.
-  Server(boost::asio::io_context& io, const ServerOptions& options, std::vector<Route> routes,
+  // `workers` (at least one), `metrics` and `log` must outlive the Server.
+  // The acceptor runs on workers[0].
+  Server(std::vector<boost::asio::io_context*> workers, const ServerOptions& options, std::vector<Route> routes,
          metrics::Registry& metrics, spdlog::logger& log);
   ~Server();
 

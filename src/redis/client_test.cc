@@ -3,9 +3,12 @@
 
 #include <gtest/gtest.h>
 
-#include <future>
 
-#include "redis/async_pipeline.h"
+#include <boost/asio/io_context.hpp>
+
+#include <optional>
+
+#include "redis/async_client.h"
 #include "redis_server.h"
 
 namespace spamphibian::redis {
@@ -82,36 +85,100 @@ TEST(Connector, PasswordAndDatabase) {
   EXPECT_EQ(s.message().find("wrong"), std::string::npos) << "the password must not be echoed";
 }
 
-TEST(AsyncPipeline, AnswersEveryCallerAndBatches) {
-  testing::RedisServer server;
-  Connector connector(server.Options());
-  AsyncPipeline pipeline(connector);
-  constexpr int kCalls = 500;
-  std::vector<std::promise<long long>> results(kCalls);
-  for (int i = 0; i < kCalls; ++i) {
-    pipeline.Submit({"INCR", "counter"}, [&results, i](Status s, Reply r) {
-      results[i].set_value(s.ok() ? r->integer : -1);
+// AsyncClient is driven by an io_context run on the test's thread.
+class AsyncClientTest : public ::testing::Test {
+ protected:
+  // Runs the io_context until `done` is true (or 10 s pass).
+  template <typename F>
+  bool Drive(F done) {
+    return testing::WaitFor([&] {
+      io_.restart();
+      io_.run_for(std::chrono::milliseconds(10));
+      return done();
     });
   }
-  long long max = 0;
-  for (auto& p : results) max = std::max(max, p.get_future().get());
-  EXPECT_EQ(max, kCalls);
+  Status Call(AsyncClient& client, const Args& args, long long* integer = nullptr) {
+    std::optional<Status> result;
+    client.Run(args, [&](Status s, const redisReply* r) {
+      if (integer != nullptr && r != nullptr) *integer = r->integer;
+      result = s;
+    });
+    EXPECT_TRUE(Drive([&] { return result.has_value(); }));
+    return result.value_or(Status::Internal("no answer"));
+  }
+
+  testing::RedisServer server_;
+  Connector connector_{server_.Options()};
+  boost::asio::io_context io_;
+};
+
+TEST_F(AsyncClientTest, AnswersEveryCallInOrder) {
+  AsyncClient client(io_, connector_);
+  constexpr std::size_t kCalls = 500;
+  std::vector<long long> seen;
+  for (std::size_t i = 0; i < kCalls; ++i) {
+    client.Run({"INCR", "counter"}, [&](Status s, const redisReply* r) { seen.push_back(s.ok() ? r->integer : -1); });
+  }
+  ASSERT_TRUE(Drive([&] { return seen.size() == kCalls; }));
+  for (std::size_t i = 0; i < kCalls; ++i) EXPECT_EQ(seen[i], static_cast<long long>(i + 1));
 }
 
-TEST(AsyncPipeline, FailsFastWhileDownAndRecovers) {
-  testing::RedisServer server;
-  Connector connector(server.Options());
-  AsyncPipeline pipeline(connector);
-  auto call = [&] {
-    std::promise<bool> ok;
-    pipeline.Submit({"PING"}, [&](Status s, Reply) { ok.set_value(s.ok()); });
-    return ok.get_future().get();
+TEST_F(AsyncClientTest, ErrorReplyIsInternal) {
+  AsyncClient client(io_, connector_);
+  EXPECT_EQ(Call(client, {"NOSUCHCOMMAND"}).code(), Status::Code::kInternal);
+  EXPECT_TRUE(Call(client, {"PING"}).ok());
+}
+
+TEST_F(AsyncClientTest, FailsFastWhileDownAndRecovers) {
+  AsyncClient client(io_, connector_);
+  EXPECT_TRUE(Call(client, {"PING"}).ok());
+  server_.Stop();
+  EXPECT_TRUE(Call(client, {"PING"}).IsUnavailable());
+  EXPECT_TRUE(Call(client, {"PING"}).IsUnavailable());
+  server_.Start();
+  EXPECT_TRUE(Drive([&] { return Call(client, {"PING"}).ok(); }));
+}
+
+TEST_F(AsyncClientTest, TimesOutWhenRedisDoesNotAnswer) {
+  RedisOptions options = server_.Options();
+  options.command_timeout = std::chrono::milliseconds(300);
+  Connector connector(options);
+  AsyncClient client(io_, connector);
+  EXPECT_TRUE(Call(client, {"PING"}).ok());
+  auto admin = server_.Client();
+  admin->Run({"CLIENT", "PAUSE", "2000", "ALL"});
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(Call(client, {"PING"}).IsUnavailable());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(1500));
+}
+
+TEST_F(AsyncClientTest, EvalLoadsTheScriptAndReloadsAfterAFlush) {
+  AsyncClient client(io_, connector_);
+  Script script("return redis.call('INCR', KEYS[1])");
+  auto eval = [&] {
+    std::optional<long long> value;
+    client.Eval(script, {"c"}, {}, [&](Status s, const redisReply* r) { value = s.ok() ? r->integer : -1; });
+    EXPECT_TRUE(Drive([&] { return value.has_value(); }));
+    return value.value_or(-2);
   };
-  EXPECT_TRUE(call());
-  server.Stop();
-  EXPECT_FALSE(call());
-  server.Start();
-  EXPECT_TRUE(testing::WaitFor(call));
+  EXPECT_EQ(eval(), 1);
+  EXPECT_TRUE(Call(client, {"SCRIPT", "FLUSH"}).ok());  // as after a restart
+  EXPECT_EQ(eval(), 2);
+}
+
+TEST_F(AsyncClientTest, PasswordAndDatabase) {
+  auto admin = server_.Client();
+  admin->Run({"CONFIG", "SET", "requirepass", "pw"});
+  RedisOptions options = server_.Options();
+  options.password = Secret("pw");
+  options.db = 5;
+  Connector connector(options);
+  AsyncClient client(io_, connector);
+  EXPECT_TRUE(Call(client, {"SET", "k", "v"}).ok());
+  options.password = Secret("nope");
+  Connector bad(options);
+  AsyncClient denied(io_, bad);
+  EXPECT_FALSE(Call(denied, {"PING"}).ok());
 }
 
 }  // namespace
