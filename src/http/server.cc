@@ -3,7 +3,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -81,7 +81,8 @@ class Server::Impl : public std::enable_shared_from_this<Server::Impl> {
 };
 
 // One TCP connection: read a request, hand it to its handler, write the
-// response, repeat while keep-alive. All work runs on the session's strand.
+// response, repeat while keep-alive. All work runs on the io_context the
+// connection was accepted on (one thread), so nothing here needs a lock.
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(Socket&& socket, std::size_t worker, std::shared_ptr<Server::Impl> server)
@@ -148,38 +149,50 @@ class Session : public std::enable_shared_from_this<Session> {
     int status = 0;
     Handler* handler = server_->Find(req, &status, &histogram_);
     if (handler == nullptr) {
+      ++requests_;
+      ++answered_;
       Write(JsonError(status, status == 405 ? "method not allowed" : "not found"));
       return;
     }
     // The handler may answer from another thread; the response goes back
-    // through the strand. The flag catches a handler answering twice.
-    auto answered = std::make_shared<std::atomic<bool>>(false);
-    handler->Handle(std::move(req), [self = shared_from_this(), answered](Response res) {
-      if (answered->exchange(true)) return;
-      asio::post(self->stream_.get_executor(),
-                 [self, res = std::move(res)]() mutable { self->Write(std::move(res)); });
+    // through the connection's io_context. The request number makes a second
+    // answer to the same request (a handler bug) a no-op.
+    const std::uint64_t number = ++requests_;
+    handler->Handle(std::move(req), [self = shared_from_this(), number](Response res) {
+      asio::post(self->stream_.get_executor(), [self, number, res = std::move(res)]() mutable {
+        if (number != self->answered_ + 1) return;
+        self->answered_ = number;
+        self->Write(std::move(res));
+      });
     });
   }
 
+  // Responses are small and of one shape (status, content type, body), so
+  // they are formatted straight into one reused buffer and sent with one
+  // write; Beast's general serializer costs more than the whole request.
   void Write(Response res) {
-    response_.emplace(static_cast<bhttp::status>(res.status), 11);
-    response_->set(bhttp::field::server, "spamphibian");
-    response_->set(bhttp::field::content_type, res.content_type);
-    response_->body() = std::move(res.body);
-    response_->keep_alive(keep_alive_ && !closing_ && !server_->stopping());
-    response_->prepare_payload();
+    keep_open_ = keep_alive_ && !closing_ && !server_->stopping();
+    out_.clear();
+    out_ += "HTTP/1.1 ";
+    out_ += std::to_string(res.status);
+    out_ += ' ';
+    out_ += bhttp::obsolete_reason(static_cast<bhttp::status>(res.status));
+    out_ += "\r\nServer: spamphibian\r\nContent-Type: ";
+    out_ += res.content_type;
+    out_ += "\r\nContent-Length: ";
+    out_ += std::to_string(res.body.size());
+    out_ += keep_open_ ? "\r\n\r\n" : "\r\nConnection: close\r\n\r\n";
+    out_ += res.body;
     stream_.expires_after(server_->options().read_timeout);
-    bhttp::async_write(stream_, *response_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    asio::async_write(stream_, asio::buffer(out_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
       self->OnWrite(ec);
     });
   }
 
   void OnWrite(beast::error_code ec) {
-    const bool keep = response_->keep_alive();
-    response_.reset();
     histogram_->Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
     server_->RequestFinished();
-    if (ec || !keep) return Close();
+    if (ec || !keep_open_) return Close();
     Read();
   }
 
@@ -195,7 +208,10 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::shared_ptr<Server::Impl> server_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
-  std::optional<bhttp::response<bhttp::string_body>> response_;
+  std::uint64_t requests_ = 0;  // requests read on this connection
+  std::uint64_t answered_ = 0;  // requests answered
+  std::string out_;  // the response being written; its capacity is reused
+  bool keep_open_ = true;
   metrics::Histogram* histogram_ = nullptr;
   std::chrono::steady_clock::time_point started_;
   bool reading_ = false;
