@@ -19,6 +19,7 @@ class [[nodiscard]] Status {
     kNotFound,         // the thing asked for does not exist
     kUnavailable,      // a dependency is down; retrying later may help
     kInternal,         // a dependency answered something we did not expect
+    kPermissionDenied, // credentials are missing or wrong (configuration)
   };
 
   Status() = default;
@@ -27,12 +28,15 @@ class [[nodiscard]] Status {
   static Status NotFound(std::string msg) { return Status(Code::kNotFound, std::move(msg)); }
   static Status Unavailable(std::string msg) { return Status(Code::kUnavailable, std::move(msg)); }
   static Status Internal(std::string msg) { return Status(Code::kInternal, std::move(msg)); }
+  static Status PermissionDenied(std::string msg) { return Status(Code::kPermissionDenied, std::move(msg)); }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
   const std::string& message() const { return message_; }
   bool IsUnavailable() const { return code_ == Code::kUnavailable; }
   bool IsInvalidArgument() const { return code_ == Code::kInvalidArgument; }
+  bool IsNotFound() const { return code_ == Code::kNotFound; }
+  bool IsPermissionDenied() const { return code_ == Code::kPermissionDenied; }
 
   std::string ToString() const;
 
@@ -50,6 +54,7 @@ inline std::string Status::ToString() const {
     case Code::kNotFound: return "not found: " + message_;
     case Code::kUnavailable: return "unavailable: " + message_;
     case Code::kInternal: return "internal: " + message_;
+    case Code::kPermissionDenied: return "permission denied: " + message_;
   }
   return message_;
 }

@@ -33,6 +33,10 @@ struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
+  // Extra headers, e.g. Link or Retry-After.
+  std::vector<std::pair<std::string, std::string>> headers;
+  // Close the connection without answering (fault injection in tests).
+  bool abort = false;
 };
 
 // Sends the response. Must be called exactly once, from any thread.

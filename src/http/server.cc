@@ -171,6 +171,10 @@ class Session : public std::enable_shared_from_this<Session> {
   // they are formatted straight into one reused buffer and sent with one
   // write; Beast's general serializer costs more than the whole request.
   void Write(Response res) {
+    if (res.abort) {  // the handler wants the connection dropped unanswered
+      server_->RequestFinished();
+      return Close();
+    }
     keep_open_ = keep_alive_ && !closing_ && !server_->stopping();
     out_.clear();
     out_ += "HTTP/1.1 ";
@@ -179,6 +183,12 @@ class Session : public std::enable_shared_from_this<Session> {
     out_ += bhttp::obsolete_reason(static_cast<bhttp::status>(res.status));
     out_ += "\r\nServer: spamphibian\r\nContent-Type: ";
     out_ += res.content_type;
+    for (const auto& [name, value] : res.headers) {
+      out_ += "\r\n";
+      out_ += name;
+      out_ += ": ";
+      out_ += value;
+    }
     out_ += "\r\nContent-Length: ";
     out_ += std::to_string(res.body.size());
     out_ += keep_open_ ? "\r\n\r\n" : "\r\nConnection: close\r\n\r\n";
@@ -266,9 +276,11 @@ Handler* Server::Impl::Find(const Request& req, int* status, metrics::Histogram*
   *status = 404;
   *histogram = other_histogram_;
   for (std::size_t i = 0; i < routes_.size(); ++i) {
-    if (routes_[i].path != req.path) continue;
+    const std::string& path = routes_[i].path;
+    const bool prefix = !path.empty() && path.back() == '*';
+    if (prefix ? !req.path.starts_with(std::string_view(path).substr(0, path.size() - 1)) : path != req.path) continue;
     *histogram = route_histograms_[i];
-    if (routes_[i].method == req.method) return routes_[i].handler;
+    if (routes_[i].method == req.method || routes_[i].method == "*") return routes_[i].handler;
     *status = 405;
   }
   return nullptr;

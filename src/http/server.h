@@ -30,8 +30,8 @@
 namespace spamphibian::http {
 
 struct Route {
-  std::string method;
-  std::string path;
+  std::string method;  // "*" matches any method
+  std::string path;    // exact, or a prefix when it ends with "*"
   Handler* handler;  // not owned; must outlive the Server
 };
 

@@ -1,0 +1,349 @@
+#include "gitlab/fetcher.h"
+
+#include <cctype>
+
+namespace spamphibian::gitlab {
+namespace {
+
+using nlohmann::json;
+
+std::string Str(const json& j, const char* key) {
+  if (!j.is_object()) return {};
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return {};
+  if (it->is_string()) return it->get<std::string>();
+  return it->dump();
+}
+
+std::int64_t Int(const json& j, std::initializer_list<const char*> path) {
+  const json* cur = &j;
+  for (const char* key : path) {
+    if (!cur->is_object()) return 0;
+    auto it = cur->find(key);
+    if (it == cur->end()) return 0;
+    cur = &*it;
+  }
+  if (cur->is_number_integer()) return cur->get<std::int64_t>();
+  if (cur->is_string()) {
+    try {
+      return std::stoll(cur->get<std::string>());
+    } catch (...) {
+      return 0;
+    }
+  }
+  return 0;
+}
+
+// Percent-encodes a path segment (wiki slugs contain '/').
+std::string Escape(std::string_view s) {
+  std::string out;
+  static const char* hex = "0123456789ABCDEF";
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+void AddText(Item* item, const char* name, const std::string& value) {
+  if (!value.empty()) item->text.emplace_back(name, value);
+}
+
+void Common(const json& obj, Item* item) {
+  item->web_url = Str(obj, "web_url");
+  item->created_at = Str(obj, "created_at");
+  item->updated_at = Str(obj, "updated_at");
+  item->raw = obj;
+}
+
+Author AuthorFromUser(const json& u) {
+  Author a;
+  a.id = Int(u, {"id"});
+  a.username = Str(u, "username");
+  a.name = Str(u, "name");
+  a.email = Str(u, "email");
+  a.state = Str(u, "state");
+  a.is_admin = u.value("is_admin", false);
+  a.bot = u.value("bot", false);
+  a.created_at = Str(u, "created_at");
+  a.confirmed_at = Str(u, "confirmed_at");
+  a.note = Str(u, "note");
+  return a;
+}
+
+// The project id of a webhook or system hook payload.
+std::int64_t ProjectId(const json& p) {
+  if (std::int64_t id = Int(p, {"project", "id"})) return id;
+  if (std::int64_t id = Int(p, {"object_attributes", "project_id"})) return id;
+  return Int(p, {"project_id"});
+}
+
+using FetchFn = Status (*)(Fetcher&, const json& payload, Item* item);
+
+Status FetchUserEvent(Fetcher& f, const json& p, Item* item) {
+  const std::int64_t id = Int(p, {"user_id"});
+  if (id == 0) return Status::InvalidArgument("user event without user_id");
+  return f.FetchUser(id, item);
+}
+
+Status FetchProject(Fetcher& f, const json& p, Item* item) {
+  const std::int64_t id = ProjectId(p);
+  if (id == 0) return Status::InvalidArgument("project event without project_id");
+  json project;
+  Status s = f.api().Get("/projects/" + std::to_string(id), &project);
+  if (!s.ok()) return s;
+  item->type = "project";
+  item->id = std::to_string(id);
+  Common(project, item);
+  item->visibility = Str(project, "visibility");
+  AddText(item, "name", Str(project, "name"));
+  AddText(item, "path", Str(project, "path_with_namespace"));
+  AddText(item, "description", Str(project, "description"));
+  if (project.contains("topics") && project["topics"].is_array() && !project["topics"].empty()) {
+    std::string topics;
+    for (const auto& t : project["topics"]) topics += (topics.empty() ? "" : ", ") + t.get<std::string>();
+    AddText(item, "topics", topics);
+  }
+  item->refs = {{"project_id", id}};
+  std::int64_t owner = Int(project, {"creator_id"});
+  if (owner == 0) owner = Int(project, {"owner", "id"});
+  return owner == 0 ? Status::Ok() : f.FillAuthor(owner, &item->author);
+}
+
+Status FetchGroup(Fetcher& f, const json& p, Item* item) {
+  const std::int64_t id = Int(p, {"group_id"});
+  if (id == 0) return Status::InvalidArgument("group event without group_id");
+  json group;
+  Status s = f.api().Get("/groups/" + std::to_string(id), &group);
+  if (!s.ok()) return s;
+  item->type = "group";
+  item->id = std::to_string(id);
+  Common(group, item);
+  item->visibility = Str(group, "visibility");
+  AddText(item, "name", Str(group, "name"));
+  AddText(item, "path", Str(group, "full_path"));
+  AddText(item, "description", Str(group, "description"));
+  item->refs = {{"group_id", id}};
+  // Groups have no author field; as upstream did, take the member with the
+  // highest access level (the owner who created it).
+  std::int64_t owner = 0, best = -1;
+  s = f.api().GetPages("/groups/" + std::to_string(id) + "/members/all", [&](const json& page) {
+    for (const auto& m : page) {
+      const std::int64_t level = Int(m, {"access_level"});
+      if (level > best) {
+        best = level;
+        owner = Int(m, {"id"});
+      }
+    }
+    return true;
+  });
+  if (!s.ok()) return s;
+  return owner == 0 ? Status::Ok() : f.FillAuthor(owner, &item->author);
+}
+
+// Issues and merge requests: /projects/:id/<kind>/:iid.
+Status FetchIssuable(Fetcher& f, const json& p, Item* item, const char* type, const char* collection) {
+  const std::int64_t project = ProjectId(p);
+  const std::int64_t iid = Int(p, {"object_attributes", "iid"});
+  if (project == 0 || iid == 0) return Status::InvalidArgument(std::string(type) + " event without project or iid");
+  const std::string path = std::to_string(project) + "/" + collection + "/" + std::to_string(iid);
+  json obj;
+  Status s = f.api().Get("/projects/" + path, &obj);
+  if (!s.ok()) return s;
+  item->type = type;
+  item->id = path;
+  Common(obj, item);
+  AddText(item, "title", Str(obj, "title"));
+  AddText(item, "description", Str(obj, "description"));
+  item->refs = {{"project_id", project}, {"iid", iid}, {"confidential", obj.value("confidential", false)}};
+  return f.FillAuthor(Int(obj, {"author", "id"}), &item->author);
+}
+
+Status FetchIssue(Fetcher& f, const json& p, Item* item) { return FetchIssuable(f, p, item, "issue", "issues"); }
+Status FetchMergeRequest(Fetcher& f, const json& p, Item* item) {
+  return FetchIssuable(f, p, item, "merge_request", "merge_requests");
+}
+
+Status FetchNote(Fetcher& f, const json& p, Item* item) {
+  const std::int64_t project = ProjectId(p);
+  const std::int64_t note = Int(p, {"object_attributes", "id"});
+  const std::string noteable = Str(p["object_attributes"], "noteable_type");
+  std::string parent;
+  if (noteable == "Issue") parent = "issues/" + std::to_string(Int(p, {"issue", "iid"}));
+  else if (noteable == "MergeRequest") parent = "merge_requests/" + std::to_string(Int(p, {"merge_request", "iid"}));
+  else if (noteable == "Snippet") parent = "snippets/" + std::to_string(Int(p, {"snippet", "id"}));
+  if (project == 0 || note == 0 || parent.empty() || parent.ends_with("/0")) {
+    return Status::InvalidArgument("note event without project, note id or parent");
+  }
+  const std::string path = std::to_string(project) + "/" + parent + "/notes/" + std::to_string(note);
+  json obj;
+  Status s = f.api().Get("/projects/" + path, &obj);
+  if (!s.ok()) return s;
+  item->type = "note";
+  item->id = path;
+  Common(obj, item);
+  item->web_url = Str(p["object_attributes"], "url");
+  AddText(item, "body", Str(obj, "body"));
+  item->refs = {{"project_id", project}, {"noteable_type", noteable}, {"parent", parent}, {"note_id", note}};
+  return f.FillAuthor(Int(obj, {"author", "id"}), &item->author);
+}
+
+Status FetchWikiPage(Fetcher& f, const json& p, Item* item) {
+  const std::int64_t project = ProjectId(p);
+  const std::string slug = Str(p["object_attributes"], "slug");
+  if (project == 0 || slug.empty()) return Status::InvalidArgument("wiki page event without project or slug");
+  json obj;
+  Status s = f.api().Get("/projects/" + std::to_string(project) + "/wikis/" + Escape(slug), &obj);
+  if (!s.ok()) return s;
+  item->type = "wiki_page";
+  item->id = std::to_string(project) + "/wikis/" + slug;
+  Common(obj, item);
+  item->web_url = Str(p["object_attributes"], "url");
+  AddText(item, "title", Str(obj, "title"));
+  AddText(item, "content", Str(obj, "content"));
+  item->refs = {{"project_id", project}, {"slug", slug}};
+  // The wiki API names no author; the hook's user made the change.
+  return f.FillAuthor(Int(p, {"user", "id"}), &item->author);
+}
+
+struct Route {
+  std::string_view prefix;  // event types starting with this
+  std::string_view item_type;
+  FetchFn fetch;
+};
+
+// Order matters: note events are matched before issue and merge request ones.
+constexpr Route kRoutes[] = {
+    {"user_", "user", FetchUserEvent},
+    {"project_", "project", FetchProject},
+    {"group_", "group", FetchGroup},
+    {"issue_note_", "note", FetchNote},
+    {"merge_request_note_", "note", FetchNote},
+    {"snippet_note_", "note", FetchNote},
+    {"issue_", "issue", FetchIssue},
+    {"merge_request_", "merge_request", FetchMergeRequest},
+    {"wiki_page_", "wiki_page", FetchWikiPage},
+    {"snippet_check", "snippet", nullptr},  // see Fetcher::Fetch
+};
+
+const Route* FindRoute(std::string_view event_type) {
+  for (const Route& r : kRoutes) {
+    if (event_type.starts_with(r.prefix)) return &r;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::string_view ItemTypeOf(std::string_view event_type) {
+  const Route* r = FindRoute(event_type);
+  return r ? r->item_type : std::string_view();
+}
+
+Status Fetcher::FillAuthor(std::int64_t user_id, Author* author) {
+  if (user_id == 0) return Status::Ok();
+  json user;
+  Status s = api_.Get("/users/" + std::to_string(user_id), &user);
+  // An item whose author was deleted is still worth classifying.
+  if (s.IsNotFound()) return Status::Ok();
+  if (s.ok()) *author = AuthorFromUser(user);
+  return s;
+}
+
+Status Fetcher::FetchUser(std::int64_t id, Item* item) {
+  json user;
+  Status s = api_.Get("/users/" + std::to_string(id), &user);
+  if (!s.ok()) return s;
+  item->type = "user";
+  item->id = std::to_string(id);
+  Common(user, item);
+  item->author = AuthorFromUser(user);
+  AddText(item, "username", Str(user, "username"));
+  AddText(item, "name", Str(user, "name"));
+  AddText(item, "bio", Str(user, "bio"));
+  AddText(item, "website_url", Str(user, "website_url"));
+  AddText(item, "location", Str(user, "location"));
+  AddText(item, "organization", Str(user, "organization"));
+  AddText(item, "job_title", Str(user, "job_title"));
+  for (const char* social : {"skype", "linkedin", "twitter", "discord", "github"}) AddText(item, social, Str(user, social));
+  item->refs = {{"user_id", id}};
+  return Status::Ok();
+}
+
+Status Fetcher::FetchSnippet(std::int64_t project_id, std::int64_t id, Item* item) {
+  const std::string base = project_id != 0
+                               ? "/projects/" + std::to_string(project_id) + "/snippets/" + std::to_string(id)
+                               : "/snippets/" + std::to_string(id);
+  json snippet;
+  Status s = api_.Get(base, &snippet);
+  if (!s.ok()) return s;
+  std::string content;
+  s = api_.GetRaw(base + "/raw", 64 << 10, &content);  // the first 64 KiB is plenty to judge
+  if (!s.ok() && !s.IsNotFound()) return s;
+  item->type = "snippet";
+  item->id = project_id != 0 ? std::to_string(project_id) + "/snippets/" + std::to_string(id) : std::to_string(id);
+  Common(snippet, item);
+  item->visibility = Str(snippet, "visibility");
+  AddText(item, "title", Str(snippet, "title"));
+  AddText(item, "description", Str(snippet, "description"));
+  std::string files;
+  if (snippet.contains("files") && snippet["files"].is_array()) {
+    for (const auto& f : snippet["files"]) files += (files.empty() ? "" : ", ") + Str(f, "path");
+  }
+  if (files.empty()) files = Str(snippet, "file_name");
+  AddText(item, "file_names", files);
+  AddText(item, "content", content);
+  item->refs = {{"snippet_id", id}};
+  if (project_id != 0) item->refs["project_id"] = project_id;
+  return FillAuthor(Int(snippet, {"author", "id"}), &item->author);
+}
+
+Status Fetcher::Fetch(std::string_view event_type, const json& payload, std::vector<Item>* out,
+                      const SnippetFilter& is_new) {
+  const Route* route = FindRoute(event_type);
+  if (route == nullptr) return Status::InvalidArgument("no item for event type '" + std::string(event_type) + "'");
+  if (route->fetch != nullptr) {
+    Item item;
+    Status s = route->fetch(*this, payload, &item);
+    if (!s.ok()) return s;
+    item.event_type = std::string(event_type);
+    out->push_back(std::move(item));
+    return Status::Ok();
+  }
+  // Snippet check: one snippet, or every new or changed public snippet.
+  if (const std::int64_t id = Int(payload, {"snippet_id"})) {
+    Item item;
+    Status s = FetchSnippet(Int(payload, {"project_id"}), id, &item);
+    if (!s.ok()) return s;
+    item.event_type = std::string(event_type);
+    out->push_back(std::move(item));
+    return Status::Ok();
+  }
+  std::vector<std::pair<std::int64_t, std::int64_t>> todo;  // project id, snippet id
+  Status s = api_.GetPages("/snippets/public", [&](const json& page) {
+    for (const auto& snippet : page) {
+      const std::int64_t id = Int(snippet, {"id"});
+      if (id != 0 && (!is_new || is_new(id, Str(snippet, "updated_at")))) {
+        todo.emplace_back(Int(snippet, {"project_id"}), id);
+      }
+    }
+    return true;
+  });
+  if (!s.ok()) return s;
+  for (const auto& [project, id] : todo) {
+    Item item;
+    s = FetchSnippet(project, id, &item);
+    if (s.IsNotFound()) continue;  // deleted since the listing
+    if (!s.ok()) return s;
+    item.event_type = std::string(event_type);
+    out->push_back(std::move(item));
+  }
+  return Status::Ok();
+}
+
+}  // namespace spamphibian::gitlab

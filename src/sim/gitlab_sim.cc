@@ -1,0 +1,387 @@
+#include "sim/gitlab_sim.h"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <charconv>
+#include <memory>
+
+namespace spamphibian::sim {
+namespace {
+
+using nlohmann::json;
+
+std::vector<std::string> Split(std::string_view path) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (pos < path.size()) {
+    std::size_t next = path.find('/', pos);
+    if (next == std::string_view::npos) next = path.size();
+    if (next > pos) out.emplace_back(path.substr(pos, next - pos));
+    pos = next + 1;
+  }
+  return out;
+}
+
+std::string Unescape(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size()) {
+      int v = 0;
+      std::from_chars(s.data() + i + 1, s.data() + i + 3, v, 16);
+      out += static_cast<char>(v);
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+std::int64_t ToInt(std::string_view s) {
+  std::int64_t v = 0;
+  std::from_chars(s.data(), s.data() + s.size(), v);
+  return v;
+}
+
+std::string QueryParam(const std::string& query, std::string_view name) {
+  std::size_t pos = 0;
+  while (pos <= query.size()) {
+    std::size_t amp = query.find('&', pos);
+    if (amp == std::string::npos) amp = query.size();
+    std::string_view kv(query.data() + pos, amp - pos);
+    const std::size_t eq = kv.find('=');
+    if (kv.substr(0, eq) == name) return eq == std::string_view::npos ? "" : Unescape(kv.substr(eq + 1));
+    pos = amp + 1;
+  }
+  return {};
+}
+
+http::Response Json(int status, const json& body) {
+  http::Response r;
+  r.status = status;
+  r.body = body.dump();
+  return r;
+}
+
+http::Response NotFound() { return Json(404, {{"message", "404 Not Found"}}); }
+
+// The API shape of a stored object: without our own bookkeeping fields.
+json Public(const json& obj) {
+  json copy = obj;
+  for (const char* hidden : {"label", "content", "parent"}) copy.erase(hidden);
+  return copy;
+}
+
+}  // namespace
+
+GitLabSim::GitLabSim(json dataset, std::string token, boost::asio::io_context& timers)
+    : token_(std::move(token)), timers_(timers), data_(std::move(dataset)) {}
+
+json GitLabSim::State() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return data_;
+}
+
+json* GitLabSim::Find(const char* collection, const char* key, std::int64_t value) {
+  for (auto& obj : data_[collection]) {
+    if (obj.value(key, std::int64_t{-1}) == value) return &obj;
+  }
+  return nullptr;
+}
+
+void GitLabSim::Handle(http::Request req, http::Respond respond) {
+  http::Response res;
+  int latency = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    if (!req.path.starts_with("/_sim/")) log_.push_back({{"method", req.method}, {"path", req.path + (req.query.empty() ? "" : "?" + req.query)}, {"t", t}});
+    bool faulted = false;
+    if (!req.path.starts_with("/_sim/")) {
+      for (Fault& f : faults_) {
+        if (!req.path.starts_with(f.path_prefix) || f.count == 0) continue;
+        if (f.count > 0) --f.count;
+        latency = f.latency_ms;
+        if (f.drop) {
+          res.abort = true;
+          faulted = true;
+        } else if (f.status != 0) {
+          res = Json(f.status, {{"message", "injected fault"}});
+          if (f.retry_after >= 0) res.headers.emplace_back("Retry-After", std::to_string(f.retry_after));
+          faulted = true;
+        }
+        break;
+      }
+    }
+    if (!faulted) res = Route(req);
+  }
+  if (latency <= 0) return respond(std::move(res));
+  auto timer = std::make_shared<boost::asio::steady_timer>(timers_, std::chrono::milliseconds(latency));
+  timer->async_wait([timer, respond = std::move(respond), res = std::move(res)](const boost::system::error_code&) mutable {
+    respond(std::move(res));
+  });
+}
+
+http::Response GitLabSim::Route(const http::Request& req) {
+  if (req.path.starts_with("/_sim/")) return Control(req);
+  if (!req.path.starts_with("/api/v4/")) return NotFound();
+  if (!token_.empty() && req.Header("PRIVATE-TOKEN") != token_) return Json(401, {{"message", "401 Unauthorized"}});
+  return Api(req.method, Split(std::string_view(req.path).substr(8)), req);
+}
+
+http::Response GitLabSim::Paged(const json& all, const http::Request& req) {
+  const std::int64_t per_page = std::clamp<std::int64_t>(ToInt(QueryParam(req.query, "per_page")), 1, 100);
+  const std::int64_t page = std::max<std::int64_t>(1, ToInt(QueryParam(req.query, "page")));
+  const std::int64_t total = static_cast<std::int64_t>(all.size());
+  json out = json::array();
+  for (std::int64_t i = (page - 1) * per_page; i < std::min(total, page * per_page); ++i) out.push_back(Public(all[i]));
+  http::Response r = Json(200, out);
+  const bool more = page * per_page < total;
+  r.headers = {{"X-Page", std::to_string(page)},
+               {"X-Per-Page", std::to_string(per_page)},
+               {"X-Total", std::to_string(total)},
+               {"X-Next-Page", more ? std::to_string(page + 1) : ""}};
+  return r;
+}
+
+http::Response GitLabSim::Api(const std::string& method, const std::vector<std::string>& s, const http::Request& req) {
+  const auto n = s.size();
+  auto is = [&](std::initializer_list<const char*> pattern) {
+    if (pattern.size() != n) return false;
+    std::size_t i = 0;
+    for (const char* p : pattern) {
+      if (p[0] != ':' && s[i] != p) return false;
+      ++i;
+    }
+    return true;
+  };
+  json body = req.body.empty() ? json::object() : json::parse(req.body, nullptr, false);
+  if (body.is_discarded()) body = json::object();
+
+  // Users.
+  if (is({"users"}) && method == "GET") return Paged(data_["users"], req);
+  if (n >= 2 && s[0] == "users") {
+    json* u = Find("users", "id", ToInt(s[1]));
+    if (u == nullptr) return NotFound();
+    if (n == 2 && method == "GET") return Json(200, Public(*u));
+    if (n == 2 && method == "DELETE") {
+      (*u)["state"] = "deleted";
+      auto& users = data_["users"];
+      users.erase(std::remove_if(users.begin(), users.end(), [&](const json& x) { return x["id"] == ToInt(s[1]); }),
+                  users.end());
+      return Json(204, nullptr);
+    }
+    if (n == 3 && method == "POST") {
+      static const std::pair<const char*, const char*> kStates[] = {
+          {"block", "blocked"}, {"unblock", "active"}, {"ban", "banned"}, {"unban", "active"},
+          {"deactivate", "deactivated"}, {"activate", "active"}};
+      for (const auto& [verb, state] : kStates) {
+        if (s[2] == verb) {
+          (*u)["state"] = state;
+          return Json(201, true);
+        }
+      }
+    }
+    return NotFound();
+  }
+  // Groups.
+  if (n >= 2 && s[0] == "groups") {
+    json* g = Find("groups", "id", ToInt(s[1]));
+    if (g == nullptr) return NotFound();
+    if (n == 2 && method == "GET") return Json(200, Public(*g));
+    if (n == 2 && method == "PUT") {
+      if (body.contains("visibility")) (*g)["visibility"] = body["visibility"];
+      return Json(200, Public(*g));
+    }
+    if (n == 2 && method == "DELETE") {
+      (*g)["marked_for_deletion_on"] = "2026-11-25";
+      return Json(202, {{"message", "202 Accepted"}});
+    }
+    if (is({"groups", ":id", "members", "all"}) && method == "GET") {
+      return Paged(data_["group_members"].value(s[1], json::array()), req);
+    }
+    return NotFound();
+  }
+  // Snippets (personal).
+  if (is({"snippets", "public"}) && method == "GET") {
+    json visible = json::array();
+    for (const auto& sn : data_["snippets"]) {
+      if (sn.value("visibility", "") == "public") visible.push_back(sn);
+    }
+    return Paged(visible, req);
+  }
+  if (n >= 2 && s[0] == "snippets") {
+    json* sn = Find("snippets", "id", ToInt(s[1]));
+    if (sn == nullptr) return NotFound();
+    if (n == 2 && method == "GET") return Json(200, Public(*sn));
+    if (n == 3 && s[2] == "raw" && method == "GET") {
+      http::Response r;
+      r.content_type = "text/plain; charset=utf-8";
+      r.body = sn->value("content", "");
+      return r;
+    }
+    if (n == 2 && method == "PUT") {
+      if (body.contains("visibility")) (*sn)["visibility"] = body["visibility"];
+      return Json(200, Public(*sn));
+    }
+    if (n == 2 && method == "DELETE") {
+      auto& all = data_["snippets"];
+      const std::int64_t id = ToInt(s[1]);
+      all.erase(std::remove_if(all.begin(), all.end(), [&](const json& x) { return x["id"] == id; }), all.end());
+      return Json(204, nullptr);
+    }
+    return NotFound();
+  }
+  // Projects and what is inside them.
+  if (n >= 2 && s[0] == "projects") {
+    const std::int64_t pid = ToInt(s[1]);
+    json* p = Find("projects", "id", pid);
+    if (p == nullptr) return NotFound();
+    if (n == 2 && method == "GET") return Json(200, Public(*p));
+    if (n == 2 && method == "PUT") {
+      if (body.contains("visibility")) (*p)["visibility"] = body["visibility"];
+      return Json(200, Public(*p));
+    }
+    if (n == 2 && method == "DELETE") {
+      auto& all = data_["projects"];
+      all.erase(std::remove_if(all.begin(), all.end(), [&](const json& x) { return x["id"] == pid; }), all.end());
+      return Json(202, {{"message", "202 Accepted"}});
+    }
+    // issues / merge_requests / snippets [/:id [/notes [/:note]]]
+    if (n >= 4 && (s[2] == "issues" || s[2] == "merge_requests" || s[2] == "snippets")) {
+      const char* collection = s[2] == "issues" ? "issues" : s[2] == "merge_requests" ? "merge_requests" : "snippets";
+      const char* key = s[2] == "snippets" ? "id" : "iid";
+      json* obj = nullptr;
+      for (auto& o : data_[collection]) {
+        const bool in_project = s[2] == "snippets" || o.value("project_id", std::int64_t{0}) == pid;
+        if (in_project && o.value(key, std::int64_t{-1}) == ToInt(s[3])) obj = &o;
+      }
+      if (obj == nullptr) return NotFound();
+      if (n == 4 && method == "GET") return Json(200, Public(*obj));
+      if (n == 4 && method == "PUT") {
+        for (const char* field : {"confidential", "visibility", "state_event", "discussion_locked"}) {
+          if (body.contains(field)) (*obj)[field] = body[field];
+        }
+        return Json(200, Public(*obj));
+      }
+      if (n == 4 && method == "DELETE") {
+        auto& all = data_[collection];
+        all.erase(std::remove_if(all.begin(), all.end(), [&](const json& x) { return &x == obj; }), all.end());
+        return Json(204, nullptr);
+      }
+      if (n == 5 && s[4] == "raw" && method == "GET") {
+        http::Response r;
+        r.content_type = "text/plain; charset=utf-8";
+        r.body = obj->value("content", "");
+        return r;
+      }
+      if (n == 6 && s[4] == "notes") {
+        const std::string type = s[2] == "issues" ? "Issue" : s[2] == "merge_requests" ? "MergeRequest" : "Snippet";
+        auto& notes = data_["notes"];
+        for (auto it = notes.begin(); it != notes.end(); ++it) {
+          if ((*it)["id"] != ToInt(s[5]) || (*it)["noteable_type"] != type) continue;
+          if (method == "GET") return Json(200, Public(*it));
+          if (method == "DELETE") {
+            notes.erase(it);
+            return Json(204, nullptr);
+          }
+        }
+        return NotFound();
+      }
+      return NotFound();
+    }
+    if (n >= 4 && s[2] == "wikis") {
+      std::string slug;
+      for (std::size_t i = 3; i < n; ++i) slug += (i > 3 ? "/" : "") + Unescape(s[i]);
+      for (const auto& w : data_["wikis"]) {
+        if (w.value("project_id", std::int64_t{0}) == pid && w.value("slug", "") == slug && method == "GET") {
+          json out = Public(w);
+          out["content"] = w.value("content", "");
+          return Json(200, out);
+        }
+      }
+      return NotFound();
+    }
+  }
+  return NotFound();
+}
+
+http::Response GitLabSim::Control(const http::Request& req) {
+  if (req.path == "/_sim/requests") {
+    if (req.method == "DELETE") {
+      log_ = json::array();
+      return Json(200, {{"cleared", true}});
+    }
+    return Json(200, log_);
+  }
+  if (req.path == "/_sim/faults") {
+    if (req.method == "DELETE") {
+      faults_.clear();
+      return Json(200, {{"cleared", true}});
+    }
+    json f = json::parse(req.body, nullptr, false);
+    if (!f.is_object()) return Json(400, {{"error", "expected a JSON object"}});
+    Fault fault;
+    fault.path_prefix = f.value("path_prefix", "/api/v4/");
+    fault.status = f.value("status", 0);
+    fault.count = f.value("count", -1);
+    fault.retry_after = f.value("retry_after", -1);
+    fault.latency_ms = f.value("latency_ms", 0);
+    fault.drop = f.value("drop", false);
+    faults_.push_back(fault);
+    return Json(200, {{"faults", faults_.size()}});
+  }
+  if (req.path == "/_sim/state") return Json(200, data_);
+  return NotFound();
+}
+
+json HookPayloads(const json& d) {
+  json out = json::array();
+  auto add = [&](const char* header, json payload) { out.push_back({{"event", header}, {"payload", std::move(payload)}}); };
+  for (const auto& u : d["users"]) {
+    add("System Hook", {{"event_name", "user_create"}, {"user_id", u["id"]}, {"username", u["username"]},
+                        {"name", u["name"]}, {"email", "[REDACTED]"}, {"created_at", u["created_at"]}});
+  }
+  for (const auto& g : d["groups"]) {
+    add("System Hook", {{"event_name", "group_create"}, {"group_id", g["id"]}, {"name", g["name"]}, {"path", g["path"]}});
+  }
+  for (const auto& p : d["projects"]) {
+    add("System Hook", {{"event_name", "project_create"}, {"project_id", p["id"]}, {"name", p["name"]},
+                        {"path_with_namespace", p["path_with_namespace"]}, {"project_visibility", p["visibility"]}});
+  }
+  for (const auto& i : d["issues"]) {
+    add("Issue Hook", {{"object_kind", "issue"}, {"event_type", "issue"}, {"user", {{"id", i["author"]["id"]}}},
+                       {"project", {{"id", i["project_id"]}}},
+                       {"object_attributes", {{"iid", i["iid"]}, {"project_id", i["project_id"]}, {"action", "open"},
+                                              {"title", i["title"]}}}});
+  }
+  for (const auto& m : d["merge_requests"]) {
+    add("Merge Request Hook", {{"object_kind", "merge_request"}, {"user", {{"id", m["author"]["id"]}}},
+                               {"project", {{"id", m["project_id"]}}},
+                               {"object_attributes", {{"iid", m["iid"]}, {"action", "open"}, {"title", m["title"]}}}});
+  }
+  for (const auto& n : d["notes"]) {
+    const std::string type = n["noteable_type"];
+    json payload = {{"object_kind", "note"}, {"event_type", "note"}, {"user", {{"id", n["author"]["id"]}}},
+                    {"project_id", n["project_id"]}, {"project", {{"id", n["project_id"]}}},
+                    {"object_attributes", {{"id", n["id"]}, {"note", n["body"]}, {"noteable_type", type},
+                                           {"action", "create"}, {"created_at", n["created_at"]},
+                                           {"updated_at", n["updated_at"]}}}};
+    if (type == "Issue") payload["issue"] = {{"iid", n["parent"]}};
+    if (type == "MergeRequest") payload["merge_request"] = {{"iid", n["parent"]}};
+    if (type == "Snippet") payload["snippet"] = {{"id", n["parent"]}};
+    add("Note Hook", payload);
+  }
+  for (const auto& w : d["wikis"]) {
+    add("Wiki Page Hook", {{"object_kind", "wiki_page"}, {"user", {{"id", w["author_id"]}}},
+                           {"project", {{"id", w["project_id"]}}},
+                           {"object_attributes", {{"slug", w["slug"]}, {"title", w["title"]}, {"action", "create"}}}});
+  }
+  for (const auto& s : d["snippets"]) {
+    add("", {{"event_name", "snippet_check"}, {"snippet_id", s["id"]}});
+  }
+  return out;
+}
+
+}  // namespace spamphibian::sim

@@ -1,0 +1,73 @@
+// GitLabSim: an HTTP handler that behaves like the parts of GitLab that
+// Spamphibian uses, for tests, benchmarks and `scripts/run` without a GitLab.
+//
+// * Serves users, projects, groups (and members), issues, merge requests,
+//   notes, wiki pages and snippets (with raw content) from a dataset in
+//   GitLab API v4 shapes (sim/dataset.json), with page/per_page pagination
+//   and x-next-page / Link headers.
+// * Implements the writes the act stage calls (block/unblock, ban/unban,
+//   delete user, visibility, confidential issues, deletes) and changes its
+//   state accordingly.
+// * Records every request: GET /_sim/requests (DELETE clears).
+// * Injects faults: POST /_sim/faults {"path_prefix","status","count",
+//   "retry_after","latency_ms","drop"}; DELETE /_sim/faults clears.
+// * Checks PRIVATE-TOKEN when a token is configured (401 otherwise).
+//
+// Thread-safe. Latency is served with timers on `timers`, never by sleeping,
+// so one slow request does not hold up the others.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "http/message.h"
+
+namespace spamphibian::sim {
+
+class GitLabSim : public http::Handler {
+ public:
+  GitLabSim(nlohmann::json dataset, std::string token, boost::asio::io_context& timers);
+
+  void Handle(http::Request request, http::Respond respond) override;
+
+  // The dataset, as changed by writes so far (a copy).
+  nlohmann::json State() const;
+
+ private:
+  struct Fault {
+    std::string path_prefix;
+    int status = 0;        // 0: no status fault
+    int count = -1;        // how many requests it applies to; -1: all
+    int retry_after = -1;  // seconds, for 429
+    int latency_ms = 0;
+    bool drop = false;     // close the connection without answering
+  };
+
+  http::Response Route(const http::Request& req);
+  http::Response Api(const std::string& method, const std::vector<std::string>& seg, const http::Request& req);
+  http::Response Control(const http::Request& req);
+  http::Response Paged(const nlohmann::json& all, const http::Request& req);
+
+  nlohmann::json* Find(const char* collection, const char* key, std::int64_t value);
+
+  std::string token_;
+  boost::asio::io_context& timers_;
+  mutable std::mutex mu_;
+  nlohmann::json data_;
+  nlohmann::json log_ = nlohmann::json::array();
+  std::vector<Fault> faults_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+};
+
+// Hook payloads for the dataset's content, as GitLab would send them:
+// system hooks for users, projects and groups; webhooks for issues, merge
+// requests, notes and wiki pages; the internal snippet_check per snippet.
+// Each entry: {"event": "System Hook"|..., "payload": {...}}.
+nlohmann::json HookPayloads(const nlohmann::json& dataset);
+
+}  // namespace spamphibian::sim
