@@ -26,7 +26,7 @@ int Serve(const std::string& stages_text) {
     return kConfigError;
   }
   auto log = MakeJsonLogger(config.log_level);
-  return RunServe(config, stages, *log);
+  return RunServe(config, stages, stages_text != "all", *log);
 }
 
 }  // namespace

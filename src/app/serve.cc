@@ -9,6 +9,8 @@
 #include <memory>
 #include <thread>
 
+#include <unistd.h>
+
 #include "app/endpoints.h"
 #include "events/event_service.h"
 #include "events/redis_event_sink.h"
@@ -16,14 +18,41 @@
 #include "log/json_log.h"
 #include "metrics/registry.h"
 #include "redis/connector.h"
+#include "gitlab/api.h"
+#include "http/curl_client.h"
+#include "stages/fetch_stage.h"
 #include "stages/pipeline.h"
 #include "stages/queue_monitor.h"
+#include "stages/redis_snippet_ledger.h"
+#include "stages/redis_stream_bus.h"
+#include "stages/stage_runner.h"
+#include "stages/trust_stage.h"
+#include "trust/trust_policy.h"
 
 namespace spamphibian {
 namespace {
 
 bool Has(const std::vector<std::string>& stages, std::string_view name) {
   return std::find(stages.begin(), stages.end(), name) != stages.end();
+}
+
+std::string ConsumerPrefix() {
+  char host[256] = {0};
+  gethostname(host, sizeof host - 1);
+  return std::string(host) + "-" + std::to_string(getpid());
+}
+
+StageRunnerOptions RunnerOptions(const Config& c, std::string_view input, int workers, int batch_size) {
+  StageRunnerOptions o;
+  o.input_stream = c.pipeline.key_prefix + std::string(input);
+  o.dead_letter_stream = c.pipeline.key_prefix + std::string(kDeadLetterStream);
+  o.consumer_prefix = ConsumerPrefix();
+  o.workers = workers;
+  o.batch_size = batch_size;
+  o.block = c.pipeline.block;
+  o.claim_idle = c.pipeline.claim_idle;
+  o.max_attempts = c.pipeline.max_attempts;
+  return o;
 }
 
 // What the service runs with, minus secrets (which show only set/unset).
@@ -49,7 +78,15 @@ nlohmann::json Describe(const Config& c, const std::vector<std::string>& stages)
 
 }  // namespace
 
-int RunServe(const Config& config, const std::vector<std::string>& stages, spdlog::logger& log) {
+int RunServe(const Config& config, std::vector<std::string> stages, bool stages_explicit, spdlog::logger& log) {
+  if (Has(stages, "fetch") && config.gitlab_url.empty()) {
+    if (stages_explicit) {
+      LogJson(log, spdlog::level::critical, "config_error", {{"error", "GITLAB_URL: required for the fetch stage"}});
+      return 2;
+    }
+    LogJson(log, spdlog::level::warn, "fetch_disabled", {{"message", "GITLAB_URL is not set: the fetch stage does not run"}});
+    std::erase(stages, "fetch");
+  }
   LogJson(log, spdlog::level::info, "starting", Describe(config, stages));
   if (config.webhook_secret.empty() && Has(stages, "events")) {
     LogJson(log, spdlog::level::warn, "no_webhook_secret",
@@ -94,6 +131,67 @@ int RunServe(const Config& config, const std::vector<std::string>& stages, spdlo
     routes.push_back({"POST", "/events", events.get()});
     routes.push_back({"POST", "/event", events.get()});  // the upstream project's path
   }
+  // Trust lists: loaded now (a bad list stops start-up), reloaded when their
+  // files change and on SIGHUP.
+  TrustPolicyHolder trust_policies(config.trust);
+  if (Has(stages, "trust")) {
+    std::vector<std::string> warnings;
+    if (Status s = trust_policies.Load(&warnings); !s.ok()) {
+      LogJson(log, spdlog::level::critical, "config_error", {{"error", s.message()}});
+      return 2;
+    }
+    for (const auto& w : warnings) LogJson(log, spdlog::level::warn, "trust_list_warning", {{"message", w}});
+    auto p = trust_policies.Get();
+    LogJson(log, spdlog::level::info, "trust_lists_loaded",
+            {{"domain_patterns", p->domain_count()}, {"users", p->user_count()},
+             {"disposable_domains", p->disposable_count()}});
+  }
+
+  // Stage runners: one generic runner per stage, each worker with its own
+  // stage object, Redis connection and (for fetch) GitLab connection.
+  gitlab::RateLimiter gitlab_rate(config.gitlab.api_rate, std::max(1.0, config.gitlab.api_rate));
+  std::vector<std::unique_ptr<StageRunner>> runners;
+  auto bus_factory = [&connector] { return std::make_unique<RedisStreamBus>(connector); };
+  if (Has(stages, "fetch")) {
+    auto factory = [&]() -> std::unique_ptr<Stage> {
+      struct Owned : FetchStage {
+        Owned(FetchStageOptions o, std::shared_ptr<gitlab::GitLabApi> api, std::unique_ptr<RedisSnippetLedger> ledger,
+              std::unique_ptr<http::CurlHttpClient> http, spdlog::logger& log)
+            : FetchStage(std::move(o), std::move(api), *ledger, log), ledger_(std::move(ledger)), http_(std::move(http)) {}
+        std::unique_ptr<RedisSnippetLedger> ledger_;
+        std::unique_ptr<http::CurlHttpClient> http_;
+      };
+      auto http = std::make_unique<http::CurlHttpClient>(http::CurlOptions{config.gitlab.ca_bundle});
+      gitlab::ApiOptions api_options{config.gitlab_url, config.gitlab_token, config.gitlab.max_attempts};
+      api_options.timeout = config.gitlab.timeout;
+      auto api = std::make_shared<gitlab::GitLabApi>(api_options, *http, gitlab_rate);
+      auto ledger = std::make_unique<RedisSnippetLedger>(connector, prefix + "snippets:seen");
+      return std::make_unique<Owned>(
+          FetchStageOptions{prefix + std::string(kItemsStream), prefix + std::string(kDecisionsStream)}, std::move(api),
+          std::move(ledger), std::move(http), log);
+    };
+    runners.push_back(std::make_unique<StageRunner>(RunnerOptions(config, kEventsStream, config.gitlab.fetch_workers, 4),
+                                                    factory, bus_factory, registry, log));
+  }
+  if (Has(stages, "trust")) {
+    auto factory = [&]() -> std::unique_ptr<Stage> {
+      auto client = std::make_shared<redis::Client>(connector);
+      const std::string key = prefix + "verified_users";
+      TrustStage::VerifiedSet verified = [client, key](const std::string& email, bool* member) {
+        redis::Reply r;
+        Status s = client->Run({"SISMEMBER", key, email}, &r);
+        *member = s.ok() && r->integer == 1;
+        return s;
+      };
+      return std::make_unique<TrustStage>(
+          TrustStageOptions{prefix + std::string(kCandidatesStream), prefix + std::string(kDecisionsStream)},
+          trust_policies, std::move(verified), log);
+    };
+    runners.push_back(std::make_unique<StageRunner>(
+        RunnerOptions(config, kItemsStream, config.pipeline.workers, config.pipeline.batch_size), factory, bus_factory,
+        registry, log));
+  }
+
   MetricsEndpoint metrics_endpoint(registry);
   HealthEndpoint healthz;
   HealthEndpoint readyz([&monitor] { return monitor.redis_up(); });
@@ -113,6 +211,35 @@ int RunServe(const Config& config, const std::vector<std::string>& stages, spdlo
     return 2;
   }
 
+  // SIGHUP, and a change of a list file, reload the trust lists.
+  boost::asio::signal_set hangup(io, SIGHUP);
+  boost::asio::steady_timer list_poll(io);
+  std::function<void(bool)> reload = [&](bool force) {
+    std::vector<std::string> warnings;
+    bool reloaded = false;
+    Status s = trust_policies.ReloadIfChanged(force, &reloaded, &warnings);
+    if (!s.ok()) LogJson(log, spdlog::level::err, "trust_reload_failed", {{"error", s.message()}, {"kept", "previous lists"}});
+    if (reloaded) LogJson(log, spdlog::level::info, "trust_lists_reloaded", {{"warnings", warnings}});
+  };
+  std::function<void()> poll = [&] {
+    list_poll.expires_after(std::chrono::seconds(2));
+    list_poll.async_wait([&](const boost::system::error_code& ec) {
+      if (ec) return;
+      reload(false);
+      poll();
+    });
+  };
+  std::function<void()> on_hangup = [&] {
+    hangup.async_wait([&](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      reload(true);
+      on_hangup();
+    });
+  };
+  if (Has(stages, "trust")) {
+    poll();
+    on_hangup();
+  }
   // SIGTERM/SIGINT: stop accepting, drain, then stop. A second signal, or
   // the shutdown timeout, stops at once.
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -121,6 +248,8 @@ int RunServe(const Config& config, const std::vector<std::string>& stages, spdlo
     if (ec) return;
     LogJson(log, spdlog::level::info, "shutting_down", {{"signal", signo}});
     server.Shutdown(stop_all);
+    hangup.cancel();
+    list_poll.cancel();
     deadline.expires_after(config.server.shutdown_timeout);
     deadline.async_wait([&](const boost::system::error_code& e) {
       if (!e) {
@@ -133,14 +262,18 @@ int RunServe(const Config& config, const std::vector<std::string>& stages, spdlo
     });
   });
 
+  for (auto& r : runners) r->Start();
+
   LogJson(log, spdlog::level::info, "listening", {{"port", server.port()}});
   std::vector<std::thread> threads;
   for (std::size_t i = 1; i < workers.size(); ++i) threads.emplace_back([w = workers[i]] { w->run(); });
   io.run();
   for (auto& t : threads) t.join();
 
-  // Every answered request is in Redis. The sink's connections close when
-  // it goes, before the io_contexts they run on.
+  // Every answered request is in Redis. Stage workers finish their batch.
+  // The sink's connections close when it goes, before the io_contexts they
+  // run on.
+  for (auto& r : runners) r->Stop();
   monitor.Stop();
   LogJson(log, spdlog::level::info, "stopped", {});
   return 0;

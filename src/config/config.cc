@@ -206,6 +206,47 @@ const Setting kSettings[] = {
      }},
     {"", "pipeline.workers",
      [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 1, 256, &c->pipeline.workers); }},
+    {"GITLAB_API_RATE", "gitlab.api_rate",
+     [](const std::string& w, const std::string& v, Config* c) {
+       char* end = nullptr;
+       const double rate = std::strtod(v.c_str(), &end);
+       if (v.empty() || *end != '\0' || rate < 0 || rate > 100000) {
+         return Status::InvalidArgument(w + ": '" + v + "' is not a rate in requests per second (0 = unlimited)");
+       }
+       c->gitlab.api_rate = rate;
+       return Status::Ok();
+     }},
+    {"GITLAB_CA_BUNDLE", "gitlab.ca_bundle",
+     [](const std::string&, const std::string& v, Config* c) {
+       c->gitlab.ca_bundle = v;
+       return Status::Ok();
+     }},
+    {"", "gitlab.timeout_ms",
+     [](const std::string& w, const std::string& v, Config* c) {
+       long long n = 0;
+       Status s = ParseInt(w, v, 100, 600000, &n);
+       c->gitlab.timeout = std::chrono::milliseconds(n);
+       return s;
+     }},
+    {"", "gitlab.max_attempts",
+     [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 1, 100, &c->gitlab.max_attempts); }},
+    {"", "gitlab.fetch_workers",
+     [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 1, 256, &c->gitlab.fetch_workers); }},
+    {"TRUSTED_DOMAINS_FILE", "trust.domains_file",
+     [](const std::string&, const std::string& v, Config* c) {
+       c->trust.domains_file = v;
+       return Status::Ok();
+     }},
+    {"VERIFIED_USERS_FILE", "trust.users_file",
+     [](const std::string&, const std::string& v, Config* c) {
+       c->trust.users_file = v;
+       return Status::Ok();
+     }},
+    {"", "trust.disposable_domains_file",
+     [](const std::string&, const std::string& v, Config* c) {
+       c->trust.disposable_domains_file = v;
+       return Status::Ok();
+     }},
     {"SLACK_WEBHOOK_URL", "",
      [](const std::string&, const std::string& v, Config* c) {
        c->slack_webhook_url = Secret(v);
@@ -268,6 +309,13 @@ Status ApplyYaml(const std::string& path, Config* c) {
     }
     for (const auto& entry : section.second) {
       const std::string key = name + "." + entry.first.as<std::string>();
+      // Lists whose items may contain commas (regexes) are read as lists.
+      if (key == "trust.domains" || key == "trust.users") {
+        auto& list = key == "trust.domains" ? c->trust.domains : c->trust.users;
+        if (!entry.second.IsSequence()) return Status::InvalidArgument("SPAMPHIBIAN_CONFIG: " + key + ": expected a list");
+        for (const auto& item : entry.second) list.push_back(item.as<std::string>());
+        continue;
+      }
       const Setting* setting = FindYamlSetting(key);
       if (setting == nullptr) return Status::InvalidArgument("SPAMPHIBIAN_CONFIG: unknown key '" + key + "'");
       std::string text;

@@ -59,10 +59,28 @@ struct PipelineOptions {
   int workers = 1;                            // consumers per stage and process
 };
 
+struct GitLabOptions {
+  double api_rate = 10;        // requests per second, per process
+  std::string ca_bundle;       // extra CA file for self-signed instances
+  std::chrono::milliseconds timeout{10000};
+  int max_attempts = 5;
+  int fetch_workers = 8;       // concurrent fetches per process
+};
+
+struct TrustOptions {
+  std::string domains_file;    // TRUSTED_DOMAINS_FILE (YAML, key domains:)
+  std::string users_file;      // VERIFIED_USERS_FILE (YAML, key users:)
+  std::vector<std::string> domains;  // trust.domains in SPAMPHIBIAN_CONFIG
+  std::vector<std::string> users;    // trust.users in SPAMPHIBIAN_CONFIG
+  std::string disposable_domains_file;  // JSON array of domains; "" = built-in location
+};
+
 struct Config {
   ServerOptions server;
   RedisOptions redis;
   PipelineOptions pipeline;
+  GitLabOptions gitlab;
+  TrustOptions trust;
   std::string gitlab_url;
   Secret gitlab_token;
   Secret webhook_secret;

@@ -7,10 +7,11 @@ namespace {
 
 constexpr StageInfo kStages[] = {
     {"events", "", "events", true},
-    {"fetch", "events", "items", false},
-    {"trust", "items", "candidates", false},
+    {"fetch", "events", "items", true},
+    {"trust", "items", "candidates", true},
     {"classify", "candidates", "decisions", false},
     {"act", "decisions", "", false},
+    // Not a stream stage: decisions of every stage go to `decisions`.
     {"jobs", "", "events", false},
 };
 

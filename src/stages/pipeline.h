@@ -28,6 +28,9 @@ std::span<const StageInfo> PipelineStages();
 // Stream names without the prefix.
 inline constexpr std::string_view kEventsStream = "events";
 inline constexpr std::string_view kDeadLetterStream = "dead_letter";
+inline constexpr std::string_view kItemsStream = "items";
+inline constexpr std::string_view kCandidatesStream = "candidates";
+inline constexpr std::string_view kDecisionsStream = "decisions";
 
 // Every stream of the pipeline, for the queue-length metric.
 std::vector<std::string_view> PipelineStreams();

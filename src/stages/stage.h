@@ -3,6 +3,7 @@
 // batching, handing results over, reclaiming and dead-lettering.
 #pragma once
 
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -46,11 +47,14 @@ struct Outcome {
   Kind kind = Kind::kDone;
   std::vector<Emit> emits;
   std::string error;  // for kRetry, kHold, kDeadLetter
+  // For kDone: run after the hand-over was committed (e.g. advance a cursor).
+  // A crash in between runs it never, so the work is redone: at least once.
+  std::function<void()> after_commit;
 
-  static Outcome Done(std::vector<Emit> emits = {}) { return {Kind::kDone, std::move(emits), {}}; }
-  static Outcome Retry(std::string error) { return {Kind::kRetry, {}, std::move(error)}; }
-  static Outcome Hold(std::string error) { return {Kind::kHold, {}, std::move(error)}; }
-  static Outcome DeadLetter(std::string error) { return {Kind::kDeadLetter, {}, std::move(error)}; }
+  static Outcome Done(std::vector<Emit> emits = {}) { return {Kind::kDone, std::move(emits), {}, {}}; }
+  static Outcome Retry(std::string error) { return {Kind::kRetry, {}, std::move(error), {}}; }
+  static Outcome Hold(std::string error) { return {Kind::kHold, {}, std::move(error), {}}; }
+  static Outcome DeadLetter(std::string error) { return {Kind::kDeadLetter, {}, std::move(error), {}}; }
 };
 
 class Stage {

@@ -156,6 +156,7 @@ void StageRunner::ProcessAndCommit(Worker& w, std::vector<Entry>& entries, const
   // they go to the dead-letter stream with their last error.
   std::vector<HandOver> handovers;
   std::vector<bool> dead;  // dead[i]: handovers[i] moves its entry to the dead-letter stream
+  std::vector<std::function<void()>> after;  // after[i]: handovers[i]'s post-commit action
   std::vector<Entry> work;
   for (std::size_t i = 0; i < entries.size(); ++i) {
     if (deliveries[i] <= options_.max_attempts) {
@@ -171,6 +172,7 @@ void StageRunner::ProcessAndCommit(Worker& w, std::vector<Entry>& entries, const
     if (last_error.empty()) last_error = "no error recorded (consumer died while processing)";
     handovers.push_back({entries[i].id, {DeadLetter(w, entries[i], last_error, deliveries[i] - 1)}});
     dead.push_back(true);
+    after.emplace_back();
     LogJson(log_, spdlog::level::err, "stage_dead_letter",
             {{"stage", w.group}, {"id", entries[i].id}, {"error", last_error}});
   }
@@ -183,10 +185,12 @@ void StageRunner::ProcessAndCommit(Worker& w, std::vector<Entry>& entries, const
       case Outcome::Kind::kDone:
         handovers.push_back({work[i].id, std::move(o.emits)});
         dead.push_back(false);
+        after.push_back(std::move(o.after_commit));
         break;
       case Outcome::Kind::kDeadLetter:
         handovers.push_back({work[i].id, {DeadLetter(w, work[i], o.error, 1)}});
         dead.push_back(true);
+        after.emplace_back();
         LogJson(log_, spdlog::level::err, "stage_dead_letter",
                 {{"stage", w.group}, {"id", work[i].id}, {"error", o.error}});
         break;
@@ -225,6 +229,7 @@ void StageRunner::ProcessAndCommit(Worker& w, std::vector<Entry>& entries, const
     if (!ok) ++stale;
     else if (dead[i]) ++dead_letters;
     else ++done;
+    if (ok && after[i]) after[i]();
   }
   Count(w, "done", static_cast<double>(done));
   Count(w, "dead_letter", static_cast<double>(dead_letters));

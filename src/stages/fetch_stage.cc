@@ -1,0 +1,55 @@
+#include "stages/fetch_stage.h"
+
+#include "decisions/decision.h"
+#include "log/json_log.h"
+
+namespace spamphibian {
+
+FetchStage::FetchStage(FetchStageOptions options, std::shared_ptr<gitlab::GitLabApi> api, SnippetLedger& ledger,
+                       spdlog::logger& log)
+    : options_(std::move(options)), api_(std::move(api)), fetcher_(*api_), ledger_(ledger), log_(log) {}
+
+Outcome FetchStage::Process(const Entry& entry) {
+  const std::string event_type(entry.Get("event_type"));
+  const nlohmann::json payload = nlohmann::json::parse(entry.Get("payload"), nullptr, /*allow_exceptions=*/false);
+  if (payload.is_discarded()) return Outcome::DeadLetter("payload is not JSON");
+  if (gitlab::ItemTypeOf(event_type).empty()) return Outcome::DeadLetter("unknown event type '" + event_type + "'");
+
+  std::vector<gitlab::Item> items;
+  std::vector<std::pair<std::int64_t, std::string>> seen;
+  Status s = fetcher_.Fetch(event_type, payload, &items, [&](std::int64_t id, const std::string& updated_at) {
+    if (!ledger_.IsNewOrChanged(id, updated_at)) return false;
+    seen.emplace_back(id, updated_at);
+    return true;
+  });
+  if (s.IsNotFound()) {
+    Decision d;
+    d.decision_id = "fetch-" + entry.id;
+    d.event_type = event_type;
+    d.item_type = std::string(gitlab::ItemTypeOf(event_type));
+    d.verdict = "gone";
+    d.reasons = {"GitLab no longer has it: " + s.message()};
+    d.time = NowRfc3339();
+    d.extra["event_id"] = entry.id;
+    LogDecision(log_, d);
+    return Outcome::Done({DecisionEmit(options_.decisions_stream, d)});
+  }
+  if (s.IsPermissionDenied()) return Outcome::Hold(s.message());
+  if (s.IsInvalidArgument()) return Outcome::DeadLetter(s.message());
+  if (!s.ok()) return Outcome::Retry(s.message());
+
+  Outcome out = Outcome::Done();
+  for (const gitlab::Item& item : items) {
+    out.emits.push_back(Emit{options_.items_stream,
+                             {{"item", gitlab::ToJson(item).dump()},
+                              {"event_type", event_type},
+                              {"event_id", entry.id},
+                              {"received_at", std::string(entry.Get("received_at"))}}});
+  }
+  LogJson(log_, spdlog::level::debug, "fetched", {{"event_type", event_type}, {"items", items.size()}});
+  // The snippet ledger moves on only once the items are safely handed over.
+  if (!seen.empty()) out.after_commit = [this, seen] { ledger_.Remember(seen); };
+  return out;
+}
+
+}  // namespace spamphibian

@@ -1,0 +1,65 @@
+#include "stages/trust_stage.h"
+
+#include <ctime>
+
+#include "decisions/decision.h"
+#include "gitlab/item.h"
+
+namespace spamphibian {
+
+double AgeInDays(const std::string& text, std::chrono::system_clock::time_point now) {
+  std::tm tm{};
+  if (text.size() < 19 || strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm) == nullptr) return -1;
+  const std::time_t t = timegm(&tm);
+  return std::chrono::duration<double>(now - std::chrono::system_clock::from_time_t(t)).count() / 86400.0;
+}
+
+TrustStage::TrustStage(TrustStageOptions options, const TrustPolicyHolder& policies, VerifiedSet verified,
+                       spdlog::logger& log, Clock clock)
+    : options_(std::move(options)), policies_(policies), verified_(std::move(verified)), log_(log),
+      clock_(std::move(clock)) {}
+
+Outcome TrustStage::Process(const Entry& entry) {
+  gitlab::Item item;
+  const nlohmann::json j = nlohmann::json::parse(entry.Get("item"), nullptr, false);
+  if (Status s = gitlab::FromJson(j, &item); !s.ok()) return Outcome::DeadLetter(s.message());
+  const std::shared_ptr<const TrustPolicy> policy = policies_.Get();
+
+  Status redis_status = Status::Ok();
+  const std::string reason = policy->TrustReason(item.author, [&](const std::string& email) {
+    bool member = false;
+    redis_status = verified_ ? verified_(email, &member) : Status::Ok();
+    return member;
+  });
+  if (!redis_status.ok()) return Outcome::Retry(redis_status.message());
+
+  if (!reason.empty()) {
+    Decision d;
+    d.decision_id = "trust-" + entry.id;
+    d.event_type = item.event_type;
+    d.item_type = item.type;
+    d.item_id = item.id;
+    d.verdict = "trusted";
+    d.reasons = {reason};
+    d.time = NowRfc3339();
+    d.extra["author"] = item.author.username;
+    LogDecision(log_, d);
+    return Outcome::Done({DecisionEmit(options_.decisions_stream, d)});
+  }
+
+  const std::string domain = gitlab::EmailDomain(item.author.email);
+  nlohmann::json signals = {
+      {"account_age_days", AgeInDays(item.author.created_at, clock_())},
+      {"email_confirmed", !item.author.confirmed_at.empty()},
+      {"email_known", !domain.empty() && item.author.email != "[REDACTED]"},
+      {"disposable_email", !domain.empty() && policy->IsDisposable(domain)},
+      {"email_domain", domain},
+  };
+  return Outcome::Done({Emit{options_.candidates_stream,
+                             {{"item", std::string(entry.Get("item"))},
+                              {"signals", signals.dump()},
+                              {"event_id", std::string(entry.Get("event_id"))},
+                              {"received_at", std::string(entry.Get("received_at"))}}}});
+}
+
+}  // namespace spamphibian
