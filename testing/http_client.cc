@@ -10,7 +10,8 @@ size_t Collect(char* data, size_t size, size_t n, void* out) {
   return size * n;
 }
 
-HttpResult Perform(const std::string& url, const std::string* body, const Headers& headers) {
+HttpResult Perform(const std::string& url, const std::string* body, const Headers& headers,
+                   const char* method = nullptr) {
   HttpResult result;
   CURL* curl = curl_easy_init();
   curl_slist* list = nullptr;
@@ -22,6 +23,7 @@ HttpResult Perform(const std::string& url, const std::string* body, const Header
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &result.body);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 15000L);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  if (method != nullptr) curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
   if (body != nullptr) {
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body->data());
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body->size()));
@@ -39,5 +41,7 @@ HttpResult HttpPost(const std::string& url, const std::string& body, const Heade
 }
 
 HttpResult HttpGet(const std::string& url) { return Perform(url, nullptr, {}); }
+
+HttpResult HttpDelete(const std::string& url) { return Perform(url, nullptr, {}, "DELETE"); }
 
 }  // namespace spamphibian::testing

@@ -16,5 +16,6 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 
 HttpResult HttpPost(const std::string& url, const std::string& body, const Headers& headers = {});
 HttpResult HttpGet(const std::string& url);
+HttpResult HttpDelete(const std::string& url);
 
 }  // namespace spamphibian::testing

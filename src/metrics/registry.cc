@@ -88,6 +88,10 @@ auto* FindByName(const Vec& families, const std::string& name) {
 CounterFamily& Registry::AddCounter(const std::string& name, const std::string& help,
                                     std::vector<std::string> label_names) {
   std::lock_guard<std::mutex> lock(mu_);
+  if (auto* existing = FindByName(counters_, name)) {
+    assert(existing->label_names() == label_names);
+    return *existing;
+  }
   assert(std::find(order_.begin(), order_.end(), name) == order_.end());
   counters_.push_back(std::make_unique<CounterFamily>(name, help, std::move(label_names)));
   order_.push_back(name);
@@ -97,6 +101,10 @@ CounterFamily& Registry::AddCounter(const std::string& name, const std::string& 
 GaugeFamily& Registry::AddGauge(const std::string& name, const std::string& help,
                                 std::vector<std::string> label_names) {
   std::lock_guard<std::mutex> lock(mu_);
+  if (auto* existing = FindByName(gauges_, name)) {
+    assert(existing->label_names() == label_names);
+    return *existing;
+  }
   assert(std::find(order_.begin(), order_.end(), name) == order_.end());
   gauges_.push_back(std::make_unique<GaugeFamily>(name, help, std::move(label_names)));
   order_.push_back(name);
@@ -106,6 +114,7 @@ GaugeFamily& Registry::AddGauge(const std::string& name, const std::string& help
 HistogramFamily& Registry::AddHistogram(const std::string& name, const std::string& help,
                                         std::vector<std::string> label_names, std::vector<double> bounds) {
   std::lock_guard<std::mutex> lock(mu_);
+  if (auto* existing = FindByName(histograms_, name)) return *existing;
   assert(std::find(order_.begin(), order_.end(), name) == order_.end());
   histograms_.push_back(std::make_unique<HistogramFamily>(name, help, std::move(label_names), std::move(bounds)));
   order_.push_back(name);

@@ -105,7 +105,9 @@ class Registry {
   Registry(const Registry&) = delete;
   Registry& operator=(const Registry&) = delete;
 
-  // Names must be unique and valid Prometheus names; counters end in _total.
+  // Names must be valid Prometheus names; counters end in _total. Adding a
+  // name that exists returns the existing family (same type and labels), so
+  // that components of the same kind (stage runners) share their metrics.
   CounterFamily& AddCounter(const std::string& name, const std::string& help,
                             std::vector<std::string> label_names = {});
   GaugeFamily& AddGauge(const std::string& name, const std::string& help,

@@ -54,3 +54,20 @@ TEST(Registry, RendersHistogramSeries) {
 
 }  // namespace
 }  // namespace spamphibian::metrics
+
+namespace spamphibian::metrics {
+namespace {
+
+TEST(Registry, AddingAnExistingNameSharesTheFamily) {
+  Registry r;
+  auto& a = r.AddCounter("spamphibian_stage_processed_total", "Processed.", {"stage", "outcome"});
+  auto& b = r.AddCounter("spamphibian_stage_processed_total", "Processed.", {"stage", "outcome"});
+  EXPECT_EQ(&a, &b);
+  a.With({"fetch", "done"}).Inc();
+  b.With({"trust", "done"}).Inc();
+  const std::string text = r.Render();
+  EXPECT_EQ(text.find("# TYPE spamphibian_stage_processed_total"), text.rfind("# TYPE spamphibian_stage_processed_total"));
+}
+
+}  // namespace
+}  // namespace spamphibian::metrics

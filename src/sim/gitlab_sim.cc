@@ -75,8 +75,8 @@ json Public(const json& obj) {
 
 }  // namespace
 
-GitLabSim::GitLabSim(json dataset, std::string token, boost::asio::io_context& timers)
-    : token_(std::move(token)), timers_(timers), data_(std::move(dataset)) {}
+GitLabSim::GitLabSim(json dataset, std::string token, boost::asio::io_context& timers, int max_per_page)
+    : token_(std::move(token)), timers_(timers), max_per_page_(max_per_page), data_(std::move(dataset)) {}
 
 json GitLabSim::State() const {
   std::lock_guard<std::mutex> lock(mu_);
@@ -131,7 +131,8 @@ http::Response GitLabSim::Route(const http::Request& req) {
 }
 
 http::Response GitLabSim::Paged(const json& all, const http::Request& req) {
-  const std::int64_t per_page = std::clamp<std::int64_t>(ToInt(QueryParam(req.query, "per_page")), 1, 100);
+  const std::int64_t asked = ToInt(QueryParam(req.query, "per_page"));
+  const std::int64_t per_page = std::clamp<std::int64_t>(asked == 0 ? 20 : asked, 1, max_per_page_);
   const std::int64_t page = std::max<std::int64_t>(1, ToInt(QueryParam(req.query, "page")));
   const std::int64_t total = static_cast<std::int64_t>(all.size());
   json out = json::array();

@@ -31,7 +31,9 @@ namespace spamphibian::sim {
 
 class GitLabSim : public http::Handler {
  public:
-  GitLabSim(nlohmann::json dataset, std::string token, boost::asio::io_context& timers);
+  // `max_per_page` caps page sizes as GitLab does (100); lower it to make
+  // small datasets span several pages.
+  GitLabSim(nlohmann::json dataset, std::string token, boost::asio::io_context& timers, int max_per_page = 100);
 
   void Handle(http::Request request, http::Respond respond) override;
 
@@ -57,6 +59,7 @@ class GitLabSim : public http::Handler {
 
   std::string token_;
   boost::asio::io_context& timers_;
+  int max_per_page_;
   mutable std::mutex mu_;
   nlohmann::json data_;
   nlohmann::json log_ = nlohmann::json::array();

@@ -130,22 +130,12 @@ Status RedisStreamBus::Claim(const std::string& stream, const std::string& group
   redis::Reply r;
   Status s = client_.Run(args, &r);
   if (!s.ok()) return s;
-  std::vector<std::string> gone;
+  // Ids missing from the reply were claimed by another consumer first (their
+  // idle time was reset), or were deleted from the stream, which Redis 7
+  // drops from the pending list itself. Either way: not ours to touch.
   for (std::size_t i = 0; i < r->elements; ++i) {
     Entry e;
     if (ToEntry(r->element[i], &e)) out->push_back(std::move(e));
-  }
-  // Ids that were claimed but whose data was deleted (trimmed by hand) can
-  // never be processed: acknowledge them so they stop coming back.
-  for (const std::string& id : ids) {
-    bool found = false;
-    for (const Entry& e : *out) found = found || e.id == id;
-    if (!found) gone.push_back(id);
-  }
-  if (!gone.empty()) {
-    redis::Args ack = {"XACK", stream, group};
-    ack.insert(ack.end(), gone.begin(), gone.end());
-    (void)client_.Run(ack);
   }
   return Status::Ok();
 }

@@ -11,6 +11,7 @@
 #include "child_process.h"
 #include "http_client.h"
 #include "redis_server.h"
+#include "spamphibian_process.h"
 
 namespace spamphibian {
 namespace {
@@ -21,42 +22,9 @@ using testing::HttpPost;
 using testing::ReadFile;
 using testing::WaitFor;
 
-constexpr const char* kSecret = "e2e-webhook-secret-5f1c";
+using testing::kWebhookSecret;
 const std::string kStream = "spamphibian:events";
-
-class Service {
- public:
-  Service(const testing::RedisServer& redis, const std::string& dir, std::map<std::string, std::string> env = {},
-          std::vector<std::string> args = {"serve"})
-      : port_(testing::FreePort()), log_(dir + "/service.log") {
-    std::ofstream(dir + "/spamphibian.yaml") << "server:\n  max_body_bytes: 65536\n  threads: 2\n";
-    std::map<std::string, std::string> base = {{"PORT", std::to_string(port_)},
-                                               {"REDIS_HOST", "127.0.0.1"},
-                                               {"REDIS_PORT", std::to_string(redis.port())},
-                                               {"GITLAB_WEBHOOK_SECRET", kSecret},
-                                               {"GITLAB_TOKEN", "glpat-never-logged"},
-                                               {"SPAMPHIBIAN_CONFIG", dir + "/spamphibian.yaml"},
-                                               {"LOGLEVEL", "debug"}};
-    for (auto& [k, v] : env) base[k] = v;
-    args.insert(args.begin(), SPAMPHIBIAN_BINARY);
-    process_ = std::make_unique<ChildProcess>(args, base, log_);
-  }
-  bool WaitReady() {
-    return WaitFor([&] { return HttpGet(Url("/healthz")).status == 200; });
-  }
-  std::string Url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
-  testing::HttpResult Post(const std::string& body, testing::Headers headers = {}) {
-    headers.emplace_back("X-Gitlab-Token", kSecret);
-    return HttpPost(Url("/events"), body, headers);
-  }
-  ChildProcess& process() { return *process_; }
-  std::string log() const { return ReadFile(log_); }
-
- private:
-  int port_;
-  std::string log_;
-  std::unique_ptr<ChildProcess> process_;
-};
+using Service = testing::SpamphibianProcess;
 
 class EventServiceE2E : public ::testing::Test {
  protected:
@@ -104,7 +72,7 @@ TEST_F(EventServiceE2E, EverySampleIsRecognisedAndStoredWithItsFields) {
 }
 
 TEST_F(EventServiceE2E, UpstreamPathEventAlsoWorks) {
-  auto r = HttpPost(service_->Url("/event"), user_create_, {{"X-Gitlab-Token", kSecret}});
+  auto r = HttpPost(service_->Url("/event"), user_create_, {{"X-Gitlab-Token", kWebhookSecret}});
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(Stored(), 1);
   EXPECT_EQ(HttpGet(service_->Url("/nope")).status, 404);
@@ -209,7 +177,7 @@ TEST_F(EventServiceE2E, SecretsNeverReachTheLog) {
   service_->Post(user_create_);
   HttpPost(service_->Url("/events"), user_create_, {{"X-Gitlab-Token", "wrong"}});
   const std::string log = service_->log();
-  EXPECT_EQ(log.find(kSecret), std::string::npos);
+  EXPECT_EQ(log.find(kWebhookSecret), std::string::npos);
   EXPECT_EQ(log.find("glpat-never-logged"), std::string::npos);
   EXPECT_NE(log.find("\"webhook_secret\":\"(set)\""), std::string::npos);
 }

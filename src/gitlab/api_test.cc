@@ -1,0 +1,130 @@
+// GitLabApi against the real gitlab-sim over HTTP, with injected faults.
+#include "gitlab/api.h"
+
+#include <gtest/gtest.h>
+
+#include "gitlab_sim_process.h"
+#include "http/curl_client.h"
+
+namespace spamphibian::gitlab {
+namespace {
+
+class GitLabApiTest : public ::testing::Test {
+ protected:
+  GitLabApi Api(int max_attempts = 4) {
+    ApiOptions o;
+    o.base_url = sim_.url();
+    o.token = Secret("glpat-test");
+    o.max_attempts = max_attempts;
+    o.timeout = std::chrono::milliseconds(2000);
+    return GitLabApi(o, http_, limiter_, [this](std::chrono::milliseconds d) { slept_.push_back(d); });
+  }
+
+  testing::GitLabSimProcess sim_{{"--token", "glpat-test", "--max-per-page", "7"}};
+  http::CurlHttpClient http_;
+  RateLimiter limiter_{0, 1};
+  std::vector<std::chrono::milliseconds> slept_;
+};
+
+TEST_F(GitLabApiTest, ReadsAnObject) {
+  auto api = Api();
+  nlohmann::json user;
+  ASSERT_TRUE(api.Get("/users/101", &user).ok());
+  EXPECT_EQ(user["username"], "seo_links_4u");
+  EXPECT_EQ(api.requests(), 1);
+}
+
+TEST_F(GitLabApiTest, RetriesServerErrorsWithBackoff) {
+  sim_.AddFault({{"path_prefix", "/api/v4/users/101"}, {"status", 502}, {"count", 2}});
+  auto api = Api();
+  nlohmann::json user;
+  ASSERT_TRUE(api.Get("/users/101", &user).ok());
+  EXPECT_EQ(api.requests(), 3);
+  ASSERT_EQ(slept_.size(), 2u);
+  EXPECT_GE(slept_[1], slept_[0] / 2) << "back-off grows (with jitter)";
+  EXPECT_EQ(sim_.CountRequests("/api/v4/users/101"), 3);
+}
+
+TEST_F(GitLabApiTest, GivesUpAfterMaxAttempts) {
+  sim_.AddFault({{"path_prefix", "/api/v4/users/101"}, {"status", 500}});
+  auto api = Api(3);
+  nlohmann::json user;
+  Status s = api.Get("/users/101", &user);
+  EXPECT_TRUE(s.IsUnavailable()) << s.ToString();
+  EXPECT_EQ(api.requests(), 3);
+}
+
+TEST_F(GitLabApiTest, HonoursRetryAfterOn429) {
+  sim_.AddFault({{"path_prefix", "/api/v4/users/101"}, {"status", 429}, {"count", 1}, {"retry_after", 7}});
+  auto api = Api();
+  nlohmann::json user;
+  ASSERT_TRUE(api.Get("/users/101", &user).ok());
+  ASSERT_EQ(slept_.size(), 1u);
+  EXPECT_EQ(slept_[0], std::chrono::seconds(7));
+}
+
+TEST_F(GitLabApiTest, NotFoundIsGoneWithoutRetries) {
+  auto api = Api();
+  nlohmann::json user;
+  EXPECT_TRUE(api.Get("/users/999999", &user).IsNotFound());
+  EXPECT_EQ(api.requests(), 1);
+}
+
+TEST_F(GitLabApiTest, WrongTokenIsPermissionDeniedWithoutRetries) {
+  ApiOptions o;
+  o.base_url = sim_.url();
+  o.token = Secret("wrong");
+  GitLabApi api(o, http_, limiter_, [](std::chrono::milliseconds) {});
+  nlohmann::json user;
+  Status s = api.Get("/users/101", &user);
+  EXPECT_TRUE(s.IsPermissionDenied());
+  EXPECT_EQ(s.message().find("wrong"), std::string::npos) << "the token never appears in messages";
+  EXPECT_EQ(api.requests(), 1);
+}
+
+TEST_F(GitLabApiTest, DroppedConnectionIsRetried) {
+  sim_.AddFault({{"path_prefix", "/api/v4/users/101"}, {"drop", true}, {"count", 1}});
+  auto api = Api();
+  nlohmann::json user;
+  ASSERT_TRUE(api.Get("/users/101", &user).ok());
+  EXPECT_EQ(api.requests(), 2);
+}
+
+TEST_F(GitLabApiTest, TimeoutIsRetried) {
+  sim_.AddFault({{"path_prefix", "/api/v4/users/101"}, {"latency_ms", 3000}, {"count", 1}});
+  auto api = Api();
+  nlohmann::json user;
+  ASSERT_TRUE(api.Get("/users/101", &user).ok());
+  EXPECT_EQ(api.requests(), 2);
+}
+
+TEST_F(GitLabApiTest, PagesThroughEveryPage) {
+  auto api = Api();
+  std::vector<std::int64_t> ids;
+  int pages = 0;
+  ASSERT_TRUE(api.GetPages("/users", [&](const nlohmann::json& page) {
+                   ++pages;
+                   for (const auto& u : page) ids.push_back(u["id"]);
+                   return true;
+                 }).ok());
+  EXPECT_EQ(ids.size(), 40u);
+  EXPECT_EQ(pages, 6);  // 7 per page
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(std::unique(ids.begin(), ids.end()), ids.end());
+}
+
+TEST_F(GitLabApiTest, RateLimitSpacesRequests) {
+  RateLimiter limiter(20, 1);
+  ApiOptions o;
+  o.base_url = sim_.url();
+  o.token = Secret("glpat-test");
+  GitLabApi api(o, http_, limiter);
+  const auto start = std::chrono::steady_clock::now();
+  nlohmann::json user;
+  for (int i = 0; i < 6; ++i) ASSERT_TRUE(api.Get("/users/101", &user).ok());
+  // 1 token of burst, then 5 more at 20/s: at least 250 ms.
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(240));
+}
+
+}  // namespace
+}  // namespace spamphibian::gitlab

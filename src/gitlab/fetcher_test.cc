@@ -1,0 +1,110 @@
+// Fetcher against the real gitlab-sim: every event type the event service
+// accepts becomes a normalised item.
+#include "gitlab/fetcher.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "events/event_type.h"
+#include "gitlab_sim_process.h"
+#include "http/curl_client.h"
+#include "sim/gitlab_sim.h"
+
+namespace spamphibian::gitlab {
+namespace {
+
+class FetcherTest : public ::testing::Test {
+ protected:
+  FetcherTest() {
+    ApiOptions o;
+    o.base_url = sim_.url();
+    o.token = Secret("t");
+    api_ = std::make_unique<GitLabApi>(o, http_, limiter_);
+    std::ifstream in(SPAMPHIBIAN_SIM_DATASET);
+    dataset_ = nlohmann::json::parse(in);
+  }
+  testing::GitLabSimProcess sim_;
+  http::CurlHttpClient http_;
+  RateLimiter limiter_{0, 1};
+  std::unique_ptr<GitLabApi> api_;
+  nlohmann::json dataset_;
+};
+
+TEST_F(FetcherTest, EveryHookOfTheDatasetBecomesAnItem) {
+  Fetcher fetcher(*api_);
+  std::map<std::string, int> by_type;
+  simdjson::dom::parser parser;
+  for (const auto& hook : sim::HookPayloads(dataset_)) {
+    const std::string body = hook["payload"].dump();
+    simdjson::dom::element doc;
+    ASSERT_EQ(parser.parse(body).get(doc), simdjson::SUCCESS);
+    const std::string event_type(DetectEventType(doc, hook["event"].get<std::string>()));
+    ASSERT_FALSE(event_type.empty()) << body;
+    std::vector<Item> items;
+    Status s = fetcher.Fetch(event_type, hook["payload"], &items);
+    ASSERT_TRUE(s.ok()) << event_type << ": " << s.ToString() << " " << body;
+    ASSERT_EQ(items.size(), 1u);
+    const Item& item = items[0];
+    EXPECT_EQ(item.type, ItemTypeOf(event_type));
+    EXPECT_EQ(item.event_type, event_type);
+    EXPECT_FALSE(item.id.empty());
+    EXPECT_FALSE(item.text.empty()) << event_type;
+    EXPECT_NE(item.author.id, 0) << event_type << " " << item.id;
+    EXPECT_NE(item.author.email.find('@'), std::string::npos) << "the API's e-mail, not the hook's [REDACTED]";
+    ++by_type[item.type];
+  }
+  for (const char* type : {"user", "project", "group", "issue", "note", "merge_request", "wiki_page", "snippet"}) {
+    EXPECT_GT(by_type[type], 0) << type;
+  }
+}
+
+TEST_F(FetcherTest, UserItemCarriesTheProfileText) {
+  Fetcher fetcher(*api_);
+  std::vector<Item> items;
+  ASSERT_TRUE(fetcher.Fetch("user_create", {{"event_name", "user_create"}, {"user_id", 102}}, &items).ok());
+  const Item& u = items[0];
+  EXPECT_EQ(u.author.username, "quickbooks_help_desk");
+  EXPECT_NE(u.Text("bio").find("+1-888-555-0199"), std::string::npos);
+  EXPECT_EQ(u.Text("website_url"), "https://qb-support-247.example.top");
+}
+
+TEST_F(FetcherTest, SnippetContentIsCappedAndFilesListed) {
+  Fetcher fetcher(*api_);
+  Item item;
+  ASSERT_TRUE(fetcher.FetchSnippet(0, 704, &item).ok());
+  EXPECT_EQ(item.Text("file_names"), "office-2026-activator.txt");
+  EXPECT_NE(item.Text("content").find("crack"), std::string::npos);
+  EXPECT_LE(item.Text("content").size(), 64u << 10);
+}
+
+TEST_F(FetcherTest, GroupAuthorIsTheHighestAccessMember) {
+  Fetcher fetcher(*api_);
+  std::vector<Item> items;
+  ASSERT_TRUE(fetcher.Fetch("group_create", {{"event_name", "group_create"}, {"group_id", 203}}, &items).ok());
+  EXPECT_EQ(items[0].author.username, "casino_bonus_888");
+}
+
+TEST_F(FetcherTest, DeletedItemIsNotFound) {
+  Fetcher fetcher(*api_);
+  std::vector<Item> items;
+  EXPECT_TRUE(fetcher.Fetch("user_create", {{"event_name", "user_create"}, {"user_id", 424242}}, &items).IsNotFound());
+  EXPECT_TRUE(fetcher.Fetch("user_create", {{"event_name", "user_create"}}, &items).IsInvalidArgument());
+}
+
+TEST_F(FetcherTest, SnippetCheckFansOutOverNewSnippetsOnly) {
+  Fetcher fetcher(*api_);
+  std::set<std::int64_t> seen = {700, 701, 702};
+  std::vector<Item> items;
+  ASSERT_TRUE(fetcher
+                  .Fetch("snippet_check", {{"event_name", "snippet_check"}}, &items,
+                         [&](std::int64_t id, const std::string&) { return seen.count(id) == 0; })
+                  .ok());
+  EXPECT_EQ(items.size(), 5u);
+  for (const Item& i : items) EXPECT_EQ(seen.count(std::stoll(i.id)), 0u);
+}
+
+}  // namespace
+}  // namespace spamphibian::gitlab

@@ -1,0 +1,39 @@
+// SpamphibianProcess: the real spamphibian binary, started for a test with
+// a given environment, talking to a real redis-server.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "child_process.h"
+#include "http_client.h"
+#include "redis_server.h"
+
+namespace spamphibian::testing {
+
+inline constexpr const char* kWebhookSecret = "e2e-webhook-secret-5f1c";
+
+class SpamphibianProcess {
+ public:
+  // Writes `yaml` to <dir>/spamphibian.yaml (SPAMPHIBIAN_CONFIG) and starts
+  // `spamphibian <args>` with PORT, REDIS_*, GITLAB_WEBHOOK_SECRET set; `env`
+  // adds or overrides variables.
+  SpamphibianProcess(const RedisServer& redis, const std::string& dir, std::map<std::string, std::string> env = {},
+                     std::vector<std::string> args = {"serve"}, const std::string& yaml = "");
+
+  bool WaitReady();
+  std::string Url(const std::string& path) const;
+  // POSTs to /events with the right token.
+  HttpResult Post(const std::string& body, Headers headers = {});
+  ChildProcess& process() { return *process_; }
+  std::string log() const { return ReadFile(log_); }
+
+ private:
+  int port_;
+  std::string log_;
+  std::unique_ptr<ChildProcess> process_;
+};
+
+}  // namespace spamphibian::testing
