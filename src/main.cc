@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "app/serve.h"
+#include "app/sweep.h"
 #include "config/config.h"
 #include "log/json_log.h"
 #include "stages/pipeline.h"
@@ -13,13 +14,18 @@ namespace {
 
 constexpr int kConfigError = 2;
 
+bool LoadOrExplain(spamphibian::Config* config) {
+  if (spamphibian::Status s = spamphibian::LoadConfig(spamphibian::ProcessEnvironment(), config); !s.ok()) {
+    std::cerr << "spamphibian: configuration error: " << s.message() << "\n";
+    return false;
+  }
+  return true;
+}
+
 int Serve(const std::string& stages_text) {
   using namespace spamphibian;
   Config config;
-  if (Status s = LoadConfig(ProcessEnvironment(), &config); !s.ok()) {
-    std::cerr << "spamphibian: configuration error: " << s.message() << "\n";
-    return kConfigError;
-  }
+  if (!LoadOrExplain(&config)) return kConfigError;
   std::vector<std::string> stages;
   if (Status s = ParseStages(stages_text, &stages); !s.ok()) {
     std::cerr << "spamphibian: " << s.message() << "\n";
@@ -43,6 +49,15 @@ int main(int argc, char** argv) {
                     "Comma-separated stages to run in this process: events,fetch,trust,classify,act,jobs "
                     "(default: all stages of this build)");
 
+  std::string sweep_kind, since;
+  double sweep_rate = 5;
+  bool restart = false;
+  auto* sweep = app.add_subcommand("sweep", "Feed existing GitLab content through the pipeline (resumable)");
+  sweep->add_option("kind", sweep_kind, "users, projects, groups or snippets")->required();
+  sweep->add_option("--since", since, "Only objects created on or after this date (YYYY-MM-DD)");
+  sweep->add_option("--rate", sweep_rate, "Events per second to enqueue (default 5; 0: no limit)");
+  sweep->add_flag("--restart", restart, "Forget what earlier runs of this sweep enqueued");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -53,5 +68,11 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (*serve) return Serve(stages);
+  if (*sweep) {
+    spamphibian::Config config;
+    if (!LoadOrExplain(&config)) return kConfigError;
+    auto log = spamphibian::MakeJsonLogger(config.log_level);
+    return spamphibian::RunSweep(config, sweep_kind, since, sweep_rate, restart, *log);
+  }
   return kConfigError;
 }

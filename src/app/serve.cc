@@ -20,6 +20,9 @@
 #include "redis/connector.h"
 #include "gitlab/api.h"
 #include "http/curl_client.h"
+#include "jobs/job_scheduler.h"
+#include "jobs/snippet_check_job.h"
+#include "jobs/verified_users_job.h"
 #include "stages/fetch_stage.h"
 #include "stages/pipeline.h"
 #include "stages/queue_monitor.h"
@@ -79,13 +82,16 @@ nlohmann::json Describe(const Config& c, const std::vector<std::string>& stages)
 }  // namespace
 
 int RunServe(const Config& config, std::vector<std::string> stages, bool stages_explicit, spdlog::logger& log) {
-  if (Has(stages, "fetch") && config.gitlab_url.empty()) {
+  for (const char* needs_gitlab : {"fetch", "jobs"}) {
+    if (!Has(stages, needs_gitlab) || !config.gitlab_url.empty()) continue;
     if (stages_explicit) {
-      LogJson(log, spdlog::level::critical, "config_error", {{"error", "GITLAB_URL: required for the fetch stage"}});
+      LogJson(log, spdlog::level::critical, "config_error",
+              {{"error", std::string("GITLAB_URL: required for the ") + needs_gitlab + " stage"}});
       return 2;
     }
-    LogJson(log, spdlog::level::warn, "fetch_disabled", {{"message", "GITLAB_URL is not set: the fetch stage does not run"}});
-    std::erase(stages, "fetch");
+    LogJson(log, spdlog::level::warn, "stage_disabled",
+            {{"stage", needs_gitlab}, {"message", "GITLAB_URL is not set: this stage does not run"}});
+    std::erase(stages, needs_gitlab);
   }
   LogJson(log, spdlog::level::info, "starting", Describe(config, stages));
   if (config.webhook_secret.empty() && Has(stages, "events")) {
@@ -192,6 +198,20 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
         registry, log));
   }
 
+  // Jobs: periodic, one process at a time across replicas.
+  http::CurlHttpClient jobs_http(http::CurlOptions{config.gitlab.ca_bundle});
+  JobScheduler jobs(connector, prefix, ConsumerPrefix(), registry, log);
+  if (Has(stages, "jobs")) {
+    jobs.Add(std::make_unique<SnippetCheckJob>(connector, prefix + std::string(kEventsStream),
+                                               config.jobs.snippet_check_interval));
+    gitlab::ApiOptions api_options{config.gitlab_url, config.gitlab_token, config.gitlab.max_attempts};
+    api_options.timeout = config.gitlab.timeout;
+    VerifiedUsersOptions verified{prefix + "verified_users", config.jobs.verified_marker, config.jobs.verified_groups,
+                                  config.jobs.verified_users_interval};
+    jobs.Add(std::make_unique<VerifiedUsersJob>(
+        verified, std::make_unique<gitlab::GitLabApi>(api_options, jobs_http, gitlab_rate), connector));
+  }
+
   MetricsEndpoint metrics_endpoint(registry);
   HealthEndpoint healthz;
   HealthEndpoint readyz([&monitor] { return monitor.redis_up(); });
@@ -263,6 +283,7 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
   });
 
   for (auto& r : runners) r->Start();
+  jobs.Start();
 
   LogJson(log, spdlog::level::info, "listening", {{"port", server.port()}});
   std::vector<std::thread> threads;
@@ -274,6 +295,7 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
   // The sink's connections close when it goes, before the io_contexts they
   // run on.
   for (auto& r : runners) r->Stop();
+  jobs.Stop();
   monitor.Stop();
   LogJson(log, spdlog::level::info, "stopped", {});
   return 0;

@@ -247,6 +247,25 @@ const Setting kSettings[] = {
        c->trust.disposable_domains_file = v;
        return Status::Ok();
      }},
+    {"SNIPPET_CHECK_INTERVAL", "jobs.snippet_check_interval",
+     [](const std::string& w, const std::string& v, Config* c) {
+       long long n = 0;
+       Status s = ParseInt(w, v, 1, 7 * 86400, &n);
+       c->jobs.snippet_check_interval = std::chrono::seconds(n);
+       return s;
+     }},
+    {"VERIFIED_USERS_INTERVAL", "jobs.verified_users_interval",
+     [](const std::string& w, const std::string& v, Config* c) {
+       long long n = 0;
+       Status s = ParseInt(w, v, 1, 7 * 86400, &n);
+       c->jobs.verified_users_interval = std::chrono::seconds(n);
+       return s;
+     }},
+    {"", "jobs.verified_marker",
+     [](const std::string&, const std::string& v, Config* c) {
+       c->jobs.verified_marker = v;
+       return Status::Ok();
+     }},
     {"SLACK_WEBHOOK_URL", "",
      [](const std::string&, const std::string& v, Config* c) {
        c->slack_webhook_url = Secret(v);
@@ -310,8 +329,10 @@ Status ApplyYaml(const std::string& path, Config* c) {
     for (const auto& entry : section.second) {
       const std::string key = name + "." + entry.first.as<std::string>();
       // Lists whose items may contain commas (regexes) are read as lists.
-      if (key == "trust.domains" || key == "trust.users") {
-        auto& list = key == "trust.domains" ? c->trust.domains : c->trust.users;
+      if (key == "trust.domains" || key == "trust.users" || key == "jobs.verified_groups") {
+        auto& list = key == "trust.domains" ? c->trust.domains
+                     : key == "trust.users" ? c->trust.users
+                                            : c->jobs.verified_groups;
         if (!entry.second.IsSequence()) return Status::InvalidArgument("SPAMPHIBIAN_CONFIG: " + key + ": expected a list");
         for (const auto& item : entry.second) list.push_back(item.as<std::string>());
         continue;

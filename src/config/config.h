@@ -75,12 +75,20 @@ struct TrustOptions {
   std::string disposable_domains_file;  // JSON array of domains; "" = built-in location
 };
 
+struct JobsOptions {
+  std::chrono::seconds snippet_check_interval{300};
+  std::chrono::seconds verified_users_interval{900};
+  std::string verified_marker = "verified";  // in the admin note
+  std::vector<std::string> verified_groups;  // members are verified too
+};
+
 struct Config {
   ServerOptions server;
   RedisOptions redis;
   PipelineOptions pipeline;
   GitLabOptions gitlab;
   TrustOptions trust;
+  JobsOptions jobs;
   std::string gitlab_url;
   Secret gitlab_token;
   Secret webhook_secret;

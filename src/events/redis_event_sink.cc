@@ -15,6 +15,14 @@ return id
 
 }  // namespace
 
+redis::Args EventFields(EventRecord record) {
+  return {"event_type",   std::string(record.event_type),
+          "received_at",  std::to_string(record.received_at_ms),
+          "delivery_id",  std::move(record.delivery_id),
+          "gitlab_event", std::move(record.gitlab_event),
+          "payload",      std::move(record.payload)};
+}
+
 RedisEventSink::RedisEventSink(const std::vector<boost::asio::io_context*>& workers,
                                const redis::Connector& connector, std::string stream, std::string dedupe_prefix,
                                std::chrono::seconds dedupe_ttl)
@@ -26,17 +34,15 @@ RedisEventSink::RedisEventSink(const std::vector<boost::asio::io_context*>& work
 }
 
 void RedisEventSink::Enqueue(EventRecord record, std::function<void(EnqueueResult)> done) {
-  redis::Args fields = {"event_type", std::string(record.event_type),
-                        "received_at", std::to_string(record.received_at_ms),
-                        "delivery_id", record.delivery_id,
-                        "gitlab_event", std::move(record.gitlab_event),
-                        "payload", std::move(record.payload)};
+  const std::string dedupe_key = record.delivery_id.empty() ? "" : dedupe_prefix_ + record.delivery_id;
+  const std::size_t worker = record.worker;
+  redis::Args fields = EventFields(std::move(record));
   auto on_reply = [done = std::move(done)](Status s, const redisReply* reply) {
     if (!s.ok()) return done(EnqueueResult::kUnavailable);
     done(reply->type == REDIS_REPLY_NIL ? EnqueueResult::kDuplicate : EnqueueResult::kStored);
   };
-  redis::AsyncClient& client = *clients_.at(record.worker);
-  if (record.delivery_id.empty()) {
+  redis::AsyncClient& client = *clients_.at(worker);
+  if (dedupe_key.empty()) {
     redis::Args args = {"XADD", stream_, "*"};
     args.insert(args.end(), std::make_move_iterator(fields.begin()), std::make_move_iterator(fields.end()));
     client.Run(args, std::move(on_reply));
@@ -44,7 +50,7 @@ void RedisEventSink::Enqueue(EventRecord record, std::function<void(EnqueueResul
   }
   redis::Args argv = {dedupe_ttl_};
   argv.insert(argv.end(), std::make_move_iterator(fields.begin()), std::make_move_iterator(fields.end()));
-  client.Eval(dedupe_script_, {stream_, dedupe_prefix_ + record.delivery_id}, argv, std::move(on_reply));
+  client.Eval(dedupe_script_, {stream_, dedupe_key}, argv, std::move(on_reply));
 }
 
 }  // namespace spamphibian

@@ -25,6 +25,10 @@
 
 namespace spamphibian {
 
+// The stream fields of an event: the one format of the events stream, used
+// by the event service and by the jobs that enqueue events themselves.
+redis::Args EventFields(EventRecord record);
+
 class RedisEventSink : public EventSink {
  public:
   // `workers` (the HTTP server's io_contexts) and `connector` must outlive

@@ -186,6 +186,9 @@ http::Response GitLabSim::Api(const std::string& method, const std::vector<std::
     }
     return NotFound();
   }
+  // Listings (the sweep).
+  if (is({"projects"}) && method == "GET") return Paged(data_["projects"], req);
+  if (is({"groups"}) && method == "GET") return Paged(data_["groups"], req);
   // Groups.
   if (n >= 2 && s[0] == "groups") {
     json* g = Find("groups", "id", ToInt(s[1]));

@@ -12,7 +12,7 @@ constexpr StageInfo kStages[] = {
     {"classify", "candidates", "decisions", false},
     {"act", "decisions", "", false},
     // Not a stream stage: decisions of every stage go to `decisions`.
-    {"jobs", "", "events", false},
+    {"jobs", "", "events", true},
 };
 
 }  // namespace

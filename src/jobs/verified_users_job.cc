@@ -1,0 +1,73 @@
+#include "jobs/verified_users_job.h"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+#include <unordered_map>
+
+namespace spamphibian {
+namespace {
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+std::string EscapePath(const std::string& s) {
+  std::string out;
+  for (char c : s) out += c == '/' ? std::string("%2F") : std::string(1, c);
+  return out;
+}
+
+}  // namespace
+
+Status VerifiedUsersJob::Run() {
+  // One pass over all users: e-mails by id (an admin token sees them), and
+  // those whose admin note carries the marker.
+  std::unordered_map<std::int64_t, std::string> emails;
+  std::set<std::string> verified;
+  const std::string marker = Lower(options_.marker);
+  Status s = api_->GetPages("/users?order_by=id&sort=asc", [&](const nlohmann::json& page) {
+    for (const auto& u : page) {
+      const std::string email = Lower(u.value("email", ""));
+      if (email.empty()) continue;
+      emails[u.value("id", std::int64_t{0})] = email;
+      const std::string note = u.contains("note") && u["note"].is_string() ? Lower(u["note"].get<std::string>()) : "";
+      if (!marker.empty() && note.find(marker) != std::string::npos) verified.insert(email);
+    }
+    return true;
+  });
+  if (!s.ok()) return s;
+  for (const std::string& group : options_.groups) {
+    s = api_->GetPages("/groups/" + EscapePath(group) + "/members/all", [&](const nlohmann::json& page) {
+      for (const auto& m : page) {
+        auto it = emails.find(m.value("id", std::int64_t{0}));
+        if (it != emails.end()) verified.insert(it->second);
+      }
+      return true;
+    });
+    if (!s.ok()) return s;
+  }
+  // Build aside, then swap in atomically.
+  const std::string tmp = options_.set_key + ":building";
+  std::vector<redis::Args> commands = {{"DEL", tmp}};
+  redis::Args sadd = {"SADD", tmp};
+  for (const auto& e : verified) {
+    sadd.push_back(e);
+    if (sadd.size() >= 1000) {
+      commands.push_back(sadd);
+      sadd.resize(2);
+    }
+  }
+  if (sadd.size() > 2) commands.push_back(sadd);
+  commands.push_back(verified.empty() ? redis::Args{"DEL", options_.set_key} : redis::Args{"RENAME", tmp, options_.set_key});
+  std::vector<redis::Reply> replies;
+  s = client_.RunPipeline(commands, &replies);
+  if (!s.ok()) return s;
+  for (const auto& r : replies) {
+    if (redis::IsError(r.get())) return Status::Internal(std::string(redis::ReplyText(r.get())));
+  }
+  return Status::Ok();
+}
+
+}  // namespace spamphibian
