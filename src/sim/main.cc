@@ -62,7 +62,7 @@ int main(int argc, char** argv) {
   app.add_option("--hooks", hooks_url, "Send the dataset's hooks to this URL (e.g. http://127.0.0.1:8000/events)");
   app.add_option("--hook-token", hook_token, "X-Gitlab-Token for the hooks");
   app.add_option("--hook-rate", hook_rate, "Hooks per second");
-  app.add_option("--hook-count", hook_count, "Hooks to send in all (default: forever, cycling)");
+  app.add_option("--hook-count", hook_count, "Hooks to send in all, then exit (default: forever, cycling)");
   app.add_option("--max-per-page", max_per_page, "Largest page size served (GitLab: 100)");
   CLI11_PARSE(app, argc, argv);
 
@@ -93,7 +93,11 @@ int main(int argc, char** argv) {
   std::atomic<bool> stop{false};
   std::thread hooks;
   if (!hooks_url.empty()) {
-    hooks = std::thread([&] { SendHooks(sim::HookPayloads(dataset), hooks_url, hook_token, hook_rate, hook_count, stop, *log); });
+    hooks = std::thread([&] {
+      SendHooks(sim::HookPayloads(dataset), hooks_url, hook_token, hook_rate, hook_count, stop, *log);
+      // A finite number of hooks: the sim was started as a sender; done.
+      if (hook_count >= 0) io.stop();
+    });
   }
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code&, int) {

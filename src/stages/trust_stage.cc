@@ -4,6 +4,7 @@
 
 #include "decisions/decision.h"
 #include "gitlab/item.h"
+#include "log/json_log.h"
 
 namespace spamphibian {
 
@@ -55,6 +56,8 @@ Outcome TrustStage::Process(const Entry& entry) {
       {"disposable_email", !domain.empty() && policy->IsDisposable(domain)},
       {"email_domain", domain},
   };
+  LogJson(log_, spdlog::level::info, "untrusted",
+          {{"item_type", item.type}, {"item_id", item.id}, {"author", item.author.username}, {"signals", signals}});
   return Outcome::Done({Emit{options_.candidates_stream,
                              {{"item", std::string(entry.Get("item"))},
                               {"signals", signals.dump()},
