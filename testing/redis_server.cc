@@ -68,6 +68,18 @@ long long RedisServer::TestClient::Integer(const redis::Args& args) {
   return r && r->type == REDIS_REPLY_INTEGER ? r->integer : -1;
 }
 
+std::vector<std::string> RedisServer::TestClient::StreamField(const std::string& key, const std::string& field) {
+  std::vector<std::string> out;
+  redis::Reply r = Run({"XRANGE", key, "-", "+"});
+  for (std::size_t i = 0; r && i < r->elements; ++i) {
+    const redisReply* f = r->element[i]->element[1];
+    for (std::size_t k = 0; k + 1 < f->elements; k += 2) {
+      if (redis::ReplyText(f->element[k]) == field) out.emplace_back(redis::ReplyText(f->element[k + 1]));
+    }
+  }
+  return out;
+}
+
 RedisSentinel::RedisSentinel(int master_port, const std::string& name) : port_(FreePort()) {
   const std::string conf = dir_.path() + "/sentinel.conf";
   std::ofstream(conf) << "port " << port_ << "\n"

@@ -48,6 +48,8 @@ class RedisServer::TestClient {
   // Runs a command; fails the test on error. Returns the reply.
   redis::Reply Run(const redis::Args& args);
   long long Integer(const redis::Args& args);
+  // The values of `field` in every entry of the stream `key`, oldest first.
+  std::vector<std::string> StreamField(const std::string& key, const std::string& field);
   redis::Client& raw() { return client_; }
 
  private:

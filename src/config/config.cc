@@ -72,6 +72,15 @@ Status SetInt(const std::string& what, const std::string& v, long long lo, long 
   return s;
 }
 
+// A duration given as a whole number of the unit's ticks (ms, s).
+template <typename Duration>
+Status SetDuration(const std::string& what, const std::string& v, long long lo, long long hi, Duration* field) {
+  long long n = 0;
+  Status s = ParseInt(what, v, lo, hi, &n);
+  if (s.ok()) *field = Duration(n);
+  return s;
+}
+
 Status NotEmpty(const std::string& what, const std::string& v) {
   return v.empty() ? Status::InvalidArgument(what + ": must not be empty") : Status::Ok();
 }
@@ -96,17 +105,11 @@ const Setting kSettings[] = {
      [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 1, 64, &c->server.threads); }},
     {"", "server.read_timeout_seconds",
      [](const std::string& w, const std::string& v, Config* c) {
-       long long n = 0;
-       Status s = ParseInt(w, v, 1, 3600, &n);
-       c->server.read_timeout = std::chrono::seconds(n);
-       return s;
+       return SetDuration(w, v, 1, 3600, &c->server.read_timeout);
      }},
     {"", "server.shutdown_timeout_seconds",
      [](const std::string& w, const std::string& v, Config* c) {
-       long long n = 0;
-       Status s = ParseInt(w, v, 1, 3600, &n);
-       c->server.shutdown_timeout = std::chrono::seconds(n);
-       return s;
+       return SetDuration(w, v, 1, 3600, &c->server.shutdown_timeout);
      }},
     {"GITLAB_URL", "gitlab.url",
      [](const std::string&, const std::string& v, Config* c) {
@@ -162,17 +165,11 @@ const Setting kSettings[] = {
      }},
     {"", "redis.connect_timeout_ms",
      [](const std::string& w, const std::string& v, Config* c) {
-       long long n = 0;
-       Status s = ParseInt(w, v, 10, 60000, &n);
-       c->redis.connect_timeout = std::chrono::milliseconds(n);
-       return s;
+       return SetDuration(w, v, 10, 60000, &c->redis.connect_timeout);
      }},
     {"", "redis.command_timeout_ms",
      [](const std::string& w, const std::string& v, Config* c) {
-       long long n = 0;
-       Status s = ParseInt(w, v, 10, 600000, &n);
-       c->redis.command_timeout = std::chrono::milliseconds(n);
-       return s;
+       return SetDuration(w, v, 10, 600000, &c->redis.command_timeout);
      }},
     {"REDIS_KEY_PREFIX", "redis.key_prefix",
      [](const std::string&, const std::string& v, Config* c) {
@@ -183,26 +180,17 @@ const Setting kSettings[] = {
      [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 1, 10000, &c->pipeline.batch_size); }},
     {"", "pipeline.block_ms",
      [](const std::string& w, const std::string& v, Config* c) {
-       long long n = 0;
-       Status s = ParseInt(w, v, 1, 60000, &n);
-       c->pipeline.block = std::chrono::milliseconds(n);
-       return s;
+       return SetDuration(w, v, 1, 60000, &c->pipeline.block);
      }},
     {"", "pipeline.claim_idle_ms",
      [](const std::string& w, const std::string& v, Config* c) {
-       long long n = 0;
-       Status s = ParseInt(w, v, 10, 24ll * 3600 * 1000, &n);
-       c->pipeline.claim_idle = std::chrono::milliseconds(n);
-       return s;
+       return SetDuration(w, v, 10, 24ll * 3600 * 1000, &c->pipeline.claim_idle);
      }},
     {"", "pipeline.max_attempts",
      [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 1, 1000, &c->pipeline.max_attempts); }},
     {"", "pipeline.delivery_dedupe_seconds",
      [](const std::string& w, const std::string& v, Config* c) {
-       long long n = 0;
-       Status s = ParseInt(w, v, 1, 30ll * 24 * 3600, &n);
-       c->pipeline.delivery_dedupe_ttl = std::chrono::seconds(n);
-       return s;
+       return SetDuration(w, v, 1, 30ll * 24 * 3600, &c->pipeline.delivery_dedupe_ttl);
      }},
     {"", "pipeline.workers",
      [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 1, 256, &c->pipeline.workers); }},
@@ -223,10 +211,7 @@ const Setting kSettings[] = {
      }},
     {"", "gitlab.timeout_ms",
      [](const std::string& w, const std::string& v, Config* c) {
-       long long n = 0;
-       Status s = ParseInt(w, v, 100, 600000, &n);
-       c->gitlab.timeout = std::chrono::milliseconds(n);
-       return s;
+       return SetDuration(w, v, 100, 600000, &c->gitlab.timeout);
      }},
     {"", "gitlab.max_attempts",
      [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 1, 100, &c->gitlab.max_attempts); }},
@@ -249,17 +234,11 @@ const Setting kSettings[] = {
      }},
     {"SNIPPET_CHECK_INTERVAL", "jobs.snippet_check_interval",
      [](const std::string& w, const std::string& v, Config* c) {
-       long long n = 0;
-       Status s = ParseInt(w, v, 1, 7 * 86400, &n);
-       c->jobs.snippet_check_interval = std::chrono::seconds(n);
-       return s;
+       return SetDuration(w, v, 1, 7 * 86400, &c->jobs.snippet_check_interval);
      }},
     {"VERIFIED_USERS_INTERVAL", "jobs.verified_users_interval",
      [](const std::string& w, const std::string& v, Config* c) {
-       long long n = 0;
-       Status s = ParseInt(w, v, 1, 7 * 86400, &n);
-       c->jobs.verified_users_interval = std::chrono::seconds(n);
-       return s;
+       return SetDuration(w, v, 1, 7 * 86400, &c->jobs.verified_users_interval);
      }},
     {"", "jobs.verified_marker",
      [](const std::string&, const std::string& v, Config* c) {

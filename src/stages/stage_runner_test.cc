@@ -56,17 +56,8 @@ class StageRunnerTest : public ::testing::Test {
     for (int i = 0; i < n; ++i) redis_->Run({"XADD", kIn, "*", "n", std::to_string(i)});
   }
 
-  // The values of field `field` in stream `key`, in order.
   std::vector<std::string> Values(const std::string& key, const std::string& field) {
-    std::vector<std::string> out;
-    redis::Reply r = redis_->Run({"XRANGE", key, "-", "+"});
-    for (std::size_t i = 0; r && i < r->elements; ++i) {
-      const redisReply* f = r->element[i]->element[1];
-      for (std::size_t k = 0; k + 1 < f->elements; k += 2) {
-        if (redis::ReplyText(f->element[k]) == field) out.emplace_back(redis::ReplyText(f->element[k + 1]));
-      }
-    }
-    return out;
+    return redis_->StreamField(key, field);
   }
 
   long long Pending() {

@@ -31,15 +31,7 @@ class JobsE2E : public ::testing::Test {
   }
   long long Len(const std::string& stream) { return client_->Integer({"XLEN", "spamphibian:" + stream}); }
   std::vector<std::string> Field(const std::string& stream, const std::string& field) {
-    std::vector<std::string> out;
-    redis::Reply r = client_->Run({"XRANGE", "spamphibian:" + stream, "-", "+"});
-    for (std::size_t i = 0; r && i < r->elements; ++i) {
-      const redisReply* f = r->element[i]->element[1];
-      for (std::size_t k = 0; k + 1 < f->elements; k += 2) {
-        if (redis::ReplyText(f->element[k]) == field) out.emplace_back(redis::ReplyText(f->element[k + 1]));
-      }
-    }
-    return out;
+    return client_->StreamField("spamphibian:" + stream, field);
   }
 
   testing::RedisServer redis_;
