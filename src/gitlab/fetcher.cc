@@ -211,6 +211,23 @@ Status FetchWikiPage(Fetcher& f, const json& p, Item* item) {
   return f.FillAuthor(Int(p, {"user", "id"}), &item->author);
 }
 
+// The API's e-mail is the truth (an admin token sees it). Only when the API
+// gave none does the hook's copy serve, and only if it is the same person and
+// not redacted.
+void UseHookEmail(const json& p, Author* author) {
+  if (!author->email.empty()) {
+    author->email_source = "api";
+    return;
+  }
+  std::string email;
+  if (Int(p, {"user_id"}) == author->id) email = Str(p, "email");             // user system hooks
+  if (email.empty() && Int(p, {"user", "id"}) == author->id && p.contains("user")) email = Str(p["user"], "email");
+  if (email.empty()) email = Str(p, "owner_email");                            // project system hooks
+  if (email.empty() || email == "[REDACTED]" || email.find('@') == std::string::npos) return;
+  author->email = email;
+  author->email_source = "hook";
+}
+
 struct Route {
   std::string_view prefix;  // event types starting with this
   std::string_view item_type;
@@ -312,6 +329,7 @@ Status Fetcher::Fetch(std::string_view event_type, const json& payload, std::vec
     Status s = route->fetch(*this, payload, &item);
     if (!s.ok()) return s;
     item.event_type = std::string(event_type);
+    UseHookEmail(payload, &item.author);
     out->push_back(std::move(item));
     return Status::Ok();
   }
@@ -324,15 +342,20 @@ Status Fetcher::Fetch(std::string_view event_type, const json& payload, std::vec
     out->push_back(std::move(item));
     return Status::Ok();
   }
+  // GitLab lists public snippets newest first. Paging stops after a page
+  // with nothing new or changed: everything older was seen by an earlier
+  // check (edits to old snippets are what `spamphibian sweep snippets` is for).
   std::vector<std::pair<std::int64_t, std::int64_t>> todo;  // project id, snippet id
   Status s = api_.GetPages("/snippets/public", [&](const json& page) {
+    bool any_new = false;
     for (const auto& snippet : page) {
       const std::int64_t id = Int(snippet, {"id"});
       if (id != 0 && (!is_new || is_new(id, Str(snippet, "updated_at")))) {
         todo.emplace_back(Int(snippet, {"project_id"}), id);
+        any_new = true;
       }
     }
-    return true;
+    return any_new;
   });
   if (!s.ok()) return s;
   for (const auto& [project, id] : todo) {

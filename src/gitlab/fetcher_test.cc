@@ -106,5 +106,59 @@ TEST_F(FetcherTest, SnippetCheckFansOutOverNewSnippetsOnly) {
   for (const Item& i : items) EXPECT_EQ(seen.count(std::stoll(i.id)), 0u);
 }
 
+TEST(FetcherPaging, SnippetCheckStopsAtThePageWhereNothingIsNew) {
+  testing::GitLabSimProcess sim({"--max-per-page", "3"});
+  http::CurlHttpClient http;
+  RateLimiter limiter(0, 1);
+  ApiOptions o;
+  o.base_url = sim.url();
+  GitLabApi api(o, http, limiter);
+  Fetcher fetcher(api);
+  std::vector<Item> items;
+  // Only the newest snippet (707) is new: page 1 (707, 706, 705) has it,
+  // page 2 (704, 703, 702) has nothing new, so page 3 is never asked for.
+  ASSERT_TRUE(fetcher
+                  .Fetch("snippet_check", {{"event_name", "snippet_check"}}, &items,
+                         [](std::int64_t id, const std::string&) { return id == 707; })
+                  .ok());
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].id, "707");
+  EXPECT_EQ(sim.CountRequests("/api/v4/snippets/public"), 2);
+}
+
+TEST(FetcherEmail, HookEmailServesOnlyWhenTheApiHasNone) {
+  testing::GitLabSimProcess sim;
+  http::CurlHttpClient http;
+  RateLimiter limiter(0, 1);
+  ApiOptions o;
+  o.base_url = sim.url();
+  GitLabApi api(o, http, limiter);
+  Fetcher fetcher(api);
+  std::vector<Item> items;
+  ASSERT_TRUE(fetcher.Fetch("user_create", {{"event_name", "user_create"}, {"user_id", 101}, {"email", "old@hook.example"}},
+                            &items)
+                  .ok());
+  EXPECT_EQ(items[0].author.email, "seo_links_4u@mailinator.com");
+  EXPECT_EQ(items[0].author.email_source, "api");
+
+  // A token that sees no e-mails: the hook's copy serves, unless redacted.
+  testing::GitLabSimProcess blind({"--hide-emails"});
+  o.base_url = blind.url();
+  GitLabApi blind_api(o, http, limiter);
+  Fetcher blind_fetcher(blind_api);
+  items.clear();
+  ASSERT_TRUE(blind_fetcher
+                  .Fetch("user_create", {{"event_name", "user_create"}, {"user_id", 101}, {"email", "hooked@example.org"}},
+                         &items)
+                  .ok());
+  EXPECT_EQ(items[0].author.email, "hooked@example.org");
+  EXPECT_EQ(items[0].author.email_source, "hook");
+  items.clear();
+  ASSERT_TRUE(blind_fetcher
+                  .Fetch("user_create", {{"event_name", "user_create"}, {"user_id", 101}, {"email", "[REDACTED]"}}, &items)
+                  .ok());
+  EXPECT_EQ(items[0].author.email, "");
+}
+
 }  // namespace
 }  // namespace spamphibian::gitlab

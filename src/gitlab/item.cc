@@ -28,6 +28,7 @@ nlohmann::json ToJson(const Item& item) {
         {"username", item.author.username},
         {"name", item.author.name},
         {"email", item.author.email},
+        {"email_source", item.author.email_source},
         {"state", item.author.state},
         {"is_admin", item.author.is_admin},
         {"bot", item.author.bot},
@@ -58,6 +59,7 @@ Status FromJson(const nlohmann::json& j, Item* item) {
     item->author.username = a.value("username", "");
     item->author.name = a.value("name", "");
     item->author.email = a.value("email", "");
+    item->author.email_source = a.value("email_source", "");
     item->author.state = a.value("state", "");
     item->author.is_admin = a.value("is_admin", false);
     item->author.bot = a.value("bot", false);

@@ -23,6 +23,7 @@ struct Author {
   std::string username;
   std::string name;
   std::string email;  // as the API shows it to an admin; "" when unknown
+  std::string email_source;  // "api", "hook" (the API gave none), or ""
   std::string state;  // active, blocked, ...
   bool is_admin = false;
   bool bot = false;

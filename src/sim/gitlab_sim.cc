@@ -66,17 +66,23 @@ http::Response Json(int status, const json& body) {
 
 http::Response NotFound() { return Json(404, {{"message", "404 Not Found"}}); }
 
+}  // namespace
+
 // The API shape of a stored object: without our own bookkeeping fields.
-json Public(const json& obj) {
+json GitLabSim::Public(const json& obj) const {
   json copy = obj;
   for (const char* hidden : {"label", "content", "parent"}) copy.erase(hidden);
+  if (hide_emails_) copy.erase("email");
   return copy;
 }
 
-}  // namespace
-
-GitLabSim::GitLabSim(json dataset, std::string token, boost::asio::io_context& timers, int max_per_page)
-    : token_(std::move(token)), timers_(timers), max_per_page_(max_per_page), data_(std::move(dataset)) {}
+GitLabSim::GitLabSim(json dataset, std::string token, boost::asio::io_context& timers, int max_per_page,
+                     bool hide_emails)
+    : token_(std::move(token)),
+      timers_(timers),
+      max_per_page_(max_per_page),
+      hide_emails_(hide_emails),
+      data_(std::move(dataset)) {}
 
 json GitLabSim::State() const {
   std::lock_guard<std::mutex> lock(mu_);
@@ -209,10 +215,12 @@ http::Response GitLabSim::Api(const std::string& method, const std::vector<std::
   }
   // Snippets (personal).
   if (is({"snippets", "public"}) && method == "GET") {
+    // Newest first, as GitLab lists them.
     json visible = json::array();
     for (const auto& sn : data_["snippets"]) {
       if (sn.value("visibility", "") == "public") visible.push_back(sn);
     }
+    std::reverse(visible.begin(), visible.end());
     return Paged(visible, req);
   }
   if (n >= 2 && s[0] == "snippets") {

@@ -33,7 +33,9 @@ class GitLabSim : public http::Handler {
  public:
   // `max_per_page` caps page sizes as GitLab does (100); lower it to make
   // small datasets span several pages.
-  GitLabSim(nlohmann::json dataset, std::string token, boost::asio::io_context& timers, int max_per_page = 100);
+  // `hide_emails`: answer as GitLab does to a non-admin token (no `email`).
+  GitLabSim(nlohmann::json dataset, std::string token, boost::asio::io_context& timers, int max_per_page = 100,
+            bool hide_emails = false);
 
   void Handle(http::Request request, http::Respond respond) override;
 
@@ -54,12 +56,14 @@ class GitLabSim : public http::Handler {
   http::Response Api(const std::string& method, const std::vector<std::string>& seg, const http::Request& req);
   http::Response Control(const http::Request& req);
   http::Response Paged(const nlohmann::json& all, const http::Request& req);
+  nlohmann::json Public(const nlohmann::json& obj) const;
 
   nlohmann::json* Find(const char* collection, const char* key, std::int64_t value);
 
   std::string token_;
   boost::asio::io_context& timers_;
   int max_per_page_;
+  bool hide_emails_;
   mutable std::mutex mu_;
   nlohmann::json data_;
   nlohmann::json log_ = nlohmann::json::array();

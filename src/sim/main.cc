@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
   double hook_rate = 5;
   long hook_count = -1;
   int max_per_page = 100;
+  bool hide_emails = false;
   app.add_option("--port", port, "Port to listen on (0: any free port, printed on stdout)");
   app.add_option("--dataset", dataset_path, "Dataset JSON (sim/dataset.json)");
   app.add_option("--token", token, "Require this PRIVATE-TOKEN (default: accept any)");
@@ -64,6 +65,7 @@ int main(int argc, char** argv) {
   app.add_option("--hook-rate", hook_rate, "Hooks per second");
   app.add_option("--hook-count", hook_count, "Hooks to send in all, then exit (default: forever, cycling)");
   app.add_option("--max-per-page", max_per_page, "Largest page size served (GitLab: 100)");
+  app.add_flag("--hide-emails", hide_emails, "Answer like GitLab to a non-admin token: no e-mails");
   CLI11_PARSE(app, argc, argv);
 
   auto log = MakeJsonLogger("info");
@@ -76,7 +78,7 @@ int main(int argc, char** argv) {
 
   boost::asio::io_context io(1);
   auto guard = boost::asio::make_work_guard(io);
-  sim::GitLabSim sim(dataset, token, io, max_per_page);
+  sim::GitLabSim sim(dataset, token, io, max_per_page, hide_emails);
   metrics::Registry registry;
   ServerOptions options;
   options.bind_address = "127.0.0.1";
