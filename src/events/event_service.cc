@@ -119,7 +119,9 @@ void EventService::Handle(http::Request req, http::Respond respond) {
 
   if (event_type.empty()) {
     ignored_.Inc();
-    LogJson(log_, spdlog::level::debug, "event_ignored", {{"gitlab_event", req.Header("X-Gitlab-Event")}});
+    if (log_.should_log(spdlog::level::debug)) {
+      LogJson(log_, spdlog::level::debug, "event_ignored", {{"gitlab_event", req.Header("X-Gitlab-Event")}});
+    }
     return respond(Ok(OkBody("ignored", "")));
   }
 
@@ -139,8 +141,11 @@ void EventService::Handle(http::Request req, http::Respond respond) {
     switch (result) {
       case EnqueueResult::kStored:
         answers->received->Inc();
-        LogJson(log_, spdlog::level::info, "event_enqueued",
-                {{"event_type", event_type}, {"delivery_id", delivery_id}});
+        // Checked here, not only in LogJson: building the fields costs more
+        // than the rest of the request's bookkeeping.
+        if (log_.should_log(spdlog::level::info)) {
+          LogJson(log_, spdlog::level::info, "event_enqueued", {{"event_type", event_type}, {"delivery_id", delivery_id}});
+        }
         return respond(Ok(answers->queued));
       case EnqueueResult::kDuplicate:
         duplicates_.Inc();

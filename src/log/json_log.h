@@ -23,7 +23,9 @@ std::shared_ptr<spdlog::logger> MakeJsonLogger(const std::string& level);
 // A logger that drops everything, for tests and tools.
 std::shared_ptr<spdlog::logger> MakeNullLogger();
 
-// Writes {"event": event, ...fields} at `level`. Cheap when the level is off.
+// Writes {"event": event, ...fields} at `level`. Returns at once when the
+// level is off, but the caller has built `fields` by then: on hot paths,
+// check log.should_log(level) first.
 void LogJson(spdlog::logger& log, spdlog::level::level_enum level, std::string_view event,
              const nlohmann::json& fields = nlohmann::json::object());
 
