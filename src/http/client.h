@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "config/secret.h"
 
 namespace spamphibian::http {
 
@@ -21,6 +22,11 @@ struct ClientRequest {
   // Bodies longer than this are cut (ClientResponse::truncated) rather than
   // read to the end: a 100 MB snippet must not cost 100 MB.
   std::size_t max_response_bytes = 8 << 20;
+  // AWS Signature V4 (S3): provider string such as "aws:amz:us-east-1:s3"
+  // and the key pair; empty: no signing. libcurl signs the request.
+  std::string aws_sigv4;
+  Secret aws_access_key_id;
+  Secret aws_secret_access_key;
 };
 
 struct ClientResponse {

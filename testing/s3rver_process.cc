@@ -1,0 +1,31 @@
+#include "s3rver_process.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include "http_client.h"
+
+namespace spamphibian::testing {
+
+S3rverProcess::S3rverProcess(const std::string& bucket) : bucket_(bucket), port_(FreePort()) { Start(); }
+
+S3rverProcess::~S3rverProcess() { Stop(); }
+
+void S3rverProcess::Start() {
+  process_ = std::make_unique<ChildProcess>(
+      std::vector<std::string>{S3RVER_BINARY, "--directory", dir_.path(), "--port", std::to_string(port_), "--address",
+                               "127.0.0.1", "--configure-bucket", bucket_, "--silent"},
+      std::map<std::string, std::string>{}, dir_.path() + "/s3rver.log");
+  if (!WaitFor([&] { return HttpGet(endpoint() + "/").status != 0; })) {
+    ADD_FAILURE() << "s3rver did not start: " << ReadFile(dir_.path() + "/s3rver.log");
+  }
+}
+
+void S3rverProcess::Stop() {
+  if (!process_) return;
+  process_->Signal(SIGTERM);
+  process_->Wait(std::chrono::seconds(5));
+  process_.reset();
+}
+
+}  // namespace spamphibian::testing
