@@ -1,0 +1,54 @@
+// FastTextModel: a fastText supervised model (labels __label__spam and
+// __label__ham), loaded once and shared by every classify worker.
+//
+// Predict() gives the probability of spam and the tokens that pushed the
+// score most. For fastText's linear model the hidden vector is the mean of
+// the input vectors of the line's tokens, and the spam-vs-ham logit is that
+// vector projected on (output row spam - output row ham); a token's share is
+// its own input vector projected on the same difference, over the token
+// count. That is exact for unigrams; word n-grams are left out of the
+// explanation (not of the score).
+//
+// Thread-safe: Predict() is const and keeps no shared scratch state.
+#pragma once
+
+#include <fasttext/fasttext.h>
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "base/status.h"
+
+namespace spamphibian::classify {
+
+struct Prediction {
+  double spam_probability = 0;
+  // Tokens with the largest push towards spam, largest first.
+  std::vector<std::pair<std::string, double>> top_tokens;
+};
+
+class FastTextModel {
+ public:
+  // Loads a .bin or .ftz model. InvalidArgument when the file is missing,
+  // corrupt, or not a spam/ham model; the caller keeps its old model.
+  // The file is first tried in a child process, because fastText aborts on
+  // some damaged files instead of reporting an error.
+  static Status Load(const std::string& path, std::shared_ptr<const FastTextModel>* out);
+  // Load() without the child-process check; for files already checked.
+  static Status LoadUnchecked(const std::string& path, std::shared_ptr<const FastTextModel>* out);
+
+  Prediction Predict(const std::string& text, int top_k = 5) const;
+
+  bool quantized() const { return ft_.isQuant(); }
+  int dimension() const { return ft_.getDimension(); }
+
+ private:
+  fasttext::FastText ft_;
+  int spam_label_ = -1;
+  int ham_label_ = -1;
+  std::vector<float> direction_;  // output row spam - output row ham; empty if unavailable
+};
+
+}  // namespace spamphibian::classify

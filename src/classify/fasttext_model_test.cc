@@ -1,0 +1,88 @@
+#include "classify/fasttext_model.h"
+
+#include <fasttext/args.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "child_process.h"
+
+namespace spamphibian::classify {
+namespace {
+
+// Trains a tiny model on the spot; the real one is trained by
+// `spamphibian train` from the bundled dataset.
+class FastTextModelTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new testing::TempDir();
+    const std::string data = dir_->path() + "/train.txt";
+    std::ofstream out(data);
+    const char* spam[] = {"buy cheap pills online url_domain:pills.example sig_links_1",
+                          "casino bonus free spins url_domain:casino.example sig_links_1",
+                          "quickbooks support number __phone__ sig_phone call now",
+                          "best seo backlinks cheap url_domain:seo.example sig_website_without_bio"};
+    const char* ham[] = {"fix race in the parser tests pass on main sig_links_0",
+                         "leader election stalls after the timeout sig_links_0",
+                         "add pre vote to raft implementation sig_links_0",
+                         "typo in readme cargo build sig_links_0"};
+    for (int i = 0; i < 40; ++i) {
+      out << "__label__spam " << spam[i % 4] << "\n";
+      out << "__label__ham " << ham[i % 4] << "\n";
+    }
+    out.close();
+    fasttext::Args args;
+    args.input = data;
+    args.output = dir_->path() + "/model";
+    args.model = fasttext::model_name::sup;
+    args.loss = fasttext::loss_name::softmax;
+    args.dim = 16;
+    args.epoch = 30;
+    args.lr = 0.5;
+    args.minCount = 1;
+    args.minn = 0;
+    args.maxn = 0;
+    args.thread = 1;
+    args.verbose = 0;
+    fasttext::FastText ft;
+    ft.train(args);
+    ft.saveModel(dir_->path() + "/model.bin");
+  }
+  static void TearDownTestSuite() { delete dir_; }
+  static testing::TempDir* dir_;
+};
+testing::TempDir* FastTextModelTest::dir_ = nullptr;
+
+TEST_F(FastTextModelTest, ScoresAndExplains) {
+  std::shared_ptr<const FastTextModel> model;
+  ASSERT_TRUE(FastTextModel::Load(dir_->path() + "/model.bin", &model).ok());
+  Prediction spam = model->Predict("casino free spins cheap pills url_domain:casino.example");
+  Prediction ham = model->Predict("fix the parser tests");
+  EXPECT_GT(spam.spam_probability, 0.8);
+  EXPECT_LT(ham.spam_probability, 0.2);
+  ASSERT_FALSE(spam.top_tokens.empty());
+  EXPECT_TRUE(spam.top_tokens[0].first == "casino" || spam.top_tokens[0].first == "cheap" ||
+              spam.top_tokens[0].first == "pills" || spam.top_tokens[0].first == "spins" ||
+              spam.top_tokens[0].first == "free" || spam.top_tokens[0].first == "url_domain:casino.example")
+      << spam.top_tokens[0].first;
+  EXPECT_GT(spam.top_tokens[0].second, 0);
+  for (std::size_t i = 1; i < spam.top_tokens.size(); ++i) EXPECT_GE(spam.top_tokens[i - 1].second, spam.top_tokens[i].second);
+}
+
+TEST_F(FastTextModelTest, CorruptOrMissingModelIsRefused) {
+  std::shared_ptr<const FastTextModel> model;
+  EXPECT_TRUE(FastTextModel::Load(dir_->path() + "/missing.bin", &model).IsInvalidArgument());
+  const std::string corrupt = dir_->path() + "/corrupt.bin";
+  std::ofstream(corrupt) << "this is not a fastText model";
+  EXPECT_TRUE(FastTextModel::Load(corrupt, &model).IsInvalidArgument());
+  // A truncated download.
+  const std::string truncated = dir_->path() + "/truncated.bin";
+  std::filesystem::copy_file(dir_->path() + "/model.bin", truncated, std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::resize_file(truncated, std::filesystem::file_size(truncated) / 2);
+  EXPECT_TRUE(FastTextModel::Load(truncated, &model).IsInvalidArgument());
+  EXPECT_EQ(model, nullptr);
+}
+
+}  // namespace
+}  // namespace spamphibian::classify

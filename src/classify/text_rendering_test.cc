@@ -1,0 +1,57 @@
+#include "classify/text_rendering.h"
+
+#include <gtest/gtest.h>
+
+namespace spamphibian::classify {
+namespace {
+
+bool Has(const Rendering& r, const std::string& token) {
+  return (" " + r.text + " ").find(" " + token + " ") != std::string::npos;
+}
+
+TEST(Render, SeoProfileWithOnlyAWebsite) {
+  gitlab::Item u;
+  u.type = "user";
+  u.text = {{"username", "bestseo2026"}, {"name", "seo"}, {"website_url", "https://seo-agency.example.agency/x?y=1"}};
+  Rendering r = Render(u, {{"disposable_email", true}, {"email_confirmed", false}, {"account_age_days", 0.2},
+                          {"email_domain", "mailinator.com"}});
+  for (const char* t : {"sig_type_user", "sig_links_1", "sig_website_url", "sig_website_without_bio",
+                        "sig_disposable_email", "sig_email_unconfirmed", "sig_age_lt1d", "__url__",
+                        "url_domain:seo-agency.example.agency", "url_tld:agency", "email_domain:mailinator.com",
+                        "bestseo2026"}) {
+    EXPECT_TRUE(Has(r, t)) << t << " in: " << r.text;
+  }
+  EXPECT_FALSE(Has(r, "https")) << "URLs are reduced to their domain";
+}
+
+TEST(Render, PhoneNumbersMarkdownLinksAndScripts) {
+  gitlab::Item i;
+  i.type = "issue";
+  i.text = {{"title", "QuickBooks support"}, {"description", "Call +1-888-555-0199 or [here](https://qb.example.top) 今すぐ"}};
+  Rendering r = Render(i, nlohmann::json::object());
+  for (const char* t : {"sig_phone", "sig_markdown_link", "sig_script_mix", "__phone__", "quickbooks", "今すぐ"}) {
+    EXPECT_TRUE(Has(r, t)) << t << " in: " << r.text;
+  }
+  EXPECT_FALSE(Has(r, "888")) << "the number itself is not a token";
+}
+
+TEST(Render, PlainDeveloperText) {
+  gitlab::Item n;
+  n.type = "note";
+  n.text = {{"body", "I can reproduce this on main; the election timeout is not reset."}};
+  Rendering r = Render(n, nlohmann::json::object());
+  EXPECT_TRUE(Has(r, "sig_links_0"));
+  EXPECT_TRUE(Has(r, "reproduce"));
+  EXPECT_FALSE(Has(r, "sig_phone"));
+  EXPECT_EQ(r.text, Render(n, nlohmann::json::object()).text) << "deterministic";
+}
+
+TEST(Render, EmptyItem) {
+  gitlab::Item u;
+  u.type = "user";
+  Rendering r = Render(u, nlohmann::json::object());
+  EXPECT_TRUE(Has(r, "sig_no_text"));
+}
+
+}  // namespace
+}  // namespace spamphibian::classify
