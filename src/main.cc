@@ -6,6 +6,7 @@
 
 #include "app/serve.h"
 #include "app/sweep.h"
+#include "classify/trainer.h"
 #include "config/config.h"
 #include "log/json_log.h"
 #include "stages/pipeline.h"
@@ -58,6 +59,20 @@ int main(int argc, char** argv) {
   sweep->add_option("--rate", sweep_rate, "Events per second to enqueue (default 5; 0: no limit)");
   sweep->add_flag("--restart", restart, "Forget what earlier runs of this sweep enqueued");
 
+  spamphibian::classify::TrainOptions train_options;
+  auto* train = app.add_subcommand("train", "Train a spam model from labelled JSONL and print held-out metrics");
+  train->add_option("--data", train_options.data, "JSONL of {\"label\": \"spam\"|\"ham\", \"item\": {...}, \"signals\": {...}}")
+      ->required();
+  train->add_option("--out", train_options.out, "Model file to write (.ftz: quantised)")->required();
+  train->add_option("--dim", train_options.dim, "Vector dimension");
+  train->add_option("--epoch", train_options.epoch, "Epochs");
+  train->add_option("--threads", train_options.threads, "Training threads");
+
+  std::string eval_model, eval_data;
+  auto* evaluate = app.add_subcommand("evaluate", "Score a labelled JSONL file with a model and print the metrics");
+  evaluate->add_option("--model", eval_model, "Model file (.bin/.ftz)")->required();
+  evaluate->add_option("--data", eval_data, "Labelled JSONL")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -68,6 +83,29 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (*serve) return Serve(stages);
+  if (*train) {
+    spamphibian::classify::TrainReport report;
+    spamphibian::Status s = spamphibian::classify::Train(train_options, &report);
+    if (!s.ok()) {
+      std::cerr << "spamphibian train: " << s.message() << "\n";
+      return s.IsInvalidArgument() ? kConfigError : 1;
+    }
+    std::cout << report.ToJson().dump(2) << "\n";
+    return 0;
+  }
+  if (*evaluate) {
+    spamphibian::classify::TrainReport report;
+    spamphibian::Status s = spamphibian::classify::EvaluateFile(eval_model, eval_data, &report);
+    if (!s.ok()) {
+      std::cerr << "spamphibian evaluate: " << s.message() << "\n";
+      return s.IsInvalidArgument() ? kConfigError : 1;
+    }
+    nlohmann::json j = report.ToJson();
+    j.erase("train_examples");
+    j.erase("model_bytes");
+    std::cout << j.dump(2) << "\n";
+    return 0;
+  }
   if (*sweep) {
     spamphibian::Config config;
     if (!LoadOrExplain(&config)) return kConfigError;
