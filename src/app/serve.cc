@@ -6,6 +6,8 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <thread>
 
@@ -23,7 +25,9 @@
 #include "jobs/job_scheduler.h"
 #include "jobs/snippet_check_job.h"
 #include "jobs/verified_users_job.h"
+#include "stages/classify_stage.h"
 #include "stages/fetch_stage.h"
+#include "storage/s3_object_store.h"
 #include "stages/pipeline.h"
 #include "stages/queue_monitor.h"
 #include "stages/redis_snippet_ledger.h"
@@ -196,6 +200,33 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
     runners.push_back(std::make_unique<StageRunner>(
         RunnerOptions(config, kItemsStream, config.pipeline.workers, config.pipeline.batch_size), factory, bus_factory,
         registry, log));
+  }
+
+  // Classification with the embedded model (MODEL_PATH or the bundled one).
+  ModelHolder models;
+  if (Has(stages, "classify")) {
+    const std::string path = config.classify.model_path.empty() ? DefaultModelPath() : config.classify.model_path;
+    std::shared_ptr<const classify::FastTextModel> model;
+    if (Status s = classify::FastTextModel::Load(path, &model); !s.ok()) {
+      LogJson(log, spdlog::level::critical, "config_error", {{"error", "MODEL_PATH: " + s.message()}});
+      return 2;
+    }
+    std::ifstream file(path, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    const std::string version = storage::Sha256Hex(bytes).substr(0, 12);
+    const std::string source = config.classify.model_path.empty() ? "bundled" : "file";
+    models.Set(model, version, source);
+    registry.AddGauge("spamphibian_model_info", "The model in use; always 1.", {"version", "source"}).With({version, source}).Set(1);
+    LogJson(log, spdlog::level::info, "model_loaded", {{"version", version}, {"source", source}, {"path", path}});
+    ClassifyStageOptions options;
+    options.decisions_stream = prefix + std::string(kDecisionsStream);
+    options.defaults = {config.classify.spam_threshold, config.classify.suspicious_threshold};
+    auto factory = [&, options]() -> std::unique_ptr<Stage> {
+      return std::make_unique<ClassifyStage>(options, models, registry, log);
+    };
+    runners.push_back(std::make_unique<StageRunner>(
+        RunnerOptions(config, kCandidatesStream, config.pipeline.workers, config.pipeline.batch_size), factory,
+        bus_factory, registry, log));
   }
 
   // Jobs: periodic, one process at a time across replicas.

@@ -81,6 +81,14 @@ Status SetDuration(const std::string& what, const std::string& v, long long lo, 
   return s;
 }
 
+Status ParseProbability(const std::string& what, const std::string& v, double* out) {
+  char* end = nullptr;
+  const double p = std::strtod(v.c_str(), &end);
+  if (v.empty() || *end != '\0' || p < 0 || p > 1) return Status::InvalidArgument(what + ": '" + v + "' is not between 0 and 1");
+  *out = p;
+  return Status::Ok();
+}
+
 Status NotEmpty(const std::string& what, const std::string& v) {
   return v.empty() ? Status::InvalidArgument(what + ": must not be empty") : Status::Ok();
 }
@@ -245,6 +253,19 @@ const Setting kSettings[] = {
        c->jobs.verified_marker = v;
        return Status::Ok();
      }},
+    {"MODEL_PATH", "classify.model_path",
+     [](const std::string&, const std::string& v, Config* c) {
+       c->classify.model_path = v;
+       return Status::Ok();
+     }},
+    {"", "classify.spam_threshold",
+     [](const std::string& w, const std::string& v, Config* c) {
+       return ParseProbability(w, v, &c->classify.spam_threshold);
+     }},
+    {"", "classify.suspicious_threshold",
+     [](const std::string& w, const std::string& v, Config* c) {
+       return ParseProbability(w, v, &c->classify.suspicious_threshold);
+     }},
     {"SLACK_WEBHOOK_URL", "",
      [](const std::string&, const std::string& v, Config* c) {
        c->slack_webhook_url = Secret(v);
@@ -377,6 +398,9 @@ Status LoadConfig(const EnvLookup& env, Config* out) {
     if (!value) continue;
     Status s = setting.apply(setting.env, *value, out);
     if (!s.ok()) return s;
+  }
+  if (out->classify.suspicious_threshold > out->classify.spam_threshold) {
+    return Status::InvalidArgument("classify.suspicious_threshold: must not be above classify.spam_threshold");
   }
   if (out->redis.sentinel_enabled && out->redis.sentinel_hosts.empty()) {
     return Status::InvalidArgument("REDIS_SENTINEL_HOSTS: required when REDIS_SENTINEL_ENABLED is true");

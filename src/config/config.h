@@ -82,6 +82,12 @@ struct JobsOptions {
   std::vector<std::string> verified_groups;  // members are verified too
 };
 
+struct ClassifyOptions {
+  std::string model_path;         // MODEL_PATH; "" = the bundled default model
+  double spam_threshold = 0.8;
+  double suspicious_threshold = 0.5;
+};
+
 struct Config {
   ServerOptions server;
   RedisOptions redis;
@@ -89,6 +95,7 @@ struct Config {
   GitLabOptions gitlab;
   TrustOptions trust;
   JobsOptions jobs;
+  ClassifyOptions classify;
   std::string gitlab_url;
   Secret gitlab_token;
   Secret webhook_secret;

@@ -9,7 +9,7 @@ constexpr StageInfo kStages[] = {
     {"events", "", "events", true},
     {"fetch", "events", "items", true},
     {"trust", "items", "candidates", true},
-    {"classify", "candidates", "decisions", false},
+    {"classify", "candidates", "decisions", true},
     {"act", "decisions", "", false},
     // Not a stream stage: decisions of every stage go to `decisions`.
     {"jobs", "", "events", true},

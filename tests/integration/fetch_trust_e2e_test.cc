@@ -24,12 +24,13 @@ const std::string kYaml =
 
 class FetchTrustE2E : public ::testing::Test {
  protected:
-  void Start(std::map<std::string, std::string> env = {}, const std::string& yaml = kYaml) {
+  void Start(std::map<std::string, std::string> env = {}, const std::string& yaml = kYaml,
+             const std::string& stages = "events,fetch,trust") {
     env.emplace("GITLAB_URL", sim_->url());
     env.emplace("GITLAB_API_RATE", "0");
     // Not the jobs: their snippet check would add items of its own.
     service_ = std::make_unique<testing::SpamphibianProcess>(
-        redis_, dir_.path(), env, std::vector<std::string>{"serve", "--stages", "events,fetch,trust"}, yaml);
+        redis_, dir_.path(), env, std::vector<std::string>{"serve", "--stages", stages}, yaml);
     ASSERT_TRUE(service_->WaitReady()) << service_->log();
   }
   long long Len(const std::string& stream) { return redis_client_->Integer({"XLEN", "spamphibian:" + stream}); }
@@ -155,6 +156,31 @@ TEST_F(FetchTrustE2E, TrustListsReloadOnChangeAndSighup) {
   Send({{"event", "System Hook"}, {"payload", {{"event_name", "user_create"}, {"user_id", 122}}}});
   ASSERT_TRUE(WaitFor([&] { return Len("decisions") == 1; }));
   EXPECT_EQ(nlohmann::json::parse(Field("decisions", "decision")[0])["verdict"], "trusted");
+}
+
+TEST_F(FetchTrustE2E, WithClassifyEveryHookEndsAsOneDecision) {
+  Start({}, kYaml, "events,fetch,trust,classify");
+  const auto hooks = Hooks();
+  for (const auto& hook : hooks) Send(hook);
+  const long long n = static_cast<long long>(hooks.size());
+  ASSERT_TRUE(WaitFor([&] { return Len("decisions") == n; }, std::chrono::seconds(30))) << Len("decisions");
+  std::map<std::string, nlohmann::json> users;  // username -> decision
+  std::map<std::string, int> verdicts;
+  for (const auto& text : Field("decisions", "decision")) {
+    auto d = nlohmann::json::parse(text);
+    ++verdicts[d["verdict"].get<std::string>()];
+    if (d["item_type"] == "user" && d.contains("author")) users[d["author"]] = d;
+  }
+  EXPECT_GT(verdicts["spam"], 20);
+  EXPECT_GT(verdicts["ham"], 20);
+  ASSERT_TRUE(users.count("seo_links_4u"));
+  EXPECT_EQ(users["seo_links_4u"]["verdict"], "spam");
+  EXPECT_NE(users["seo_links_4u"]["reasons"].dump().find("sig_links_1"), std::string::npos);
+  EXPECT_EQ(users["carol.nguyen"]["verdict"], "ham");
+  const std::string metrics = HttpGet(service_->Url("/metrics")).body;
+  EXPECT_NE(metrics.find("spamphibian_decisions_total{item_type=\"user\",verdict=\"spam\"}"), std::string::npos);
+  EXPECT_NE(metrics.find("spamphibian_model_info{"), std::string::npos);
+  EXPECT_NE(metrics.find("spamphibian_classify_score_bucket{item_type=\"snippet\""), std::string::npos);
 }
 
 }  // namespace

@@ -41,7 +41,8 @@ class JobsE2E : public ::testing::Test {
 };
 
 TEST_F(JobsE2E, SnippetCheckFetchesEachSnippetOnceAcrossRuns) {
-  auto service = Start(dir_.path(), "jobs:\n  snippet_check_interval: 1\npipeline:\n  block_ms: 100\n");
+  auto service = Start(dir_.path(), "jobs:\n  snippet_check_interval: 1\npipeline:\n  block_ms: 100\n",
+                       {"serve", "--stages", "events,fetch,trust,jobs"});
   ASSERT_TRUE(service->WaitReady());
   auto snippet_items = [&] {
     long n = 0;

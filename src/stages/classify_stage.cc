@@ -1,0 +1,82 @@
+#include "stages/classify_stage.h"
+
+#include <cstdio>
+
+#include "classify/text_rendering.h"
+#include "decisions/decision.h"
+#include "gitlab/item.h"
+
+namespace spamphibian {
+
+std::string DefaultModelPath() { return SPAMPHIBIAN_DEFAULT_MODEL; }
+
+void ModelHolder::Set(std::shared_ptr<const classify::FastTextModel> model, std::string version, std::string source) {
+  std::lock_guard<std::mutex> lock(mu_);
+  model_ = std::move(model);
+  version_ = std::move(version);
+  source_ = std::move(source);
+}
+
+std::shared_ptr<const classify::FastTextModel> ModelHolder::Get(std::string* version) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (version != nullptr) *version = version_;
+  return model_;
+}
+
+ClassifyStage::ClassifyStage(ClassifyStageOptions options, const ModelHolder& models, metrics::Registry& metrics,
+                             spdlog::logger& log)
+    : options_(std::move(options)),
+      models_(models),
+      decisions_(metrics.AddCounter("spamphibian_decisions_total", "Classification decisions, by item type and verdict.",
+                                    {"item_type", "verdict"})),
+      scores_(metrics.AddHistogram("spamphibian_classify_score", "Spam probability of classified items, by item type.",
+                                   {"item_type"}, {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99})),
+      log_(log) {}
+
+Outcome ClassifyStage::Process(const Entry& entry) {
+  gitlab::Item item;
+  const nlohmann::json j = nlohmann::json::parse(entry.Get("item"), nullptr, false);
+  if (Status s = gitlab::FromJson(j, &item); !s.ok()) return Outcome::DeadLetter(s.message());
+  nlohmann::json signals = nlohmann::json::parse(entry.Get("signals"), nullptr, false);
+  if (signals.is_discarded()) signals = nlohmann::json::object();
+
+  std::string version;
+  const auto model = models_.Get(&version);
+  if (model == nullptr) return Outcome::Retry("no model loaded");
+  const classify::Rendering rendering = classify::Render(item, signals);
+  const classify::Prediction p = model->Predict(rendering.text, 5);
+
+  const auto it = options_.by_type.find(item.type);
+  const Thresholds& t = it != options_.by_type.end() ? it->second : options_.defaults;
+  const std::string verdict = p.spam_probability >= t.spam ? "spam" : p.spam_probability >= t.suspicious ? "suspicious" : "ham";
+
+  Decision d;
+  d.decision_id = "classify-" + entry.id;
+  d.event_type = item.event_type;
+  d.item_type = item.type;
+  d.item_id = item.id;
+  d.verdict = verdict;
+  d.time = NowRfc3339();
+  for (const auto& s : rendering.signals) {
+    if (s.starts_with("sig_type_")) continue;  // says nothing about this item
+    d.reasons.push_back("signal " + s);
+  }
+  for (const auto& [token, weight] : p.top_tokens) {
+    if (weight <= 0) break;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%+.3f", weight);
+    d.reasons.push_back("token '" + token + "' " + buf);
+  }
+  d.extra["score"] = p.spam_probability;
+  d.extra["model_version"] = version;
+  d.extra["author"] = item.author.username;
+  d.extra["web_url"] = item.web_url;
+  d.extra["item"] = gitlab::ToJson(item);  // the act stage needs it; logs leave it out
+
+  decisions_.With({item.type, verdict}).Inc();
+  scores_.With({item.type}).Observe(p.spam_probability);
+  LogDecision(log_, d);
+  return Outcome::Done({DecisionEmit(options_.decisions_stream, d)});
+}
+
+}  // namespace spamphibian

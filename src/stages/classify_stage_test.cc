@@ -1,0 +1,64 @@
+#include "stages/classify_stage.h"
+
+#include <gtest/gtest.h>
+
+#include "gitlab/item.h"
+#include "log/json_log.h"
+
+namespace spamphibian {
+namespace {
+
+// With the bundled default model.
+class ClassifyStageTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::shared_ptr<const classify::FastTextModel> model;
+    ASSERT_TRUE(classify::FastTextModel::Load(DefaultModelPath(), &model).ok());
+    models_.Set(model, "test", "bundled");
+  }
+  nlohmann::json Classify(const gitlab::Item& item, const nlohmann::json& signals) {
+    ClassifyStage stage({"p:decisions", {}, {}}, models_, registry_, *log_);
+    Outcome o = stage.Process(Entry{"5-0", {{"item", gitlab::ToJson(item).dump()}, {"signals", signals.dump()}}});
+    EXPECT_EQ(o.kind, Outcome::Kind::kDone);
+    EXPECT_EQ(o.emits.size(), 1u);
+    return nlohmann::json::parse(o.emits.at(0).fields[0].second);
+  }
+  ModelHolder models_;
+  metrics::Registry registry_;
+  std::shared_ptr<spdlog::logger> log_ = MakeNullLogger();
+};
+
+TEST_F(ClassifyStageTest, SeoProfileIsSpamWithLinkReasons) {
+  gitlab::Item u;
+  u.type = "user";
+  u.id = "101";
+  u.text = {{"username", "seo_links_4u"}, {"name", "Best SEO Services"}, {"website_url", "https://cheap-backlinks.example.xyz"}};
+  auto d = Classify(u, {{"disposable_email", true}, {"email_confirmed", false}, {"account_age_days", 0.1},
+                        {"email_domain", "mailinator.com"}});
+  EXPECT_EQ(d["verdict"], "spam") << d.dump();
+  EXPECT_GE(d["score"].get<double>(), 0.8);
+  EXPECT_EQ(d["decision_id"], "classify-5-0");
+  EXPECT_EQ(d["model_version"], "test");
+  const std::string reasons = d["reasons"].dump();
+  EXPECT_NE(reasons.find("sig_links_1"), std::string::npos) << reasons;
+  EXPECT_NE(reasons.find("sig_website_without_bio"), std::string::npos) << reasons;
+  EXPECT_NE(registry_.Render().find("spamphibian_decisions_total{item_type=\"user\",verdict=\"spam\"} 1"), std::string::npos);
+}
+
+TEST_F(ClassifyStageTest, DeveloperProfileIsHam) {
+  gitlab::Item u;
+  u.type = "user";
+  u.text = {{"username", "alice"}, {"name", "Alice Martin"}, {"bio", "Backend engineer. Rust, Postgres, distributed systems."},
+            {"website_url", "https://alice.dev"}, {"location", "Zurich"}};
+  auto d = Classify(u, {{"email_confirmed", true}, {"account_age_days", 900}, {"email_domain", "gmail.com"}});
+  EXPECT_EQ(d["verdict"], "ham") << d.dump();
+  EXPECT_LT(d["score"].get<double>(), 0.5);
+}
+
+TEST_F(ClassifyStageTest, MalformedEntryIsDeadLettered) {
+  ClassifyStage stage({"p:decisions", {}, {}}, models_, registry_, *log_);
+  EXPECT_EQ(stage.Process(Entry{"1-0", {{"item", "nope"}}}).kind, Outcome::Kind::kDeadLetter);
+}
+
+}  // namespace
+}  // namespace spamphibian
