@@ -1,5 +1,7 @@
 #include "gitlab/fetcher.h"
 
+#include "http/percent_encoding.h"
+
 #include <cctype>
 
 namespace spamphibian::gitlab {
@@ -32,22 +34,6 @@ std::int64_t Int(const json& j, std::initializer_list<const char*> path) {
     }
   }
   return 0;
-}
-
-// Percent-encodes a path segment (wiki slugs contain '/').
-std::string Escape(std::string_view s) {
-  std::string out;
-  static const char* hex = "0123456789ABCDEF";
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
 }
 
 void AddText(Item* item, const char* name, const std::string& value) {
@@ -198,7 +184,7 @@ Status FetchWikiPage(Fetcher& f, const json& p, Item* item) {
   const std::string slug = Str(p["object_attributes"], "slug");
   if (project == 0 || slug.empty()) return Status::InvalidArgument("wiki page event without project or slug");
   json obj;
-  Status s = f.api().Get("/projects/" + std::to_string(project) + "/wikis/" + Escape(slug), &obj);
+  Status s = f.api().Get("/projects/" + std::to_string(project) + "/wikis/" + http::PercentEncode(slug), &obj);
   if (!s.ok()) return s;
   item->type = "wiki_page";
   item->id = std::to_string(project) + "/wikis/" + slug;

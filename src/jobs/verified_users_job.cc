@@ -1,5 +1,7 @@
 #include "jobs/verified_users_job.h"
 
+#include "http/percent_encoding.h"
+
 #include <algorithm>
 #include <cctype>
 #include <set>
@@ -11,12 +13,6 @@ namespace {
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
   return s;
-}
-
-std::string EscapePath(const std::string& s) {
-  std::string out;
-  for (char c : s) out += c == '/' ? std::string("%2F") : std::string(1, c);
-  return out;
 }
 
 }  // namespace
@@ -39,7 +35,7 @@ Status VerifiedUsersJob::Run() {
   });
   if (!s.ok()) return s;
   for (const std::string& group : options_.groups) {
-    s = api_->GetPages("/groups/" + EscapePath(group) + "/members/all", [&](const nlohmann::json& page) {
+    s = api_->GetPages("/groups/" + http::PercentEncode(group) + "/members/all", [&](const nlohmann::json& page) {
       for (const auto& m : page) {
         auto it = emails.find(m.value("id", std::int64_t{0}));
         if (it != emails.end()) verified.insert(it->second);

@@ -1,5 +1,7 @@
 #include "storage/s3_object_store.h"
 
+#include "http/percent_encoding.h"
+
 #include <openssl/sha.h>
 
 #include <cctype>
@@ -8,21 +10,6 @@
 
 namespace spamphibian::storage {
 namespace {
-
-std::string UrlEncode(const std::string& s, bool keep_slash) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || (keep_slash && c == '/')) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
 
 // The text of the first <tag>...</tag> at or after `pos`; advances `pos`.
 // S3's ListObjectsV2 answer is simple, flat XML; this is all we read of it.
@@ -61,7 +48,7 @@ std::string Sha256Hex(const std::string& data) {
   return std::string(hex, 2 * SHA256_DIGEST_LENGTH);
 }
 
-std::string EncodeKey(const std::string& key) { return UrlEncode(key, true); }
+std::string EncodeKey(const std::string& key) { return http::PercentEncode(key, true); }
 
 S3ObjectStore::S3ObjectStore(S3Options options, http::HttpClient& http) : options_(std::move(options)), http_(http) {
   while (!options_.endpoint.empty() && options_.endpoint.back() == '/') options_.endpoint.pop_back();
@@ -125,8 +112,8 @@ Status S3ObjectStore::List(const std::string& prefix, std::vector<ObjectInfo>* o
   out->clear();
   std::string marker;
   for (int page = 0; page < 100000; ++page) {
-    std::string query = "?max-keys=" + std::to_string(options_.max_keys) + "&prefix=" + UrlEncode(prefix, false);
-    if (!marker.empty()) query += "&marker=" + UrlEncode(marker, false);
+    std::string query = "?max-keys=" + std::to_string(options_.max_keys) + "&prefix=" + http::PercentEncode(prefix, false);
+    if (!marker.empty()) query += "&marker=" + http::PercentEncode(marker, false);
     http::ClientResponse r;
     Status s = Send("GET", query, "", "", &r);
     if (!s.ok()) return s;
