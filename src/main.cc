@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "app/classify_command.h"
 #include "app/serve.h"
 #include "app/sweep.h"
 #include "classify/trainer.h"
@@ -68,6 +69,10 @@ int main(int argc, char** argv) {
   train->add_option("--epoch", train_options.epoch, "Epochs");
   train->add_option("--threads", train_options.threads, "Training threads");
 
+  std::string classify_input = "-";
+  auto* classify_cmd = app.add_subcommand("classify", "Classify one item (JSON) with the configured model");
+  classify_cmd->add_option("input", classify_input, "File with the item JSON, or - for standard input");
+
   std::string eval_model, eval_data;
   auto* evaluate = app.add_subcommand("evaluate", "Score a labelled JSONL file with a model and print the metrics");
   evaluate->add_option("--model", eval_model, "Model file (.bin/.ftz)")->required();
@@ -92,6 +97,11 @@ int main(int argc, char** argv) {
     }
     std::cout << report.ToJson().dump(2) << "\n";
     return 0;
+  }
+  if (*classify_cmd) {
+    spamphibian::Config config;
+    if (!LoadOrExplain(&config)) return kConfigError;
+    return spamphibian::RunClassify(config, classify_input);
   }
   if (*evaluate) {
     spamphibian::classify::TrainReport report;

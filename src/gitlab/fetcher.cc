@@ -262,6 +262,14 @@ Status Fetcher::FetchUser(std::int64_t id, Item* item) {
   json user;
   Status s = api_.Get("/users/" + std::to_string(id), &user);
   if (!s.ok()) return s;
+  *item = UserItem(user);
+  return Status::Ok();
+}
+
+Item UserItem(const json& user) {
+  Item out;
+  Item* item = &out;
+  const std::int64_t id = Int(user, {"id"});
   item->type = "user";
   item->id = std::to_string(id);
   Common(user, item);
@@ -275,7 +283,7 @@ Status Fetcher::FetchUser(std::int64_t id, Item* item) {
   AddText(item, "job_title", Str(user, "job_title"));
   for (const char* social : {"skype", "linkedin", "twitter", "discord", "github"}) AddText(item, social, Str(user, social));
   item->refs = {{"user_id", id}};
-  return Status::Ok();
+  return out;
 }
 
 Status Fetcher::FetchSnippet(std::int64_t project_id, std::int64_t id, Item* item) {

@@ -219,6 +219,19 @@ TEST_F(StartupTest, StageNotBuiltYetIsRefused) {
   EXPECT_NE(out.find("bogus"), std::string::npos) << out;
 }
 
+TEST_F(StartupTest, ClassifyCommandPrintsAVerdictWithReasons) {
+  const std::string user = dir_.path() + "/user.json";
+  std::ofstream(user) << R"({"id": 7, "username": "qb_support_247", "name": "QuickBooks Support",
+      "bio": "QuickBooks customer care number +1-888-555-0199 call now toll free",
+      "website_url": "https://qb-support-247.example.top", "state": "active"})";
+  auto [rc, out] = Run({}, {"classify", user});
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("\"verdict\": \"spam\""), std::string::npos) << out;
+  EXPECT_NE(out.find("sig_phone"), std::string::npos) << out;
+  auto [bad_rc, bad_out] = Run({}, {"classify", dir_.path() + "/missing.json"});
+  EXPECT_EQ(bad_rc, 2) << bad_out;
+}
+
 TEST_F(StartupTest, Version) {
   auto [rc, out] = Run({}, {"version"});
   EXPECT_EQ(rc, 0);

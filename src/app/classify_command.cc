@@ -1,0 +1,62 @@
+#include "app/classify_command.h"
+
+#include <fstream>
+#include <iostream>
+#include <iterator>
+
+#include "gitlab/fetcher.h"
+#include "log/json_log.h"
+#include "metrics/registry.h"
+#include "stages/classify_stage.h"
+
+namespace spamphibian {
+
+int RunClassify(const Config& config, const std::string& input) {
+  std::string text;
+  if (input == "-" || input.empty()) {
+    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  } else {
+    std::ifstream in(input);
+    if (!in) {
+      std::cerr << "spamphibian classify: cannot read '" << input << "'\n";
+      return 2;
+    }
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  const nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_object()) {
+    std::cerr << "spamphibian classify: the input is not a JSON object\n";
+    return 2;
+  }
+  nlohmann::json item = j, signals = nlohmann::json::object();
+  if (j.contains("item")) {
+    item = j["item"];
+    signals = j.value("signals", nlohmann::json::object());
+  } else if (!j.contains("type") && j.contains("username")) {
+    item = gitlab::ToJson(gitlab::UserItem(j));
+  }
+
+  const std::string path = config.classify.model_path.empty() ? DefaultModelPath() : config.classify.model_path;
+  std::shared_ptr<const classify::FastTextModel> model;
+  if (Status s = classify::FastTextModel::Load(path, &model); !s.ok()) {
+    std::cerr << "spamphibian classify: " << s.message() << "\n";
+    return 2;
+  }
+  ModelHolder models;
+  models.Set(model, path, "file");
+  metrics::Registry registry;
+  auto log = MakeNullLogger();
+  ClassifyStage stage({"", {config.classify.spam_threshold, config.classify.suspicious_threshold}, {}}, models,
+                      registry, *log);
+  Outcome o = stage.Process(Entry{"cli", {{"item", item.dump()}, {"signals", signals.dump()}}});
+  if (o.kind != Outcome::Kind::kDone) {
+    std::cerr << "spamphibian classify: " << o.error << "\n";
+    return 2;
+  }
+  nlohmann::json decision = nlohmann::json::parse(o.emits.at(0).fields.at(0).second);
+  decision.erase("item");
+  std::cout << decision.dump(2) << "\n";
+  return 0;
+}
+
+}  // namespace spamphibian
