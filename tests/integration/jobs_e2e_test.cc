@@ -88,8 +88,9 @@ TEST_F(JobsE2E, TwoProcessesRunAJobOncePerIntervalBetweenThem) {
 
 TEST_F(JobsE2E, AnInterruptedSweepResumesAndEnqueuesEachUserOnce) {
   {
-    auto sweep = Start(dir_.path(), "", {"sweep", "users", "--rate", "25"});
-    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    auto sweep = Start(dir_.path(), "", {"sweep", "users", "--rate", "20"});
+    // Interrupt it once it has started (40 users at 20/s take 2 s).
+    ASSERT_TRUE(WaitFor([&] { return Len("events") >= 5; }));
     sweep->process().Signal(SIGTERM);
     EXPECT_EQ(sweep->process().Wait(std::chrono::seconds(10)), 0);
   }
