@@ -46,8 +46,9 @@ int RunClassify(const Config& config, const std::string& input) {
   models.Set(model, path, "file");
   metrics::Registry registry;
   auto log = MakeNullLogger();
-  ClassifyStage stage({"", {config.classify.spam_threshold, config.classify.suspicious_threshold}, {}}, models,
-                      registry, *log);
+  ClassifyStageOptions options;
+  options.defaults = {config.classify.spam_threshold, config.classify.suspicious_threshold};
+  ClassifyStage stage(options, models, registry, *log);
   Outcome o = stage.Process(Entry{"cli", {{"item", item.dump()}, {"signals", signals.dump()}}});
   if (o.kind != Outcome::Kind::kDone) {
     std::cerr << "spamphibian classify: " << o.error << "\n";

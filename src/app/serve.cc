@@ -25,6 +25,7 @@
 #include "jobs/job_scheduler.h"
 #include "jobs/snippet_check_job.h"
 #include "jobs/verified_users_job.h"
+#include "classify/remote_model.h"
 #include "stages/classify_stage.h"
 #include "stages/fetch_stage.h"
 #include "storage/s3_object_store.h"
@@ -202,8 +203,10 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
         registry, log));
   }
 
-  // Classification with the embedded model (MODEL_PATH or the bundled one).
+  // Classification with the embedded model (MODEL_PATH or the bundled one),
+  // or the external model service (MODEL_URL) with the embedded one as fallback.
   ModelHolder models;
+  classify::CircuitBreaker model_breaker(5, std::chrono::seconds(30));
   if (Has(stages, "classify")) {
     const std::string path = config.classify.model_path.empty() ? DefaultModelPath() : config.classify.model_path;
     std::shared_ptr<const classify::FastTextModel> model;
@@ -221,8 +224,19 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
     ClassifyStageOptions options;
     options.decisions_stream = prefix + std::string(kDecisionsStream);
     options.defaults = {config.classify.spam_threshold, config.classify.suspicious_threshold};
-    auto factory = [&, options]() -> std::unique_ptr<Stage> {
-      return std::make_unique<ClassifyStage>(options, models, registry, log);
+    options.hold_when_remote_down = config.classify.hold_when_model_url_down;
+    auto factory = [&, options]() mutable -> std::unique_ptr<Stage> {
+      ClassifyStageOptions o = options;
+      if (!config.model_url.empty()) {
+        // Each worker its own connection to the model service; one breaker.
+        auto http = std::make_shared<http::CurlHttpClient>();
+        auto remote = std::make_shared<classify::RemoteModel>(
+            classify::RemoteModelOptions{config.model_url, config.classify.model_url_timeout}, *http, model_breaker);
+        o.remote = [http, remote](const std::string& event_type, const nlohmann::json& item, double* score) {
+          return remote->Predict(event_type, item, score);
+        };
+      }
+      return std::make_unique<ClassifyStage>(o, models, registry, log);
     };
     runners.push_back(std::make_unique<StageRunner>(
         RunnerOptions(config, kCandidatesStream, config.pipeline.workers, config.pipeline.batch_size), factory,

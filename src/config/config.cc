@@ -266,6 +266,16 @@ const Setting kSettings[] = {
      [](const std::string& w, const std::string& v, Config* c) {
        return ParseProbability(w, v, &c->classify.suspicious_threshold);
      }},
+    {"", "model.timeout_ms",
+     [](const std::string& w, const std::string& v, Config* c) {
+       return SetDuration(w, v, 10, 60000, &c->classify.model_url_timeout);
+     }},
+    {"", "model.fallback",
+     [](const std::string& w, const std::string& v, Config* c) {
+       if (v != "embedded" && v != "pending") return Status::InvalidArgument(w + ": '" + v + "' is not embedded or pending");
+       c->classify.hold_when_model_url_down = v == "pending";
+       return Status::Ok();
+     }},
     {"SLACK_WEBHOOK_URL", "",
      [](const std::string&, const std::string& v, Config* c) {
        c->slack_webhook_url = Secret(v);

@@ -86,6 +86,8 @@ struct ClassifyOptions {
   std::string model_path;         // MODEL_PATH; "" = the bundled default model
   double spam_threshold = 0.8;
   double suspicious_threshold = 0.5;
+  std::chrono::milliseconds model_url_timeout{2000};
+  bool hold_when_model_url_down = false;  // model.fallback: pending
 };
 
 struct Config {

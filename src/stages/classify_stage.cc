@@ -44,7 +44,20 @@ Outcome ClassifyStage::Process(const Entry& entry) {
   const auto model = models_.Get(&version);
   if (model == nullptr) return Outcome::Retry("no model loaded");
   const classify::Rendering rendering = classify::Render(item, signals);
-  const classify::Prediction p = model->Predict(rendering.text, 5);
+  classify::Prediction p = model->Predict(rendering.text, 5);
+  std::string scored_by = "embedded model " + version;
+  if (options_.remote) {
+    double remote_score = 0;
+    Status s = options_.remote(item.event_type, j, &remote_score);
+    if (s.ok()) {
+      p.spam_probability = remote_score;
+      scored_by = "model service";
+    } else if (options_.hold_when_remote_down) {
+      return Outcome::Hold(s.message());
+    } else {
+      scored_by = "embedded model " + version + " (model service unavailable: " + s.message() + ")";
+    }
+  }
 
   const auto it = options_.by_type.find(item.type);
   const Thresholds& t = it != options_.by_type.end() ? it->second : options_.defaults;
@@ -68,7 +81,8 @@ Outcome ClassifyStage::Process(const Entry& entry) {
     d.reasons.push_back("token '" + token + "' " + buf);
   }
   d.extra["score"] = p.spam_probability;
-  d.extra["model_version"] = version;
+  d.extra["model_version"] = options_.remote && scored_by == "model service" ? "service" : version;
+  d.extra["scored_by"] = scored_by;
   d.extra["author"] = item.author.username;
   d.extra["web_url"] = item.web_url;
   d.extra["item"] = gitlab::ToJson(item);  // the act stage needs it; logs leave it out

@@ -2,13 +2,17 @@
 // score, the model version and the reasons: the signal tokens that fired and
 // the words that pushed the score most.
 //
-// This version classifies with the embedded fastText model only (MODEL_PATH,
-// or the bundled models/default.ftz). The model is shared by all workers and
+// The score comes from the embedded fastText model (MODEL_PATH, or the
+// bundled models/default.ftz) or, with MODEL_URL, from an external model
+// service; when that is down, the embedded model answers (default) or the
+// entry waits (Hold). The embedded model always supplies the explanation. The model is shared by all workers and
 // read through a holder so that a later hot swap is one pointer exchange.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <spdlog/logger.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -38,10 +42,16 @@ struct Thresholds {
   double suspicious = 0.5;  // score >= suspicious: "suspicious"; below: "ham"
 };
 
+// Asks an external model service (classify::RemoteModel) for the spam
+// probability; Unavailable when it cannot answer.
+using RemoteScore = std::function<Status(const std::string& event_type, const nlohmann::json& item, double* score)>;
+
 struct ClassifyStageOptions {
   std::string decisions_stream;  // full key
   Thresholds defaults;
   std::map<std::string, Thresholds> by_type;  // item type -> thresholds
+  RemoteScore remote;            // set when MODEL_URL is configured
+  bool hold_when_remote_down = false;  // else: fall back to the embedded model
 };
 
 class ClassifyStage : public Stage {

@@ -17,7 +17,7 @@ class ClassifyStageTest : public ::testing::Test {
     models_.Set(model, "test", "bundled");
   }
   nlohmann::json Classify(const gitlab::Item& item, const nlohmann::json& signals) {
-    ClassifyStage stage({"p:decisions", {}, {}}, models_, registry_, *log_);
+    ClassifyStage stage(ClassifyStageOptions{"p:decisions", {}, {}, nullptr, false}, models_, registry_, *log_);
     Outcome o = stage.Process(Entry{"5-0", {{"item", gitlab::ToJson(item).dump()}, {"signals", signals.dump()}}});
     EXPECT_EQ(o.kind, Outcome::Kind::kDone);
     EXPECT_EQ(o.emits.size(), 1u);
@@ -56,7 +56,7 @@ TEST_F(ClassifyStageTest, DeveloperProfileIsHam) {
 }
 
 TEST_F(ClassifyStageTest, MalformedEntryIsDeadLettered) {
-  ClassifyStage stage({"p:decisions", {}, {}}, models_, registry_, *log_);
+  ClassifyStage stage(ClassifyStageOptions{"p:decisions", {}, {}, nullptr, false}, models_, registry_, *log_);
   EXPECT_EQ(stage.Process(Entry{"1-0", {{"item", "nope"}}}).kind, Outcome::Kind::kDeadLetter);
 }
 
