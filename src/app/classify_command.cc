@@ -4,6 +4,7 @@
 #include <iostream>
 #include <iterator>
 
+#include "app/components.h"
 #include "gitlab/fetcher.h"
 #include "log/json_log.h"
 #include "metrics/registry.h"
@@ -36,14 +37,12 @@ int RunClassify(const Config& config, const std::string& input) {
     item = gitlab::ToJson(gitlab::UserItem(j));
   }
 
-  const std::string path = config.classify.model_path.empty() ? DefaultModelPath() : config.classify.model_path;
-  std::shared_ptr<const classify::FastTextModel> model;
-  if (Status s = classify::FastTextModel::Load(path, &model); !s.ok()) {
+  ModelHolder models;
+  std::string path, version, source;
+  if (Status s = LoadConfiguredModel(config, &models, &path, &version, &source); !s.ok()) {
     std::cerr << "spamphibian classify: " << s.message() << "\n";
     return 2;
   }
-  ModelHolder models;
-  models.Set(model, path, "file");
   metrics::Registry registry;
   auto log = MakeNullLogger();
   ClassifyStageOptions options;

@@ -6,13 +6,12 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <algorithm>
-#include <fstream>
-#include <iterator>
 #include <memory>
 #include <thread>
 
 #include <unistd.h>
 
+#include "app/components.h"
 #include "app/endpoints.h"
 #include "events/event_service.h"
 #include "events/redis_event_sink.h"
@@ -28,7 +27,6 @@
 #include "classify/remote_model.h"
 #include "stages/classify_stage.h"
 #include "stages/fetch_stage.h"
-#include "storage/s3_object_store.h"
 #include "stages/pipeline.h"
 #include "stages/queue_monitor.h"
 #include "stages/redis_snippet_ledger.h"
@@ -160,7 +158,7 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
 
   // Stage runners: one generic runner per stage, each worker with its own
   // stage object, Redis connection and (for fetch) GitLab connection.
-  gitlab::RateLimiter gitlab_rate(config.gitlab.api_rate, std::max(1.0, config.gitlab.api_rate));
+  const auto gitlab_rate = MakeGitLabRateLimiter(config);
   std::vector<std::unique_ptr<StageRunner>> runners;
   auto bus_factory = [&connector] { return std::make_unique<RedisStreamBus>(connector); };
   if (Has(stages, "fetch")) {
@@ -173,9 +171,7 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
         std::unique_ptr<http::CurlHttpClient> http_;
       };
       auto http = std::make_unique<http::CurlHttpClient>(http::CurlOptions{config.gitlab.ca_bundle});
-      gitlab::ApiOptions api_options{config.gitlab_url, config.gitlab_token, config.gitlab.max_attempts};
-      api_options.timeout = config.gitlab.timeout;
-      auto api = std::make_shared<gitlab::GitLabApi>(api_options, *http, gitlab_rate);
+      auto api = std::make_shared<gitlab::GitLabApi>(GitLabApiOptions(config), *http, *gitlab_rate);
       auto ledger = std::make_unique<RedisSnippetLedger>(connector, prefix + "snippets:seen");
       return std::make_unique<Owned>(
           FetchStageOptions{prefix + std::string(kItemsStream), prefix + std::string(kDecisionsStream)}, std::move(api),
@@ -208,17 +204,11 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
   ModelHolder models;
   classify::CircuitBreaker model_breaker(5, std::chrono::seconds(30));
   if (Has(stages, "classify")) {
-    const std::string path = config.classify.model_path.empty() ? DefaultModelPath() : config.classify.model_path;
-    std::shared_ptr<const classify::FastTextModel> model;
-    if (Status s = classify::FastTextModel::Load(path, &model); !s.ok()) {
-      LogJson(log, spdlog::level::critical, "config_error", {{"error", "MODEL_PATH: " + s.message()}});
+    std::string path, version, source;
+    if (Status s = LoadConfiguredModel(config, &models, &path, &version, &source); !s.ok()) {
+      LogJson(log, spdlog::level::critical, "config_error", {{"error", s.message()}});
       return 2;
     }
-    std::ifstream file(path, std::ios::binary);
-    const std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-    const std::string version = storage::Sha256Hex(bytes).substr(0, 12);
-    const std::string source = config.classify.model_path.empty() ? "bundled" : "file";
-    models.Set(model, version, source);
     registry.AddGauge("spamphibian_model_info", "The model in use; always 1.", {"version", "source"}).With({version, source}).Set(1);
     LogJson(log, spdlog::level::info, "model_loaded", {{"version", version}, {"source", source}, {"path", path}});
     ClassifyStageOptions options;
@@ -249,12 +239,10 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
   if (Has(stages, "jobs")) {
     jobs.Add(std::make_unique<SnippetCheckJob>(connector, prefix + std::string(kEventsStream),
                                                config.jobs.snippet_check_interval));
-    gitlab::ApiOptions api_options{config.gitlab_url, config.gitlab_token, config.gitlab.max_attempts};
-    api_options.timeout = config.gitlab.timeout;
     VerifiedUsersOptions verified{prefix + "verified_users", config.jobs.verified_marker, config.jobs.verified_groups,
                                   config.jobs.verified_users_interval};
     jobs.Add(std::make_unique<VerifiedUsersJob>(
-        verified, std::make_unique<gitlab::GitLabApi>(api_options, jobs_http, gitlab_rate), connector));
+        verified, std::make_unique<gitlab::GitLabApi>(GitLabApiOptions(config), jobs_http, *gitlab_rate), connector));
   }
 
   MetricsEndpoint metrics_endpoint(registry);

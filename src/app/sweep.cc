@@ -2,6 +2,7 @@
 
 #include <csignal>
 
+#include "app/components.h"
 #include "gitlab/api.h"
 #include "http/curl_client.h"
 #include "jobs/sweep.h"
@@ -33,10 +34,8 @@ int RunSweep(const Config& config, const std::string& kind, const std::string& s
   const std::string& prefix = config.pipeline.key_prefix;
   redis::Connector connector(config.redis);
   http::CurlHttpClient http(http::CurlOptions{config.gitlab.ca_bundle});
-  gitlab::RateLimiter limiter(config.gitlab.api_rate, std::max(1.0, config.gitlab.api_rate));
-  gitlab::ApiOptions api_options{config.gitlab_url, config.gitlab_token, config.gitlab.max_attempts};
-  api_options.timeout = config.gitlab.timeout;
-  gitlab::GitLabApi api(api_options, http, limiter);
+  const auto limiter = MakeGitLabRateLimiter(config);
+  gitlab::GitLabApi api(GitLabApiOptions(config), http, *limiter);
   SweepOptions options{kind, since, rate, prefix + std::string(kEventsStream), prefix + "sweep:" + kind + ":done"};
   if (restart) {
     redis::Client client(connector);

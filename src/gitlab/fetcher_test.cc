@@ -106,14 +106,24 @@ TEST_F(FetcherTest, SnippetCheckFansOutOverNewSnippetsOnly) {
   for (const Item& i : items) EXPECT_EQ(seen.count(std::stoll(i.id)), 0u);
 }
 
-TEST(FetcherPaging, SnippetCheckStopsAtThePageWhereNothingIsNew) {
-  testing::GitLabSimProcess sim({"--max-per-page", "3"});
+// A Fetcher talking to its own gitlab-sim started with `args`.
+struct SimFetcher {
+  explicit SimFetcher(std::vector<std::string> args = {}) : sim(std::move(args)) {
+    ApiOptions o;
+    o.base_url = sim.url();
+    api = std::make_unique<GitLabApi>(o, http, limiter);
+    fetcher = std::make_unique<Fetcher>(*api);
+  }
+  testing::GitLabSimProcess sim;
   http::CurlHttpClient http;
-  RateLimiter limiter(0, 1);
-  ApiOptions o;
-  o.base_url = sim.url();
-  GitLabApi api(o, http, limiter);
-  Fetcher fetcher(api);
+  RateLimiter limiter{0, 1};
+  std::unique_ptr<GitLabApi> api;
+  std::unique_ptr<Fetcher> fetcher;
+};
+
+TEST(FetcherPaging, SnippetCheckStopsAtThePageWhereNothingIsNew) {
+  SimFetcher s({"--max-per-page", "3"});
+  Fetcher& fetcher = *s.fetcher;
   std::vector<Item> items;
   // Only the newest snippet (707) is new: page 1 (707, 706, 705) has it,
   // page 2 (704, 703, 702) has nothing new, so page 3 is never asked for.
@@ -123,17 +133,12 @@ TEST(FetcherPaging, SnippetCheckStopsAtThePageWhereNothingIsNew) {
                   .ok());
   ASSERT_EQ(items.size(), 1u);
   EXPECT_EQ(items[0].id, "707");
-  EXPECT_EQ(sim.CountRequests("/api/v4/snippets/public"), 2);
+  EXPECT_EQ(s.sim.CountRequests("/api/v4/snippets/public"), 2);
 }
 
 TEST(FetcherEmail, HookEmailServesOnlyWhenTheApiHasNone) {
-  testing::GitLabSimProcess sim;
-  http::CurlHttpClient http;
-  RateLimiter limiter(0, 1);
-  ApiOptions o;
-  o.base_url = sim.url();
-  GitLabApi api(o, http, limiter);
-  Fetcher fetcher(api);
+  SimFetcher admin;
+  Fetcher& fetcher = *admin.fetcher;
   std::vector<Item> items;
   ASSERT_TRUE(fetcher.Fetch("user_create", {{"event_name", "user_create"}, {"user_id", 101}, {"email", "old@hook.example"}},
                             &items)
@@ -142,10 +147,8 @@ TEST(FetcherEmail, HookEmailServesOnlyWhenTheApiHasNone) {
   EXPECT_EQ(items[0].author.email_source, "api");
 
   // A token that sees no e-mails: the hook's copy serves, unless redacted.
-  testing::GitLabSimProcess blind({"--hide-emails"});
-  o.base_url = blind.url();
-  GitLabApi blind_api(o, http, limiter);
-  Fetcher blind_fetcher(blind_api);
+  SimFetcher blind({"--hide-emails"});
+  Fetcher& blind_fetcher = *blind.fetcher;
   items.clear();
   ASSERT_TRUE(blind_fetcher
                   .Fetch("user_create", {{"event_name", "user_create"}, {"user_id", 101}, {"email", "hooked@example.org"}},

@@ -174,7 +174,14 @@ TEST_F(AsyncClientTest, PasswordAndDatabase) {
   options.db = 5;
   Connector connector(options);
   AsyncClient client(io_, connector);
-  EXPECT_TRUE(Call(client, {"SET", "k", "v"}).ok());
+  EXPECT_TRUE(Call(client, {"SET", "in-db-5", "v"}).ok());
+  Client sync(connector);  // same password and database, other client kind
+  Reply r;
+  ASSERT_TRUE(sync.Run({"GET", "in-db-5"}, &r).ok());
+  EXPECT_EQ(ReplyText(r.get()), "v");
+  ASSERT_TRUE(sync.Run({"SELECT", "0"}).ok());
+  ASSERT_TRUE(sync.Run({"EXISTS", "in-db-5"}, &r).ok());
+  EXPECT_EQ(r->integer, 0) << "written to database 5, not 0";
   options.password = Secret("nope");
   Connector bad(options);
   AsyncClient denied(io_, bad);

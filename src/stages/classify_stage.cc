@@ -85,7 +85,7 @@ Outcome ClassifyStage::Process(const Entry& entry) {
   d.extra["scored_by"] = scored_by;
   d.extra["author"] = item.author.username;
   d.extra["web_url"] = item.web_url;
-  d.extra["item"] = gitlab::ToJson(item);  // the act stage needs it; logs leave it out
+  d.extra["item"] = j;  // as parsed above; the act stage needs it, logs leave it out
 
   decisions_.With({item.type, verdict}).Inc();
   scores_.With({item.type}).Observe(p.spam_probability);

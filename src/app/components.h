@@ -1,0 +1,29 @@
+// Components that several commands (serve, sweep, classify) build the same
+// way from the Config. One place, so that the commands cannot drift apart.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "config/config.h"
+#include "gitlab/api.h"
+#include "gitlab/rate_limiter.h"
+#include "stages/classify_stage.h"
+
+namespace spamphibian {
+
+// GitLab API options: URL, token, attempts, timeout.
+gitlab::ApiOptions GitLabApiOptions(const Config& config);
+
+// The process-wide token bucket for GitLab (GITLAB_API_RATE per second,
+// bursts of one second's worth).
+std::unique_ptr<gitlab::RateLimiter> MakeGitLabRateLimiter(const Config& config);
+
+// Loads the embedded model (MODEL_PATH, or the bundled default) into
+// `holder`, with its version (the first 12 hex digits of the file's SHA-256)
+// and source ("file" or "bundled"). InvalidArgument when the model is
+// missing or damaged.
+Status LoadConfiguredModel(const Config& config, ModelHolder* holder, std::string* path, std::string* version,
+                           std::string* source);
+
+}  // namespace spamphibian
