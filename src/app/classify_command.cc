@@ -37,7 +37,7 @@ int RunClassify(const Config& config, const std::string& input) {
     item = gitlab::ToJson(gitlab::UserItem(j));
   }
 
-  ModelHolder models;
+  classify::ModelHolder models;
   std::string path, version, source;
   if (Status s = LoadConfiguredModel(config, &models, &path, &version, &source); !s.ok()) {
     std::cerr << "spamphibian classify: " << s.message() << "\n";
@@ -45,8 +45,15 @@ int RunClassify(const Config& config, const std::string& input) {
   }
   metrics::Registry registry;
   auto log = MakeNullLogger();
+  if (auto refresher = MakeModelRefresher(config, models, registry, *log); refresher != nullptr) {
+    if (Status s = refresher->RefreshNow(); !s.ok()) {
+      std::cerr << "spamphibian classify: the S3 model (MODEL_S3_KEY) is not usable, using " << source << ": "
+                << s.message() << "\n";
+    }
+  }
   ClassifyStageOptions options;
   options.defaults = {config.classify.spam_threshold, config.classify.suspicious_threshold};
+  options.by_type = config.classify.thresholds_by_type;
   ClassifyStage stage(options, models, registry, *log);
   Outcome o = stage.Process(Entry{"cli", {{"item", item.dump()}, {"signals", signals.dump()}}});
   if (o.kind != Outcome::Kind::kDone) {

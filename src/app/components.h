@@ -8,7 +8,9 @@
 #include "config/config.h"
 #include "gitlab/api.h"
 #include "gitlab/rate_limiter.h"
+#include "classify/model_refresher.h"
 #include "stages/classify_stage.h"
+#include "storage/s3_object_store.h"
 
 namespace spamphibian {
 
@@ -19,11 +21,19 @@ gitlab::ApiOptions GitLabApiOptions(const Config& config);
 // bursts of one second's worth).
 std::unique_ptr<gitlab::RateLimiter> MakeGitLabRateLimiter(const Config& config);
 
+// S3 settings as the object store takes them. Only when config.s3.configured().
+storage::S3Options S3StoreOptions(const Config& config);
+
+// The refresher of the embedded model from S3 (MODEL_S3_KEY), with its own
+// S3 connection; nullptr when MODEL_PATH is set or MODEL_S3_KEY is not.
+std::unique_ptr<classify::ModelRefresher> MakeModelRefresher(const Config& config, classify::ModelHolder& holder,
+                                                             metrics::Registry& metrics, spdlog::logger& log);
+
 // Loads the embedded model (MODEL_PATH, or the bundled default) into
 // `holder`, with its version (the first 12 hex digits of the file's SHA-256)
 // and source ("file" or "bundled"). InvalidArgument when the model is
 // missing or damaged.
-Status LoadConfiguredModel(const Config& config, ModelHolder* holder, std::string* path, std::string* version,
+Status LoadConfiguredModel(const Config& config, classify::ModelHolder* holder, std::string* path, std::string* version,
                            std::string* source);
 
 }  // namespace spamphibian

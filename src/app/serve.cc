@@ -25,6 +25,7 @@
 #include "jobs/snippet_check_job.h"
 #include "jobs/verified_users_job.h"
 #include "classify/remote_model.h"
+#include "stages/archive_stage.h"
 #include "stages/classify_stage.h"
 #include "stages/fetch_stage.h"
 #include "stages/pipeline.h"
@@ -77,6 +78,10 @@ nlohmann::json Describe(const Config& c, const std::vector<std::string>& stages)
       {"webhook_secret", c.webhook_secret.redacted()},
       {"slack_webhook_url", c.slack_webhook_url.redacted()},
       {"model_url", c.model_url},
+      {"model_s3_key", c.classify.model_s3_key},
+      {"s3", c.s3.configured() ? c.s3.endpoint + "/" + c.s3.bucket : ""},
+      {"s3_access_key_id", c.s3.access_key_id.redacted()},
+      {"s3_secret_access_key", c.s3.secret_access_key.redacted()},
       {"max_body_bytes", c.server.max_body_bytes},
       {"config_file", c.config_file},
   };
@@ -85,6 +90,14 @@ nlohmann::json Describe(const Config& c, const std::vector<std::string>& stages)
 }  // namespace
 
 int RunServe(const Config& config, std::vector<std::string> stages, bool stages_explicit, spdlog::logger& log) {
+  if (Has(stages, "archive") && !config.s3.configured()) {
+    if (stages_explicit) {
+      LogJson(log, spdlog::level::critical, "config_error",
+              {{"error", "S3_ENDPOINT and S3_BUCKET: required for the archive stage"}});
+      return 2;
+    }
+    std::erase(stages, "archive");  // nothing is archived without S3: classify does not write the archive stream
+  }
   for (const char* needs_gitlab : {"fetch", "jobs"}) {
     if (!Has(stages, needs_gitlab) || !config.gitlab_url.empty()) continue;
     if (stages_explicit) {
@@ -161,6 +174,7 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
   const auto gitlab_rate = MakeGitLabRateLimiter(config);
   std::vector<std::unique_ptr<StageRunner>> runners;
   auto bus_factory = [&connector] { return std::make_unique<RedisStreamBus>(connector); };
+  const DecisionLog decisions{prefix + std::string(kDecisionsStream), config.pipeline.decisions_maxlen};
   if (Has(stages, "fetch")) {
     auto factory = [&]() -> std::unique_ptr<Stage> {
       struct Owned : FetchStage {
@@ -174,7 +188,7 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
       auto api = std::make_shared<gitlab::GitLabApi>(GitLabApiOptions(config), *http, *gitlab_rate);
       auto ledger = std::make_unique<RedisSnippetLedger>(connector, prefix + "snippets:seen");
       return std::make_unique<Owned>(
-          FetchStageOptions{prefix + std::string(kItemsStream), prefix + std::string(kDecisionsStream)}, std::move(api),
+          FetchStageOptions{prefix + std::string(kItemsStream), decisions}, std::move(api),
           std::move(ledger), std::move(http), log);
     };
     runners.push_back(std::make_unique<StageRunner>(RunnerOptions(config, kEventsStream, config.gitlab.fetch_workers, 4),
@@ -191,7 +205,7 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
         return s;
       };
       return std::make_unique<TrustStage>(
-          TrustStageOptions{prefix + std::string(kCandidatesStream), prefix + std::string(kDecisionsStream)},
+          TrustStageOptions{prefix + std::string(kCandidatesStream), decisions},
           trust_policies, std::move(verified), log);
     };
     runners.push_back(std::make_unique<StageRunner>(
@@ -201,19 +215,32 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
 
   // Classification with the embedded model (MODEL_PATH or the bundled one),
   // or the external model service (MODEL_URL) with the embedded one as fallback.
-  ModelHolder models;
+  // With MODEL_S3_KEY, the S3 model replaces it at start-up (if S3 answers;
+  // else the service starts with the bundled one) and is kept current.
+  classify::ModelHolder models;
   classify::CircuitBreaker model_breaker(5, std::chrono::seconds(30));
+  std::unique_ptr<classify::ModelRefresher> model_refresher;
   if (Has(stages, "classify")) {
     std::string path, version, source;
     if (Status s = LoadConfiguredModel(config, &models, &path, &version, &source); !s.ok()) {
       LogJson(log, spdlog::level::critical, "config_error", {{"error", s.message()}});
       return 2;
     }
-    registry.AddGauge("spamphibian_model_info", "The model in use; always 1.", {"version", "source"}).With({version, source}).Set(1);
     LogJson(log, spdlog::level::info, "model_loaded", {{"version", version}, {"source", source}, {"path", path}});
+    classify::PublishModelInfo(registry, models, "", "");
+    model_refresher = MakeModelRefresher(config, models, registry, log);
+    if (model_refresher != nullptr) {
+      if (!model_refresher->RefreshNow().ok()) {
+        LogJson(log, spdlog::level::warn, "model_s3_unavailable",
+                {{"key", config.classify.model_s3_key}, {"using", version},
+                 {"message", "starting with the model above; the S3 model is tried again every refresh interval"}});
+      }
+    }
     ClassifyStageOptions options;
-    options.decisions_stream = prefix + std::string(kDecisionsStream);
+    options.decisions = {prefix + std::string(kDecisionsStream), config.pipeline.decisions_maxlen};
+    if (config.s3.configured()) options.archive_stream = prefix + std::string(kArchiveStream);
     options.defaults = {config.classify.spam_threshold, config.classify.suspicious_threshold};
+    options.by_type = config.classify.thresholds_by_type;
     options.hold_when_remote_down = config.classify.hold_when_model_url_down;
     auto factory = [&, options]() mutable -> std::unique_ptr<Stage> {
       ClassifyStageOptions o = options;
@@ -230,6 +257,16 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
     };
     runners.push_back(std::make_unique<StageRunner>(
         RunnerOptions(config, kCandidatesStream, config.pipeline.workers, config.pipeline.batch_size), factory,
+        bus_factory, registry, log));
+  }
+
+  // Archive: classified items to S3, each worker with its own connection.
+  if (Has(stages, "archive")) {
+    auto factory = [&]() -> std::unique_ptr<Stage> {
+      return std::make_unique<ArchiveStage>(storage::NewS3ObjectStore(S3StoreOptions(config)));
+    };
+    runners.push_back(std::make_unique<StageRunner>(
+        RunnerOptions(config, kArchiveStream, config.pipeline.workers, config.pipeline.batch_size), factory,
         bus_factory, registry, log));
   }
 
@@ -286,13 +323,12 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
     hangup.async_wait([&](const boost::system::error_code& ec, int) {
       if (ec) return;
       reload(true);
+      if (model_refresher != nullptr) model_refresher->Trigger();
       on_hangup();
     });
   };
-  if (Has(stages, "trust")) {
-    poll();
-    on_hangup();
-  }
+  if (Has(stages, "trust")) poll();
+  if (Has(stages, "trust") || model_refresher != nullptr) on_hangup();
   // SIGTERM/SIGINT: stop accepting, drain, then stop. A second signal, or
   // the shutdown timeout, stops at once.
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -317,6 +353,7 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
 
   for (auto& r : runners) r->Start();
   jobs.Start();
+  if (model_refresher != nullptr) model_refresher->Start();
 
   LogJson(log, spdlog::level::info, "listening", {{"port", server.port()}});
   std::vector<std::thread> threads;
@@ -329,6 +366,7 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
   // run on.
   for (auto& r : runners) r->Stop();
   jobs.Stop();
+  if (model_refresher != nullptr) model_refresher->Stop();
   monitor.Stop();
   LogJson(log, spdlog::level::info, "stopped", {});
   return 0;

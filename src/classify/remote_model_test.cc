@@ -98,7 +98,7 @@ TEST_F(RemoteModelTest, FailuresAreUnavailableAndOpenTheBreaker) {
 TEST_F(RemoteModelTest, ClassifyStageFallsBackOrHolds) {
   std::shared_ptr<const FastTextModel> embedded;
   ASSERT_TRUE(FastTextModel::Load(DefaultModelPath(), &embedded).ok());
-  ModelHolder models;
+  classify::ModelHolder models;
   models.Set(embedded, "v1", "bundled");
   CircuitBreaker breaker(100, std::chrono::seconds(1));
   testing::TempDir unused;
@@ -114,7 +114,7 @@ TEST_F(RemoteModelTest, ClassifyStageFallsBackOrHolds) {
   const Entry entry{"7-0", {{"item", gitlab::ToJson(item).dump()}, {"signals", "{}"}}};
 
   ClassifyStageOptions o;
-  o.decisions_stream = "d";
+  o.decisions.stream = "d";
   o.remote = remote(up);
   Outcome served = ClassifyStage(o, models, registry_, *log_).Process(entry);
   auto d = nlohmann::json::parse(served.emits.at(0).fields[0].second);

@@ -258,6 +258,52 @@ const Setting kSettings[] = {
        c->classify.model_path = v;
        return Status::Ok();
      }},
+    {"MODEL_S3_KEY", "model.s3_key",
+     [](const std::string&, const std::string& v, Config* c) {
+       c->classify.model_s3_key = v;
+       return Status::Ok();
+     }},
+    {"MODEL_REFRESH_INTERVAL", "model.refresh_interval",
+     [](const std::string& w, const std::string& v, Config* c) {
+       return SetDuration(w, v, 0, 7 * 86400, &c->classify.model_refresh_interval);
+     }},
+    {"", "model.cache_dir",
+     [](const std::string&, const std::string& v, Config* c) {
+       c->classify.model_cache_dir = v;
+       return Status::Ok();
+     }},
+    {"S3_ENDPOINT", "s3.endpoint",
+     [](const std::string&, const std::string& v, Config* c) {
+       c->s3.endpoint = v;
+       while (!c->s3.endpoint.empty() && c->s3.endpoint.back() == '/') c->s3.endpoint.pop_back();
+       return Status::Ok();
+     }},
+    {"S3_BUCKET", "s3.bucket",
+     [](const std::string&, const std::string& v, Config* c) {
+       c->s3.bucket = v;
+       return Status::Ok();
+     }},
+    {"S3_REGION", "s3.region",
+     [](const std::string& w, const std::string& v, Config* c) {
+       c->s3.region = v;
+       return NotEmpty(w, v);
+     }},
+    {"S3_ACCESS_KEY_ID", "",
+     [](const std::string&, const std::string& v, Config* c) {
+       c->s3.access_key_id = Secret(v);
+       return Status::Ok();
+     }},
+    {"S3_SECRET_ACCESS_KEY", "",
+     [](const std::string&, const std::string& v, Config* c) {
+       c->s3.secret_access_key = Secret(v);
+       return Status::Ok();
+     }},
+    {"", "s3.timeout_ms",
+     [](const std::string& w, const std::string& v, Config* c) { return SetDuration(w, v, 100, 600000, &c->s3.timeout); }},
+    {"DECISIONS_MAXLEN", "pipeline.decisions_maxlen",
+     [](const std::string& w, const std::string& v, Config* c) {
+       return SetInt(w, v, 1000, 1000000000, &c->pipeline.decisions_maxlen);
+     }},
     {"", "classify.spam_threshold",
      [](const std::string& w, const std::string& v, Config* c) {
        return ParseProbability(w, v, &c->classify.spam_threshold);
@@ -320,6 +366,30 @@ Status ScalarText(const std::string& what, const YAML::Node& node, std::string* 
   return Status::InvalidArgument(what + ": expected a value");
 }
 
+// classify.thresholds: {<item type>: {spam: P, suspicious: P}}; a missing
+// value takes the global one (classify.spam_threshold / suspicious_threshold),
+// resolved in LoadConfig once the whole file and environment are read.
+Status ApplyThresholds(const YAML::Node& node, Config* c) {
+  const std::string what = "SPAMPHIBIAN_CONFIG: classify.thresholds";
+  if (!node.IsMap()) return Status::InvalidArgument(what + ": expected a mapping of item type to {spam, suspicious}");
+  for (const auto& type : node) {
+    const std::string name = type.first.as<std::string>();
+    if (!type.second.IsMap()) return Status::InvalidArgument(what + "." + name + ": expected {spam, suspicious}");
+    ThresholdPair pair{-1, -1};
+    for (const auto& kv : type.second) {
+      const std::string key = kv.first.as<std::string>();
+      const std::string where = "classify.thresholds." + name + "." + key;
+      double* field = key == "spam" ? &pair.spam : key == "suspicious" ? &pair.suspicious : nullptr;
+      if (field == nullptr || !kv.second.IsScalar()) return Status::InvalidArgument("SPAMPHIBIAN_CONFIG: unknown key '" + where + "'");
+      if (Status s = ParseProbability(where, kv.second.Scalar(), field); !s.ok()) {
+        return Status::InvalidArgument("SPAMPHIBIAN_CONFIG: " + s.message());
+      }
+    }
+    c->classify.thresholds_by_type[name] = pair;
+  }
+  return Status::Ok();
+}
+
 Status ApplyYaml(const std::string& path, Config* c) {
   YAML::Node root;
   try {
@@ -333,6 +403,7 @@ Status ApplyYaml(const std::string& path, Config* c) {
   if (!root.IsMap()) return Status::InvalidArgument("SPAMPHIBIAN_CONFIG: '" + path + "' must be a mapping");
   for (const auto& section : root) {
     const std::string name = section.first.as<std::string>();
+    if (name == "policy") continue;  // the act stage's policy, read by policy/policy.cc (reloadable)
     if (!section.second.IsMap()) {
       return Status::InvalidArgument("SPAMPHIBIAN_CONFIG: unknown key '" + name + "' (or not a section)");
     }
@@ -345,6 +416,10 @@ Status ApplyYaml(const std::string& path, Config* c) {
                                             : c->jobs.verified_groups;
         if (!entry.second.IsSequence()) return Status::InvalidArgument("SPAMPHIBIAN_CONFIG: " + key + ": expected a list");
         for (const auto& item : entry.second) list.push_back(item.as<std::string>());
+        continue;
+      }
+      if (key == "classify.thresholds") {
+        if (Status s = ApplyThresholds(entry.second, c); !s.ok()) return s;
         continue;
       }
       const Setting* setting = FindYamlSetting(key);
@@ -411,6 +486,20 @@ Status LoadConfig(const EnvLookup& env, Config* out) {
   }
   if (out->classify.suspicious_threshold > out->classify.spam_threshold) {
     return Status::InvalidArgument("classify.suspicious_threshold: must not be above classify.spam_threshold");
+  }
+  for (auto& [type, pair] : out->classify.thresholds_by_type) {
+    if (pair.spam < 0) pair.spam = out->classify.spam_threshold;
+    if (pair.suspicious < 0) pair.suspicious = out->classify.suspicious_threshold;
+    if (pair.suspicious > pair.spam) {
+      return Status::InvalidArgument("classify.thresholds." + type + ": suspicious must not be above spam");
+    }
+  }
+  if (out->s3.endpoint.empty() != out->s3.bucket.empty()) {
+    return Status::InvalidArgument(out->s3.endpoint.empty() ? "S3_ENDPOINT: required when S3_BUCKET is set"
+                                                            : "S3_BUCKET: required when S3_ENDPOINT is set");
+  }
+  if (!out->classify.model_s3_key.empty() && !out->s3.configured()) {
+    return Status::InvalidArgument("MODEL_S3_KEY: needs S3_ENDPOINT and S3_BUCKET");
   }
   if (out->redis.sentinel_enabled && out->redis.sentinel_hosts.empty()) {
     return Status::InvalidArgument("REDIS_SENTINEL_HOSTS: required when REDIS_SENTINEL_ENABLED is true");

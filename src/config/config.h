@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -57,6 +58,7 @@ struct PipelineOptions {
   int max_attempts = 5;                       // then dead-lettered
   std::chrono::seconds delivery_dedupe_ttl{24 * 3600};
   int workers = 1;                            // consumers per stage and process
+  long long decisions_maxlen = 100000;        // approximate bound of the decisions stream
 };
 
 struct GitLabOptions {
@@ -82,12 +84,33 @@ struct JobsOptions {
   std::vector<std::string> verified_groups;  // members are verified too
 };
 
+struct ThresholdPair {
+  double spam = 0.8;        // score >= spam: "spam"
+  double suspicious = 0.5;  // score >= suspicious: "suspicious"; below: "ham"
+};
+
 struct ClassifyOptions {
-  std::string model_path;         // MODEL_PATH; "" = the bundled default model
+  std::string model_path;         // MODEL_PATH; "" = the S3 model or the bundled default
+  std::string model_s3_key;       // MODEL_S3_KEY: a manifest (see classify/model_source.h) or a model object
+  std::chrono::seconds model_refresh_interval{300};  // MODEL_REFRESH_INTERVAL; 0 = only on SIGHUP
+  std::string model_cache_dir;    // where downloaded models are kept; "" = a temporary directory
   double spam_threshold = 0.8;
   double suspicious_threshold = 0.5;
+  std::map<std::string, ThresholdPair> thresholds_by_type;  // classify.thresholds.<item type>
   std::chrono::milliseconds model_url_timeout{2000};
   bool hold_when_model_url_down = false;  // model.fallback: pending
+};
+
+// The S3 (or S3-compatible) bucket for models, evaluated items, action
+// archives and labels. Empty endpoint and bucket: no S3.
+struct S3Settings {
+  std::string endpoint;  // S3_ENDPOINT, e.g. http://127.0.0.1:9000
+  std::string bucket;    // S3_BUCKET
+  std::string region = "us-east-1";
+  Secret access_key_id;
+  Secret secret_access_key;
+  std::chrono::milliseconds timeout{30000};
+  bool configured() const { return !endpoint.empty() && !bucket.empty(); }
 };
 
 struct Config {
@@ -98,6 +121,7 @@ struct Config {
   TrustOptions trust;
   JobsOptions jobs;
   ClassifyOptions classify;
+  S3Settings s3;
   std::string gitlab_url;
   Secret gitlab_token;
   Secret webhook_secret;

@@ -15,8 +15,8 @@ nlohmann::json ToJson(const Decision& d) {
   return j;
 }
 
-Emit DecisionEmit(const std::string& stream, const Decision& d) {
-  return Emit{stream, {{"decision", ToJson(d).dump()}, {"verdict", d.verdict}, {"item_type", d.item_type}}};
+Emit DecisionEmit(const DecisionLog& log, const Decision& d) {
+  return Emit{log.stream, {{"decision", ToJson(d).dump()}, {"verdict", d.verdict}, {"item_type", d.item_type}}, log.maxlen};
 }
 
 void LogDecision(spdlog::logger& log, const Decision& d) {

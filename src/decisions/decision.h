@@ -32,8 +32,14 @@ struct Decision {
 
 nlohmann::json ToJson(const Decision& d);
 
-// The stream entry for `d` in `stream` (a full key).
-Emit DecisionEmit(const std::string& stream, const Decision& d);
+// Where decisions go: the stream (a full key) and its approximate bound.
+struct DecisionLog {
+  std::string stream;
+  long long maxlen = 0;  // 0: unbounded
+};
+
+// The stream entry for `d`.
+Emit DecisionEmit(const DecisionLog& log, const Decision& d);
 
 // Logs the decision as one JSON line at info level.
 void LogDecision(spdlog::logger& log, const Decision& d);

@@ -10,20 +10,7 @@ namespace spamphibian {
 
 std::string DefaultModelPath() { return SPAMPHIBIAN_DEFAULT_MODEL; }
 
-void ModelHolder::Set(std::shared_ptr<const classify::FastTextModel> model, std::string version, std::string source) {
-  std::lock_guard<std::mutex> lock(mu_);
-  model_ = std::move(model);
-  version_ = std::move(version);
-  source_ = std::move(source);
-}
-
-std::shared_ptr<const classify::FastTextModel> ModelHolder::Get(std::string* version) const {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (version != nullptr) *version = version_;
-  return model_;
-}
-
-ClassifyStage::ClassifyStage(ClassifyStageOptions options, const ModelHolder& models, metrics::Registry& metrics,
+ClassifyStage::ClassifyStage(ClassifyStageOptions options, const classify::ModelHolder& models, metrics::Registry& metrics,
                              spdlog::logger& log)
     : options_(std::move(options)),
       models_(models),
@@ -60,7 +47,7 @@ Outcome ClassifyStage::Process(const Entry& entry) {
   }
 
   const auto it = options_.by_type.find(item.type);
-  const Thresholds& t = it != options_.by_type.end() ? it->second : options_.defaults;
+  const ThresholdPair& t = it != options_.by_type.end() ? it->second : options_.defaults;
   const std::string verdict = p.spam_probability >= t.spam ? "spam" : p.spam_probability >= t.suspicious ? "suspicious" : "ham";
 
   Decision d;
@@ -90,7 +77,9 @@ Outcome ClassifyStage::Process(const Entry& entry) {
   decisions_.With({item.type, verdict}).Inc();
   scores_.With({item.type}).Observe(p.spam_probability);
   LogDecision(log_, d);
-  return Outcome::Done({DecisionEmit(options_.decisions_stream, d)});
+  Outcome out = Outcome::Done({DecisionEmit(options_.decisions, d)});
+  if (!options_.archive_stream.empty()) out.emits.push_back(DecisionEmit({options_.archive_stream, 0}, d));
+  return out;
 }
 
 }  // namespace spamphibian

@@ -15,41 +15,27 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 
-#include "classify/fasttext_model.h"
+#include "classify/model_holder.h"
+#include "config/config.h"
 #include "metrics/registry.h"
+#include "decisions/decision.h"
 #include "stages/stage.h"
 
 namespace spamphibian {
-
-// The model in use and where it came from. Thread-safe.
-class ModelHolder {
- public:
-  void Set(std::shared_ptr<const classify::FastTextModel> model, std::string version, std::string source);
-  std::shared_ptr<const classify::FastTextModel> Get(std::string* version = nullptr) const;
-
- private:
-  mutable std::mutex mu_;
-  std::shared_ptr<const classify::FastTextModel> model_;
-  std::string version_;
-  std::string source_;
-};
-
-struct Thresholds {
-  double spam = 0.8;        // score >= spam: "spam"
-  double suspicious = 0.5;  // score >= suspicious: "suspicious"; below: "ham"
-};
 
 // Asks an external model service (classify::RemoteModel) for the spam
 // probability; Unavailable when it cannot answer.
 using RemoteScore = std::function<Status(const std::string& event_type, const nlohmann::json& item, double* score)>;
 
 struct ClassifyStageOptions {
-  std::string decisions_stream;  // full key
-  Thresholds defaults;
-  std::map<std::string, Thresholds> by_type;  // item type -> thresholds
+  DecisionLog decisions;
+  // Every classified decision is also appended here (a full key; "" = not
+  // archived), for the archive stage to store in S3 at its own pace.
+  std::string archive_stream;
+  ThresholdPair defaults;
+  std::map<std::string, ThresholdPair> by_type;  // item type -> thresholds
   RemoteScore remote;            // set when MODEL_URL is configured
   bool hold_when_remote_down = false;  // else: fall back to the embedded model
 };
@@ -57,7 +43,7 @@ struct ClassifyStageOptions {
 class ClassifyStage : public Stage {
  public:
   // `models`, `metrics` and `log` must outlive the stage.
-  ClassifyStage(ClassifyStageOptions options, const ModelHolder& models, metrics::Registry& metrics,
+  ClassifyStage(ClassifyStageOptions options, const classify::ModelHolder& models, metrics::Registry& metrics,
                 spdlog::logger& log);
 
   std::string_view name() const override { return "classify"; }
@@ -65,7 +51,7 @@ class ClassifyStage : public Stage {
 
  private:
   ClassifyStageOptions options_;
-  const ModelHolder& models_;
+  const classify::ModelHolder& models_;
   metrics::CounterFamily& decisions_;
   metrics::HistogramFamily& scores_;
   spdlog::logger& log_;

@@ -16,14 +16,30 @@ class ClassifyStageTest : public ::testing::Test {
     ASSERT_TRUE(classify::FastTextModel::Load(DefaultModelPath(), &model).ok());
     models_.Set(model, "test", "bundled");
   }
-  nlohmann::json Classify(const gitlab::Item& item, const nlohmann::json& signals) {
-    ClassifyStage stage(ClassifyStageOptions{"p:decisions", {}, {}, nullptr, false}, models_, registry_, *log_);
+  nlohmann::json Classify(const gitlab::Item& item, const nlohmann::json& signals,
+                          std::map<std::string, ThresholdPair> by_type = {}) {
+    ClassifyStage stage(ClassifyStageOptions{{"p:decisions", 1000}, "p:archive", {}, std::move(by_type), nullptr, false},
+                        models_, registry_, *log_);
     Outcome o = stage.Process(Entry{"5-0", {{"item", gitlab::ToJson(item).dump()}, {"signals", signals.dump()}}});
     EXPECT_EQ(o.kind, Outcome::Kind::kDone);
-    EXPECT_EQ(o.emits.size(), 1u);
+    // The decision, capped, and the same decision for the archive, uncapped.
+    EXPECT_EQ(o.emits.size(), 2u);
+    EXPECT_EQ(o.emits.at(0).stream, "p:decisions");
+    EXPECT_EQ(o.emits.at(0).maxlen, 1000);
+    EXPECT_EQ(o.emits.at(1).stream, "p:archive");
+    EXPECT_EQ(o.emits.at(1).maxlen, 0);
+    EXPECT_EQ(o.emits.at(1).fields, o.emits.at(0).fields);
     return nlohmann::json::parse(o.emits.at(0).fields[0].second);
   }
-  ModelHolder models_;
+  static gitlab::Item Developer() {
+    gitlab::Item u;
+    u.type = "user";
+    u.text = {{"username", "alice"}, {"name", "Alice Martin"}, {"bio", "Backend engineer. Rust, Postgres, distributed systems."},
+              {"website_url", "https://alice.dev"}, {"location", "Zurich"}};
+    return u;
+  }
+  const nlohmann::json developer_signals_ = {{"email_confirmed", true}, {"account_age_days", 900}, {"email_domain", "gmail.com"}};
+  classify::ModelHolder models_;
   metrics::Registry registry_;
   std::shared_ptr<spdlog::logger> log_ = MakeNullLogger();
 };
@@ -46,17 +62,21 @@ TEST_F(ClassifyStageTest, SeoProfileIsSpamWithLinkReasons) {
 }
 
 TEST_F(ClassifyStageTest, DeveloperProfileIsHam) {
-  gitlab::Item u;
-  u.type = "user";
-  u.text = {{"username", "alice"}, {"name", "Alice Martin"}, {"bio", "Backend engineer. Rust, Postgres, distributed systems."},
-            {"website_url", "https://alice.dev"}, {"location", "Zurich"}};
-  auto d = Classify(u, {{"email_confirmed", true}, {"account_age_days", 900}, {"email_domain", "gmail.com"}});
+  auto d = Classify(Developer(), developer_signals_);
   EXPECT_EQ(d["verdict"], "ham") << d.dump();
   EXPECT_LT(d["score"].get<double>(), 0.5);
 }
 
+TEST_F(ClassifyStageTest, ThresholdsPerItemType) {
+  const double score = Classify(Developer(), developer_signals_)["score"];
+  // Thresholds for another type change nothing; the user's own apply.
+  EXPECT_EQ(Classify(Developer(), developer_signals_, {{"snippet", {0, 0}}})["verdict"], "ham");
+  EXPECT_EQ(Classify(Developer(), developer_signals_, {{"user", {1, score / 2}}})["verdict"], "suspicious");
+  EXPECT_EQ(Classify(Developer(), developer_signals_, {{"user", {score / 2, score / 4}}})["verdict"], "spam");
+}
+
 TEST_F(ClassifyStageTest, MalformedEntryIsDeadLettered) {
-  ClassifyStage stage(ClassifyStageOptions{"p:decisions", {}, {}, nullptr, false}, models_, registry_, *log_);
+  ClassifyStage stage(ClassifyStageOptions{{"p:decisions"}, "", {}, {}, nullptr, false}, models_, registry_, *log_);
   EXPECT_EQ(stage.Process(Entry{"1-0", {{"item", "nope"}}}).kind, Outcome::Kind::kDeadLetter);
 }
 

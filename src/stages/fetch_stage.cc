@@ -32,7 +32,7 @@ Outcome FetchStage::Process(const Entry& entry) {
     d.time = NowRfc3339();
     d.extra["event_id"] = entry.id;
     LogDecision(log_, d);
-    return Outcome::Done({DecisionEmit(options_.decisions_stream, d)});
+    return Outcome::Done({DecisionEmit(options_.decisions, d)});
   }
   if (s.IsPermissionDenied()) return Outcome::Hold(s.message());
   if (s.IsInvalidArgument()) return Outcome::DeadLetter(s.message());

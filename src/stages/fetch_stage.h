@@ -19,6 +19,7 @@
 #include <string>
 
 #include "gitlab/fetcher.h"
+#include "decisions/decision.h"
 #include "stages/stage.h"
 
 namespace spamphibian {
@@ -34,7 +35,7 @@ class SnippetLedger {
 
 struct FetchStageOptions {
   std::string items_stream;      // full key
-  std::string decisions_stream;  // full key
+  DecisionLog decisions;
 };
 
 class FetchStage : public Stage {

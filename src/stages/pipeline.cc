@@ -10,6 +10,7 @@ constexpr StageInfo kStages[] = {
     {"fetch", "events", "items", true},
     {"trust", "items", "candidates", true},
     {"classify", "candidates", "decisions", true},
+    {"archive", "archive", "", true},  // classify also writes every classified item here
     {"act", "decisions", "", false},
     // Not a stream stage: decisions of every stage go to `decisions`.
     {"jobs", "", "events", true},
@@ -49,7 +50,7 @@ Status ParseStages(std::string_view text, std::vector<std::string>* out) {
                                  [&](const StageInfo& s) { return s.name == name; });
     if (it == std::end(kStages)) {
       return Status::InvalidArgument("--stages: unknown stage '" + std::string(name) +
-                                     "' (known: events, fetch, trust, classify, act, jobs)");
+                                     "' (known: events, fetch, trust, classify, archive, act, jobs)");
     }
     if (!it->available) {
       return Status::InvalidArgument("--stages: stage '" + std::string(name) + "' is not built in this version yet");

@@ -3,6 +3,7 @@
 //
 //   hooks --> [events] --events--> [fetch] --items--> [trust] --candidates-->
 //             [classify] --decisions--> [act]
+//                        --archive--> [archive] --> S3 evaluated/
 //   [jobs] (snippet check, verified users) --events--> ...
 //   any stage, after max_attempts failures --> dead_letter
 #pragma once
@@ -31,6 +32,7 @@ inline constexpr std::string_view kDeadLetterStream = "dead_letter";
 inline constexpr std::string_view kItemsStream = "items";
 inline constexpr std::string_view kCandidatesStream = "candidates";
 inline constexpr std::string_view kDecisionsStream = "decisions";
+inline constexpr std::string_view kArchiveStream = "archive";
 
 // Every stream of the pipeline, for the queue-length metric.
 std::vector<std::string_view> PipelineStreams();

@@ -7,7 +7,7 @@ namespace {
 
 // KEYS[1] input stream, KEYS[2] failure hash.
 // ARGV: group, consumer, n, then per entry: id, n_emits, and per emit:
-// stream, n_field_args, field args...
+// stream, maxlen (0: unbounded), n_field_args, field args...
 constexpr const char* kCommit = R"lua(
 local group, me = ARGV[1], ARGV[2]
 local i = 4
@@ -19,10 +19,16 @@ for e = 1, tonumber(ARGV[3]) do
   local p = redis.call('XPENDING', KEYS[1], group, id, id, 1)
   local owned = p[1] ~= nil and p[1][2] == me
   for k = 1, nemit do
-    local stream = ARGV[i]
-    local nf = tonumber(ARGV[i + 1])
-    i = i + 2
-    if owned then redis.call('XADD', stream, '*', unpack(ARGV, i, i + nf - 1)) end
+    local stream, maxlen = ARGV[i], ARGV[i + 1]
+    local nf = tonumber(ARGV[i + 2])
+    i = i + 3
+    if owned then
+      if maxlen == '0' then
+        redis.call('XADD', stream, '*', unpack(ARGV, i, i + nf - 1))
+      else
+        redis.call('XADD', stream, 'MAXLEN', '~', maxlen, '*', unpack(ARGV, i, i + nf - 1))
+      end
+    end
     i = i + nf
   end
   if owned then
@@ -150,6 +156,7 @@ Status RedisStreamBus::Commit(const std::string& stream, const std::string& grou
     argv.push_back(std::to_string(h.emits.size()));
     for (const Emit& emit : h.emits) {
       argv.push_back(emit.stream);
+      argv.push_back(std::to_string(emit.maxlen));
       argv.push_back(std::to_string(emit.fields.size() * 2));
       for (const auto& [k, v] : emit.fields) {
         argv.push_back(k);

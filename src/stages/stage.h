@@ -32,6 +32,9 @@ struct Entry {
 struct Emit {
   std::string stream;
   Fields fields;
+  // > 0: the stream is capped near this many entries (XADD MAXLEN ~), for
+  // streams that are a bounded log (decisions) rather than a work queue.
+  long long maxlen = 0;
 };
 
 // What became of one input entry.

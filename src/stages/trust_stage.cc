@@ -45,7 +45,7 @@ Outcome TrustStage::Process(const Entry& entry) {
     d.time = NowRfc3339();
     d.extra["author"] = item.author.username;
     LogDecision(log_, d);
-    return Outcome::Done({DecisionEmit(options_.decisions_stream, d)});
+    return Outcome::Done({DecisionEmit(options_.decisions, d)});
   }
 
   const std::string domain = gitlab::EmailDomain(item.author.email);

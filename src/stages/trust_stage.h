@@ -12,6 +12,7 @@
 #include <functional>
 #include <string>
 
+#include "decisions/decision.h"
 #include "stages/stage.h"
 #include "trust/trust_policy.h"
 
@@ -19,7 +20,7 @@ namespace spamphibian {
 
 struct TrustStageOptions {
   std::string candidates_stream;  // full key
-  std::string decisions_stream;   // full key
+  DecisionLog decisions;
 };
 
 class TrustStage : public Stage {

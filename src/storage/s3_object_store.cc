@@ -1,5 +1,6 @@
 #include "storage/s3_object_store.h"
 
+#include "http/curl_client.h"
 #include "http/percent_encoding.h"
 
 #include <openssl/sha.h>
@@ -139,6 +140,20 @@ Status S3ObjectStore::List(const std::string& prefix, std::vector<ObjectInfo>* o
     marker = out->back().key;
   }
   return Status::Ok();
+}
+
+std::unique_ptr<ObjectStore> NewS3ObjectStore(S3Options options) {
+  // The connection is declared first so that it outlives the store using it.
+  struct Owning : ObjectStore {
+    explicit Owning(S3Options o) : store(std::move(o), http) {}
+    Status Put(const std::string& k, const std::string& d, const std::string& t) override { return store.Put(k, d, t); }
+    Status Get(const std::string& k, std::string* d) override { return store.Get(k, d); }
+    Status Head(const std::string& k, ObjectInfo* i) override { return store.Head(k, i); }
+    Status List(const std::string& p, std::vector<ObjectInfo>* o) override { return store.List(p, o); }
+    http::CurlHttpClient http;
+    S3ObjectStore store;
+  };
+  return std::make_unique<Owning>(std::move(options));
 }
 
 }  // namespace spamphibian::storage

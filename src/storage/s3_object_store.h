@@ -7,6 +7,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <string>
 
 #include "config/secret.h"
@@ -42,6 +43,9 @@ class S3ObjectStore : public ObjectStore {
   S3Options options_;
   http::HttpClient& http_;
 };
+
+// An S3ObjectStore with its own HTTP connection: one per thread.
+std::unique_ptr<ObjectStore> NewS3ObjectStore(S3Options options);
 
 // Hex SHA-256 of `data` (the x-amz-content-sha256 header).
 std::string Sha256Hex(const std::string& data);

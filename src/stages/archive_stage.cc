@@ -1,0 +1,48 @@
+#include "stages/archive_stage.h"
+
+#include <nlohmann/json.hpp>
+
+namespace spamphibian {
+namespace {
+
+// Object keys are paths: a '/' inside an id must not make a folder.
+std::string PathSafe(std::string s) {
+  for (char& c : s) {
+    if (c == '/' || c == '\\') c = '_';
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string EvaluatedKey(const nlohmann::json& d) {
+  const std::string type = d.value("item_type", ""), id = d.value("item_id", ""), decision = d.value("decision_id", "");
+  const std::string time = d.value("time", "");
+  if (type.empty() || id.empty() || decision.empty() || time.size() < 10) return "";
+  return "evaluated/" + PathSafe(type) + "/" + time.substr(0, 10) + "/" + PathSafe(id) + "-" + PathSafe(decision) +
+         ".json";
+}
+
+Outcome ArchiveStage::Process(const Entry& entry) {
+  const std::string_view text = entry.Get("decision");
+  const nlohmann::json d = nlohmann::json::parse(text, nullptr, false);
+  const std::string key = d.is_object() ? EvaluatedKey(d) : "";
+  if (key.empty()) return Outcome::DeadLetter("not a decision with item_type, item_id, decision_id and time");
+  Status s = store_->Put(key, std::string(text), "application/json");
+  if (s.ok()) return Outcome::Done();
+  // Down, or refusing our credentials: both need S3 or an operator, and
+  // evaluated items are not to be dropped meanwhile.
+  if (s.IsUnavailable() || s.code() == Status::Code::kPermissionDenied) return Outcome::Hold("S3: " + s.message());
+  return Outcome::Retry("S3: " + s.message());
+}
+
+void ArchiveStage::ProcessBatch(std::span<const Entry> entries, std::vector<Outcome>* outcomes) {
+  outcomes->clear();
+  outcomes->reserve(entries.size());
+  for (const Entry& e : entries) {
+    const bool s3_down = !outcomes->empty() && outcomes->back().kind == Outcome::Kind::kHold;
+    outcomes->push_back(s3_down ? Outcome::Hold(outcomes->back().error) : Process(e));
+  }
+}
+
+}  // namespace spamphibian
