@@ -7,6 +7,7 @@
 #include "app/classify_command.h"
 #include "app/serve.h"
 #include "app/sweep.h"
+#include "app/train_command.h"
 #include "classify/trainer.h"
 #include "config/config.h"
 #include "log/json_log.h"
@@ -48,7 +49,7 @@ int main(int argc, char** argv) {
   std::string stages = "all";
   auto* serve = app.add_subcommand("serve", "Run the service (HTTP server and pipeline stages)");
   serve->add_option("--stages", stages,
-                    "Comma-separated stages to run in this process: events,fetch,trust,classify,act,jobs "
+                    "Comma-separated stages to run in this process: events,fetch,trust,classify,archive,act,jobs "
                     "(default: all stages of this build)");
 
   std::string sweep_kind, since;
@@ -62,12 +63,15 @@ int main(int argc, char** argv) {
 
   spamphibian::classify::TrainOptions train_options;
   auto* train = app.add_subcommand("train", "Train a spam model from labelled JSONL and print held-out metrics");
-  train->add_option("--data", train_options.data, "JSONL of {\"label\": \"spam\"|\"ham\", \"item\": {...}, \"signals\": {...}}")
+  train->add_option("--data", train_options.data, "JSONL of {\"label\": \"spam\"|\"ham\", \"item\": {...}, \"signals\": {...}}, or s3://prefix/")
       ->required();
   train->add_option("--out", train_options.out, "Model file to write (.ftz: quantised)")->required();
   train->add_option("--dim", train_options.dim, "Vector dimension");
   train->add_option("--epoch", train_options.epoch, "Epochs");
   train->add_option("--threads", train_options.threads, "Training threads");
+  bool upload = false;
+  train->add_flag("--upload", upload,
+                  "Put the model in S3 (models/spam-<sha256>) and point MODEL_S3_KEY (default models/current.json) at it");
 
   std::string classify_input = "-";
   auto* classify_cmd = app.add_subcommand("classify", "Classify one item (JSON) with the configured model");
@@ -89,14 +93,9 @@ int main(int argc, char** argv) {
   }
   if (*serve) return Serve(stages);
   if (*train) {
-    spamphibian::classify::TrainReport report;
-    spamphibian::Status s = spamphibian::classify::Train(train_options, &report);
-    if (!s.ok()) {
-      std::cerr << "spamphibian train: " << s.message() << "\n";
-      return s.IsInvalidArgument() ? kConfigError : 1;
-    }
-    std::cout << report.ToJson().dump(2) << "\n";
-    return 0;
+    spamphibian::Config config;
+    if (!LoadOrExplain(&config)) return kConfigError;
+    return spamphibian::RunTrain(config, train_options, upload);
   }
   if (*classify_cmd) {
     spamphibian::Config config;

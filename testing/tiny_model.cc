@@ -10,20 +10,22 @@
 
 namespace spamphibian::testing {
 
+void WriteTinyTrainingData(const std::string& path, bool inverted) {
+  std::ofstream out(path);
+  for (int i = 0; i < 200; ++i) {
+    const bool spam = i % 2 == 0;
+    const std::string text = spam ? "cheap casino bonus backlinks seo https://casino-" + std::to_string(i) + ".example.bet"
+                                  : "fix flaky test in the parser module, number " + std::to_string(i);
+    nlohmann::json item = {{"type", i % 3 == 0 ? "user" : "note"},
+                           {"author", {{"username", "u" + std::to_string(i)}}},
+                           {"text", nlohmann::json::array({{"body", text}})}};
+    out << nlohmann::json{{"label", spam != inverted ? "spam" : "ham"}, {"item", item}}.dump() << "\n";
+  }
+}
+
 void TrainTinyModel(const std::string& path, bool inverted) {
   const std::string data = path + ".jsonl";
-  {
-    std::ofstream out(data);
-    for (int i = 0; i < 200; ++i) {
-      const bool spam = i % 2 == 0;
-      const std::string text = spam ? "cheap casino bonus backlinks seo https://casino-" + std::to_string(i) + ".example.bet"
-                                    : "fix flaky test in the parser module, number " + std::to_string(i);
-      nlohmann::json item = {{"type", i % 3 == 0 ? "user" : "note"},
-                             {"author", {{"username", "u" + std::to_string(i)}}},
-                             {"text", nlohmann::json::array({{"body", text}})}};
-      out << nlohmann::json{{"label", spam != inverted ? "spam" : "ham"}, {"item", item}}.dump() << "\n";
-    }
-  }
+  WriteTinyTrainingData(data, inverted);
   classify::TrainOptions o;
   o.data = data;
   o.out = path;

@@ -8,6 +8,9 @@
 
 namespace spamphibian::testing {
 
+// Labelled JSONL that trains such a model (for `spamphibian train`).
+void WriteTinyTrainingData(const std::string& path, bool inverted = false);
+
 // Writes the model to `path` (.bin: too small to quantise); fails the test
 // on error.
 void TrainTinyModel(const std::string& path, bool inverted = false);

@@ -76,6 +76,7 @@ struct Example {
   std::string text;  // rendered
   std::string type;
   bool spam;
+  std::string split;  // "train", "heldout", or "" (decided by the text's hash)
 };
 
 // Reads labelled JSONL and renders every example.
@@ -96,7 +97,12 @@ Status ReadExamples(const std::string& path, std::vector<Example>* out) {
     if (label != "spam" && label != "ham") {
       return Status::InvalidArgument(path + ":" + std::to_string(line_no) + ": label must be spam or ham");
     }
-    out->push_back({Render(item, j.value("signals", nlohmann::json::object())).text, item.type, label == "spam"});
+    std::string split = j.value("split", "");
+    if (split != "" && split != "train" && split != "heldout") {
+      return Status::InvalidArgument(path + ":" + std::to_string(line_no) + ": split must be train or heldout");
+    }
+    out->push_back({Render(item, j.value("signals", nlohmann::json::object())).text, item.type, label == "spam",
+                    std::move(split)});
   }
   return Status::Ok();
 }
@@ -132,7 +138,8 @@ Status Train(const TrainOptions& o, TrainReport* report) {
   std::ofstream train(train_path);
   std::vector<Example> heldout;
   for (auto& e : examples) {
-    if (storage::Sha256Hex(e.text).substr(0, 2) < "33") {
+    const bool held_out = e.split.empty() ? storage::Sha256Hex(e.text).substr(0, 2) < "33" : e.split == "heldout";
+    if (held_out) {
       heldout.push_back(std::move(e));
     } else {
       train << "__label__" << (e.spam ? "spam" : "ham") << " " << e.text << "\n";

@@ -3,7 +3,9 @@
 // item exactly as the classify stage will (classify/text_rendering.h).
 //
 // The held-out split is fixed by content: an example whose rendered line's
-// SHA-256 starts with a byte below 0x33 (about 20%) is never trained on.
+// SHA-256 starts with a byte below 0x33 (about 20%) is never trained on. An
+// example may fix its side itself with "split": "train" | "heldout" (the
+// SpamAssassin corpus is split by its files' checksums).
 #pragma once
 
 #include <nlohmann/json.hpp>
