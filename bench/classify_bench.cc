@@ -1,0 +1,110 @@
+// Classification speed with the bundled default model, per item type, on
+// the simulator's hand-written items (models/sim_eval.jsonl):
+//   BM_Predict/<type>        rendering + fastText prediction + explanation
+//   BM_ClassifyStage/<type>  the whole stage step: parse the entry's JSON,
+//                            predict, build the decision and its stream entry
+// Each reports items/s and, per item, p50/p99 latency in microseconds
+// (counters p50_us, p99_us), measured around every single item.
+//
+//   build/classify_bench [--benchmark_filter=user]
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <map>
+
+#include "classify/fasttext_model.h"
+#include "classify/text_rendering.h"
+#include "gitlab/item.h"
+#include "log/json_log.h"
+#include "stages/classify_stage.h"
+
+namespace spamphibian {
+namespace {
+
+struct Example {
+  gitlab::Item item;
+  nlohmann::json signals;
+  std::string item_json;
+};
+
+const std::map<std::string, std::vector<Example>>& ExamplesByType() {
+  static const auto* examples = [] {
+    auto* m = new std::map<std::string, std::vector<Example>>();
+    std::ifstream in(SPAMPHIBIAN_SIM_EVAL);
+    std::string line;
+    while (std::getline(in, line)) {
+      const auto j = nlohmann::json::parse(line);
+      Example e;
+      if (!gitlab::FromJson(j["item"], &e.item).ok()) continue;
+      e.signals = j.value("signals", nlohmann::json::object());
+      e.item_json = j["item"].dump();
+      (*m)[e.item.type].push_back(std::move(e));
+    }
+    return m;
+  }();
+  return *examples;
+}
+
+std::shared_ptr<const classify::FastTextModel> Model() {
+  static const auto model = [] {
+    std::shared_ptr<const classify::FastTextModel> m;
+    if (!classify::FastTextModel::Load(DefaultModelPath(), &m).ok()) std::abort();
+    return m;
+  }();
+  return model;
+}
+
+// Runs `one` per item, round-robin over the type's items, timing each.
+template <typename F>
+void TimeEach(benchmark::State& state, const std::vector<Example>& examples, F one) {
+  std::vector<double> us;
+  us.reserve(1 << 20);
+  std::size_t i = 0;
+  for (auto _ : state) {
+    const auto t0 = std::chrono::steady_clock::now();
+    one(examples[i++ % examples.size()]);
+    const auto t1 = std::chrono::steady_clock::now();
+    if (us.size() < us.capacity()) us.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
+  }
+  std::sort(us.begin(), us.end());
+  state.counters["p50_us"] = us.empty() ? 0 : us[us.size() / 2];
+  state.counters["p99_us"] = us.empty() ? 0 : us[us.size() * 99 / 100];
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_Predict(benchmark::State& state, const std::string& type) {
+  const auto model = Model();
+  TimeEach(state, ExamplesByType().at(type), [&](const Example& e) {
+    benchmark::DoNotOptimize(model->Predict(classify::Render(e.item, e.signals).text, 5));
+  });
+}
+
+void BM_ClassifyStage(benchmark::State& state, const std::string& type) {
+  classify::ModelHolder holder;
+  holder.Set(Model(), "bench", "bundled");
+  metrics::Registry registry;
+  auto log = MakeNullLogger();
+  ClassifyStageOptions options;
+  options.decisions = {"spamphibian:decisions", 100000};
+  options.archive_stream = "spamphibian:archive";
+  ClassifyStage stage(options, holder, registry, *log);
+  std::vector<Entry> entries;
+  for (const auto& e : ExamplesByType().at(type)) entries.push_back(Entry{"1-0", {{"item", e.item_json}, {"signals", e.signals.dump()}}});
+  std::size_t i = 0;
+  TimeEach(state, ExamplesByType().at(type), [&](const Example&) { benchmark::DoNotOptimize(stage.Process(entries[i++ % entries.size()])); });
+}
+
+const bool registered = [] {
+  for (const auto& [type, examples] : ExamplesByType()) {
+    benchmark::RegisterBenchmark(("BM_Predict/" + type).c_str(), BM_Predict, type);
+    benchmark::RegisterBenchmark(("BM_ClassifyStage/" + type).c_str(), BM_ClassifyStage, type);
+  }
+  return true;
+}();
+
+}  // namespace
+}  // namespace spamphibian
+
+BENCHMARK_MAIN();
