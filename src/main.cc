@@ -6,6 +6,7 @@
 
 #include "app/classify_command.h"
 #include "app/serve.h"
+#include "app/restore_command.h"
 #include "app/sweep.h"
 #include "app/train_command.h"
 #include "classify/trainer.h"
@@ -49,7 +50,7 @@ int main(int argc, char** argv) {
   std::string stages = "all";
   auto* serve = app.add_subcommand("serve", "Run the service (HTTP server and pipeline stages)");
   serve->add_option("--stages", stages,
-                    "Comma-separated stages to run in this process: events,fetch,trust,classify,archive,act,jobs "
+                    "Comma-separated stages to run in this process: events,fetch,trust,classify,archive,act,notify,jobs "
                     "(default: all stages of this build)");
 
   std::string sweep_kind, since;
@@ -81,6 +82,11 @@ int main(int argc, char** argv) {
   auto* evaluate = app.add_subcommand("evaluate", "Score a labelled JSONL file with a model and print the metrics");
   evaluate->add_option("--model", eval_model, "Model file (.bin/.ftz)")->required();
   evaluate->add_option("--data", eval_data, "Labelled JSONL")->required();
+
+  std::string restore_id, restore_item;
+  auto* restore = app.add_subcommand("restore", "Undo an action of the act stage from its S3 archive, and label the item ham");
+  restore->add_option("action_id", restore_id, "The action id (in the audit trail and the Slack message)");
+  restore->add_option("--item", restore_item, "Every action on this item: TYPE:ID, e.g. user:41");
 
   try {
     app.parse(argc, argv);
@@ -114,6 +120,12 @@ int main(int argc, char** argv) {
     j.erase("model_bytes");
     std::cout << j.dump(2) << "\n";
     return 0;
+  }
+  if (*restore) {
+    spamphibian::Config config;
+    if (!LoadOrExplain(&config)) return kConfigError;
+    auto log = spamphibian::MakeJsonLogger(config.log_level);
+    return spamphibian::RunRestore(config, restore_id, restore_item, *log);
   }
   if (*sweep) {
     spamphibian::Config config;

@@ -25,7 +25,10 @@
 #include "jobs/snippet_check_job.h"
 #include "jobs/verified_users_job.h"
 #include "classify/remote_model.h"
+#include "policy/policy.h"
+#include "stages/act_stage.h"
 #include "stages/archive_stage.h"
+#include "stages/notify_stage.h"
 #include "stages/classify_stage.h"
 #include "stages/fetch_stage.h"
 #include "stages/pipeline.h"
@@ -97,6 +100,32 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
       return 2;
     }
     std::erase(stages, "archive");  // nothing is archived without S3: classify does not write the archive stream
+  }
+  if (Has(stages, "notify") && config.slack_webhook_url.empty()) {
+    if (stages_explicit) {
+      LogJson(log, spdlog::level::critical, "config_error", {{"error", "SLACK_WEBHOOK_URL: required for the notify stage"}});
+      return 2;
+    }
+    std::erase(stages, "notify");  // and the act stage writes no notifications
+  }
+  // The act policy: loaded now (a bad one stops start-up), reloaded on SIGHUP
+  // and when the file changes.
+  policy::PolicyHolder policies(config.config_file);
+  if (Has(stages, "act")) {
+    if (Status s = policies.Load(); !s.ok()) {
+      LogJson(log, spdlog::level::critical, "config_error", {{"error", s.message()}});
+      return 2;
+    }
+    const auto p = policies.Get();
+    if (!p->monitor_mode() && !p->dry_run && (!config.s3.configured() || config.gitlab_url.empty())) {
+      LogJson(log, spdlog::level::critical, "config_error",
+              {{"error", "policy: GitLab-changing actions need S3_ENDPOINT and S3_BUCKET (every action is archived "
+                         "first) and GITLAB_URL"}});
+      return 2;
+    }
+    LogJson(log, spdlog::level::info, "policy_loaded",
+            {{"monitor_mode", p->monitor_mode()}, {"dry_run", p->dry_run},
+             {"max_destructive_actions_per_minute", p->max_destructive_actions_per_minute}});
   }
   for (const char* needs_gitlab : {"fetch", "jobs"}) {
     if (!Has(stages, needs_gitlab) || !config.gitlab_url.empty()) continue;
@@ -270,6 +299,56 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
         bus_factory, registry, log));
   }
 
+  // Act: decisions to GitLab actions (per the policy), audit and notifications.
+  if (Has(stages, "act")) {
+    ActStageOptions options{prefix + std::string(kAuditStream),
+                            config.slack_webhook_url.empty() ? "" : prefix + std::string(kNotificationsStream)};
+    auto factory = [&, options]() -> std::unique_ptr<Stage> {
+      // Each worker owns its ledger connection, S3 connection and GitLab connection.
+      struct Owned : ActStage {
+        Owned(ActStageOptions o, const policy::PolicyHolder& p, std::unique_ptr<RedisActionLedger> ledger,
+              std::unique_ptr<storage::ObjectStore> archive, std::unique_ptr<http::CurlHttpClient> http,
+              std::shared_ptr<gitlab::GitLabApi> api, metrics::Registry& m, spdlog::logger& l)
+            : ActStage(std::move(o), p, *ledger, archive.get(),
+                       [api](const gitlab::ApiCall& c, nlohmann::json* out) { return api->Send(c.method, c.path, c.body, out); },
+                       m, l),
+              ledger_(std::move(ledger)), archive_(std::move(archive)), http_(std::move(http)), api_(std::move(api)) {}
+        std::unique_ptr<RedisActionLedger> ledger_;
+        std::unique_ptr<storage::ObjectStore> archive_;
+        std::unique_ptr<http::CurlHttpClient> http_;
+        std::shared_ptr<gitlab::GitLabApi> api_;
+      };
+      auto http = std::make_unique<http::CurlHttpClient>(http::CurlOptions{config.gitlab.ca_bundle});
+      auto api = std::make_shared<gitlab::GitLabApi>(GitLabApiOptions(config), *http, *gitlab_rate);
+      return std::make_unique<Owned>(
+          options, policies, std::make_unique<RedisActionLedger>(connector, prefix),
+          config.s3.configured() ? storage::NewS3ObjectStore(S3StoreOptions(config)) : nullptr, std::move(http),
+          std::move(api), registry, log);
+    };
+    runners.push_back(std::make_unique<StageRunner>(
+        RunnerOptions(config, kDecisionsStream, config.pipeline.workers, config.pipeline.batch_size), factory,
+        bus_factory, registry, log));
+  }
+  // Notify: Slack, one message per second per process, bursts summarised.
+  gitlab::RateLimiter slack_pacer(1.0, 1.0);
+  if (Has(stages, "notify")) {
+    auto factory = [&]() -> std::unique_ptr<Stage> {
+      struct Owned : NotifyStage {
+        Owned(NotifyStageOptions o, std::unique_ptr<http::CurlHttpClient> http, gitlab::RateLimiter& pacer,
+              metrics::Registry& m, spdlog::logger& l)
+            : NotifyStage(std::move(o), *http, pacer, m, l), http_(std::move(http)) {}
+        std::unique_ptr<http::CurlHttpClient> http_;
+      };
+      NotifyStageOptions o;
+      o.webhook_url = config.slack_webhook_url;
+      return std::make_unique<Owned>(o, std::make_unique<http::CurlHttpClient>(), slack_pacer, registry, log);
+    };
+    // One worker: Slack takes one message a second anyway; batches of 20 let
+    // a burst become one summary.
+    runners.push_back(std::make_unique<StageRunner>(RunnerOptions(config, kNotificationsStream, 1, 20), factory,
+                                                    bus_factory, registry, log));
+  }
+
   // Jobs: periodic, one process at a time across replicas.
   http::CurlHttpClient jobs_http(http::CurlOptions{config.gitlab.ca_bundle});
   JobScheduler jobs(connector, prefix, ConsumerPrefix(), registry, log);
@@ -305,11 +384,22 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
   boost::asio::signal_set hangup(io, SIGHUP);
   boost::asio::steady_timer list_poll(io);
   std::function<void(bool)> reload = [&](bool force) {
-    std::vector<std::string> warnings;
-    bool reloaded = false;
-    Status s = trust_policies.ReloadIfChanged(force, &reloaded, &warnings);
-    if (!s.ok()) LogJson(log, spdlog::level::err, "trust_reload_failed", {{"error", s.message()}, {"kept", "previous lists"}});
-    if (reloaded) LogJson(log, spdlog::level::info, "trust_lists_reloaded", {{"warnings", warnings}});
+    if (Has(stages, "trust")) {
+      std::vector<std::string> warnings;
+      bool reloaded = false;
+      Status s = trust_policies.ReloadIfChanged(force, &reloaded, &warnings);
+      if (!s.ok()) LogJson(log, spdlog::level::err, "trust_reload_failed", {{"error", s.message()}, {"kept", "previous lists"}});
+      if (reloaded) LogJson(log, spdlog::level::info, "trust_lists_reloaded", {{"warnings", warnings}});
+    }
+    if (Has(stages, "act")) {
+      bool reloaded = false;
+      Status s = policies.ReloadIfChanged(force, &reloaded);
+      if (!s.ok()) LogJson(log, spdlog::level::err, "policy_reload_failed", {{"error", s.message()}, {"kept", "previous policy"}});
+      if (reloaded) {
+        const auto p = policies.Get();
+        LogJson(log, spdlog::level::info, "policy_reloaded", {{"monitor_mode", p->monitor_mode()}, {"dry_run", p->dry_run}});
+      }
+    }
   };
   std::function<void()> poll = [&] {
     list_poll.expires_after(std::chrono::seconds(2));
@@ -327,8 +417,8 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
       on_hangup();
     });
   };
-  if (Has(stages, "trust")) poll();
-  if (Has(stages, "trust") || model_refresher != nullptr) on_hangup();
+  if (Has(stages, "trust") || Has(stages, "act")) poll();
+  if (Has(stages, "trust") || Has(stages, "act") || model_refresher != nullptr) on_hangup();
   // SIGTERM/SIGINT: stop accepting, drain, then stop. A second signal, or
   // the shutdown timeout, stops at once.
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);

@@ -129,6 +129,32 @@ void GitLabSim::Handle(http::Request req, http::Respond respond) {
   });
 }
 
+// POST of a new issue or snippet (restore re-creates deleted content): the
+// next id, the admin as author, the files' content as the snippet's.
+json GitLabSim::Create(const char* collection, const json& body, std::int64_t project_id) {
+  json obj = body;
+  std::int64_t next = 1;
+  for (const auto& o : data_[collection]) next = std::max(next, o.value("id", std::int64_t{0}) + 1);
+  obj["id"] = next;
+  if (std::string(collection) == "issues") {
+    std::int64_t iid = 1;
+    for (const auto& o : data_[collection]) {
+      if (o.value("project_id", std::int64_t{0}) == project_id) iid = std::max(iid, o.value("iid", std::int64_t{0}) + 1);
+    }
+    obj["iid"] = iid;
+  }
+  if (project_id != 0) obj["project_id"] = project_id;
+  if (body.contains("files") && body["files"].is_array() && !body["files"].empty()) {
+    obj["file_name"] = body["files"][0].value("file_path", "");
+    obj["content"] = body["files"][0].value("content", "");
+    obj.erase("files");
+  }
+  obj["author"] = {{"id", 1}, {"username", "root"}};
+  obj["created_at"] = "2026-11-25T00:00:00Z";
+  data_[collection].push_back(obj);
+  return obj;
+}
+
 http::Response GitLabSim::Route(const http::Request& req) {
   if (req.path.starts_with("/_sim/")) return Control(req);
   if (!req.path.starts_with("/api/v4/")) return NotFound();
@@ -223,6 +249,7 @@ http::Response GitLabSim::Api(const std::string& method, const std::vector<std::
     std::reverse(visible.begin(), visible.end());
     return Paged(visible, req);
   }
+  if (is({"snippets"}) && method == "POST") return Json(201, Public(Create("snippets", body, 0)));
   if (n >= 2 && s[0] == "snippets") {
     json* sn = Find("snippets", "id", ToInt(s[1]));
     if (sn == nullptr) return NotFound();
@@ -260,6 +287,8 @@ http::Response GitLabSim::Api(const std::string& method, const std::vector<std::
       all.erase(std::remove_if(all.begin(), all.end(), [&](const json& x) { return x["id"] == pid; }), all.end());
       return Json(202, {{"message", "202 Accepted"}});
     }
+    if (is({"projects", ":id", "issues"}) && method == "POST") return Json(201, Public(Create("issues", body, pid)));
+    if (is({"projects", ":id", "snippets"}) && method == "POST") return Json(201, Public(Create("snippets", body, pid)));
     // issues / merge_requests / snippets [/:id [/notes [/:note]]]
     if (n >= 4 && (s[2] == "issues" || s[2] == "merge_requests" || s[2] == "snippets")) {
       const char* collection = s[2] == "issues" ? "issues" : s[2] == "merge_requests" ? "merge_requests" : "snippets";
@@ -306,11 +335,17 @@ http::Response GitLabSim::Api(const std::string& method, const std::vector<std::
     if (n >= 4 && s[2] == "wikis") {
       std::string slug;
       for (std::size_t i = 3; i < n; ++i) slug += (i > 3 ? "/" : "") + Unescape(s[i]);
-      for (const auto& w : data_["wikis"]) {
-        if (w.value("project_id", std::int64_t{0}) == pid && w.value("slug", "") == slug && method == "GET") {
-          json out = Public(w);
-          out["content"] = w.value("content", "");
+      auto& wikis = data_["wikis"];
+      for (auto it = wikis.begin(); it != wikis.end(); ++it) {
+        if (it->value("project_id", std::int64_t{0}) != pid || it->value("slug", "") != slug) continue;
+        if (method == "GET") {
+          json out = Public(*it);
+          out["content"] = it->value("content", "");
           return Json(200, out);
+        }
+        if (method == "DELETE") {
+          wikis.erase(it);
+          return Json(204, nullptr);
         }
       }
       return NotFound();

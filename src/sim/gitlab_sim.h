@@ -59,6 +59,7 @@ class GitLabSim : public http::Handler {
   nlohmann::json Public(const nlohmann::json& obj) const;
 
   nlohmann::json* Find(const char* collection, const char* key, std::int64_t value);
+  nlohmann::json Create(const char* collection, const nlohmann::json& body, std::int64_t project_id);
 
   std::string token_;
   boost::asio::io_context& timers_;

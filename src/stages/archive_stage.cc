@@ -3,23 +3,18 @@
 #include <nlohmann/json.hpp>
 
 namespace spamphibian {
-namespace {
-
-// Object keys are paths: a '/' inside an id must not make a folder.
-std::string PathSafe(std::string s) {
+std::string ArchiveSafeId(std::string s) {
   for (char& c : s) {
     if (c == '/' || c == '\\') c = '_';
   }
   return s;
 }
 
-}  // namespace
-
 std::string EvaluatedKey(const nlohmann::json& d) {
   const std::string type = d.value("item_type", ""), id = d.value("item_id", ""), decision = d.value("decision_id", "");
   const std::string time = d.value("time", "");
   if (type.empty() || id.empty() || decision.empty() || time.size() < 10) return "";
-  return "evaluated/" + PathSafe(type) + "/" + time.substr(0, 10) + "/" + PathSafe(id) + "-" + PathSafe(decision) +
+  return "evaluated/" + ArchiveSafeId(type) + "/" + time.substr(0, 10) + "/" + ArchiveSafeId(id) + "-" + ArchiveSafeId(decision) +
          ".json";
 }
 

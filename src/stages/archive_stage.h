@@ -35,6 +35,9 @@ class ArchiveStage : public Stage {
   std::unique_ptr<storage::ObjectStore> store_;
 };
 
+// An id as one path segment of an object key ('/' would make folders).
+std::string ArchiveSafeId(std::string id);
+
 // The object key of an evaluated item, from its decision JSON; "" when the
 // decision lacks what the key needs.
 std::string EvaluatedKey(const nlohmann::json& decision);

@@ -72,6 +72,7 @@ Outcome ClassifyStage::Process(const Entry& entry) {
   d.extra["scored_by"] = scored_by;
   d.extra["author"] = item.author.username;
   d.extra["web_url"] = item.web_url;
+  d.extra["signals"] = signals;  // the act stage's policy looks at the account's age
   d.extra["item"] = j;  // as parsed above; the act stage needs it, logs leave it out
 
   decisions_.With({item.type, verdict}).Inc();

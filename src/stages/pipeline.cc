@@ -11,7 +11,8 @@ constexpr StageInfo kStages[] = {
     {"trust", "items", "candidates", true},
     {"classify", "candidates", "decisions", true},
     {"archive", "archive", "", true},  // classify also writes every classified item here
-    {"act", "decisions", "", false},
+    {"act", "decisions", "notifications", true},  // and the audit stream
+    {"notify", "notifications", "", true},
     // Not a stream stage: decisions of every stage go to `decisions`.
     {"jobs", "", "events", true},
 };
@@ -28,6 +29,7 @@ std::vector<std::string_view> PipelineStreams() {
     }
   }
   streams.push_back(kDeadLetterStream);
+  streams.push_back(kAuditStream);
   return streams;
 }
 
@@ -50,7 +52,7 @@ Status ParseStages(std::string_view text, std::vector<std::string>* out) {
                                  [&](const StageInfo& s) { return s.name == name; });
     if (it == std::end(kStages)) {
       return Status::InvalidArgument("--stages: unknown stage '" + std::string(name) +
-                                     "' (known: events, fetch, trust, classify, archive, act, jobs)");
+                                     "' (known: events, fetch, trust, classify, archive, act, notify, jobs)");
     }
     if (!it->available) {
       return Status::InvalidArgument("--stages: stage '" + std::string(name) + "' is not built in this version yet");

@@ -2,7 +2,8 @@
 // the stream it writes. Stream keys are the configured prefix plus the name.
 //
 //   hooks --> [events] --events--> [fetch] --items--> [trust] --candidates-->
-//             [classify] --decisions--> [act]
+//             [classify] --decisions--> [act] --notifications--> [notify] --> Slack
+//                                             --audit (a log)
 //                        --archive--> [archive] --> S3 evaluated/
 //   [jobs] (snippet check, verified users) --events--> ...
 //   any stage, after max_attempts failures --> dead_letter
@@ -33,6 +34,8 @@ inline constexpr std::string_view kItemsStream = "items";
 inline constexpr std::string_view kCandidatesStream = "candidates";
 inline constexpr std::string_view kDecisionsStream = "decisions";
 inline constexpr std::string_view kArchiveStream = "archive";
+inline constexpr std::string_view kNotificationsStream = "notifications";
+inline constexpr std::string_view kAuditStream = "audit";
 
 // Every stream of the pipeline, for the queue-length metric.
 std::vector<std::string_view> PipelineStreams();

@@ -1,0 +1,46 @@
+// Moderation: the GitLab REST calls that carry out an action on an item,
+// and those that undo it. Pure functions of the item, so that dry-run can
+// show the exact call, the archive can record it, and restore can invert it.
+//
+//   action       user              project/group/snippet   issue               note, MR, wiki page
+//   quarantine   block             visibility private      confidential true   (no reversible form)
+//   delete       DELETE, not hard  DELETE                  DELETE              DELETE
+//   block_user   block the item's author
+//   ban_user     ban the item's author
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "gitlab/item.h"
+
+namespace spamphibian::gitlab {
+
+struct ApiCall {
+  std::string method;  // POST, PUT, DELETE
+  std::string path;    // under /api/v4, e.g. /users/41/block
+  nlohmann::json body = nlohmann::json::object();
+
+  std::string Describe() const;  // "PUT /api/v4/projects/5 {"visibility":"private"}"
+  nlohmann::json ToJson() const;
+};
+
+// The calls for `action` on `item`. An empty list with *why set: the action
+// does not apply to this item (e.g. quarantine of a note).
+Status PlanAction(const Item& item, const std::string& action, std::vector<ApiCall>* calls, std::string* why);
+
+// What restoring an archived action needs: the calls that undo it, and for
+// content that no call can bring back, *lost says what and why.
+struct RestorePlan {
+  std::vector<ApiCall> calls;
+  std::string lost;  // "" when everything comes back
+};
+
+// `item` is the item as archived before the action (with its visibility,
+// confidential flag, text); `action_id` is named in re-created content.
+Status PlanRestore(const Item& item, const std::string& action, const std::string& action_id, RestorePlan* plan);
+
+}  // namespace spamphibian::gitlab

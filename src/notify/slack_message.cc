@@ -1,0 +1,180 @@
+#include "notify/slack_message.h"
+
+#include <cstdio>
+
+namespace spamphibian::notify {
+namespace {
+
+constexpr std::string_view kEllipsis = "\xE2\x80\xA6";  // …
+
+// Length of the UTF-8 sequence starting with `c` (1 for stray bytes).
+std::size_t SequenceLength(unsigned char c) {
+  if (c >= 0xF0) return 4;
+  if (c >= 0xE0) return 3;
+  if (c >= 0xC0) return 2;
+  return 1;
+}
+
+template <typename Piece>
+std::string Cut(std::string_view text, std::size_t max_bytes, Piece piece) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t n = std::min(SequenceLength(static_cast<unsigned char>(text[i])), text.size() - i);
+    const std::string p = piece(text.substr(i, n));
+    const bool last = i + n >= text.size();
+    if (out.size() + p.size() + (last ? 0 : kEllipsis.size()) > max_bytes) {
+      out += kEllipsis;
+      return out;
+    }
+    out += p;
+    i += n;
+  }
+  return out;
+}
+
+std::string Title(const nlohmann::json& item) {
+  for (const auto& pair : item.value("text", nlohmann::json::array())) {
+    const std::string field = pair.at(0);
+    if (field == "title" || field == "name") return pair.at(1);
+  }
+  return item.value("author", nlohmann::json::object()).value("username", "");
+}
+
+std::string TypeLabel(const std::string& type) {
+  std::string label = type;
+  for (char& c : label) {
+    if (c == '_') c = ' ';
+  }
+  return label;
+}
+
+// A link to a GitLab URL (ours, not the spammer's text), with escaped text.
+std::string Link(const std::string& url, const std::string& text) {
+  if (url.empty() || url.find_first_of("|<> ") != std::string::npos) return EscapeMrkdwn(text);
+  return "<" + url + "|" + EscapeMrkdwn(text) + ">";
+}
+
+std::string Score(const nlohmann::json& n) {
+  if (!n.contains("score") || !n["score"].is_number()) return "";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", n["score"].get<double>());
+  return buf;
+}
+
+// What was done: "monitor mode: no action", or each action and its status.
+std::string ActionSummary(const nlohmann::json& n) {
+  const auto& actions = n.value("actions", nlohmann::json::array());
+  if (actions.empty()) return "monitor mode: no action";
+  std::string out;
+  for (const auto& a : actions) {
+    if (!out.empty()) out += ", ";
+    out += a.value("action", "?") + ": " + a.value("status", "?");
+  }
+  return out;
+}
+
+nlohmann::json Field(const std::string& mrkdwn) { return {{"type", "mrkdwn"}, {"text", mrkdwn.substr(0, kMaxField)}}; }
+
+nlohmann::json Section(const std::string& mrkdwn) {
+  return {{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", mrkdwn}}}};
+}
+
+std::string OneLine(const nlohmann::json& n) {
+  const auto& item = n.value("item", nlohmann::json::object());
+  const auto& author = item.value("author", nlohmann::json::object());
+  return "*" + EscapeMrkdwn(n.value("verdict", "")) + "* " + Score(n) + " · " +
+         Link(item.value("web_url", ""), TypeLabel(item.value("type", "")) + " " + EscapedExcerpt(Title(item), 200)) +
+         " by " + EscapedExcerpt("@" + author.value("username", ""), 120) + " · " + EscapeMrkdwn(ActionSummary(n));
+}
+
+}  // namespace
+
+std::string EscapeMrkdwn(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string EscapedExcerpt(std::string_view text, std::size_t max_bytes) {
+  return Cut(text, max_bytes, [](std::string_view piece) { return EscapeMrkdwn(piece); });
+}
+
+std::string Excerpt(std::string_view text, std::size_t max_bytes) {
+  return Cut(text, max_bytes, [](std::string_view piece) { return std::string(piece); });
+}
+
+nlohmann::json BuildMessage(const nlohmann::json& n) {
+  const auto& item = n.value("item", nlohmann::json::object());
+  const auto& author = item.value("author", nlohmann::json::object());
+  const std::string type = item.value("type", "");
+  const std::string verdict = n.value("verdict", "");
+  const std::string header = (verdict == "spam" ? "Spam " : "Suspicious ") + TypeLabel(type) + ": " + Title(item);
+
+  nlohmann::json fields = nlohmann::json::array();
+  fields.push_back(Field("*Item*\n" + Link(item.value("web_url", ""), TypeLabel(type) + " " + item.value("id", ""))));
+  fields.push_back(Field("*Author*\n" + EscapedExcerpt("@" + author.value("username", "") + " (" +
+                                                           author.value("name", "") + ")",
+                                                       kMaxField - 20)));
+  fields.push_back(Field("*Verdict*\n" + EscapeMrkdwn(verdict) + " (score " + Score(n) + ")"));
+  fields.push_back(Field("*Action*\n" + EscapedExcerpt(ActionSummary(n), kMaxField - 20)));
+  std::string ids;
+  for (const auto& a : n.value("actions", nlohmann::json::array())) {
+    if (a.value("status", "") == "taken") ids += (ids.empty() ? "" : "\n") + std::string("`") + a.value("action_id", "") + "`";
+  }
+  if (!ids.empty()) fields.push_back(Field("*Restore with*\n" + ids));
+  if (!author.value("created_at", "").empty()) {
+    fields.push_back(Field("*Account created*\n" + EscapeMrkdwn(author.value("created_at", ""))));
+  }
+
+  std::string reasons;
+  int shown = 0;
+  for (const auto& r : n.value("reasons", nlohmann::json::array())) {
+    if (!r.is_string() || ++shown > 6) break;
+    reasons += "• " + r.get<std::string>() + "\n";
+  }
+  std::string content;
+  for (const auto& pair : item.value("text", nlohmann::json::array())) {
+    content += pair.at(0).get<std::string>() + ": " + pair.at(1).get<std::string>() + "\n";
+  }
+
+  nlohmann::json blocks = nlohmann::json::array();
+  blocks.push_back({{"type", "header"}, {"text", {{"type", "plain_text"}, {"text", Excerpt(header, kMaxHeader)}}}});
+  blocks.push_back({{"type", "section"}, {"fields", fields}});
+  if (!reasons.empty()) blocks.push_back(Section("*Why*\n" + EscapedExcerpt(reasons, kMaxSection - 10)));
+  if (!content.empty()) blocks.push_back(Section("*Content*\n" + EscapedExcerpt(content, kMaxSection - 15)));
+  const std::string mode = n.value("dry_run", true) ? "dry run: no change was made in GitLab" : "live";
+  blocks.push_back({{"type", "context"},
+                    {"elements", {{{"type", "mrkdwn"}, {"text", EscapeMrkdwn("decision " + n.value("decision_id", "") +
+                                                                          " · model " + n.value("model_version", "") +
+                                                                          " · " + mode)}}}}});
+  return {{"text", EscapedExcerpt(header, kMaxSection)}, {"blocks", blocks}};
+}
+
+nlohmann::json BuildSummary(const std::vector<nlohmann::json>& notifications) {
+  const std::string header = std::to_string(notifications.size()) + " spam decisions";
+  nlohmann::json blocks = nlohmann::json::array();
+  blocks.push_back({{"type", "header"}, {"text", {{"type", "plain_text"}, {"text", header}}}});
+  const std::size_t room = kMaxBlocks - 2;  // the header, and the "more" line
+  std::size_t shown = 0;
+  for (const auto& n : notifications) {
+    if (shown == room) break;
+    blocks.push_back(Section(Excerpt(OneLine(n), kMaxSection)));
+    ++shown;
+  }
+  if (shown < notifications.size()) {
+    blocks.push_back({{"type", "context"},
+                      {"elements", {{{"type", "mrkdwn"}, {"text", "and " + std::to_string(notifications.size() - shown) +
+                                                                   " more; see the audit stream"}}}}});
+  }
+  return {{"text", header}, {"blocks", blocks}};
+}
+
+}  // namespace spamphibian::notify
