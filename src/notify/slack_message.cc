@@ -32,10 +32,23 @@ std::string Cut(std::string_view text, std::size_t max_bytes, Piece piece) {
   return out;
 }
 
+// The item's text as (field, value) pairs; tolerant of any shape, since a
+// notification must never fail to render.
+std::vector<std::pair<std::string, std::string>> TextPairs(const nlohmann::json& item) {
+  std::vector<std::pair<std::string, std::string>> out;
+  const auto it = item.find("text");
+  if (it == item.end() || !it->is_array()) return out;
+  for (const auto& pair : *it) {
+    if (pair.is_array() && pair.size() == 2 && pair[0].is_string() && pair[1].is_string()) {
+      out.emplace_back(pair[0].get<std::string>(), pair[1].get<std::string>());
+    }
+  }
+  return out;
+}
+
 std::string Title(const nlohmann::json& item) {
-  for (const auto& pair : item.value("text", nlohmann::json::array())) {
-    const std::string field = pair.at(0);
-    if (field == "title" || field == "name") return pair.at(1);
+  for (const auto& [field, value] : TextPairs(item)) {
+    if (field == "title" || field == "name") return value;
   }
   return item.value("author", nlohmann::json::object()).value("username", "");
 }
@@ -141,9 +154,7 @@ nlohmann::json BuildMessage(const nlohmann::json& n) {
     reasons += "• " + r.get<std::string>() + "\n";
   }
   std::string content;
-  for (const auto& pair : item.value("text", nlohmann::json::array())) {
-    content += pair.at(0).get<std::string>() + ": " + pair.at(1).get<std::string>() + "\n";
-  }
+  for (const auto& [field, value] : TextPairs(item)) content += field + ": " + value + "\n";
 
   nlohmann::json blocks = nlohmann::json::array();
   blocks.push_back({{"type", "header"}, {"text", {{"type", "plain_text"}, {"text", Excerpt(header, kMaxHeader)}}}});

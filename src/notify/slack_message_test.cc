@@ -1,0 +1,102 @@
+#include "notify/slack_message.h"
+
+#include <gtest/gtest.h>
+
+namespace spamphibian::notify {
+namespace {
+
+// `text` as field -> value; items carry it as [[field, value], ...].
+nlohmann::json Notification(const std::string& type, const nlohmann::json& fields,
+                            nlohmann::json actions = nlohmann::json::array()) {
+  nlohmann::json text = nlohmann::json::array();
+  for (auto it = fields.begin(); it != fields.end(); ++it) text.push_back({it.key(), it.value()});
+  return {{"decision_id", "classify-1-0"},
+          {"verdict", "spam"},
+          {"score", 0.97},
+          {"reasons", {"signal sig_links_1", "token 'casino' +0.412"}},
+          {"model_version", "abc"},
+          {"dry_run", false},
+          {"actions", actions},
+          {"item", {{"type", type}, {"id", "704"}, {"web_url", "https://gitlab.example/-/snippets/704"},
+                    {"author", {{"username", "spammer"}, {"name", "Spam <b>Bot</b>"}}}, {"text", text}}}};
+}
+
+// Every text in the message, and Slack's limits checked on the way.
+std::string CheckLimits(const nlohmann::json& m) {
+  std::string all;
+  EXPECT_LE(m["blocks"].size(), kMaxBlocks);
+  for (const auto& b : m["blocks"]) {
+    if (b["type"] == "header") {
+      EXPECT_LE(b["text"]["text"].get<std::string>().size(), kMaxHeader);
+      EXPECT_EQ(b["text"]["type"], "plain_text");
+      all += b["text"]["text"].get<std::string>();
+    }
+    if (b["type"] == "section" && b.contains("text")) {
+      EXPECT_LE(b["text"]["text"].get<std::string>().size(), kMaxSection);
+      all += b["text"]["text"].get<std::string>();
+    }
+    if (b.contains("fields")) {
+      EXPECT_LE(b["fields"].size(), kMaxFields);
+      for (const auto& f : b["fields"]) {
+        EXPECT_LE(f["text"].get<std::string>().size(), kMaxField);
+        all += f["text"].get<std::string>();
+      }
+    }
+  }
+  return all;
+}
+
+TEST(Escape, MrkdwnControlCharacters) {
+  EXPECT_EQ(EscapeMrkdwn("<!channel> & <http://evil|click>"), "&lt;!channel&gt; &amp; &lt;http://evil|click&gt;");
+}
+
+TEST(EscapedExcerpt, CutsOnCharacterAndEntityBoundaries) {
+  EXPECT_EQ(EscapedExcerpt("short", 100), "short");
+  const std::string cut = EscapedExcerpt("a&b&c&d&e&f", 12);
+  EXPECT_LE(cut.size(), 12u);
+  EXPECT_TRUE(cut.ends_with("\xE2\x80\xA6")) << cut;
+  EXPECT_EQ(cut.find("&a\xE2"), std::string::npos) << "no half entity: " << cut;
+  const std::string umlauts = EscapedExcerpt("\xC3\xBC\xC3\xBC\xC3\xBC\xC3\xBC", 6);  // üüüü
+  EXPECT_EQ(umlauts, "\xC3\xBC\xE2\x80\xA6") << "no half UTF-8 sequence";
+}
+
+TEST(BuildMessage, SpammerTextCannotInjectLinksOrMentions) {
+  auto m = BuildMessage(Notification("user", {{"bio", "<!channel> click <http://evil|here> & win"}}));
+  const std::string all = CheckLimits(m);
+  EXPECT_EQ(all.find("<!channel>"), std::string::npos) << all;
+  EXPECT_EQ(all.find("<http://evil"), std::string::npos) << all;
+  EXPECT_NE(all.find("&lt;!channel&gt;"), std::string::npos);
+  EXPECT_NE(all.find("&lt;http://evil|here&gt;"), std::string::npos);
+  EXPECT_NE(all.find("Spam &lt;b&gt;Bot&lt;/b&gt;"), std::string::npos) << "the author's name too";
+  EXPECT_NE(all.find("<https://gitlab.example/-/snippets/704|user 704>"), std::string::npos) << "our own link stays a link";
+}
+
+TEST(BuildMessage, HugeSnippetStaysWithinLimits) {
+  const std::string huge(20000, 'x');
+  auto m = BuildMessage(Notification("snippet", {{"title", std::string(400, 'T')}, {"content", huge + "<>&"}}));
+  const std::string all = CheckLimits(m);
+  EXPECT_NE(all.find("\xE2\x80\xA6"), std::string::npos) << "cut with an ellipsis";
+  EXPECT_LE(m.dump().size(), 12000u);
+}
+
+TEST(BuildMessage, SaysWhatWasDoneAndHowToRestore) {
+  auto monitor = CheckLimits(BuildMessage(Notification("issue", {{"title", "Buy"}})));
+  EXPECT_NE(monitor.find("monitor mode: no action"), std::string::npos);
+  auto acted = CheckLimits(BuildMessage(Notification(
+      "issue", {{"title", "Buy"}}, {{{"action", "quarantine"}, {"status", "taken"}, {"action_id", "act-1-0-quarantine"}}})));
+  EXPECT_NE(acted.find("quarantine: taken"), std::string::npos);
+  EXPECT_NE(acted.find("act-1-0-quarantine"), std::string::npos);
+}
+
+TEST(BuildSummary, ABurstBecomesOneMessageWithinLimits) {
+  std::vector<nlohmann::json> burst(100, Notification("note", {{"body", "<!here> casino"}}));
+  auto m = BuildSummary(burst);
+  const std::string all = CheckLimits(m);
+  EXPECT_EQ(m["blocks"][0]["text"]["text"], "100 spam decisions");
+  EXPECT_EQ(m["blocks"].size(), kMaxBlocks);
+  EXPECT_NE(m.dump().find("and 52 more"), std::string::npos);
+  EXPECT_EQ(all.find("<!here>"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace spamphibian::notify
