@@ -177,7 +177,20 @@ void StageRunner::ProcessAndCommit(Worker& w, std::vector<Entry>& entries, const
             {{"stage", w.group}, {"id", entries[i].id}, {"error", last_error}});
   }
   std::vector<Outcome> outcomes;
-  w.stage->ProcessBatch(work, &outcomes);
+  try {
+    w.stage->ProcessBatch(work, &outcomes);
+  } catch (const std::exception& batch_error) {
+    // A stage bug (e.g. a JSON shape it did not expect) must not take the
+    // process down: find the entry that throws and dead-letter it alone.
+    outcomes.clear();
+    for (const Entry& e : work) {
+      try {
+        outcomes.push_back(w.stage->Process(e));
+      } catch (const std::exception& error) {
+        outcomes.push_back(Outcome::DeadLetter(std::string("the stage failed on this entry: ") + error.what()));
+      }
+    }
+  }
   double retries = 0, holds = 0;
   for (std::size_t i = 0; i < work.size(); ++i) {
     Outcome& o = outcomes[i];

@@ -164,6 +164,19 @@ TEST_F(StageRunnerTest, MalformedEntryIsDeadLetteredAtOnce) {
   EXPECT_EQ(Values(kDead, "dead_letter_error"), std::vector<std::string>{"payload is not JSON"});
 }
 
+TEST_F(StageRunnerTest, AStageThatThrowsDeadLettersThatEntryOnlyAndTheProcessLives) {
+  Add(3);
+  auto runner = Runner(Options(), [](const Entry& e) {
+    if (e.Get("n") == "1") throw std::runtime_error("unexpected shape");
+    return Forward(e);
+  });
+  runner->Start();
+  ASSERT_TRUE(testing::WaitFor([&] { return redis_->Integer({"XLEN", kDead}) == 1 && redis_->Integer({"XLEN", kOut}) == 2; }));
+  runner->Stop();
+  EXPECT_EQ(Values(kDead, "dead_letter_error"),
+            std::vector<std::string>{"the stage failed on this entry: unexpected shape"});
+}
+
 TEST_F(StageRunnerTest, HeldEntriesAreNeverDeadLettered) {
   Add(1);
   std::atomic<int> calls{0};
