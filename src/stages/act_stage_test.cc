@@ -1,0 +1,211 @@
+#include "stages/act_stage.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "child_process.h"
+#include "log/json_log.h"
+#include "memory_object_store.h"
+
+namespace spamphibian {
+namespace {
+
+class FakeLedger : public ActionLedger {
+ public:
+  Status Recall(const std::string& id, nlohmann::json* record, bool* found) override {
+    *found = records.count(id) > 0;
+    if (*found) *record = records[id];
+    return Status::Ok();
+  }
+  Status Remember(const std::string& id, const std::string& item, const nlohmann::json& record) override {
+    records[id] = record;
+    by_item[item].push_back(id);
+    return Status::Ok();
+  }
+  Status ActionsOf(const std::string& item, std::vector<std::string>* ids) override {
+    *ids = by_item[item];
+    return Status::Ok();
+  }
+  Status TakeDestructiveSlots(int n, int per_minute, bool* granted) override {
+    *granted = used + n <= per_minute;
+    if (*granted) used += n;
+    return Status::Ok();
+  }
+  Status IsVerified(const std::string& email, bool* verified) override {
+    *verified = verified_emails.count(email) > 0;
+    return Status::Ok();
+  }
+  std::map<std::string, nlohmann::json> records;
+  std::map<std::string, std::vector<std::string>> by_item;
+  std::set<std::string> verified_emails;
+  int used = 0;
+};
+
+class ActStageTest : public ::testing::Test {
+ protected:
+  void UsePolicy(const std::string& yaml) {
+    std::ofstream(dir_.path() + "/c.yaml") << yaml;
+    ASSERT_TRUE(policies_.Load().ok());
+  }
+  std::unique_ptr<ActStage> Stage(bool with_slack = true) {
+    return std::make_unique<ActStage>(ActStageOptions{"p:audit", with_slack ? "p:notifications" : ""}, policies_,
+                                      ledger_, &store_,
+                                      [this](const gitlab::ApiCall& c, nlohmann::json*) {
+                                        sent_.push_back(c.Describe());
+                                        archived_before_call_ = store_.objects.count("actions/" + expected_id_ + ".json") > 0;
+                                        return Status::Ok();
+                                      },
+                                      registry_, *log_);
+  }
+  static Entry Decision(const std::string& entry_id, const std::string& type = "user", const std::string& verdict = "spam",
+                        const std::string& email = "bot@spam.example") {
+    nlohmann::json item = {{"type", type},
+                           {"id", "41"},
+                           {"refs", type == "user" ? nlohmann::json{{"user_id", 41}}
+                                                   : nlohmann::json{{"project_id", 5}, {"parent", "issues/7"}, {"note_id", 3}}},
+                           {"author", {{"id", 41}, {"username", "seo_links_4u"}, {"email", email}}},
+                           {"text", nlohmann::json::array({{"bio", "cheap backlinks"}})}};
+    nlohmann::json d = {{"decision_id", "classify-" + entry_id}, {"item_type", type}, {"item_id", "41"},
+                        {"verdict", verdict}, {"score", 0.97}, {"model_version", "m1"}, {"item", item},
+                        {"signals", {{"account_age_days", 0.2}}}};
+    return Entry{entry_id, {{"decision", d.dump()}}};
+  }
+  // The JSON in `field` of the emits to `stream`.
+  static std::vector<nlohmann::json> In(const Outcome& o, const std::string& stream, const std::string& field) {
+    std::vector<nlohmann::json> out;
+    for (const auto& e : o.emits) {
+      if (e.stream != stream) continue;
+      EXPECT_EQ(e.fields.at(0).first, field);
+      out.push_back(nlohmann::json::parse(e.fields.at(0).second));
+    }
+    return out;
+  }
+
+  testing::TempDir dir_;
+  policy::PolicyHolder policies_{dir_.path() + "/c.yaml"};
+  FakeLedger ledger_;
+  testing::MemoryObjectStore store_;
+  std::vector<std::string> sent_;
+  std::string expected_id_;
+  bool archived_before_call_ = false;
+  metrics::Registry registry_;
+  std::shared_ptr<spdlog::logger> log_ = MakeNullLogger();
+};
+
+const char* kQuarantine = "policy:\n  dry_run: false\n  user:\n    spam: [notify, quarantine]\n  note:\n    spam: [quarantine]\n";
+
+TEST_F(ActStageTest, MonitorModeNotifiesAndChangesNothing) {
+  UsePolicy("");
+  const Outcome o = Stage()->Process(Decision("1-0"));
+  ASSERT_EQ(o.kind, Outcome::Kind::kDone);
+  EXPECT_TRUE(sent_.empty());
+  EXPECT_TRUE(In(o, "p:audit", "audit").empty());
+  const auto notes = In(o, "p:notifications", "notification");
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_TRUE(notes[0]["actions"].empty());
+  EXPECT_TRUE(store_.objects.empty());
+}
+
+TEST_F(ActStageTest, HamTrustedAndGoneNeedNothing) {
+  UsePolicy(kQuarantine);
+  for (const char* verdict : {"ham", "trusted", "gone"}) {
+    const Outcome o = Stage()->Process(Decision("1-0", "user", verdict));
+    EXPECT_EQ(o.kind, Outcome::Kind::kDone);
+    EXPECT_TRUE(o.emits.empty()) << verdict;
+  }
+  EXPECT_TRUE(sent_.empty());
+}
+
+TEST_F(ActStageTest, QuarantineArchivesFirstThenMakesTheCallAndAuditsIt) {
+  UsePolicy(kQuarantine);
+  expected_id_ = ActionId("2-0", "quarantine");
+  const Outcome o = Stage()->Process(Decision("2-0"));
+  ASSERT_EQ(o.kind, Outcome::Kind::kDone) << o.error;
+  EXPECT_EQ(sent_, std::vector<std::string>{"POST /api/v4/users/41/block"});
+  EXPECT_TRUE(archived_before_call_);
+  const auto archive = nlohmann::json::parse(store_.objects.at("actions/" + expected_id_ + ".json"));
+  EXPECT_EQ(archive["decision"]["item"]["author"]["username"], "seo_links_4u");
+  const auto audits = In(o, "p:audit", "audit");
+  ASSERT_EQ(audits.size(), 1u);
+  EXPECT_EQ(audits[0]["status"], "taken");
+  EXPECT_EQ(audits[0]["action_id"], expected_id_);
+  EXPECT_EQ(audits[0]["api_calls"][0], "POST /api/v4/users/41/block");
+  EXPECT_EQ(In(o, "p:notifications", "notification")[0]["actions"][0]["status"], "taken");
+  EXPECT_NE(registry_.Render().find("spamphibian_actions_total{item_type=\"user\",action=\"quarantine\",status=\"taken\"} 1"),
+            std::string::npos);
+}
+
+TEST_F(ActStageTest, TheSameDecisionIsNeverActedOnTwice) {
+  UsePolicy(kQuarantine);
+  auto stage = Stage();
+  ASSERT_EQ(stage->Process(Decision("3-0")).kind, Outcome::Kind::kDone);
+  const Outcome again = stage->Process(Decision("3-0"));
+  ASSERT_EQ(again.kind, Outcome::Kind::kDone);
+  EXPECT_EQ(sent_.size(), 1u);
+  EXPECT_EQ(In(again, "p:audit", "audit")[0]["replayed"], true);
+  EXPECT_EQ(ledger_.used, 1) << "no cap slot for a replay";
+}
+
+TEST_F(ActStageTest, DryRunShowsTheCallAndSendsNothing) {
+  UsePolicy("policy:\n  user:\n    spam: [quarantine, delete]\n");
+  const Outcome o = Stage()->Process(Decision("4-0"));
+  ASSERT_EQ(o.kind, Outcome::Kind::kDone);
+  EXPECT_TRUE(sent_.empty());
+  EXPECT_TRUE(store_.objects.empty());
+  const auto audits = In(o, "p:audit", "audit");
+  ASSERT_EQ(audits.size(), 2u);
+  EXPECT_EQ(audits[0]["status"], "dry_run");
+  EXPECT_EQ(audits[1]["api_calls"][0], "DELETE /api/v4/users/41?hard_delete=false");
+}
+
+TEST_F(ActStageTest, NoArchiveNoAction) {
+  UsePolicy(kQuarantine);
+  store_.down = true;
+  const Outcome o = Stage()->Process(Decision("5-0"));
+  EXPECT_EQ(o.kind, Outcome::Kind::kHold);
+  EXPECT_TRUE(sent_.empty());
+  store_.down = false;
+  EXPECT_EQ(Stage()->Process(Decision("5-0")).kind, Outcome::Kind::kDone);
+  EXPECT_EQ(sent_.size(), 1u);
+}
+
+TEST_F(ActStageTest, TrustedAuthorsAreRefused) {
+  UsePolicy(kQuarantine);
+  ledger_.verified_emails.insert("alice@ethz.ch");
+  const Outcome o = Stage()->Process(Decision("6-0", "user", "spam", "alice@ethz.ch"));
+  ASSERT_EQ(o.kind, Outcome::Kind::kDone);
+  EXPECT_TRUE(sent_.empty());
+  const auto audits = In(o, "p:audit", "audit");
+  ASSERT_EQ(audits.size(), 1u);
+  EXPECT_EQ(audits[0]["status"], "refused");
+  EXPECT_EQ(audits[0]["reason"], "the author's e-mail is verified");
+}
+
+TEST_F(ActStageTest, QuarantineOfANoteIsNotApplicable) {
+  UsePolicy(kQuarantine);
+  const Outcome o = Stage()->Process(Decision("7-0", "note"));
+  ASSERT_EQ(o.kind, Outcome::Kind::kDone);
+  EXPECT_TRUE(sent_.empty());
+  EXPECT_EQ(In(o, "p:audit", "audit")[0]["status"], "not_applicable");
+}
+
+TEST_F(ActStageTest, TheCapMakesDecisionsWait) {
+  UsePolicy("policy:\n  dry_run: false\n  max_destructive_actions_per_minute: 2\n  user:\n    spam: [quarantine]\n");
+  auto stage = Stage();
+  EXPECT_EQ(stage->Process(Decision("8-0")).kind, Outcome::Kind::kDone);
+  EXPECT_EQ(stage->Process(Decision("8-1")).kind, Outcome::Kind::kDone);
+  EXPECT_EQ(stage->Process(Decision("8-2")).kind, Outcome::Kind::kHold);
+  EXPECT_EQ(sent_.size(), 2u);
+  const std::string m = registry_.Render();
+  EXPECT_NE(m.find("spamphibian_act_cap_reached 1"), std::string::npos) << m;
+  EXPECT_NE(m.find("spamphibian_act_deferred_total 1"), std::string::npos);
+}
+
+TEST_F(ActStageTest, MalformedDecisionIsDeadLettered) {
+  UsePolicy("");
+  EXPECT_EQ(Stage()->Process(Entry{"9-0", {{"decision", "{"}}}).kind, Outcome::Kind::kDeadLetter);
+}
+
+}  // namespace
+}  // namespace spamphibian
