@@ -330,7 +330,8 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
         bus_factory, registry, log));
   }
   // Notify: Slack, one message per second per process, bursts summarised.
-  gitlab::RateLimiter slack_pacer(1.0, 1.0);
+  const double slack_rate = config.slack.min_interval.count() > 0 ? 1000.0 / config.slack.min_interval.count() : 0;
+  gitlab::RateLimiter slack_pacer(slack_rate, 1.0);
   if (Has(stages, "notify")) {
     auto factory = [&]() -> std::unique_ptr<Stage> {
       struct Owned : NotifyStage {
@@ -341,6 +342,7 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
       };
       NotifyStageOptions o;
       o.webhook_url = config.slack_webhook_url;
+      o.summarize_from = config.slack.summarize_from == 0 ? SIZE_MAX : config.slack.summarize_from;
       return std::make_unique<Owned>(o, std::make_unique<http::CurlHttpClient>(), slack_pacer, registry, log);
     };
     // One worker: Slack takes one message a second anyway; batches of 20 let

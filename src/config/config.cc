@@ -327,6 +327,12 @@ const Setting kSettings[] = {
        c->slack_webhook_url = Secret(v);
        return Status::Ok();
      }},
+    {"", "slack.summarize_from",
+     [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 0, 1000, &c->slack.summarize_from); }},
+    {"", "slack.min_interval_ms",
+     [](const std::string& w, const std::string& v, Config* c) {
+       return SetDuration(w, v, 0, 60000, &c->slack.min_interval);
+     }},
     {"MODEL_URL", "model.url",
      [](const std::string&, const std::string& v, Config* c) {
        c->model_url = v;

@@ -101,6 +101,11 @@ struct ClassifyOptions {
   bool hold_when_model_url_down = false;  // model.fallback: pending
 };
 
+struct SlackOptions {
+  std::size_t summarize_from = 3;               // a batch this big is one summary message; 0 = never
+  std::chrono::milliseconds min_interval{1000};  // between messages (Slack: about one per second)
+};
+
 // The S3 (or S3-compatible) bucket for models, evaluated items, action
 // archives and labels. Empty endpoint and bucket: no S3.
 struct S3Settings {
@@ -122,6 +127,7 @@ struct Config {
   JobsOptions jobs;
   ClassifyOptions classify;
   S3Settings s3;
+  SlackOptions slack;
   std::string gitlab_url;
   Secret gitlab_token;
   Secret webhook_secret;
