@@ -171,7 +171,9 @@ TEST_F(ClassifyE2E, ModelFromS3AtStartUpThenHotSwappedDuringTraffic) {
   const nlohmann::json second = TrainAndUpload(/*inverted=*/true);
   ASSERT_NE(second["version"], first["version"]);
   service_->process().Signal(SIGHUP);
-  const bool swapped = WaitFor([&] { return service_->log().find("model_swapped") != std::string::npos; });
+  // (The S3 model at start-up was a swap too: wait for this one's version.)
+  const std::string swapped_to = "\"version\":\"" + second["version"].get<std::string>() + "\"";
+  const bool swapped = WaitFor([&] { return service_->log().find(swapped_to) != std::string::npos; }, std::chrono::seconds(30));
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   stop = true;
   traffic.join();
