@@ -225,6 +225,8 @@ const Setting kSettings[] = {
      [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 1, 100, &c->gitlab.max_attempts); }},
     {"", "gitlab.fetch_workers",
      [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 1, 256, &c->gitlab.fetch_workers); }},
+    {"", "gitlab.act_workers",
+     [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 1, 256, &c->gitlab.act_workers); }},
     {"TRUSTED_DOMAINS_FILE", "trust.domains_file",
      [](const std::string&, const std::string& v, Config* c) {
        c->trust.domains_file = v;

@@ -67,6 +67,7 @@ struct GitLabOptions {
   std::chrono::milliseconds timeout{10000};
   int max_attempts = 5;
   int fetch_workers = 8;       // concurrent fetches per process
+  int act_workers = 8;         // concurrent act workers per process (each waits on S3 and GitLab)
 };
 
 struct TrustOptions {
