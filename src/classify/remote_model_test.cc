@@ -1,66 +1,37 @@
 // RemoteModel and the classify stage's fallback, against a real HTTP server
-// standing in for a model service.
+// standing in for a model service (testing/stand_in_server.h).
 #include "classify/remote_model.h"
 
-#include <boost/asio/executor_work_guard.hpp>
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <thread>
 
 #include "child_process.h"
 #include "gitlab/item.h"
 #include "http/curl_client.h"
-#include "http/server.h"
+#include "stand_in_server.h"
 #include "log/json_log.h"
 #include "stages/classify_stage.h"
 
 namespace spamphibian::classify {
 namespace {
 
-// A model service: answers what the test sets, counts what it gets.
-class StandIn : public http::Handler {
- public:
-  void Handle(http::Request req, http::Respond respond) override {
-    ++requests;
-    last_path = req.path;
-    last_body = req.body;
-    http::Response r;
-    r.status = status.load();
-    r.body = body;
-    respond(std::move(r));
-  }
-  std::atomic<int> requests{0};
-  std::atomic<int> status{200};
-  std::string body = R"({"prediction": 1, "score": 0.93})";
-  std::string last_path, last_body;
-};
-
 class RemoteModelTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    ServerOptions o;
-    o.bind_address = "127.0.0.1";
-    o.port = 0;
-    server_ = std::make_unique<http::Server>(std::vector<boost::asio::io_context*>{&io_}, o,
-                                             std::vector<http::Route>{{"POST", "/*", &stand_in_}}, registry_, *log_);
-    ASSERT_TRUE(server_->Listen().ok());
-    thread_ = std::thread([this] { io_.run(); });
+  // The model service's answer to every request from now on.
+  void Answer(int status, const std::string& body) {
+    http::Response r;
+    r.status = status;
+    r.body = body;
+    stand_in_.SetDefault(r);
   }
-  void TearDown() override {
-    io_.stop();
-    thread_.join();
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
+  int Requests() { return static_cast<int>(stand_in_.received().size()); }
+  std::string url() const { return stand_in_.url(); }
 
-  boost::asio::io_context io_;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_ = boost::asio::make_work_guard(io_);
+  testing::StandInServer stand_in_;
   metrics::Registry registry_;
   std::shared_ptr<spdlog::logger> log_ = MakeNullLogger();
-  StandIn stand_in_;
-  std::unique_ptr<http::Server> server_;
-  std::thread thread_;
   http::CurlHttpClient http_;
+  void SetUp() override { Answer(200, R"({"prediction": 1, "score": 0.93})"); }
 };
 
 TEST_F(RemoteModelTest, SpeaksTheUpstreamProtocol) {
@@ -69,9 +40,10 @@ TEST_F(RemoteModelTest, SpeaksTheUpstreamProtocol) {
   double score = 0;
   ASSERT_TRUE(model.Predict("user_create", {{"type", "user"}, {"id", "41"}}, &score).ok());
   EXPECT_DOUBLE_EQ(score, 0.93);
-  EXPECT_EQ(stand_in_.last_path, "/predict_user_create");
-  EXPECT_NE(stand_in_.last_body.find("\"type\":\"user\""), std::string::npos);
-  stand_in_.body = R"({"prediction": 0, "score": 0.9})";  // 90% sure it is ham
+  EXPECT_EQ(stand_in_.received().back().path, "/predict_user_create");
+  EXPECT_EQ(stand_in_.received().back().method, "POST");
+  EXPECT_NE(stand_in_.received().back().body.find("\"type\":\"user\""), std::string::npos);
+  Answer(200, R"({"prediction": 0, "score": 0.9})");  // 90% sure it is ham
   ASSERT_TRUE(model.Predict("user_create", {{"type", "user"}}, &score).ok());
   EXPECT_NEAR(score, 0.1, 1e-9);
 }
@@ -79,17 +51,16 @@ TEST_F(RemoteModelTest, SpeaksTheUpstreamProtocol) {
 TEST_F(RemoteModelTest, FailuresAreUnavailableAndOpenTheBreaker) {
   CircuitBreaker breaker(2, std::chrono::seconds(30));
   RemoteModel model({url(), std::chrono::milliseconds(1000), /*max_attempts=*/2}, http_, breaker);
-  stand_in_.status = 503;
+  Answer(503, "");
   double score = 0;
   EXPECT_TRUE(model.Predict("issue_open", {}, &score).IsUnavailable());
-  EXPECT_EQ(stand_in_.requests.load(), 2) << "one retry";
+  EXPECT_EQ(Requests(), 2) << "one retry";
   EXPECT_TRUE(model.Predict("issue_open", {}, &score).IsUnavailable());
   EXPECT_TRUE(breaker.open());
-  const int before = stand_in_.requests.load();
+  const int before = Requests();
   EXPECT_TRUE(model.Predict("issue_open", {}, &score).IsUnavailable());
-  EXPECT_EQ(stand_in_.requests.load(), before) << "an open breaker does not call the service";
-  stand_in_.body = "not json";
-  stand_in_.status = 200;
+  EXPECT_EQ(Requests(), before) << "an open breaker does not call the service";
+  Answer(200, "not json");
   CircuitBreaker fresh(5, std::chrono::seconds(30));
   RemoteModel again({url()}, http_, fresh);
   EXPECT_TRUE(again.Predict("issue_open", {}, &score).IsUnavailable()) << "garbage is not a score";
