@@ -21,6 +21,20 @@ void S3rverProcess::Start() {
   }
 }
 
+storage::S3Options S3rverProcess::Options() const {
+  storage::S3Options o;
+  o.endpoint = endpoint();
+  o.bucket = bucket_;
+  o.access_key_id = Secret(kAccessKey);
+  o.secret_access_key = Secret(kSecretKey);
+  o.timeout = std::chrono::milliseconds(5000);
+  return o;
+}
+
+std::map<std::string, std::string> S3rverProcess::Env() const {
+  return {{"S3_ENDPOINT", endpoint()}, {"S3_BUCKET", bucket_}, {"S3_ACCESS_KEY_ID", kAccessKey}, {"S3_SECRET_ACCESS_KEY", kSecretKey}};
+}
+
 void S3rverProcess::Stop() {
   if (!process_) return;
   process_->Signal(SIGTERM);

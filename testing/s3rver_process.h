@@ -3,10 +3,12 @@
 // bucket, for integration tests.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 
 #include "child_process.h"
+#include "storage/s3_object_store.h"
 
 namespace spamphibian::testing {
 
@@ -20,6 +22,10 @@ class S3rverProcess {
   // s3rver's fixed credentials.
   static constexpr const char* kAccessKey = "S3RVER";
   static constexpr const char* kSecretKey = "S3RVER";
+
+  // How our S3 client and the binary reach it.
+  storage::S3Options Options() const;
+  std::map<std::string, std::string> Env() const;  // S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY
 
   void Stop();
   void Start();

@@ -400,13 +400,7 @@ Status ApplyThresholds(const YAML::Node& node, Config* c) {
 
 Status ApplyYaml(const std::string& path, Config* c) {
   YAML::Node root;
-  try {
-    std::ifstream in(path);
-    if (!in) return Status::InvalidArgument("SPAMPHIBIAN_CONFIG: cannot read '" + path + "'");
-    root = YAML::Load(in);
-  } catch (const YAML::Exception& e) {
-    return Status::InvalidArgument("SPAMPHIBIAN_CONFIG: '" + path + "' is not valid YAML: " + e.what());
-  }
+  if (Status s = ReadConfigFile(path, &root); !s.ok()) return s;
   if (root.IsNull()) return Status::Ok();  // an empty file is fine
   if (!root.IsMap()) return Status::InvalidArgument("SPAMPHIBIAN_CONFIG: '" + path + "' must be a mapping");
   for (const auto& section : root) {
@@ -442,6 +436,17 @@ Status ApplyYaml(const std::string& path, Config* c) {
 }
 
 }  // namespace
+
+Status ReadConfigFile(const std::string& path, YAML::Node* root) {
+  try {
+    std::ifstream in(path);
+    if (!in) return Status::InvalidArgument("SPAMPHIBIAN_CONFIG: cannot read '" + path + "'");
+    *root = YAML::Load(in);
+  } catch (const YAML::Exception& e) {
+    return Status::InvalidArgument("SPAMPHIBIAN_CONFIG: '" + path + "' is not valid YAML: " + e.what());
+  }
+  return Status::Ok();
+}
 
 EnvLookup ProcessEnvironment() {
   return [](const std::string& name) -> std::optional<std::string> {

@@ -17,6 +17,10 @@
 #include "base/status.h"
 #include "config/secret.h"
 
+namespace YAML {
+class Node;
+}
+
 namespace spamphibian {
 
 struct HostPort {
@@ -148,6 +152,10 @@ EnvLookup ProcessEnvironment();
 // Fills *out from defaults, the YAML file named by SPAMPHIBIAN_CONFIG (if
 // set) and the environment. On error *out is unspecified.
 Status LoadConfig(const EnvLookup& env, Config* out);
+
+// Reads the YAML file SPAMPHIBIAN_CONFIG names. InvalidArgument when it
+// cannot be read or parsed; an empty file is a null node.
+Status ReadConfigFile(const std::string& path, YAML::Node* root);
 
 // Parses "host:port,host:port" (REDIS_SENTINEL_HOSTS).
 Status ParseHostPortList(const std::string& text, std::vector<HostPort>* out);

@@ -4,7 +4,8 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
+
+#include "config/config.h"
 
 namespace spamphibian::policy {
 namespace {
@@ -163,13 +164,7 @@ Status LoadPolicy(const std::string& path, Policy* out) {
   *out = Policy();
   if (path.empty()) return Status::Ok();
   YAML::Node root;
-  try {
-    std::ifstream in(path);
-    if (!in) return Status::InvalidArgument("SPAMPHIBIAN_CONFIG: cannot read '" + path + "'");
-    root = YAML::Load(in);
-  } catch (const YAML::Exception& e) {
-    return Status::InvalidArgument("SPAMPHIBIAN_CONFIG: '" + path + "' is not valid YAML: " + e.what());
-  }
+  if (Status s = ReadConfigFile(path, &root); !s.ok()) return s;
   if (!root.IsMap()) return Status::Ok();
   try {
     return ParsePolicy(root["policy"], out);

@@ -35,13 +35,9 @@ const std::string kQuarantine =
 class ActE2E : public ::testing::Test {
  protected:
   std::map<std::string, std::string> Env() {
-    return {{"S3_ENDPOINT", s3_.endpoint()},
-            {"S3_BUCKET", s3_.bucket()},
-            {"S3_ACCESS_KEY_ID", testing::S3rverProcess::kAccessKey},
-            {"S3_SECRET_ACCESS_KEY", testing::S3rverProcess::kSecretKey},
-            {"GITLAB_URL", sim_.url()},
-            {"GITLAB_API_RATE", "0"},
-            {"SLACK_WEBHOOK_URL", slack_.url() + "/services/T0/B0/secret"}};
+    auto env = s3_.Env();
+    env.insert({{"GITLAB_URL", sim_.url()}, {"GITLAB_API_RATE", "0"}, {"SLACK_WEBHOOK_URL", slack_.url() + "/services/T0/B0/secret"}});
+    return env;
   }
   void Start(const std::string& policy, const std::string& stages = "events,fetch,trust,classify,act,notify") {
     service_ = std::make_unique<testing::SpamphibianProcess>(
@@ -110,15 +106,7 @@ class ActE2E : public ::testing::Test {
   testing::StandInServer slack_;
   testing::TempDir dir_;
   http::CurlHttpClient http_;
-  storage::S3ObjectStore store_{[this] {
-                                  storage::S3Options o;
-                                  o.endpoint = s3_.endpoint();
-                                  o.bucket = s3_.bucket();
-                                  o.access_key_id = Secret(testing::S3rverProcess::kAccessKey);
-                                  o.secret_access_key = Secret(testing::S3rverProcess::kSecretKey);
-                                  return o;
-                                }(),
-                                http_};
+  storage::S3ObjectStore store_{s3_.Options(), http_};
   std::unique_ptr<testing::SpamphibianProcess> service_;
 };
 
@@ -242,6 +230,8 @@ TEST_F(ActE2E, NoArchiveNoActionThenArchiveFirst) {
   EXPECT_FALSE(Find("snippets", 706).is_null());
   s3_.Start();
   ASSERT_TRUE(WaitFor([&] { return Find("snippets", 706).is_null(); }, std::chrono::seconds(20)));
+  // (The audit entry is committed right after the DELETE returns.)
+  ASSERT_TRUE(WaitFor([&] { return Stream("audit", "audit").size() == 1; }));
   std::string archived;
   ASSERT_TRUE(store_.Get("actions/" + Stream("audit", "audit").at(0)["action_id"].get<std::string>() + ".json", &archived).ok());
   EXPECT_NE(archived.find("\"content\""), std::string::npos) << "the snippet's content is in the archive";

@@ -28,12 +28,7 @@ constexpr const char* kManifest = "models/current.json";
 
 class ClassifyE2E : public ::testing::Test {
  protected:
-  std::map<std::string, std::string> S3Env() {
-    return {{"S3_ENDPOINT", s3_.endpoint()},
-            {"S3_BUCKET", s3_.bucket()},
-            {"S3_ACCESS_KEY_ID", testing::S3rverProcess::kAccessKey},
-            {"S3_SECRET_ACCESS_KEY", testing::S3rverProcess::kSecretKey}};
-  }
+  std::map<std::string, std::string> S3Env() { return s3_.Env(); }
   void Start(std::map<std::string, std::string> env = {}) {
     env.merge(S3Env());
     env.emplace("GITLAB_URL", sim_.url());
@@ -78,15 +73,7 @@ class ClassifyE2E : public ::testing::Test {
   testing::S3rverProcess s3_;
   testing::TempDir dir_;
   http::CurlHttpClient http_;
-  storage::S3ObjectStore store_{[this] {
-                                  storage::S3Options o;
-                                  o.endpoint = s3_.endpoint();
-                                  o.bucket = s3_.bucket();
-                                  o.access_key_id = Secret(testing::S3rverProcess::kAccessKey);
-                                  o.secret_access_key = Secret(testing::S3rverProcess::kSecretKey);
-                                  return o;
-                                }(),
-                                http_};
+  storage::S3ObjectStore store_{s3_.Options(), http_};
   std::unique_ptr<testing::SpamphibianProcess> service_;
 };
 
