@@ -35,6 +35,10 @@ std::map<std::string, std::string> S3rverProcess::Env() const {
   return {{"S3_ENDPOINT", endpoint()}, {"S3_BUCKET", bucket_}, {"S3_ACCESS_KEY_ID", kAccessKey}, {"S3_SECRET_ACCESS_KEY", kSecretKey}};
 }
 
+std::string S3rverProcess::ObjectFile(const std::string& key) const {
+  return dir_.path() + "/" + bucket_ + "/" + key + "._S3rver_object";  // s3rver 3's filesystem store
+}
+
 void S3rverProcess::Stop() {
   if (!process_) return;
   process_->Signal(SIGTERM);

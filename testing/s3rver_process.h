@@ -27,6 +27,10 @@ class S3rverProcess {
   storage::S3Options Options() const;
   std::map<std::string, std::string> Env() const;  // S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY
 
+  // Where s3rver keeps an object's bytes on disk (its modification time is
+  // when the object was written).
+  std::string ObjectFile(const std::string& key) const;
+
   void Stop();
   void Start();
 

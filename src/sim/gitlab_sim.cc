@@ -102,7 +102,14 @@ void GitLabSim::Handle(http::Request req, http::Respond respond) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-    if (!req.path.starts_with("/_sim/")) log_.push_back({{"method", req.method}, {"path", req.path + (req.query.empty() ? "" : "?" + req.query)}, {"t", t}});
+    // t: seconds since the simulator started; wall_ms: the wall clock, to
+    // compare with other servers' times (an S3 object's) in tests.
+    const auto wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch()).count();
+    if (!req.path.starts_with("/_sim/")) {
+      log_.push_back({{"method", req.method}, {"path", req.path + (req.query.empty() ? "" : "?" + req.query)},
+                      {"t", t}, {"wall_ms", wall_ms}});
+    }
     bool faulted = false;
     if (!req.path.starts_with("/_sim/")) {
       for (Fault& f : faults_) {

@@ -5,6 +5,7 @@
 // and 429.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <set>
 
@@ -232,9 +233,22 @@ TEST_F(ActE2E, NoArchiveNoActionThenArchiveFirst) {
   ASSERT_TRUE(WaitFor([&] { return Find("snippets", 706).is_null(); }, std::chrono::seconds(20)));
   // (The audit entry is committed right after the DELETE returns.)
   ASSERT_TRUE(WaitFor([&] { return Stream("audit", "audit").size() == 1; }));
+  const std::string key = "actions/" + Stream("audit", "audit").at(0)["action_id"].get<std::string>() + ".json";
   std::string archived;
-  ASSERT_TRUE(store_.Get("actions/" + Stream("audit", "audit").at(0)["action_id"].get<std::string>() + ".json", &archived).ok());
+  ASSERT_TRUE(store_.Get(key, &archived).ok());
   EXPECT_NE(archived.find("\"content\""), std::string::npos) << "the snippet's content is in the archive";
+
+  // The archive was written before the DELETE reached GitLab: the object's
+  // time on s3rver's disk against the simulator's request log.
+  long long delete_ms = 0;
+  for (const auto& r : sim_.Requests()) {
+    if (r["method"] == "DELETE") delete_ms = r["wall_ms"];
+  }
+  ASSERT_GT(delete_ms, 0);
+  const auto written = std::filesystem::last_write_time(s3_.ObjectFile(key));
+  const long long written_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::file_clock::to_sys(written).time_since_epoch()).count();
+  EXPECT_LE(written_ms, delete_ms) << "archived at " << written_ms << ", deleted at " << delete_ms;
 }
 
 TEST_F(ActE2E, DryRunWritesNothing) {

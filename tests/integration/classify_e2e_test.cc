@@ -14,6 +14,7 @@
 #include "redis_server.h"
 #include "s3rver_process.h"
 #include "spamphibian_process.h"
+#include "stand_in_server.h"
 #include "storage/s3_object_store.h"
 #include "tiny_model.h"
 
@@ -197,6 +198,28 @@ TEST_F(ClassifyE2E, CorruptS3ModelIsRefusedAndTheRunningOneStays) {
   SendUser(101);
   ASSERT_TRUE(WaitFor([&] { return Decisions().size() == 1; }));
   EXPECT_EQ(Decisions()[0]["model_version"], good["version"]);
+}
+
+TEST_F(ClassifyE2E, ModelServiceScoresAndTheEmbeddedModelTakesOverWhenItIsDown) {
+  testing::StandInServer model_service;
+  http::Response answer;
+  answer.body = R"({"prediction": 1, "score": 0.97})";
+  model_service.SetDefault(answer);
+  Start({{"MODEL_URL", model_service.url()}});
+  SendUser(123);  // carol.nguyen: ham to the embedded model
+  ASSERT_TRUE(WaitFor([&] { return Decisions().size() == 1; })) << service_->log();
+  EXPECT_EQ(Decisions()[0]["verdict"], "spam") << "the service's score decides";
+  EXPECT_EQ(Decisions()[0]["scored_by"], "model service");
+  ASSERT_FALSE(model_service.received().empty());
+  EXPECT_EQ(model_service.received()[0].path, "/predict_user_create");
+  EXPECT_NE(model_service.received()[0].body.find("carol.nguyen"), std::string::npos) << "the item is sent";
+
+  answer.status = 503;
+  model_service.SetDefault(answer);
+  SendUser(123);
+  ASSERT_TRUE(WaitFor([&] { return Decisions().size() == 2; })) << service_->log();
+  EXPECT_EQ(Decisions()[1]["verdict"], "ham") << "the embedded model answers";
+  EXPECT_NE(Decisions()[1]["scored_by"].get<std::string>().find("model service unavailable"), std::string::npos);
 }
 
 TEST_F(ClassifyE2E, UnreachableS3ModelAtStartUpFallsBackToTheBundledOne) {
