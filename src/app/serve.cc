@@ -301,7 +301,7 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
 
   // Act: decisions to GitLab actions (per the policy), audit and notifications.
   if (Has(stages, "act")) {
-    ActStageOptions options{prefix + std::string(kAuditStream),
+    ActStageOptions options{prefix + std::string(kAuditStream), config.pipeline.audit_maxlen,
                             config.slack_webhook_url.empty() ? "" : prefix + std::string(kNotificationsStream)};
     auto factory = [&, options]() -> std::unique_ptr<Stage> {
       // Each worker owns its ledger connection, S3 connection and GitLab connection.

@@ -306,6 +306,10 @@ const Setting kSettings[] = {
      [](const std::string& w, const std::string& v, Config* c) {
        return SetInt(w, v, 1000, 1000000000, &c->pipeline.decisions_maxlen);
      }},
+    {"AUDIT_MAXLEN", "pipeline.audit_maxlen",
+     [](const std::string& w, const std::string& v, Config* c) {
+       return SetInt(w, v, 1000, 1000000000, &c->pipeline.audit_maxlen);
+     }},
     {"", "classify.spam_threshold",
      [](const std::string& w, const std::string& v, Config* c) {
        return ParseProbability(w, v, &c->classify.spam_threshold);

@@ -63,6 +63,7 @@ struct PipelineOptions {
   std::chrono::seconds delivery_dedupe_ttl{24 * 3600};
   int workers = 1;                            // consumers per stage and process
   long long decisions_maxlen = 100000;        // approximate bound of the decisions stream
+  long long audit_maxlen = 1000000;           // approximate bound of the audit stream
 };
 
 struct GitLabOptions {

@@ -28,7 +28,8 @@ ActStage::ActStage(ActStageOptions options, const policy::PolicyHolder& policies
       log_(log) {}
 
 void ActStage::Audit(const nlohmann::json& record, std::vector<Emit>* emits) {
-  emits->push_back(Emit{options_.audit_stream, {{"audit", record.dump()}, {"action_id", record.value("action_id", "")}}});
+  emits->push_back(Emit{options_.audit_stream, {{"audit", record.dump()}, {"action_id", record.value("action_id", "")}},
+                        options_.audit_maxlen});
   actions_.With({record.value("item_type", ""), record.value("action", ""), record.value("status", "")}).Inc();
   LogJson(log_, spdlog::level::info, "audit", record);
 }

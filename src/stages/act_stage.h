@@ -37,6 +37,7 @@ using GitLabSend = std::function<Status(const gitlab::ApiCall& call, nlohmann::j
 
 struct ActStageOptions {
   std::string audit_stream;          // full key
+  long long audit_maxlen = 0;        // approximate cap of the audit stream (0: none); the log lines are the full record
   std::string notifications_stream;  // full key; "" = no notifications (no Slack configured)
 };
 

@@ -49,7 +49,7 @@ class ActStageTest : public ::testing::Test {
     ASSERT_TRUE(policies_.Load().ok());
   }
   std::unique_ptr<ActStage> Stage(bool with_slack = true) {
-    return std::make_unique<ActStage>(ActStageOptions{"p:audit", with_slack ? "p:notifications" : ""}, policies_,
+    return std::make_unique<ActStage>(ActStageOptions{"p:audit", 1000, with_slack ? "p:notifications" : ""}, policies_,
                                       ledger_, &store_,
                                       [this](const gitlab::ApiCall& c, nlohmann::json*) {
                                         sent_.push_back(c.Describe());
@@ -128,6 +128,9 @@ TEST_F(ActStageTest, QuarantineArchivesFirstThenMakesTheCallAndAuditsIt) {
   EXPECT_EQ(archive["decision"]["item"]["author"]["username"], "seo_links_4u");
   const auto audits = In(o, "p:audit", "audit");
   ASSERT_EQ(audits.size(), 1u);
+  for (const auto& e : o.emits) {
+    if (e.stream == "p:audit") EXPECT_EQ(e.maxlen, 1000) << "the audit stream is capped";
+  }
   EXPECT_EQ(audits[0]["status"], "taken");
   EXPECT_EQ(audits[0]["action_id"], expected_id_);
   EXPECT_EQ(audits[0]["api_calls"][0], "POST /api/v4/users/41/block");
