@@ -129,7 +129,9 @@ TEST_F(ActStageTest, QuarantineArchivesFirstThenMakesTheCallAndAuditsIt) {
   const auto audits = In(o, "p:audit", "audit");
   ASSERT_EQ(audits.size(), 1u);
   for (const auto& e : o.emits) {
-    if (e.stream == "p:audit") EXPECT_EQ(e.maxlen, 1000) << "the audit stream is capped";
+    if (e.stream == "p:audit") {
+      EXPECT_EQ(e.maxlen, 1000) << "the audit stream is capped";
+    }
   }
   EXPECT_EQ(audits[0]["status"], "taken");
   EXPECT_EQ(audits[0]["action_id"], expected_id_);
