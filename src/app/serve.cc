@@ -325,9 +325,12 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
           config.s3.configured() ? storage::NewS3ObjectStore(S3StoreOptions(config)) : nullptr, std::move(http),
           std::move(api), registry, log);
     };
-    // Each action waits on S3 (the archive) and GitLab: several workers, small batches.
-    runners.push_back(std::make_unique<StageRunner>(RunnerOptions(config, kDecisionsStream, config.gitlab.act_workers, 4),
-                                                    factory, bus_factory, registry, log));
+    // Each action waits on S3 (the archive) and GitLab: several workers, small
+    // batches. The decisions stream is also the decision log, bounded by
+    // DECISIONS_MAXLEN rather than trimmed as the act stage consumes it.
+    StageRunnerOptions o = RunnerOptions(config, kDecisionsStream, config.gitlab.act_workers, 4);
+    o.trim_consumed = false;
+    runners.push_back(std::make_unique<StageRunner>(o, factory, bus_factory, registry, log));
   }
   // Notify: Slack, one message per second per process, bursts summarised.
   const double slack_rate = config.slack.min_interval.count() > 0 ? 1000.0 / config.slack.min_interval.count() : 0;

@@ -133,7 +133,7 @@ void StageRunner::Maintain(Worker& w) {
       ProcessAndCommit(w, claimed, counts);
     }
   }
-  if (s.ok() && w.trims) s = w.bus->TrimConsumed(options_.input_stream);
+  if (s.ok() && w.trims && options_.trim_consumed) s = w.bus->TrimConsumed(options_.input_stream);
   if (!s.ok()) {
     redis_errors_.With({w.group}).Inc();
     LogJson(log_, spdlog::level::warn, "stage_redis_error", {{"stage", w.group}, {"error", s.message()}});

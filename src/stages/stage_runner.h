@@ -38,6 +38,9 @@ struct StageRunnerOptions {
   std::chrono::milliseconds block{1000};
   std::chrono::milliseconds claim_idle{30000};
   int max_attempts = 5;
+  // Delete input entries once every group has acknowledged them. Off for a
+  // stream that is also a log, bounded by its own MAXLEN (decisions).
+  bool trim_consumed = true;
 };
 
 class StageRunner {
