@@ -210,6 +210,19 @@ TEST_F(StageRunnerTest, ASlowConsumerCannotHandOverAnEntryReclaimedByAnother) {
   EXPECT_EQ(Values(kOut, "by"), std::vector<std::string>{"fast"});
 }
 
+TEST_F(StageRunnerTest, AnInputThatIsALogIsNotTrimmed) {
+  Add(300);
+  StageRunnerOptions o = Options();
+  o.trim_consumed = false;
+  o.claim_idle = std::chrono::milliseconds(50);  // maintenance (and trimming, were it on) runs often
+  auto runner = Runner(o, Forward);
+  runner->Start();
+  ASSERT_TRUE(testing::WaitFor([&] { return Pending() == 0 && redis_->Integer({"XLEN", kOut}) == 300; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  runner->Stop();
+  EXPECT_EQ(redis_->Integer({"XLEN", kIn}), 300);
+}
+
 TEST_F(StageRunnerTest, TrimsOnlyWhatEveryGroupHasAcknowledged) {
   Add(1000);
   auto runner = Runner(Options(), Forward);
