@@ -7,6 +7,7 @@
 #include <signal.h>
 
 #include <set>
+#include <sstream>
 
 #include "classify/s3_model_source.h"
 #include "gitlab_sim_process.h"
@@ -180,6 +181,33 @@ TEST_F(ClassifyE2E, ModelFromS3AtStartUpThenHotSwappedDuringTraffic) {
   EXPECT_EQ(versions, (std::vector<std::string>{first["version"], second["version"]}));
   EXPECT_NE(Metrics().find("spamphibian_model_info{version=\"" + first["version"].get<std::string>() + "\",source=\"s3\"} 0"),
             std::string::npos);
+}
+
+TEST_F(ClassifyE2E, TrainsFromLabelledObjectsUnderAnS3Prefix) {
+  // Half the examples as one JSONL object, half as single labelled .json
+  // objects (as restore writes labels/), and an object that is not labelled.
+  const std::string data = dir_.path() + "/all.jsonl";
+  testing::WriteTinyTrainingData(data);
+  std::istringstream lines(testing::ReadFile(data));
+  std::string line, first_half;
+  for (int i = 0; std::getline(lines, line); ++i) {
+    if (i < 100) {
+      first_half += line + "\n";
+    } else {
+      ASSERT_TRUE(store_.Put("labels/user/" + std::to_string(i) + ".json", line, "").ok());
+    }
+  }
+  ASSERT_TRUE(store_.Put("labels/part-1.jsonl", first_half, "").ok());
+  ASSERT_TRUE(store_.Put("labels/readme.json", R"({"note": "not an example"})", "").ok());
+  const std::string out = dir_.path() + "/train-s3.txt";
+  testing::ChildProcess train({SPAMPHIBIAN_BINARY, "train", "--data", "s3://labels/", "--out", dir_.path() + "/s3.ftz",
+                               "--dim", "8", "--epoch", "5"},
+                              S3Env(), out);
+  ASSERT_EQ(train.Wait(std::chrono::seconds(60)), 0) << testing::ReadFile(out);
+  const std::string text = testing::ReadFile(out);
+  EXPECT_NE(text.find("101 objects from s3://labels/"), std::string::npos) << text;
+  const auto report = nlohmann::json::parse(text.substr(text.find('{')));
+  EXPECT_EQ(report["train_examples"].get<int>() + report["heldout_examples"].get<int>(), 200);
 }
 
 TEST_F(ClassifyE2E, CorruptS3ModelIsRefusedAndTheRunningOneStays) {
