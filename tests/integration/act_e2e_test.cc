@@ -200,6 +200,29 @@ TEST_F(ActE2E, QuarantineMakesTheDocumentedCallsAndRestoreUndoesThem) {
   EXPECT_NE(slack_.received()[0].body.find("Restore with"), std::string::npos);
 }
 
+TEST_F(ActE2E, NotesMergeRequestsAndWikiPagesHaveNoQuarantine) {
+  Start("policy:\n  dry_run: false\n  note: {spam: [quarantine]}\n  merge_request: {spam: [quarantine]}\n"
+        "  wiki_page: {spam: [quarantine]}\n");
+  const auto hooks = sim::HookPayloads(Dataset());
+  for (const auto& hook : hooks) Send(hook);
+  ASSERT_TRUE(WaitFor([&] { return Stream("decisions", "decision").size() == hooks.size(); }, std::chrono::seconds(30)));
+  std::set<std::string> spam_types;
+  for (const auto& d : Stream("decisions", "decision")) {
+    if (d["verdict"] == "spam") spam_types.insert(d["item_type"].get<std::string>());
+  }
+  for (const char* type : {"note", "merge_request", "wiki_page"}) ASSERT_TRUE(spam_types.count(type)) << type;
+  ASSERT_TRUE(WaitFor([&] {
+    std::set<std::string> audited;
+    for (const auto& a : Stream("audit", "audit")) audited.insert(a["item_type"].get<std::string>());
+    return audited.size() == 3;
+  }));
+  for (const auto& a : Stream("audit", "audit")) {
+    EXPECT_EQ(a["status"], "not_applicable") << a.dump();
+    EXPECT_NE(a["reason"].get<std::string>().find("no reversible form"), std::string::npos);
+  }
+  EXPECT_EQ(Writes(), 0);
+}
+
 TEST_F(ActE2E, IssueQuarantineAndDeletedSnippetRestore) {
   Start("policy:\n  dry_run: false\n  issue: {spam: [quarantine]}\n  snippet: {spam: [delete]}\n");
   Send(HookFor("issue", 4));  // issue 403: project 301, iid 4
