@@ -9,34 +9,26 @@
 #include <memory>
 #include <thread>
 
-#include <unistd.h>
-
 #include "app/components.h"
 #include "app/endpoints.h"
+#include "app/stage_runners.h"
+#include "classify/model_refresher.h"
+#include "classify/remote_model.h"
 #include "events/event_service.h"
 #include "events/redis_event_sink.h"
-#include "http/server.h"
-#include "log/json_log.h"
-#include "metrics/registry.h"
-#include "redis/connector.h"
 #include "gitlab/api.h"
 #include "http/curl_client.h"
+#include "http/server.h"
 #include "jobs/job_scheduler.h"
 #include "jobs/snippet_check_job.h"
 #include "jobs/verified_users_job.h"
-#include "classify/remote_model.h"
+#include "log/json_log.h"
+#include "metrics/registry.h"
 #include "policy/policy.h"
-#include "stages/act_stage.h"
-#include "stages/archive_stage.h"
-#include "stages/notify_stage.h"
-#include "stages/classify_stage.h"
-#include "stages/fetch_stage.h"
+#include "redis/connector.h"
 #include "stages/pipeline.h"
 #include "stages/queue_monitor.h"
-#include "stages/redis_snippet_ledger.h"
-#include "stages/redis_stream_bus.h"
 #include "stages/stage_runner.h"
-#include "stages/trust_stage.h"
 #include "trust/trust_policy.h"
 
 namespace spamphibian {
@@ -44,25 +36,6 @@ namespace {
 
 bool Has(const std::vector<std::string>& stages, std::string_view name) {
   return std::find(stages.begin(), stages.end(), name) != stages.end();
-}
-
-std::string ConsumerPrefix() {
-  char host[256] = {0};
-  gethostname(host, sizeof host - 1);
-  return std::string(host) + "-" + std::to_string(getpid());
-}
-
-StageRunnerOptions RunnerOptions(const Config& c, std::string_view input, int workers, int batch_size) {
-  StageRunnerOptions o;
-  o.input_stream = c.pipeline.key_prefix + std::string(input);
-  o.dead_letter_stream = c.pipeline.key_prefix + std::string(kDeadLetterStream);
-  o.consumer_prefix = ConsumerPrefix();
-  o.workers = workers;
-  o.batch_size = batch_size;
-  o.block = c.pipeline.block;
-  o.claim_idle = c.pipeline.claim_idle;
-  o.max_attempts = c.pipeline.max_attempts;
-  return o;
 }
 
 // What the service runs with, minus secrets (which show only set/unset).
@@ -199,48 +172,12 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
   }
 
   // Stage runners: one generic runner per stage, each worker with its own
-  // stage object, Redis connection and (for fetch) GitLab connection.
+  // stage object and connections (app/stage_runners.cc).
   const auto gitlab_rate = MakeGitLabRateLimiter(config);
+  const RunnerContext context{config, connector, *gitlab_rate, registry, log};
   std::vector<std::unique_ptr<StageRunner>> runners;
-  auto bus_factory = [&connector] { return std::make_unique<RedisStreamBus>(connector); };
-  const DecisionLog decisions{prefix + std::string(kDecisionsStream), config.pipeline.decisions_maxlen};
-  if (Has(stages, "fetch")) {
-    auto factory = [&]() -> std::unique_ptr<Stage> {
-      struct Owned : FetchStage {
-        Owned(FetchStageOptions o, std::shared_ptr<gitlab::GitLabApi> api, std::unique_ptr<RedisSnippetLedger> ledger,
-              std::unique_ptr<http::CurlHttpClient> http, spdlog::logger& log)
-            : FetchStage(std::move(o), std::move(api), *ledger, log), ledger_(std::move(ledger)), http_(std::move(http)) {}
-        std::unique_ptr<RedisSnippetLedger> ledger_;
-        std::unique_ptr<http::CurlHttpClient> http_;
-      };
-      auto http = std::make_unique<http::CurlHttpClient>(http::CurlOptions{config.gitlab.ca_bundle});
-      auto api = std::make_shared<gitlab::GitLabApi>(GitLabApiOptions(config), *http, *gitlab_rate);
-      auto ledger = std::make_unique<RedisSnippetLedger>(connector, prefix + "snippets:seen");
-      return std::make_unique<Owned>(
-          FetchStageOptions{prefix + std::string(kItemsStream), decisions}, std::move(api),
-          std::move(ledger), std::move(http), log);
-    };
-    runners.push_back(std::make_unique<StageRunner>(RunnerOptions(config, kEventsStream, config.gitlab.fetch_workers, 4),
-                                                    factory, bus_factory, registry, log));
-  }
-  if (Has(stages, "trust")) {
-    auto factory = [&]() -> std::unique_ptr<Stage> {
-      auto client = std::make_shared<redis::Client>(connector);
-      const std::string key = prefix + "verified_users";
-      TrustStage::VerifiedSet verified = [client, key](const std::string& email, bool* member) {
-        redis::Reply r;
-        Status s = client->Run({"SISMEMBER", key, email}, &r);
-        *member = s.ok() && r->integer == 1;
-        return s;
-      };
-      return std::make_unique<TrustStage>(
-          TrustStageOptions{prefix + std::string(kCandidatesStream), decisions},
-          trust_policies, std::move(verified), log);
-    };
-    runners.push_back(std::make_unique<StageRunner>(
-        RunnerOptions(config, kItemsStream, config.pipeline.workers, config.pipeline.batch_size), factory, bus_factory,
-        registry, log));
-  }
+  if (Has(stages, "fetch")) runners.push_back(FetchRunner(context));
+  if (Has(stages, "trust")) runners.push_back(TrustRunner(context, trust_policies));
 
   // Classification with the embedded model (MODEL_PATH or the bundled one),
   // or the external model service (MODEL_URL) with the embedded one as fallback.
@@ -265,94 +202,15 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
                  {"message", "starting with the model above; the S3 model is tried again every refresh interval"}});
       }
     }
-    ClassifyStageOptions options;
-    options.decisions = {prefix + std::string(kDecisionsStream), config.pipeline.decisions_maxlen};
-    if (config.s3.configured()) options.archive_stream = prefix + std::string(kArchiveStream);
-    options.defaults = {config.classify.spam_threshold, config.classify.suspicious_threshold};
-    options.by_type = config.classify.thresholds_by_type;
-    options.hold_when_remote_down = config.classify.hold_when_model_url_down;
-    auto factory = [&, options]() mutable -> std::unique_ptr<Stage> {
-      ClassifyStageOptions o = options;
-      if (!config.model_url.empty()) {
-        // Each worker its own connection to the model service; one breaker.
-        auto http = std::make_shared<http::CurlHttpClient>();
-        auto remote = std::make_shared<classify::RemoteModel>(
-            classify::RemoteModelOptions{config.model_url, config.classify.model_url_timeout}, *http, model_breaker);
-        o.remote = [http, remote](const std::string& event_type, const nlohmann::json& item, double* score) {
-          return remote->Predict(event_type, item, score);
-        };
-      }
-      return std::make_unique<ClassifyStage>(o, models, registry, log);
-    };
-    runners.push_back(std::make_unique<StageRunner>(
-        RunnerOptions(config, kCandidatesStream, config.pipeline.workers, config.pipeline.batch_size), factory,
-        bus_factory, registry, log));
+    runners.push_back(ClassifyRunner(context, models, model_breaker));
   }
 
-  // Archive: classified items to S3, each worker with its own connection.
-  if (Has(stages, "archive")) {
-    auto factory = [&]() -> std::unique_ptr<Stage> {
-      return std::make_unique<ArchiveStage>(storage::NewS3ObjectStore(S3StoreOptions(config)));
-    };
-    runners.push_back(std::make_unique<StageRunner>(
-        RunnerOptions(config, kArchiveStream, config.pipeline.workers, config.pipeline.batch_size), factory,
-        bus_factory, registry, log));
-  }
-
-  // Act: decisions to GitLab actions (per the policy), audit and notifications.
-  if (Has(stages, "act")) {
-    ActStageOptions options{prefix + std::string(kAuditStream), config.pipeline.audit_maxlen,
-                            config.slack_webhook_url.empty() ? "" : prefix + std::string(kNotificationsStream)};
-    auto factory = [&, options]() -> std::unique_ptr<Stage> {
-      // Each worker owns its ledger connection, S3 connection and GitLab connection.
-      struct Owned : ActStage {
-        Owned(ActStageOptions o, const policy::PolicyHolder& p, std::unique_ptr<RedisActionLedger> ledger,
-              std::unique_ptr<storage::ObjectStore> archive, std::unique_ptr<http::CurlHttpClient> http,
-              std::shared_ptr<gitlab::GitLabApi> api, metrics::Registry& m, spdlog::logger& l)
-            : ActStage(std::move(o), p, *ledger, archive.get(),
-                       [api](const gitlab::ApiCall& c, nlohmann::json* out) { return api->Send(c.method, c.path, c.body, out); },
-                       m, l),
-              ledger_(std::move(ledger)), archive_(std::move(archive)), http_(std::move(http)), api_(std::move(api)) {}
-        std::unique_ptr<RedisActionLedger> ledger_;
-        std::unique_ptr<storage::ObjectStore> archive_;
-        std::unique_ptr<http::CurlHttpClient> http_;
-        std::shared_ptr<gitlab::GitLabApi> api_;
-      };
-      auto http = std::make_unique<http::CurlHttpClient>(http::CurlOptions{config.gitlab.ca_bundle});
-      auto api = std::make_shared<gitlab::GitLabApi>(GitLabApiOptions(config), *http, *gitlab_rate);
-      return std::make_unique<Owned>(
-          options, policies, std::make_unique<RedisActionLedger>(connector, prefix),
-          config.s3.configured() ? storage::NewS3ObjectStore(S3StoreOptions(config)) : nullptr, std::move(http),
-          std::move(api), registry, log);
-    };
-    // Each action waits on S3 (the archive) and GitLab: several workers, small
-    // batches. The decisions stream is also the decision log, bounded by
-    // DECISIONS_MAXLEN rather than trimmed as the act stage consumes it.
-    StageRunnerOptions o = RunnerOptions(config, kDecisionsStream, config.gitlab.act_workers, 4);
-    o.trim_consumed = false;
-    runners.push_back(std::make_unique<StageRunner>(o, factory, bus_factory, registry, log));
-  }
-  // Notify: Slack, one message per second per process, bursts summarised.
+  if (Has(stages, "archive")) runners.push_back(ArchiveRunner(context));
+  if (Has(stages, "act")) runners.push_back(ActRunner(context, policies));
+  // Slack: one message per slack.min_interval_ms per process.
   const double slack_rate = config.slack.min_interval.count() > 0 ? 1000.0 / config.slack.min_interval.count() : 0;
   gitlab::RateLimiter slack_pacer(slack_rate, 1.0);
-  if (Has(stages, "notify")) {
-    auto factory = [&]() -> std::unique_ptr<Stage> {
-      struct Owned : NotifyStage {
-        Owned(NotifyStageOptions o, std::unique_ptr<http::CurlHttpClient> http, gitlab::RateLimiter& pacer,
-              metrics::Registry& m, spdlog::logger& l)
-            : NotifyStage(std::move(o), *http, pacer, m, l), http_(std::move(http)) {}
-        std::unique_ptr<http::CurlHttpClient> http_;
-      };
-      NotifyStageOptions o;
-      o.webhook_url = config.slack_webhook_url;
-      o.summarize_from = config.slack.summarize_from == 0 ? SIZE_MAX : config.slack.summarize_from;
-      return std::make_unique<Owned>(o, std::make_unique<http::CurlHttpClient>(), slack_pacer, registry, log);
-    };
-    // One worker: Slack takes one message a second anyway; batches of 20 let
-    // a burst become one summary.
-    runners.push_back(std::make_unique<StageRunner>(RunnerOptions(config, kNotificationsStream, 1, 20), factory,
-                                                    bus_factory, registry, log));
-  }
+  if (Has(stages, "notify")) runners.push_back(NotifyRunner(context, slack_pacer));
 
   // Jobs: periodic, one process at a time across replicas.
   http::CurlHttpClient jobs_http(http::CurlOptions{config.gitlab.ca_bundle});

@@ -1,0 +1,183 @@
+#include "app/stage_runners.h"
+
+#include <unistd.h>
+
+#include "app/components.h"
+#include "gitlab/api.h"
+#include "http/curl_client.h"
+#include "stages/act_stage.h"
+#include "stages/archive_stage.h"
+#include "stages/classify_stage.h"
+#include "stages/fetch_stage.h"
+#include "stages/notify_stage.h"
+#include "stages/pipeline.h"
+#include "stages/redis_snippet_ledger.h"
+#include "stages/redis_stream_bus.h"
+#include "stages/trust_stage.h"
+#include "storage/s3_object_store.h"
+
+namespace spamphibian {
+namespace {
+
+StageRunnerOptions RunnerOptions(const Config& c, std::string_view input, int workers, int batch_size) {
+  StageRunnerOptions o;
+  o.input_stream = c.pipeline.key_prefix + std::string(input);
+  o.dead_letter_stream = c.pipeline.key_prefix + std::string(kDeadLetterStream);
+  o.consumer_prefix = ConsumerPrefix();
+  o.workers = workers;
+  o.batch_size = batch_size;
+  o.block = c.pipeline.block;
+  o.claim_idle = c.pipeline.claim_idle;
+  o.max_attempts = c.pipeline.max_attempts;
+  return o;
+}
+
+std::unique_ptr<StageRunner> Runner(const RunnerContext& c, StageRunnerOptions o, StageRunner::StageFactory factory) {
+  const redis::Connector* connector = &c.connector;
+  return std::make_unique<StageRunner>(
+      std::move(o), std::move(factory), [connector] { return std::make_unique<RedisStreamBus>(*connector); }, c.registry,
+      c.log);
+}
+
+DecisionLog Decisions(const Config& config) {
+  return {config.pipeline.key_prefix + std::string(kDecisionsStream), config.pipeline.decisions_maxlen};
+}
+
+}  // namespace
+
+std::string ConsumerPrefix() {
+  char host[256] = {0};
+  gethostname(host, sizeof host - 1);
+  return std::string(host) + "-" + std::to_string(getpid());
+}
+
+std::unique_ptr<StageRunner> FetchRunner(const RunnerContext& c) {
+  // Each worker owns its GitLab connection and snippet ledger; the API's
+  // rate limiter is shared by the process.
+  auto factory = [c]() -> std::unique_ptr<Stage> {
+    struct Owned : FetchStage {
+      Owned(FetchStageOptions o, std::shared_ptr<gitlab::GitLabApi> api, std::unique_ptr<RedisSnippetLedger> ledger,
+            std::unique_ptr<http::CurlHttpClient> http, spdlog::logger& log)
+          : FetchStage(std::move(o), std::move(api), *ledger, log), ledger_(std::move(ledger)), http_(std::move(http)) {}
+      std::unique_ptr<RedisSnippetLedger> ledger_;
+      std::unique_ptr<http::CurlHttpClient> http_;
+    };
+    const std::string& prefix = c.config.pipeline.key_prefix;
+    auto http = std::make_unique<http::CurlHttpClient>(http::CurlOptions{c.config.gitlab.ca_bundle});
+    auto api = std::make_shared<gitlab::GitLabApi>(GitLabApiOptions(c.config), *http, c.gitlab_rate);
+    auto ledger = std::make_unique<RedisSnippetLedger>(c.connector, prefix + "snippets:seen");
+    return std::make_unique<Owned>(FetchStageOptions{prefix + std::string(kItemsStream), Decisions(c.config)},
+                                   std::move(api), std::move(ledger), std::move(http), c.log);
+  };
+  return Runner(c, RunnerOptions(c.config, kEventsStream, c.config.gitlab.fetch_workers, 4), factory);
+}
+
+std::unique_ptr<StageRunner> TrustRunner(const RunnerContext& c, const TrustPolicyHolder& policies) {
+  auto factory = [c, &policies]() -> std::unique_ptr<Stage> {
+    const std::string& prefix = c.config.pipeline.key_prefix;
+    auto client = std::make_shared<redis::Client>(c.connector);
+    const std::string key = prefix + "verified_users";
+    TrustStage::VerifiedSet verified = [client, key](const std::string& email, bool* member) {
+      redis::Reply r;
+      Status s = client->Run({"SISMEMBER", key, email}, &r);
+      *member = s.ok() && r->integer == 1;
+      return s;
+    };
+    return std::make_unique<TrustStage>(TrustStageOptions{prefix + std::string(kCandidatesStream), Decisions(c.config)},
+                                        policies, std::move(verified), c.log);
+  };
+  return Runner(c, RunnerOptions(c.config, kItemsStream, c.config.pipeline.workers, c.config.pipeline.batch_size),
+                factory);
+}
+
+std::unique_ptr<StageRunner> ClassifyRunner(const RunnerContext& c, const classify::ModelHolder& models,
+                                            classify::CircuitBreaker& breaker) {
+  const Config& config = c.config;
+  ClassifyStageOptions options;
+  options.decisions = Decisions(config);
+  // Nothing is archived without S3: the archive stream would only grow.
+  if (config.s3.configured()) options.archive_stream = config.pipeline.key_prefix + std::string(kArchiveStream);
+  options.defaults = {config.classify.spam_threshold, config.classify.suspicious_threshold};
+  options.by_type = config.classify.thresholds_by_type;
+  options.hold_when_remote_down = config.classify.hold_when_model_url_down;
+  auto factory = [c, options, &models, &breaker]() -> std::unique_ptr<Stage> {
+    ClassifyStageOptions o = options;
+    if (!c.config.model_url.empty()) {
+      // Each worker its own connection to the model service; one breaker.
+      auto http = std::make_shared<http::CurlHttpClient>();
+      auto remote = std::make_shared<classify::RemoteModel>(
+          classify::RemoteModelOptions{c.config.model_url, c.config.classify.model_url_timeout}, *http, breaker);
+      o.remote = [http, remote](const std::string& event_type, const nlohmann::json& item, double* score) {
+        return remote->Predict(event_type, item, score);
+      };
+    }
+    return std::make_unique<ClassifyStage>(o, models, c.registry, c.log);
+  };
+  return Runner(c, RunnerOptions(config, kCandidatesStream, config.pipeline.workers, config.pipeline.batch_size),
+                factory);
+}
+
+std::unique_ptr<StageRunner> ArchiveRunner(const RunnerContext& c) {
+  auto factory = [c]() -> std::unique_ptr<Stage> {
+    return std::make_unique<ArchiveStage>(storage::NewS3ObjectStore(S3StoreOptions(c.config)));
+  };
+  return Runner(c, RunnerOptions(c.config, kArchiveStream, c.config.pipeline.workers, c.config.pipeline.batch_size),
+                factory);
+}
+
+std::unique_ptr<StageRunner> ActRunner(const RunnerContext& c, const policy::PolicyHolder& policies) {
+  const Config& config = c.config;
+  const std::string& prefix = config.pipeline.key_prefix;
+  ActStageOptions options{prefix + std::string(kAuditStream), config.pipeline.audit_maxlen,
+                          config.slack_webhook_url.empty() ? "" : prefix + std::string(kNotificationsStream)};
+  auto factory = [c, options, &policies]() -> std::unique_ptr<Stage> {
+    // Each worker owns its ledger connection, S3 connection and GitLab connection.
+    struct Owned : ActStage {
+      Owned(ActStageOptions o, const policy::PolicyHolder& p, std::unique_ptr<RedisActionLedger> ledger,
+            std::unique_ptr<storage::ObjectStore> archive, std::unique_ptr<http::CurlHttpClient> http,
+            std::shared_ptr<gitlab::GitLabApi> api, metrics::Registry& m, spdlog::logger& l)
+          : ActStage(std::move(o), p, *ledger, archive.get(),
+                     [api](const gitlab::ApiCall& call, nlohmann::json* out) {
+                       return api->Send(call.method, call.path, call.body, out);
+                     },
+                     m, l),
+            ledger_(std::move(ledger)), archive_(std::move(archive)), http_(std::move(http)), api_(std::move(api)) {}
+      std::unique_ptr<RedisActionLedger> ledger_;
+      std::unique_ptr<storage::ObjectStore> archive_;
+      std::unique_ptr<http::CurlHttpClient> http_;
+      std::shared_ptr<gitlab::GitLabApi> api_;
+    };
+    auto http = std::make_unique<http::CurlHttpClient>(http::CurlOptions{c.config.gitlab.ca_bundle});
+    auto api = std::make_shared<gitlab::GitLabApi>(GitLabApiOptions(c.config), *http, c.gitlab_rate);
+    return std::make_unique<Owned>(
+        options, policies, std::make_unique<RedisActionLedger>(c.connector, c.config.pipeline.key_prefix),
+        c.config.s3.configured() ? storage::NewS3ObjectStore(S3StoreOptions(c.config)) : nullptr, std::move(http),
+        std::move(api), c.registry, c.log);
+  };
+  // Each action waits on S3 (the archive) and GitLab: several workers, small
+  // batches. The decisions stream is also the decision log, bounded by
+  // DECISIONS_MAXLEN rather than trimmed as the act stage consumes it.
+  StageRunnerOptions o = RunnerOptions(config, kDecisionsStream, config.gitlab.act_workers, 4);
+  o.trim_consumed = false;
+  return Runner(c, std::move(o), factory);
+}
+
+std::unique_ptr<StageRunner> NotifyRunner(const RunnerContext& c, gitlab::RateLimiter& pacer) {
+  auto factory = [c, &pacer]() -> std::unique_ptr<Stage> {
+    struct Owned : NotifyStage {
+      Owned(NotifyStageOptions o, std::unique_ptr<http::CurlHttpClient> http, gitlab::RateLimiter& pacer,
+            metrics::Registry& m, spdlog::logger& l)
+          : NotifyStage(std::move(o), *http, pacer, m, l), http_(std::move(http)) {}
+      std::unique_ptr<http::CurlHttpClient> http_;
+    };
+    NotifyStageOptions o;
+    o.webhook_url = c.config.slack_webhook_url;
+    o.summarize_from = c.config.slack.summarize_from == 0 ? SIZE_MAX : c.config.slack.summarize_from;
+    return std::make_unique<Owned>(o, std::make_unique<http::CurlHttpClient>(), pacer, c.registry, c.log);
+  };
+  // One worker: Slack takes one message a second anyway; batches of 20 let
+  // a burst become one summary.
+  return Runner(c, RunnerOptions(c.config, kNotificationsStream, 1, 20), factory);
+}
+
+}  // namespace spamphibian

@@ -1,0 +1,44 @@
+// The stage runners of `serve`, one function per stage. Each builds what a
+// worker of its stage owns (its connections to Redis, GitLab, S3, Slack)
+// from the Config, so that serve.cc reads as the list of what runs.
+#pragma once
+
+#include <spdlog/logger.h>
+
+#include <memory>
+
+#include "classify/model_holder.h"
+#include "classify/remote_model.h"
+#include "config/config.h"
+#include "gitlab/rate_limiter.h"
+#include "metrics/registry.h"
+#include "policy/policy.h"
+#include "redis/connector.h"
+#include "stages/stage_runner.h"
+#include "trust/trust_policy.h"
+
+namespace spamphibian {
+
+// What every runner needs; all of it outlives the runners.
+struct RunnerContext {
+  const Config& config;
+  const redis::Connector& connector;
+  gitlab::RateLimiter& gitlab_rate;
+  metrics::Registry& registry;
+  spdlog::logger& log;
+};
+
+std::unique_ptr<StageRunner> FetchRunner(const RunnerContext& c);
+std::unique_ptr<StageRunner> TrustRunner(const RunnerContext& c, const TrustPolicyHolder& policies);
+// `breaker` is shared by every worker's model-service client.
+std::unique_ptr<StageRunner> ClassifyRunner(const RunnerContext& c, const classify::ModelHolder& models,
+                                            classify::CircuitBreaker& breaker);
+std::unique_ptr<StageRunner> ArchiveRunner(const RunnerContext& c);
+std::unique_ptr<StageRunner> ActRunner(const RunnerContext& c, const policy::PolicyHolder& policies);
+// `pacer` spaces Slack messages for every notify worker of the process.
+std::unique_ptr<StageRunner> NotifyRunner(const RunnerContext& c, gitlab::RateLimiter& pacer);
+
+// This process's consumer names start with this: "<host>-<pid>".
+std::string ConsumerPrefix();
+
+}  // namespace spamphibian
