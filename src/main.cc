@@ -70,6 +70,9 @@ int main(int argc, char** argv) {
   train->add_option("--dim", train_options.dim, "Vector dimension");
   train->add_option("--epoch", train_options.epoch, "Epochs");
   train->add_option("--threads", train_options.threads, "Training threads");
+  train->add_option("--word-ngrams", train_options.word_ngrams, "Word n-grams (default 2)");
+  train->add_option("--minn", train_options.minn, "Shortest character n-gram of a word (0: none)");
+  train->add_option("--maxn", train_options.maxn, "Longest character n-gram of a word (0: none)");
   bool upload = false;
   train->add_flag("--upload", upload,
                   "Put the model in S3 (models/spam-<sha256>) and point MODEL_S3_KEY (default models/current.json) at it");

@@ -160,9 +160,9 @@ Status Train(const TrainOptions& o, TrainReport* report) {
   args.lr = o.lr;
   args.wordNgrams = o.word_ngrams;
   args.minCount = 1;
-  args.minn = 0;
-  args.maxn = 0;
-  args.bucket = o.word_ngrams > 1 ? 200000 : 0;
+  args.minn = o.minn;
+  args.maxn = o.maxn;
+  args.bucket = o.word_ngrams > 1 || o.maxn > 0 ? 200000 : 0;
   args.thread = o.threads;
   args.seed = o.seed;
   args.verbose = 0;

@@ -24,6 +24,8 @@ struct TrainOptions {
   int epoch = 25;
   double lr = 0.5;
   int word_ngrams = 2;
+  int minn = 0;       // character n-grams of words, from minn to maxn (0: none)
+  int maxn = 0;
   int threads = 2;
   int seed = 42;
 };
