@@ -7,22 +7,30 @@
 
 namespace spamphibian {
 
-nlohmann::json ToJson(const Decision& d) {
+namespace {
+
+// The decision as JSON; without the item (which can be long) for log lines.
+nlohmann::json DecisionFields(const Decision& d, bool with_item) {
   nlohmann::json j = {{"decision_id", d.decision_id}, {"event_type", d.event_type}, {"item_type", d.item_type},
                       {"item_id", d.item_id},         {"verdict", d.verdict},       {"reasons", d.reasons},
                       {"time", d.time}};
-  for (auto it = d.extra.begin(); it != d.extra.end(); ++it) j[it.key()] = it.value();
+  for (auto it = d.extra.begin(); it != d.extra.end(); ++it) {
+    if (with_item || it.key() != "item") j[it.key()] = it.value();
+  }
   return j;
 }
+
+}  // namespace
+
+nlohmann::json ToJson(const Decision& d) { return DecisionFields(d, true); }
 
 Emit DecisionEmit(const DecisionLog& log, const Decision& d) {
   return Emit{log.stream, {{"decision", ToJson(d).dump()}, {"verdict", d.verdict}, {"item_type", d.item_type}}, log.maxlen};
 }
 
 void LogDecision(spdlog::logger& log, const Decision& d) {
-  nlohmann::json fields = ToJson(d);
-  fields.erase("item");  // the item itself is too long for a log line
-  LogJson(log, spdlog::level::info, "decision", fields);
+  if (!log.should_log(spdlog::level::info)) return;  // no JSON built for a line nobody reads
+  LogJson(log, spdlog::level::info, "decision", DecisionFields(d, false));
 }
 
 std::string NowRfc3339() {

@@ -22,7 +22,7 @@ ClassifyStage::ClassifyStage(ClassifyStageOptions options, const classify::Model
 
 Outcome ClassifyStage::Process(const Entry& entry) {
   gitlab::Item item;
-  const nlohmann::json j = nlohmann::json::parse(entry.Get("item"), nullptr, false);
+  nlohmann::json j = nlohmann::json::parse(entry.Get("item"), nullptr, false);
   if (Status s = gitlab::FromJson(j, &item); !s.ok()) return Outcome::DeadLetter(s.message());
   nlohmann::json signals = nlohmann::json::parse(entry.Get("signals"), nullptr, false);
   if (signals.is_discarded()) signals = nlohmann::json::object();
@@ -73,13 +73,19 @@ Outcome ClassifyStage::Process(const Entry& entry) {
   d.extra["author"] = item.author.username;
   d.extra["web_url"] = item.web_url;
   d.extra["signals"] = signals;  // the act stage's policy looks at the account's age
-  d.extra["item"] = j;  // as parsed above; the act stage needs it, logs leave it out
+  d.extra["item"] = std::move(j);  // as parsed above (not again); the act stage needs it, logs leave it out
 
   decisions_.With({item.type, verdict}).Inc();
   scores_.With({item.type}).Observe(p.spam_probability);
   LogDecision(log_, d);
   Outcome out = Outcome::Done({DecisionEmit(options_.decisions, d)});
-  if (!options_.archive_stream.empty()) out.emits.push_back(DecisionEmit({options_.archive_stream, 0}, d));
+  if (!options_.archive_stream.empty()) {
+    // The same entry, serialised once: the archive stream is uncapped.
+    Emit archived = out.emits.front();
+    archived.stream = options_.archive_stream;
+    archived.maxlen = 0;
+    out.emits.push_back(std::move(archived));
+  }
   return out;
 }
 
