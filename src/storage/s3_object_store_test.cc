@@ -12,12 +12,7 @@ namespace {
 class S3Test : public ::testing::Test {
  protected:
   S3Options Options(int max_keys = 1000) {
-    S3Options o;
-    o.endpoint = s3_.endpoint();
-    o.bucket = s3_.bucket();
-    o.access_key_id = Secret(testing::S3rverProcess::kAccessKey);
-    o.secret_access_key = Secret(testing::S3rverProcess::kSecretKey);
-    o.timeout = std::chrono::milliseconds(3000);
+    S3Options o = s3_.Options();
     o.max_keys = max_keys;
     return o;
   }
