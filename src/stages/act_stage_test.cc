@@ -33,6 +33,7 @@ class FakeLedger : public ActionLedger {
     return Status::Ok();
   }
   Status IsVerified(const std::string& email, bool* verified) override {
+    ++verified_lookups;
     *verified = verified_emails.count(email) > 0;
     return Status::Ok();
   }
@@ -40,6 +41,7 @@ class FakeLedger : public ActionLedger {
   std::map<std::string, std::vector<std::string>> by_item;
   std::set<std::string> verified_emails;
   int used = 0;
+  int verified_lookups = 0;
 };
 
 class ActStageTest : public ::testing::Test {
@@ -105,6 +107,7 @@ TEST_F(ActStageTest, MonitorModeNotifiesAndChangesNothing) {
   ASSERT_EQ(notes.size(), 1u);
   EXPECT_TRUE(notes[0]["actions"].empty());
   EXPECT_TRUE(store_.objects.empty());
+  EXPECT_EQ(ledger_.verified_lookups, 0) << "nothing to refuse: no Redis round trip";
 }
 
 TEST_F(ActStageTest, HamTrustedAndGoneNeedNothing) {
