@@ -87,7 +87,7 @@ void BM_ClassifyStage(benchmark::State& state, const std::string& type) {
   metrics::Registry registry;
   auto log = MakeNullLogger();
   ClassifyStageOptions options;
-  options.decisions = {"spamphibian:decisions", 100000};
+  options.decisions = {"spamphibian:decisions", "spamphibian:decision_log", 100000};
   options.archive_stream = "spamphibian:archive";
   ClassifyStage stage(options, holder, registry, *log);
   std::vector<Entry> entries;

@@ -40,7 +40,8 @@ std::unique_ptr<StageRunner> Runner(const RunnerContext& c, StageRunnerOptions o
 }
 
 DecisionLog Decisions(const Config& config) {
-  return {config.pipeline.key_prefix + std::string(kDecisionsStream), config.pipeline.decisions_maxlen};
+  return {config.pipeline.key_prefix + std::string(kDecisionsStream),
+          config.pipeline.key_prefix + std::string(kDecisionLogStream), config.pipeline.decisions_maxlen};
 }
 
 }  // namespace
@@ -155,11 +156,9 @@ std::unique_ptr<StageRunner> ActRunner(const RunnerContext& c, const policy::Pol
         std::move(api), c.registry, c.log);
   };
   // Each action waits on S3 (the archive) and GitLab: several workers, small
-  // batches. The decisions stream is also the decision log, bounded by
-  // DECISIONS_MAXLEN rather than trimmed as the act stage consumes it.
-  StageRunnerOptions o = RunnerOptions(config, kDecisionsStream, config.gitlab.act_workers, 4);
-  o.trim_consumed = false;
-  return Runner(c, std::move(o), factory);
+  // batches. The decisions stream is a work queue, trimmed as consumed; the
+  // capped copy for people is decision_log.
+  return Runner(c, RunnerOptions(config, kDecisionsStream, config.gitlab.act_workers, 4), factory);
 }
 
 std::unique_ptr<StageRunner> NotifyRunner(const RunnerContext& c, gitlab::RateLimiter& pacer) {

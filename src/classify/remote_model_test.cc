@@ -85,7 +85,7 @@ TEST_F(RemoteModelTest, ClassifyStageFallsBackOrHolds) {
   const Entry entry{"7-0", {{"item", gitlab::ToJson(item).dump()}, {"signals", "{}"}}};
 
   ClassifyStageOptions o;
-  o.decisions.stream = "d";
+  o.decisions.queue = "d";
   o.remote = remote(up);
   Outcome served = ClassifyStage(o, models, registry_, *log_).Process(entry);
   auto d = nlohmann::json::parse(served.emits.at(0).fields[0].second);

@@ -24,8 +24,22 @@ nlohmann::json DecisionFields(const Decision& d, bool with_item) {
 
 nlohmann::json ToJson(const Decision& d) { return DecisionFields(d, true); }
 
-Emit DecisionEmit(const DecisionLog& log, const Decision& d) {
-  return Emit{log.stream, {{"decision", ToJson(d).dump()}, {"verdict", d.verdict}, {"item_type", d.item_type}}, log.maxlen};
+void AppendDecision(const DecisionLog& log, const Decision& d, std::vector<Emit>* emits) {
+  // Item text is hostile input: invalid UTF-8 is replaced, never thrown on.
+  Emit queued{log.queue,
+              {{"decision", ToJson(d).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)},
+               {"verdict", d.verdict},
+               {"item_type", d.item_type}},
+              0};
+  if (!log.log.empty()) {
+    Emit logged = queued;
+    logged.stream = log.log;
+    logged.maxlen = log.log_maxlen;
+    emits->push_back(std::move(queued));
+    emits->push_back(std::move(logged));
+    return;
+  }
+  emits->push_back(std::move(queued));
 }
 
 void LogDecision(spdlog::logger& log, const Decision& d) {

@@ -32,14 +32,19 @@ struct Decision {
 
 nlohmann::json ToJson(const Decision& d);
 
-// Where decisions go: the stream (a full key) and its approximate bound.
+// Where decisions go. Two streams, because a capped stream cannot also be a
+// work queue (XADD MAXLEN would drop entries the act stage has not read):
+//   queue  the act stage's input, trimmed only as it is consumed;
+//   log    the decision log for people and tools, capped near log_maxlen.
+// Full keys.
 struct DecisionLog {
-  std::string stream;
-  long long maxlen = 0;  // 0: unbounded
+  std::string queue;
+  std::string log;       // "" = no log copy
+  long long log_maxlen = 0;  // 0: unbounded
 };
 
-// The stream entry for `d`.
-Emit DecisionEmit(const DecisionLog& log, const Decision& d);
+// Appends the stream entries for `d` (queue and log; serialised once).
+void AppendDecision(const DecisionLog& log, const Decision& d, std::vector<Emit>* emits);
 
 // Logs the decision as one JSON line at info level.
 void LogDecision(spdlog::logger& log, const Decision& d);

@@ -78,7 +78,8 @@ Outcome ClassifyStage::Process(const Entry& entry) {
   decisions_.With({item.type, verdict}).Inc();
   scores_.With({item.type}).Observe(p.spam_probability);
   LogDecision(log_, d);
-  Outcome out = Outcome::Done({DecisionEmit(options_.decisions, d)});
+  Outcome out = Outcome::Done();
+  AppendDecision(options_.decisions, d, &out.emits);
   if (!options_.archive_stream.empty()) {
     // The same entry, serialised once: the archive stream is uncapped.
     Emit archived = out.emits.front();

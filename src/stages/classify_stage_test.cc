@@ -18,16 +18,20 @@ class ClassifyStageTest : public ::testing::Test {
   }
   nlohmann::json Classify(const gitlab::Item& item, const nlohmann::json& signals,
                           std::map<std::string, ThresholdPair> by_type = {}) {
-    ClassifyStage stage(ClassifyStageOptions{{"p:decisions", 1000}, "p:archive", {}, std::move(by_type), nullptr, false},
+    ClassifyStage stage(ClassifyStageOptions{{"p:decisions", "p:decision_log", 1000}, "p:archive", {}, std::move(by_type), nullptr, false},
                         models_, registry_, *log_);
     Outcome o = stage.Process(Entry{"5-0", {{"item", gitlab::ToJson(item).dump()}, {"signals", signals.dump()}}});
     EXPECT_EQ(o.kind, Outcome::Kind::kDone);
-    // The decision, capped, and the same decision for the archive, uncapped.
-    EXPECT_EQ(o.emits.size(), 2u);
+    // The decision for the act stage (a work queue: never capped), the same
+    // for the capped log, and for the archive, uncapped.
+    EXPECT_EQ(o.emits.size(), 3u);
     EXPECT_EQ(o.emits.at(0).stream, "p:decisions");
-    EXPECT_EQ(o.emits.at(0).maxlen, 1000);
-    EXPECT_EQ(o.emits.at(1).stream, "p:archive");
-    EXPECT_EQ(o.emits.at(1).maxlen, 0);
+    EXPECT_EQ(o.emits.at(0).maxlen, 0);
+    EXPECT_EQ(o.emits.at(1).stream, "p:decision_log");
+    EXPECT_EQ(o.emits.at(1).maxlen, 1000);
+    EXPECT_EQ(o.emits.at(2).stream, "p:archive");
+    EXPECT_EQ(o.emits.at(2).maxlen, 0);
+    EXPECT_EQ(o.emits.at(2).fields, o.emits.at(0).fields);
     EXPECT_EQ(o.emits.at(1).fields, o.emits.at(0).fields);
     return nlohmann::json::parse(o.emits.at(0).fields[0].second);
   }
@@ -76,7 +80,7 @@ TEST_F(ClassifyStageTest, ThresholdsPerItemType) {
 }
 
 TEST_F(ClassifyStageTest, MalformedEntryIsDeadLettered) {
-  ClassifyStage stage(ClassifyStageOptions{{"p:decisions"}, "", {}, {}, nullptr, false}, models_, registry_, *log_);
+  ClassifyStage stage(ClassifyStageOptions{{"p:decisions", "", 0}, "", {}, {}, nullptr, false}, models_, registry_, *log_);
   EXPECT_EQ(stage.Process(Entry{"1-0", {{"item", "nope"}}}).kind, Outcome::Kind::kDeadLetter);
 }
 

@@ -32,7 +32,9 @@ Outcome FetchStage::Process(const Entry& entry) {
     d.time = NowRfc3339();
     d.extra["event_id"] = entry.id;
     LogDecision(log_, d);
-    return Outcome::Done({DecisionEmit(options_.decisions, d)});
+    Outcome done = Outcome::Done();
+    AppendDecision(options_.decisions, d, &done.emits);
+    return done;
   }
   if (s.IsPermissionDenied()) return Outcome::Hold(s.message());
   if (s.IsInvalidArgument()) return Outcome::DeadLetter(s.message());

@@ -28,6 +28,7 @@ std::vector<std::string_view> PipelineStreams() {
       if (!name.empty() && std::find(streams.begin(), streams.end(), name) == streams.end()) streams.push_back(name);
     }
   }
+  streams.push_back(kDecisionLogStream);
   streams.push_back(kDeadLetterStream);
   streams.push_back(kAuditStream);
   return streams;

@@ -14,6 +14,13 @@ long long IntegerField(const redisReply* map, std::string_view key, bool* presen
   return 0;
 }
 
+const redisReply* MapValue(const redisReply* map, std::string_view key) {
+  for (std::size_t i = 0; i + 1 < map->elements; i += 2) {
+    if (redis::ReplyText(map->element[i]) == key) return map->element[i + 1];
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 QueueMonitor::QueueMonitor(const redis::Connector& connector, std::vector<Stream> streams,
@@ -23,6 +30,13 @@ QueueMonitor::QueueMonitor(const redis::Connector& connector, std::vector<Stream
       queue_length_(metrics.AddGauge("spamphibian_queue_length",
                                      "Entries waiting in a stream: not yet delivered plus not yet acknowledged.",
                                      {"stream"})),
+      pending_(metrics.AddGauge("spamphibian_queue_pending",
+                                "Entries delivered to a consumer group but not yet acknowledged (in work, or "
+                                "waiting for a retry).",
+                                {"stream", "group"})),
+      lag_(metrics.AddGauge("spamphibian_queue_lag",
+                            "Entries of a stream not yet delivered to a consumer group; -1 when Redis cannot tell.",
+                            {"stream", "group"})),
       redis_up_gauge_(metrics.AddGauge("spamphibian_redis_up", "1 when Redis answered the last check.").With({})),
       interval_(interval) {}
 
@@ -72,6 +86,9 @@ void QueueMonitor::Sample() {
         bool has_lag = false, has_pending = false;
         const long long lag = IntegerField(groups->element[g], "lag", &has_lag);
         const long long pending = IntegerField(groups->element[g], "pending", &has_pending);
+        const std::string group(redis::ReplyText(MapValue(groups->element[g], "name")));
+        pending_.With({streams_[i].label, group}).Set(static_cast<double>(pending));
+        lag_.With({streams_[i].label, group}).Set(has_lag ? static_cast<double>(lag) : -1);
         // Redis cannot always tell the lag (after deletions); then count the
         // whole stream, which is an upper bound.
         const double waiting = has_lag ? static_cast<double>(lag + pending) : length;

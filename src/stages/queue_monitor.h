@@ -45,6 +45,8 @@ class QueueMonitor {
   redis::Client client_;
   const std::vector<Stream> streams_;
   metrics::GaugeFamily& queue_length_;
+  metrics::GaugeFamily& pending_;  // per stream and consumer group
+  metrics::GaugeFamily& lag_;
   metrics::Gauge& redis_up_gauge_;
   const std::chrono::milliseconds interval_;
   std::atomic<bool> redis_up_{false};

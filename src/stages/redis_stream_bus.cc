@@ -40,6 +40,20 @@ end
 return accepted
 )lua";
 
+// KEYS[1] stream; ARGV: group, consumer, ids... Returns the ids still owned.
+constexpr const char* kTouch = R"lua(
+local group, me = ARGV[1], ARGV[2]
+local owned = {}
+for i = 3, #ARGV do
+  local p = redis.call('XPENDING', KEYS[1], group, ARGV[i], ARGV[i], 1)
+  if p[1] ~= nil and p[1][2] == me then
+    redis.call('XCLAIM', KEYS[1], group, me, 0, ARGV[i], 'JUSTID')
+    owned[#owned + 1] = ARGV[i]
+  end
+end
+return owned
+)lua";
+
 std::string FailureKey(const std::string& stream) { return stream + ":failures"; }
 
 // [id, [k, v, k, v ...]] -> Entry. False for a deleted entry (nil fields).
@@ -82,7 +96,21 @@ bool ParseStreamId(std::string_view id, unsigned long long* ms, unsigned long lo
   return a.ec == std::errc() && b.ec == std::errc() && b.ptr == id.data() + id.size();
 }
 
-RedisStreamBus::RedisStreamBus(const redis::Connector& connector) : client_(connector), commit_script_(kCommit) {}
+RedisStreamBus::RedisStreamBus(const redis::Connector& connector)
+    : client_(connector), commit_script_(kCommit), touch_script_(kTouch) {}
+
+Status RedisStreamBus::Touch(const std::string& stream, const std::string& group, const std::string& consumer,
+                             const std::vector<std::string>& ids, std::vector<std::string>* owned) {
+  owned->clear();
+  if (ids.empty()) return Status::Ok();
+  redis::Args argv = {group, consumer};
+  argv.insert(argv.end(), ids.begin(), ids.end());
+  redis::Reply r;
+  Status s = client_.Eval(touch_script_, {stream}, argv, &r);
+  if (!s.ok()) return s;
+  for (std::size_t i = 0; i < r->elements; ++i) owned->emplace_back(redis::ReplyText(r->element[i]));
+  return Status::Ok();
+}
 
 Status RedisStreamBus::EnsureGroup(const std::string& stream, const std::string& group) {
   Status s = client_.Run({"XGROUP", "CREATE", stream, group, "0", "MKSTREAM"});

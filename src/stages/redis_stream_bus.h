@@ -33,11 +33,14 @@ class RedisStreamBus : public StreamBus {
                 const std::vector<HandOver>& handovers, std::vector<std::string>* accepted) override;
   Status RecordFailure(const std::string& stream, const std::string& id, const std::string& error) override;
   Status LastFailure(const std::string& stream, const std::string& id, std::string* error) override;
+  Status Touch(const std::string& stream, const std::string& group, const std::string& consumer,
+               const std::vector<std::string>& ids, std::vector<std::string>* owned) override;
   Status TrimConsumed(const std::string& stream) override;
 
  private:
   redis::Client client_;
   const redis::Script commit_script_;
+  const redis::Script touch_script_;
 };
 
 // Parses "ms-seq" stream ids for ordering; false if malformed.

@@ -59,6 +59,13 @@ class StreamBus {
   virtual Status RecordFailure(const std::string& stream, const std::string& id, const std::string& error) = 0;
   virtual Status LastFailure(const std::string& stream, const std::string& id, std::string* error) = 0;
 
+  // Heartbeat: resets the idle time of those of `ids` that `consumer` still
+  // owns (XCLAIM ... JUSTID, which does not count a delivery), so that an
+  // entry in long work is not reclaimed by another consumer. *owned gets the
+  // ids still owned; the others were taken over meanwhile.
+  virtual Status Touch(const std::string& stream, const std::string& group, const std::string& consumer,
+                       const std::vector<std::string>& ids, std::vector<std::string>* owned) = 0;
+
   // Deletes entries every group has acknowledged, so streams stay bounded
   // without ever trimming something not yet processed.
   virtual Status TrimConsumed(const std::string& stream) = 0;

@@ -45,7 +45,9 @@ Outcome TrustStage::Process(const Entry& entry) {
     d.time = NowRfc3339();
     d.extra["author"] = item.author.username;
     LogDecision(log_, d);
-    return Outcome::Done({DecisionEmit(options_.decisions, d)});
+    Outcome done = Outcome::Done();
+    AppendDecision(options_.decisions, d, &done.emits);
+    return done;
   }
 
   const std::string domain = gitlab::EmailDomain(item.author.email);

@@ -28,7 +28,7 @@ class TrustStageTest : public ::testing::Test {
   }
 
   TrustStage Stage(TrustStage::VerifiedSet set = nullptr) {
-    return TrustStage({"p:candidates", "p:decisions"}, *holder_, std::move(set), *log_,
+    return TrustStage({"p:candidates", {"p:decisions", "", 0}}, *holder_, std::move(set), *log_,
                       [] { return std::chrono::system_clock::from_time_t(1764072000); /* 2025-11-25T12:00Z */ });
   }
 

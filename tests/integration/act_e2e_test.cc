@@ -115,9 +115,9 @@ TEST_F(ActE2E, MonitorModeNotifiesEveryItemTypeAndWritesNothing) {
   Start("");
   const auto hooks = sim::HookPayloads(Dataset());
   for (const auto& hook : hooks) Send(hook);
-  ASSERT_TRUE(WaitFor([&] { return Stream("decisions", "decision").size() == hooks.size(); }, std::chrono::seconds(30)));
+  ASSERT_TRUE(WaitFor([&] { return Stream("decision_log", "decision").size() == hooks.size(); }, std::chrono::seconds(30)));
   std::map<std::string, int> flagged;  // item type -> spam or suspicious decisions
-  for (const auto& d : Stream("decisions", "decision")) {
+  for (const auto& d : Stream("decision_log", "decision")) {
     if (d["verdict"] == "spam" || d["verdict"] == "suspicious") ++flagged[d["item_type"].get<std::string>()];
   }
   int total = 0;
@@ -205,9 +205,9 @@ TEST_F(ActE2E, NotesMergeRequestsAndWikiPagesHaveNoQuarantine) {
         "  wiki_page: {spam: [quarantine]}\n");
   const auto hooks = sim::HookPayloads(Dataset());
   for (const auto& hook : hooks) Send(hook);
-  ASSERT_TRUE(WaitFor([&] { return Stream("decisions", "decision").size() == hooks.size(); }, std::chrono::seconds(30)));
+  ASSERT_TRUE(WaitFor([&] { return Stream("decision_log", "decision").size() == hooks.size(); }, std::chrono::seconds(30)));
   std::set<std::string> spam_types;
-  for (const auto& d : Stream("decisions", "decision")) {
+  for (const auto& d : Stream("decision_log", "decision")) {
     if (d["verdict"] == "spam") spam_types.insert(d["item_type"].get<std::string>());
   }
   for (const char* type : {"note", "merge_request", "wiki_page"}) ASSERT_TRUE(spam_types.count(type)) << type;

@@ -48,7 +48,7 @@ class ClassifyE2E : public ::testing::Test {
   }
   std::vector<nlohmann::json> Decisions() {
     std::vector<nlohmann::json> out;
-    for (const auto& d : redis_client_->StreamField("spamphibian:decisions", "decision")) out.push_back(nlohmann::json::parse(d));
+    for (const auto& d : redis_client_->StreamField("spamphibian:decision_log", "decision")) out.push_back(nlohmann::json::parse(d));
     return out;
   }
   // Uploads a model trained by the real `spamphibian train --upload`.

@@ -65,8 +65,8 @@ TEST_F(FetchTrustE2E, EveryHookEndsAsACandidateOrADecision) {
   for (const auto& hook : hooks) Send(hook);
   const long long n = static_cast<long long>(hooks.size());
   // (items is consumed and trimmed by the trust stage; count what comes out.)
-  ASSERT_TRUE(WaitFor([&] { return Len("candidates") + Len("decisions") == n; }, std::chrono::seconds(30)))
-      << " candidates " << Len("candidates") << " decisions " << Len("decisions") << "\n"
+  ASSERT_TRUE(WaitFor([&] { return Len("candidates") + Len("decision_log") == n; }, std::chrono::seconds(30)))
+      << " candidates " << Len("candidates") << " decisions " << Len("decision_log") << "\n"
       << service_->log().substr(0, 4000);
   EXPECT_EQ(Len("dead_letter"), 0);
   EXPECT_EQ(Pending("events", "fetch"), 0);
@@ -74,7 +74,7 @@ TEST_F(FetchTrustE2E, EveryHookEndsAsACandidateOrADecision) {
 
   // Trusted: the admin, the bot, and authors from ethz.ch / epfl.ch.
   std::set<std::string> reasons;
-  for (const auto& d : Field("decisions", "decision")) {
+  for (const auto& d : Field("decision_log", "decision")) {
     auto j = nlohmann::json::parse(d);
     EXPECT_EQ(j["verdict"], "trusted");
     reasons.insert(j["reasons"][0].get<std::string>().substr(0, 20));
@@ -104,8 +104,8 @@ TEST_F(FetchTrustE2E, EveryHookEndsAsACandidateOrADecision) {
 TEST_F(FetchTrustE2E, DeletedItemEndsAsGone) {
   Start();
   Send({{"event", "System Hook"}, {"payload", {{"event_name", "user_create"}, {"user_id", 424242}}}});
-  ASSERT_TRUE(WaitFor([&] { return Len("decisions") == 1; }));
-  auto d = nlohmann::json::parse(Field("decisions", "decision")[0]);
+  ASSERT_TRUE(WaitFor([&] { return Len("decision_log") == 1; }));
+  auto d = nlohmann::json::parse(Field("decision_log", "decision")[0]);
   EXPECT_EQ(d["verdict"], "gone");
   EXPECT_EQ(d["item_type"], "user");
   EXPECT_EQ(Len("items"), 0);
@@ -117,11 +117,11 @@ TEST_F(FetchTrustE2E, ServerErrorsAreRetriedAndNothingIsLostOrFetchedTwice) {
   for (int id = 101; id <= 110; ++id) {
     Send({{"event", "System Hook"}, {"payload", {{"event_name", "user_create"}, {"user_id", id}}}});
   }
-  ASSERT_TRUE(WaitFor([&] { return Len("candidates") + Len("decisions") == 10; }, std::chrono::seconds(30)))
+  ASSERT_TRUE(WaitFor([&] { return Len("candidates") + Len("decision_log") == 10; }, std::chrono::seconds(30)))
       << service_->log().substr(0, 3000);
   std::vector<std::string> ids;
   for (const auto& i : Field("candidates", "item")) ids.push_back(nlohmann::json::parse(i)["id"]);
-  for (const auto& d : Field("decisions", "decision")) ids.push_back(nlohmann::json::parse(d)["item_id"]);
+  for (const auto& d : Field("decision_log", "decision")) ids.push_back(nlohmann::json::parse(d)["item_id"]);
   const std::set<std::string> unique(ids.begin(), ids.end());
   EXPECT_EQ(ids.size(), 10u);
   EXPECT_EQ(unique.size(), 10u) << "an item was handed over twice";
@@ -154,8 +154,8 @@ TEST_F(FetchTrustE2E, TrustListsReloadOnChangeAndSighup) {
   service_->process().Signal(SIGHUP);
   ASSERT_TRUE(WaitFor([&] { return service_->log().find("trust_lists_reloaded") != std::string::npos; }));
   Send({{"event", "System Hook"}, {"payload", {{"event_name", "user_create"}, {"user_id", 122}}}});
-  ASSERT_TRUE(WaitFor([&] { return Len("decisions") == 1; }));
-  EXPECT_EQ(nlohmann::json::parse(Field("decisions", "decision")[0])["verdict"], "trusted");
+  ASSERT_TRUE(WaitFor([&] { return Len("decision_log") == 1; }));
+  EXPECT_EQ(nlohmann::json::parse(Field("decision_log", "decision")[0])["verdict"], "trusted");
 }
 
 TEST_F(FetchTrustE2E, WithClassifyEveryHookEndsAsOneDecision) {
@@ -163,10 +163,10 @@ TEST_F(FetchTrustE2E, WithClassifyEveryHookEndsAsOneDecision) {
   const auto hooks = Hooks();
   for (const auto& hook : hooks) Send(hook);
   const long long n = static_cast<long long>(hooks.size());
-  ASSERT_TRUE(WaitFor([&] { return Len("decisions") == n; }, std::chrono::seconds(30))) << Len("decisions");
+  ASSERT_TRUE(WaitFor([&] { return Len("decision_log") == n; }, std::chrono::seconds(30))) << Len("decision_log");
   std::map<std::string, nlohmann::json> users;  // username -> decision
   std::map<std::string, int> verdicts;
-  for (const auto& text : Field("decisions", "decision")) {
+  for (const auto& text : Field("decision_log", "decision")) {
     auto d = nlohmann::json::parse(text);
     ++verdicts[d["verdict"].get<std::string>()];
     if (d["item_type"] == "user" && d.contains("author")) users[d["author"]] = d;

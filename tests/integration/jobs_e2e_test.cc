@@ -47,7 +47,7 @@ TEST_F(JobsE2E, SnippetCheckFetchesEachSnippetOnceAcrossRuns) {
   auto snippet_items = [&] {
     long n = 0;
     for (const auto& i : Field("candidates", "item")) n += nlohmann::json::parse(i)["type"] == "snippet";
-    for (const auto& d : Field("decisions", "decision")) n += nlohmann::json::parse(d)["item_type"] == "snippet";
+    for (const auto& d : Field("decision_log", "decision")) n += nlohmann::json::parse(d)["item_type"] == "snippet";
     return n;
   };
   ASSERT_TRUE(WaitFor([&] { return snippet_items() == 8; })) << service->log().substr(0, 3000);

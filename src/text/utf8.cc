@@ -1,0 +1,62 @@
+#include "text/utf8.h"
+
+#include <simdjson.h>
+
+namespace spamphibian::text {
+namespace {
+
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+
+bool Continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+// Length of the well-formed sequence at in[i] (RFC 3629, the table of
+// Unicode 15 §3.9), or 0 when it is not one.
+std::size_t WellFormed(std::string_view in, std::size_t i) {
+  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(in[i + k]); };
+  const std::size_t left = in.size() - i;
+  const unsigned char c = b(0);
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) return left >= 2 && Continuation(b(1)) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    if (left < 3 || !Continuation(b(1)) || !Continuation(b(2))) return 0;
+    if (c == 0xE0 && b(1) < 0xA0) return 0;  // overlong
+    if (c == 0xED && b(1) > 0x9F) return 0;  // surrogates
+    return 3;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    if (left < 4 || !Continuation(b(1)) || !Continuation(b(2)) || !Continuation(b(3))) return 0;
+    if (c == 0xF0 && b(1) < 0x90) return 0;  // overlong
+    if (c == 0xF4 && b(1) > 0x8F) return 0;  // above U+10FFFF
+    return 4;
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::string ValidUtf8(std::string_view in) {
+  if (simdjson::validate_utf8(in.data(), in.size())) return std::string(in);
+  std::string out;
+  out.reserve(in.size() + 16);
+  for (std::size_t i = 0; i < in.size();) {
+    const std::size_t n = WellFormed(in, i);
+    if (n == 0) {
+      out += kReplacement;
+      ++i;
+      continue;
+    }
+    out.append(in.substr(i, n));
+    i += n;
+  }
+  return out;
+}
+
+std::string_view CutUtf8(std::string_view in, std::size_t max_bytes) {
+  if (in.size() <= max_bytes) return in;
+  std::size_t end = max_bytes;
+  // Step back over continuation bytes to the start of the cut character.
+  while (end > 0 && Continuation(static_cast<unsigned char>(in[end]))) --end;
+  return in.substr(0, end);
+}
+
+}  // namespace spamphibian::text

@@ -1,0 +1,45 @@
+#include "text/utf8.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace spamphibian::text {
+namespace {
+
+TEST(ValidUtf8, KeepsValidText) {
+  EXPECT_EQ(ValidUtf8("plain"), "plain");
+  EXPECT_EQ(ValidUtf8("Grüße 日本 🐸"), "Grüße 日本 🐸");
+  EXPECT_EQ(ValidUtf8(""), "");
+}
+
+TEST(ValidUtf8, ReplacesEveryKindOfBadSequence) {
+  EXPECT_EQ(ValidUtf8("a\xFF" "b"), "a\xEF\xBF\xBD" "b");             // never valid
+  EXPECT_EQ(ValidUtf8("\x80"), "\xEF\xBF\xBD");                       // stray continuation
+  EXPECT_EQ(ValidUtf8("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");       // overlong '/'
+  EXPECT_EQ(ValidUtf8("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
+  EXPECT_EQ(ValidUtf8("\xF4\x90\x80\x80").substr(0, 3), "\xEF\xBF\xBD");          // above U+10FFFF
+  EXPECT_EQ(ValidUtf8("ok\xE6\x97"), "ok\xEF\xBF\xBD\xEF\xBF\xBD");   // truncated at the end
+}
+
+TEST(ValidUtf8, OutputAlwaysSerialisesAsJson) {
+  std::string bytes;
+  for (int i = 0; i < 256; ++i) bytes += static_cast<char>(i);
+  bytes += "\xE6\x97\xA5\xF0\x9F";
+  const nlohmann::json j = ValidUtf8(bytes);
+  EXPECT_NO_THROW((void)j.dump());
+}
+
+TEST(CutUtf8, NeverSplitsACharacter) {
+  const std::string s = "ab日本";  // 2 + 3 + 3 bytes
+  EXPECT_EQ(CutUtf8(s, 100), s);
+  EXPECT_EQ(CutUtf8(s, 8), s);
+  EXPECT_EQ(CutUtf8(s, 7), "ab日");
+  EXPECT_EQ(CutUtf8(s, 5), "ab日");
+  EXPECT_EQ(CutUtf8(s, 4), "ab");
+  EXPECT_EQ(CutUtf8(s, 2), "ab");
+  EXPECT_EQ(CutUtf8(s, 0), "");
+  EXPECT_EQ(CutUtf8("🐸🐸", 5), "🐸");
+}
+
+}  // namespace
+}  // namespace spamphibian::text
