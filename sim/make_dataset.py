@@ -76,8 +76,9 @@ for i, (username, name, bio, web, loc, org, job) in enumerate(HAM_USERS):
                   "website_url": web, "location": loc, "organization": org, "job_title": job,
                   "email": f"{username.replace('.', '_')}@{domain}", "public_email": "",
                   "is_admin": username == "admin", "bot": username == "project_bot_7",
+                  **({"user_type": "project_bot"} if username == "project_bot_7" else {}),
                   "created_at": f"20{19 + i % 6}-0{1 + i % 9}-1{i % 10}T08:00:00.000Z", "confirmed_at": T0,
-                  "note": "verified contributor" if username == "sam.verified" else "",
+                  "note": "[spamphibian:verified] contributor" if username == "sam.verified" else "",
                   "web_url": f"{BASE}/{username}", "skype": "", "linkedin": "", "twitter": "", "discord": "",
                   "label": "ham"})
     ham_ids.append(uid)

@@ -111,6 +111,14 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
             {{"stage", needs_gitlab}, {"message", "GITLAB_URL is not set: this stage does not run"}});
     std::erase(stages, needs_gitlab);
   }
+  {
+    std::vector<std::string> warnings;
+    if (Status s = CheckTimeouts(config, Has(stages, "act"), &warnings); !s.ok()) {
+      LogJson(log, spdlog::level::critical, "config_error", {{"error", s.message()}});
+      return 2;
+    }
+    for (const auto& w : warnings) LogJson(log, spdlog::level::warn, "config_warning", {{"message", w}});
+  }
   LogJson(log, spdlog::level::info, "starting", Describe(config, stages));
   if (config.webhook_secret.empty() && Has(stages, "events")) {
     LogJson(log, spdlog::level::warn, "no_webhook_secret",
@@ -158,7 +166,8 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
   // Trust lists: loaded now (a bad list stops start-up), reloaded when their
   // files change and on SIGHUP.
   TrustPolicyHolder trust_policies(config.trust);
-  if (Has(stages, "trust")) {
+  const bool needs_trust = Has(stages, "trust") || Has(stages, "act");  // the act stage asks it again
+  if (needs_trust) {
     std::vector<std::string> warnings;
     if (Status s = trust_policies.Load(&warnings); !s.ok()) {
       LogJson(log, spdlog::level::critical, "config_error", {{"error", s.message()}});
@@ -206,7 +215,7 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
   }
 
   if (Has(stages, "archive")) runners.push_back(ArchiveRunner(context));
-  if (Has(stages, "act")) runners.push_back(ActRunner(context, policies));
+  if (Has(stages, "act")) runners.push_back(ActRunner(context, policies, trust_policies));
   // Slack: one message per slack.min_interval_ms per process.
   const double slack_rate = config.slack.min_interval.count() > 0 ? 1000.0 / config.slack.min_interval.count() : 0;
   gitlab::RateLimiter slack_pacer(slack_rate, 1.0);
@@ -247,7 +256,7 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
   boost::asio::signal_set hangup(io, SIGHUP);
   boost::asio::steady_timer list_poll(io);
   std::function<void(bool)> reload = [&](bool force) {
-    if (Has(stages, "trust")) {
+    if (needs_trust) {
       std::vector<std::string> warnings;
       bool reloaded = false;
       Status s = trust_policies.ReloadIfChanged(force, &reloaded, &warnings);
@@ -280,8 +289,8 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
       on_hangup();
     });
   };
-  if (Has(stages, "trust") || Has(stages, "act")) poll();
-  if (Has(stages, "trust") || Has(stages, "act") || model_refresher != nullptr) on_hangup();
+  if (needs_trust) poll();
+  if (needs_trust || model_refresher != nullptr) on_hangup();
   // SIGTERM/SIGINT: stop accepting, drain, then stop. A second signal, or
   // the shutdown timeout, stops at once.
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);

@@ -2,6 +2,10 @@
 
 #include <unistd.h>
 
+#include <atomic>
+#include <cstdio>
+#include <random>
+
 #include "app/components.h"
 #include "gitlab/api.h"
 #include "http/curl_client.h"
@@ -49,7 +53,10 @@ DecisionLog Decisions(const Config& config) {
 std::string ConsumerPrefix() {
   char host[256] = {0};
   gethostname(host, sizeof host - 1);
-  return std::string(host) + "-" + std::to_string(getpid());
+  std::random_device random;
+  char suffix[16];
+  std::snprintf(suffix, sizeof suffix, "%08x", random());
+  return std::string(host) + "-" + std::to_string(getpid()) + "-" + suffix;
 }
 
 std::unique_ptr<StageRunner> FetchRunner(const RunnerContext& c) {
@@ -126,21 +133,40 @@ std::unique_ptr<StageRunner> ArchiveRunner(const RunnerContext& c) {
                 factory);
 }
 
-std::unique_ptr<StageRunner> ActRunner(const RunnerContext& c, const policy::PolicyHolder& policies) {
+std::unique_ptr<StageRunner> ActRunner(const RunnerContext& c, const policy::PolicyHolder& policies,
+                                       const TrustPolicyHolder& trust) {
   const Config& config = c.config;
   const std::string& prefix = config.pipeline.key_prefix;
   ActStageOptions options{prefix + std::string(kAuditStream), config.pipeline.audit_maxlen,
-                          config.slack_webhook_url.empty() ? "" : prefix + std::string(kNotificationsStream)};
-  auto factory = [c, options, &policies]() -> std::unique_ptr<Stage> {
+                          config.slack_webhook_url.empty() ? "" : prefix + std::string(kNotificationsStream),
+                          ConsumerPrefix() + "-act", config.gitlab.act_deadline};
+  auto workers = std::make_shared<std::atomic<int>>(0);
+  auto factory = [c, options, workers, &policies, &trust]() -> std::unique_ptr<Stage> {
     // Each worker owns its ledger connection, S3 connection and GitLab connection.
     struct Owned : ActStage {
-      Owned(ActStageOptions o, const policy::PolicyHolder& p, std::unique_ptr<RedisActionLedger> ledger,
-            std::unique_ptr<storage::ObjectStore> archive, std::unique_ptr<http::CurlHttpClient> http,
-            std::shared_ptr<gitlab::GitLabApi> api, metrics::Registry& m, spdlog::logger& l)
-          : ActStage(std::move(o), p, *ledger, archive.get(),
-                     [api](const gitlab::ApiCall& call, nlohmann::json* out) {
-                       return api->Send(call.method, call.path, call.body, out);
-                     },
+      Owned(ActStageOptions o, const policy::PolicyHolder& p, const TrustPolicyHolder& trust,
+            std::unique_ptr<RedisActionLedger> ledger, std::unique_ptr<storage::ObjectStore> archive,
+            std::unique_ptr<http::CurlHttpClient> http, std::shared_ptr<gitlab::GitLabApi> api, metrics::Registry& m,
+            spdlog::logger& l)
+          : ActStage(std::move(o),
+                     ActStageDeps{p, *ledger, archive.get(),
+                                  [api](const gitlab::ApiCall& call, std::chrono::steady_clock::time_point deadline,
+                                        nlohmann::json* out) {
+                                    api->SetDeadline(deadline);
+                                    Status s = api->Send(call.method, call.path, call.body, out);
+                                    api->ClearDeadline();
+                                    return s;
+                                  },
+                                  [api](const std::string& path, nlohmann::json* out) { return api->Get(path, out); },
+                                  [&trust, ledger = ledger.get()](const gitlab::Author& author, std::string* reason) {
+                                    Status redis = Status::Ok();
+                                    *reason = trust.Get()->TrustReason(author, [&](const std::string& email) {
+                                      bool verified = false;
+                                      redis = ledger->IsVerified(email, &verified);
+                                      return verified;
+                                    });
+                                    return redis;
+                                  }},
                      m, l),
             ledger_(std::move(ledger)), archive_(std::move(archive)), http_(std::move(http)), api_(std::move(api)) {}
       std::unique_ptr<RedisActionLedger> ledger_;
@@ -148,10 +174,12 @@ std::unique_ptr<StageRunner> ActRunner(const RunnerContext& c, const policy::Pol
       std::unique_ptr<http::CurlHttpClient> http_;
       std::shared_ptr<gitlab::GitLabApi> api_;
     };
+    ActStageOptions o = options;
+    o.owner += "-" + std::to_string(workers->fetch_add(1));
     auto http = std::make_unique<http::CurlHttpClient>(http::CurlOptions{c.config.gitlab.ca_bundle});
     auto api = std::make_shared<gitlab::GitLabApi>(GitLabApiOptions(c.config), *http, c.gitlab_rate);
     return std::make_unique<Owned>(
-        options, policies, std::make_unique<RedisActionLedger>(c.connector, c.config.pipeline.key_prefix),
+        o, policies, trust, std::make_unique<RedisActionLedger>(c.connector, c.config.pipeline.key_prefix),
         c.config.s3.configured() ? storage::NewS3ObjectStore(S3StoreOptions(c.config)) : nullptr, std::move(http),
         std::move(api), c.registry, c.log);
   };

@@ -34,11 +34,16 @@ std::unique_ptr<StageRunner> TrustRunner(const RunnerContext& c, const TrustPoli
 std::unique_ptr<StageRunner> ClassifyRunner(const RunnerContext& c, const classify::ModelHolder& models,
                                             classify::CircuitBreaker& breaker);
 std::unique_ptr<StageRunner> ArchiveRunner(const RunnerContext& c);
-std::unique_ptr<StageRunner> ActRunner(const RunnerContext& c, const policy::PolicyHolder& policies);
+// `trust` is the same trust decision the trust stage makes, asked again
+// before anything changes in GitLab.
+std::unique_ptr<StageRunner> ActRunner(const RunnerContext& c, const policy::PolicyHolder& policies,
+                                       const TrustPolicyHolder& trust);
 // `pacer` spaces Slack messages for every notify worker of the process.
 std::unique_ptr<StageRunner> NotifyRunner(const RunnerContext& c, gitlab::RateLimiter& pacer);
 
 // This process's consumer names start with this: "<host>-<pid>".
+// "<host>-<pid>-<random>": unique even for replicas in containers, which
+// all run as PID 1 and may share a hostname.
 std::string ConsumerPrefix();
 
 }  // namespace spamphibian

@@ -227,6 +227,10 @@ const Setting kSettings[] = {
      [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 1, 256, &c->gitlab.fetch_workers); }},
     {"", "gitlab.act_workers",
      [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 1, 256, &c->gitlab.act_workers); }},
+    {"", "gitlab.act_deadline_ms",
+     [](const std::string& w, const std::string& v, Config* c) {
+       return SetDuration(w, v, 100, 3600000, &c->gitlab.act_deadline);
+     }},
     {"TRUSTED_DOMAINS_FILE", "trust.domains_file",
      [](const std::string&, const std::string& v, Config* c) {
        c->trust.domains_file = v;
@@ -402,7 +406,19 @@ Status ApplyThresholds(const YAML::Node& node, Config* c) {
   return Status::Ok();
 }
 
+Status ApplyYamlUnchecked(const std::string& path, Config* c);
+
+// Every YAML shape error becomes a message naming the file and, where
+// yaml-cpp knows it, the line: never an exception out of start-up.
 Status ApplyYaml(const std::string& path, Config* c) {
+  try {
+    return ApplyYamlUnchecked(path, c);
+  } catch (const YAML::Exception& e) {
+    return Status::InvalidArgument("SPAMPHIBIAN_CONFIG: '" + path + "': a value has the wrong shape: " + e.what());
+  }
+}
+
+Status ApplyYamlUnchecked(const std::string& path, Config* c) {
   YAML::Node root;
   if (Status s = ReadConfigFile(path, &root); !s.ok()) return s;
   if (root.IsNull()) return Status::Ok();  // an empty file is fine
@@ -416,12 +432,16 @@ Status ApplyYaml(const std::string& path, Config* c) {
     for (const auto& entry : section.second) {
       const std::string key = name + "." + entry.first.as<std::string>();
       // Lists whose items may contain commas (regexes) are read as lists.
-      if (key == "trust.domains" || key == "trust.users" || key == "jobs.verified_groups") {
+      if (key == "trust.domains" || key == "trust.users" || key == "trust.bots" || key == "jobs.verified_groups") {
         auto& list = key == "trust.domains" ? c->trust.domains
                      : key == "trust.users" ? c->trust.users
+                     : key == "trust.bots"  ? c->trust.bots
                                             : c->jobs.verified_groups;
         if (!entry.second.IsSequence()) return Status::InvalidArgument("SPAMPHIBIAN_CONFIG: " + key + ": expected a list");
-        for (const auto& item : entry.second) list.push_back(item.as<std::string>());
+        for (const auto& item : entry.second) {
+          if (!item.IsScalar()) return Status::InvalidArgument("SPAMPHIBIAN_CONFIG: " + key + ": list items must be text");
+          list.push_back(item.Scalar());
+        }
         continue;
       }
       if (key == "classify.thresholds") {
@@ -483,6 +503,28 @@ Status ParseHostPortList(const std::string& text, std::vector<HostPort>* out) {
       out->push_back(std::move(hp));
     }
     start = end + 1;
+  }
+  return Status::Ok();
+}
+
+Status CheckTimeouts(const Config& c, bool act_stage, std::vector<std::string>* warnings) {
+  // The relations that keep an action from being done twice: a slow GitLab
+  // must not outlive the claim, or another worker resumes it meanwhile.
+  const auto claim = c.pipeline.claim_idle;
+  if (act_stage && c.gitlab.act_deadline >= claim) {
+    return Status::InvalidArgument("gitlab.act_deadline_ms (" + std::to_string(c.gitlab.act_deadline.count()) +
+                                   ") must be below pipeline.claim_idle_ms (" + std::to_string(claim.count()) +
+                                   "): an action must end before another worker may resume it");
+  }
+  if (act_stage && c.gitlab.timeout > c.gitlab.act_deadline) {
+    return Status::InvalidArgument("gitlab.timeout_ms (" + std::to_string(c.gitlab.timeout.count()) +
+                                   ") must not be above gitlab.act_deadline_ms (" +
+                                   std::to_string(c.gitlab.act_deadline.count()) + ")");
+  }
+  if (c.redis.command_timeout * 3 >= claim) {
+    warnings->push_back("redis.command_timeout_ms (" + std::to_string(c.redis.command_timeout.count()) +
+                        ") is not below a third of pipeline.claim_idle_ms (" + std::to_string(claim.count()) +
+                        "): while Redis is slow, the heartbeat that keeps long work claimed may come too late");
   }
   return Status::Ok();
 }

@@ -73,6 +73,9 @@ struct GitLabOptions {
   int max_attempts = 5;
   int fetch_workers = 8;       // concurrent fetches per process
   int act_workers = 8;         // concurrent act workers per process (each waits on S3 and GitLab)
+  // Every GitLab call of one action ends within this (the lease of its
+  // reservation); below pipeline.claim_idle_ms.
+  std::chrono::milliseconds act_deadline{20000};
 };
 
 struct TrustOptions {
@@ -80,13 +83,19 @@ struct TrustOptions {
   std::string users_file;      // VERIFIED_USERS_FILE (YAML, key users:)
   std::vector<std::string> domains;  // trust.domains in SPAMPHIBIAN_CONFIG
   std::vector<std::string> users;    // trust.users in SPAMPHIBIAN_CONFIG
+  // trust.bots: usernames of bot accounts the operator trusts. A bot is
+  // never trusted for its `bot` flag alone: any maintainer can make one
+  // (a project access token).
+  std::vector<std::string> bots;
   std::string disposable_domains_file;  // JSON array of domains; "" = built-in location
 };
 
 struct JobsOptions {
   std::chrono::seconds snippet_check_interval{300};
   std::chrono::seconds verified_users_interval{900};
-  std::string verified_marker = "verified";  // in the admin note
+  // A whole token in the admin note (not a substring: "unverified" does not
+  // carry "verified").
+  std::string verified_marker = "[spamphibian:verified]";
   std::vector<std::string> verified_groups;  // members are verified too
 };
 
@@ -157,6 +166,11 @@ Status LoadConfig(const EnvLookup& env, Config* out);
 // Reads the YAML file SPAMPHIBIAN_CONFIG names. InvalidArgument when it
 // cannot be read or parsed; an empty file is a null node.
 Status ReadConfigFile(const std::string& path, YAML::Node* root);
+
+// The relations between timeouts that keep work from being done twice,
+// checked at start-up and by `config check`: errors for the act stage
+// (`act_stage`: it runs), warnings for the rest.
+Status CheckTimeouts(const Config& config, bool act_stage, std::vector<std::string>* warnings);
 
 // Parses "host:port,host:port" (REDIS_SENTINEL_HOSTS).
 Status ParseHostPortList(const std::string& text, std::vector<HostPort>* out);

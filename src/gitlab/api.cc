@@ -23,6 +23,12 @@ std::chrono::milliseconds GitLabApi::Backoff(int attempt) {
 
 Status GitLabApi::Call(const std::string& method, const std::string& url, const std::string& body,
                        std::size_t max_bytes, http::ClientResponse* response) {
+  // The token goes to the configured GitLab only, whatever a Link header or
+  // an API object names.
+  if (!url.starts_with(options_.base_url + "/")) {
+    return Status::PermissionDenied(method + ": refusing to send the GitLab token to '" + url +
+                                    "', which is not under GITLAB_URL");
+  }
   http::ClientRequest req;
   req.method = method;
   req.url = url;
@@ -32,7 +38,17 @@ Status GitLabApi::Call(const std::string& method, const std::string& url, const 
   req.timeout = options_.timeout;
   req.max_response_bytes = max_bytes;
   std::string last_error;
+  const auto remaining = [&] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(*deadline_ - std::chrono::steady_clock::now());
+  };
   for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
+    if (deadline_) {
+      if (remaining().count() <= 0) {
+        return Status::Unavailable(method + " " + url + ": deadline passed" +
+                                   (last_error.empty() ? "" : " (last error: " + last_error + ")"));
+      }
+      req.timeout = std::min(options_.timeout, remaining());
+    }
     limiter_.Acquire();
     ++requests_;
     Status s = http_.Send(req, response);
@@ -58,7 +74,10 @@ Status GitLabApi::Call(const std::string& method, const std::string& url, const 
     } else {
       return Status::InvalidArgument(method + " " + url + ": GitLab answered " + std::to_string(response->status));
     }
-    if (attempt + 1 < options_.max_attempts) sleep_(wait);
+    if (attempt + 1 < options_.max_attempts) {
+      if (deadline_ && wait >= remaining()) break;  // the wait would outlast the deadline
+      sleep_(wait);
+    }
   }
   return Status::Unavailable(method + " " + url + ": " + last_error + " (after " +
                              std::to_string(options_.max_attempts) + " attempts)");

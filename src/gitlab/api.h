@@ -20,6 +20,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <random>
 #include <string>
 
@@ -60,6 +61,12 @@ class GitLabApi {
   // Requests sent, retries included (for measurements and tests).
   long requests() const { return requests_; }
 
+  // Until cleared, no request is sent (or retried, or waited for) past
+  // `deadline`, and each request's timeout ends there: the act stage bounds
+  // an action by the lease on its reservation. Unavailable once it passed.
+  void SetDeadline(std::chrono::steady_clock::time_point deadline) { deadline_ = deadline; }
+  void ClearDeadline() { deadline_.reset(); }
+
  private:
   Status Call(const std::string& method, const std::string& url, const std::string& body, std::size_t max_bytes,
               http::ClientResponse* response);
@@ -71,6 +78,7 @@ class GitLabApi {
   Sleeper sleep_;
   std::mt19937 rng_{std::random_device{}()};
   long requests_ = 0;
+  std::optional<std::chrono::steady_clock::time_point> deadline_;
 };
 
 // The next page's URL from a Link header, or "".

@@ -56,6 +56,7 @@ Author AuthorFromUser(const json& u) {
   a.state = Str(u, "state");
   a.is_admin = u.value("is_admin", false);
   a.bot = u.value("bot", false);
+  a.user_type = Str(u, "user_type");
   a.created_at = Str(u, "created_at");
   a.confirmed_at = Str(u, "confirmed_at");
   a.note = Str(u, "note");

@@ -32,6 +32,7 @@ nlohmann::json ToJson(const Item& item) {
         {"state", item.author.state},
         {"is_admin", item.author.is_admin},
         {"bot", item.author.bot},
+        {"user_type", item.author.user_type},
         {"created_at", item.author.created_at},
         {"confirmed_at", item.author.confirmed_at},
         {"note", item.author.note}}},
@@ -63,6 +64,7 @@ Status FromJson(const nlohmann::json& j, Item* item) {
     item->author.state = a.value("state", "");
     item->author.is_admin = a.value("is_admin", false);
     item->author.bot = a.value("bot", false);
+    item->author.user_type = a.value("user_type", "");
     item->author.created_at = a.value("created_at", "");
     item->author.confirmed_at = a.value("confirmed_at", "");
     item->author.note = a.value("note", "");

@@ -27,6 +27,7 @@ struct Author {
   std::string state;  // active, blocked, ...
   bool is_admin = false;
   bool bot = false;
+  std::string user_type;  // GitLab's user_type (human, project_bot, alert_bot ...); "" when not shown
   std::string created_at;
   std::string confirmed_at;
   std::string note;  // the admin note

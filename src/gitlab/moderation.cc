@@ -83,6 +83,37 @@ Status PlanAction(const Item& item, const std::string& action, std::vector<ApiCa
   return Status::InvalidArgument("'" + action + "' is not a GitLab action");
 }
 
+Status AlreadyApplied(const ApiCall& call, const ApiGet& get, bool* applied) {
+  *applied = false;
+  std::string path = call.path.substr(0, call.path.find('?'));
+  std::string want_state;
+  if (call.method == "POST" && path.ends_with("/block")) want_state = "blocked";
+  if (call.method == "POST" && path.ends_with("/ban")) want_state = "banned";
+  if (!want_state.empty()) path.resize(path.rfind('/'));
+  nlohmann::json now;
+  Status s = get(path, &now);
+  if (call.method == "DELETE") {
+    if (s.IsNotFound()) *applied = true;
+    return s.IsNotFound() ? Status::Ok() : s;
+  }
+  if (!s.ok()) return s;
+  if (!want_state.empty()) {
+    const std::string state = now.value("state", "");
+    // An LDAP block or a pending approval also keeps the user out.
+    *applied = state == want_state || (want_state == "blocked" && state.find("blocked") != std::string::npos);
+    return Status::Ok();
+  }
+  if (call.method == "PUT" && call.body.is_object()) {
+    bool all = !call.body.empty();
+    for (auto it = call.body.begin(); it != call.body.end(); ++it) {
+      all = all && now.contains(it.key()) && now[it.key()] == it.value();
+    }
+    *applied = all;
+    return Status::Ok();
+  }
+  return Status::InvalidArgument("cannot tell whether " + call.Describe() + " was applied");
+}
+
 Status PlanRestore(const Item& item, const std::string& action, const std::string& action_id, RestorePlan* plan) {
   *plan = RestorePlan();
   const std::string path = ItemPath(item);

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,15 @@ struct ApiCall {
 // The calls for `action` on `item`. An empty list with *why set: the action
 // does not apply to this item (e.g. quarantine of a note).
 Status PlanAction(const Item& item, const std::string& action, std::vector<ApiCall>* calls, std::string* why);
+
+// Reads one API object (GitLabApi::Get): for reconciling.
+using ApiGet = std::function<Status(const std::string& path, nlohmann::json* out)>;
+
+// Whether the effect of `call` is already in GitLab, read through `get`:
+// the user blocked or banned, the item private or confidential, the item
+// gone. Asked before a write whose earlier attempt may have reached GitLab
+// is sent again, so that no write is ever sent twice.
+Status AlreadyApplied(const ApiCall& call, const ApiGet& get, bool* applied);
 
 // What restoring an archived action needs: the calls that undo it, and for
 // content that no call can bring back, *lost says what and why.

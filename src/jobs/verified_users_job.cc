@@ -17,6 +17,20 @@ std::string Lower(std::string s) {
 
 }  // namespace
 
+bool HasToken(std::string_view text, std::string_view token) {
+  if (token.empty()) return false;
+  // A whole token: not preceded or followed by a letter, digit or '_'
+  // ("unverified" does not carry "verified").
+  const auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  for (std::size_t at = text.find(token); at != std::string_view::npos; at = text.find(token, at + 1)) {
+    const bool starts = at == 0 || !word(text[at - 1]) || !word(token.front());
+    const std::size_t end = at + token.size();
+    const bool ends = end == text.size() || !word(text[end]) || !word(token.back());
+    if (starts && ends) return true;
+  }
+  return false;
+}
+
 Status VerifiedUsersJob::Run() {
   // One pass over all users: e-mails by id (an admin token sees them), and
   // those whose admin note carries the marker.
@@ -29,7 +43,7 @@ Status VerifiedUsersJob::Run() {
       if (email.empty()) continue;
       emails[u.value("id", std::int64_t{0})] = email;
       const std::string note = u.contains("note") && u["note"].is_string() ? Lower(u["note"].get<std::string>()) : "";
-      if (!marker.empty() && note.find(marker) != std::string::npos) verified.insert(email);
+      if (HasToken(note, marker)) verified.insert(email);
     }
     return true;
   });

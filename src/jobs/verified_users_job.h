@@ -1,6 +1,6 @@
 // VerifiedUsersJob: every VERIFIED_USERS_INTERVAL rebuilds the set of
 // verified e-mails (<prefix>verified_users) that the trust stage consults:
-// users whose admin note contains the marker (default "verified"), and
+// users whose admin note holds the marker as a whole token (default "[spamphibian:verified]"), and
 // members of the configured groups. The new set is built under a temporary
 // key and RENAMEd over the old one, so readers never see a half-built set.
 #pragma once
@@ -18,10 +18,13 @@ namespace spamphibian {
 
 struct VerifiedUsersOptions {
   std::string set_key;  // full key
-  std::string marker = "verified";
+  std::string marker = "[spamphibian:verified]";  // a whole token of the admin note, case-insensitive
   std::vector<std::string> groups;  // group ids or full paths
   std::chrono::seconds interval{900};
 };
+
+// Whether `text` holds `token` as a whole token (both lower-cased by the caller).
+bool HasToken(std::string_view text, std::string_view token);
 
 class VerifiedUsersJob : public Job {
  public:

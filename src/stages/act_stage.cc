@@ -7,16 +7,26 @@
 #include "log/json_log.h"
 
 namespace spamphibian {
+namespace {
+
+std::int64_t WallMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The lease (wall time, shared by every host) as a deadline on this
+// process's steady clock.
+std::chrono::steady_clock::time_point SteadyDeadline(std::int64_t lease_until_ms) {
+  return std::chrono::steady_clock::now() + std::chrono::milliseconds(lease_until_ms - WallMs());
+}
+
+}  // namespace
 
 std::string ActionId(const std::string& entry_id, const std::string& action) { return "act-" + entry_id + "-" + action; }
 
-ActStage::ActStage(ActStageOptions options, const policy::PolicyHolder& policies, ActionLedger& ledger,
-                   storage::ObjectStore* archive, GitLabSend send, metrics::Registry& metrics, spdlog::logger& log)
+ActStage::ActStage(ActStageOptions options, ActStageDeps deps, metrics::Registry& metrics, spdlog::logger& log)
     : options_(std::move(options)),
-      policies_(policies),
-      ledger_(ledger),
-      archive_(archive),
-      send_(std::move(send)),
+      deps_(std::move(deps)),
       actions_(metrics.AddCounter("spamphibian_actions_total",
                                   "Actions of the act stage, by item type, action and status (taken, dry_run, "
                                   "refused, not_applicable, gone, replayed).",
@@ -25,6 +35,10 @@ ActStage::ActStage(ActStageOptions options, const policy::PolicyHolder& policies
                                     "1 while destructive actions wait because the per-minute cap is reached.")),
       deferred_(metrics.AddCounter("spamphibian_act_deferred_total",
                                    "Decisions put back because the destructive-action cap was reached.")),
+      reconciled_(metrics.AddCounter("spamphibian_act_reconciled_total",
+                                     "Actions resumed after their owner died or was cut off, found already applied "
+                                     "in GitLab and recorded as done without sending the write again.")
+                      .With({})),
       log_(log) {}
 
 void ActStage::Audit(const nlohmann::json& record, std::vector<Emit>* emits) {
@@ -39,8 +53,98 @@ struct ActStage::Step {
   std::string id;
   std::vector<gitlab::ApiCall> calls;
   std::string not_applicable;  // why, when calls is empty
-  nlohmann::json recalled;     // the earlier record, if this action was carried out before
+  nlohmann::json found;        // what the ledger had: null (reserved for us now), a result, or a reservation
 };
+
+std::optional<Outcome> ActStage::Carry(Step& step, const std::string& item_key, const nlohmann::json& d,
+                                       nlohmann::json* record) {
+  const auto get = [this](const std::string& path, nlohmann::json* out) { return deps_.get(path, out); };
+  std::int64_t lease_until = WallMs() + options_.action_deadline.count();
+  if (step.found.is_object()) {
+    // Someone's reservation with no result: running, or its owner is gone.
+    const std::string owner = step.found.value("owner", "");
+    const std::int64_t their_lease = step.found.value("lease_until_ms", std::int64_t{0});
+    if (their_lease > WallMs()) {
+      return Outcome::Retry("action " + step.id + " is being carried out by " + owner + " (lease for " +
+                            std::to_string(their_lease - WallMs()) + " ms more)");
+    }
+    // Its lease is over, so its owner sends nothing more. Whatever it sent
+    // may have reached GitLab: look before writing.
+    bool all_applied = true;
+    for (const auto& call : step.calls) {
+      bool applied = false;
+      Status s = gitlab::AlreadyApplied(call, get, &applied);
+      if (s.IsPermissionDenied()) return Outcome::Hold("GitLab: " + s.message());
+      if (!s.ok()) return Outcome::Retry("reconcile " + step.id + ": " + s.message());
+      all_applied = all_applied && applied;
+    }
+    if (all_applied) {
+      reconciled_.Inc();
+      (*record)["status"] = "taken";
+      (*record)["reconciled"] = "already applied in GitLab; resumed from " + owner + " without writing again";
+      (*record)["archive"] = "actions/" + step.id + ".json";
+      if (Status s = deps_.ledger.Remember(step.id, item_key, *record); !s.ok()) return Outcome::Retry("redis: " + s.message());
+      return std::nullopt;
+    }
+    bool ok = false;
+    if (Status s = deps_.ledger.TakeOver(step.id, owner, their_lease, options_.owner, lease_until, &ok); !s.ok()) {
+      return Outcome::Retry("redis: " + s.message());
+    }
+    if (!ok) return Outcome::Retry("action " + step.id + " was resumed by another worker first");
+  }
+
+  // Archive first: without the archive there is no restore, so no action.
+  if (deps_.archive == nullptr) {
+    (void)deps_.ledger.Release(step.id, item_key, options_.owner, false);
+    return Outcome::Hold("no S3 archive configured for a GitLab-changing action");
+  }
+  const std::string key = "actions/" + step.id + ".json";
+  const nlohmann::json& item = d["item"];
+  const nlohmann::json& author = item.value("author", nlohmann::json::object());
+  const nlohmann::json& refs = item.value("refs", nlohmann::json::object());
+  nlohmann::json archived = {{"action_id", step.id}, {"action", step.action}, {"decision", d},
+                             {"api_calls", nlohmann::json::array()}, {"time", NowRfc3339()},
+                             // What Spamphibian found, so that restore undoes only what it did.
+                             {"prior_state", {{"author_state", author.value("state", "")},
+                                              {"visibility", item.value("visibility", "")},
+                                              {"confidential", refs.value("confidential", false)}}}};
+  for (const auto& c : step.calls) archived["api_calls"].push_back(c.ToJson());
+  if (Status s = deps_.archive->Put(key, archived.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                                    "application/json");
+      !s.ok()) {
+    (void)deps_.ledger.Release(step.id, item_key, options_.owner, false);
+    return Outcome::Hold("archive " + key + ": " + s.message() + "; the action waits until it can be archived");
+  }
+  (*record)["archive"] = key;
+
+  const auto deadline = SteadyDeadline(lease_until);
+  nlohmann::json responses = nlohmann::json::array();
+  std::string status = "taken";
+  for (const auto& call : step.calls) {
+    nlohmann::json response;
+    Status s = deps_.send(call, deadline, &response);
+    if (s.IsNotFound()) {
+      status = "gone";
+      responses.push_back("404: already gone");
+      continue;
+    }
+    if (!s.ok()) {
+      // It may have reached GitLab: whoever resumes looks first.
+      (void)deps_.ledger.Release(step.id, item_key, options_.owner, true);
+      if (s.IsPermissionDenied()) return Outcome::Hold("GitLab: " + s.message());
+      return Outcome::Retry("GitLab: " + s.message());
+    }
+    responses.push_back(response.is_null() ? nlohmann::json("ok") : response);
+  }
+  (*record)["status"] = status;
+  (*record)["api_responses"] = responses;
+  if (Status s = deps_.ledger.Remember(step.id, item_key, *record); !s.ok()) {
+    // The reservation stays (indexed: restore finds the action); a resumer
+    // reconciles and records it.
+    LogJson(log_, spdlog::level::warn, "act_not_remembered", {{"action_id", step.id}, {"error", s.message()}});
+  }
+  return std::nullopt;
+}
 
 Outcome ActStage::Process(const Entry& entry) {
   const nlohmann::json d = nlohmann::json::parse(entry.Get("decision"), nullptr, false);
@@ -50,7 +154,7 @@ Outcome ActStage::Process(const Entry& entry) {
   gitlab::Item item;
   if (Status s = gitlab::FromJson(d.value("item", nlohmann::json()), &item); !s.ok()) return Outcome::DeadLetter(s.message());
 
-  const auto policy = policies_.Get();
+  const auto policy = deps_.policies.Get();
   std::optional<double> score, age;
   if (d.contains("score") && d["score"].is_number()) score = d["score"].get<double>();
   const nlohmann::json signals = d.value("signals", nlohmann::json::object());
@@ -66,49 +170,59 @@ Outcome ActStage::Process(const Entry& entry) {
   // round trip per decision).
   const bool changes_gitlab = std::any_of(actions.begin(), actions.end(), policy::IsDestructive);
   std::string trusted_by;
-  if (item.author.is_admin) trusted_by = "the author is an administrator";
-  if (item.author.bot) trusted_by = "the author is a bot";
-  if (trusted_by.empty() && changes_gitlab) {
-    bool verified = false;
-    if (Status s = ledger_.IsVerified(item.author.email, &verified); !s.ok()) return Outcome::Retry("redis: " + s.message());
-    if (verified) trusted_by = "the author's e-mail is verified";
+  if (changes_gitlab) {
+    if (Status s = deps_.trust(item.author, &trusted_by); !s.ok()) return Outcome::Retry("trust: " + s.message());
   }
 
-  // Plan every GitLab action first, so that the cap is taken for all of
-  // them at once and a decision is never half carried out for lack of slots.
   std::vector<Step> steps;
-  int to_take = 0;
   for (const std::string& action : actions) {
     if (!policy::IsDestructive(action)) continue;
     Step step{action, ActionId(entry.id, action), {}, {}, nullptr};
-    bool found = false;
-    if (Status s = ledger_.Recall(step.id, &step.recalled, &found); !s.ok()) return Outcome::Retry("redis: " + s.message());
-    if (!found) step.recalled = nullptr;
     if (Status s = gitlab::PlanAction(item, action, &step.calls, &step.not_applicable); !s.ok()) {
       return Outcome::DeadLetter(s.message());
     }
-    if (!found && trusted_by.empty() && !step.calls.empty() && !policy->dry_run) ++to_take;
     steps.push_back(std::move(step));
   }
-  if (to_take > 0) {
-    bool granted = false;
-    if (Status s = ledger_.TakeDestructiveSlots(to_take, policy->max_destructive_actions_per_minute, &granted); !s.ok()) {
-      return Outcome::Retry("redis: " + s.message());
+  const std::string item_key = item.type + ":" + item.id;
+  const bool live = trusted_by.empty() && !policy->dry_run;
+  if (live) {
+    // Reserve every action to send at once, with its cap slots, so that a
+    // decision is never half carried out for lack of slots and no action is
+    // sent without a reservation.
+    std::vector<std::string> ids;
+    for (const Step& s : steps) {
+      if (!s.calls.empty()) ids.push_back(s.id);
     }
-    cap_reached_.With({}).Set(granted ? 0 : 1);
-    if (!granted) {
-      deferred_.With({}).Inc();
-      return Outcome::Hold("destructive-action cap of " + std::to_string(policy->max_destructive_actions_per_minute) +
-                           " per minute reached; waiting");
+    if (!ids.empty()) {
+      std::vector<nlohmann::json> found;
+      bool granted = false;
+      Status s = deps_.ledger.Reserve(ids, item_key, options_.owner, WallMs() + options_.action_deadline.count(),
+                                      policy->max_destructive_actions_per_minute, &found, &granted);
+      if (!s.ok()) return Outcome::Retry("redis: " + s.message());
+      cap_reached_.With({}).Set(granted ? 0 : 1);
+      if (!granted) {
+        deferred_.With({}).Inc();
+        return Outcome::Hold("destructive-action cap of " + std::to_string(policy->max_destructive_actions_per_minute) +
+                             " per minute reached; waiting");
+      }
+      std::size_t k = 0;
+      for (Step& step : steps) {
+        if (!step.calls.empty()) step.found = std::move(found[k++]);
+      }
+    }
+  } else if (policy->dry_run) {
+    for (Step& step : steps) {
+      bool found = false;
+      if (Status s = deps_.ledger.Recall(step.id, &step.found, &found); !s.ok()) return Outcome::Retry("redis: " + s.message());
+      if (!found) step.found = nullptr;
     }
   }
 
   std::vector<Emit> emits;
   nlohmann::json results = nlohmann::json::array();
-  const std::string item_key = item.type + ":" + item.id;
   for (Step& step : steps) {
-    if (!step.recalled.is_null()) {
-      nlohmann::json record = step.recalled;
+    if (step.found.is_object() && step.found.contains("status")) {
+      nlohmann::json record = step.found;  // carried out before: not again
       record["replayed"] = true;
       Audit(record, &emits);
       results.push_back(record);
@@ -133,37 +247,9 @@ Outcome ActStage::Process(const Entry& entry) {
       record["reason"] = step.not_applicable;
     } else if (policy->dry_run) {
       record["status"] = "dry_run";
-      (void)ledger_.Remember(step.id, item_key, record);
-    } else {
-      // Archive first: without the archive there is no restore, so no action.
-      if (archive_ == nullptr) return Outcome::Hold("no S3 archive configured for a GitLab-changing action");
-      const std::string key = "actions/" + step.id + ".json";
-      nlohmann::json archived = {{"action_id", step.id}, {"action", step.action}, {"decision", d},
-                                 {"api_calls", nlohmann::json::array()}, {"time", NowRfc3339()}};
-      for (const auto& c : step.calls) archived["api_calls"].push_back(c.ToJson());
-      if (Status s = archive_->Put(key, archived.dump(), "application/json"); !s.ok()) {
-        return Outcome::Hold("archive " + key + ": " + s.message() + "; the action waits until it can be archived");
-      }
-      record["archive"] = key;
-      nlohmann::json responses = nlohmann::json::array();
-      std::string status = "taken";
-      for (const auto& call : step.calls) {
-        nlohmann::json response;
-        Status s = send_(call, &response);
-        if (s.IsNotFound()) {
-          status = "gone";
-          responses.push_back("404: already gone");
-          continue;
-        }
-        if (s.code() == Status::Code::kPermissionDenied) return Outcome::Hold("GitLab: " + s.message());
-        if (!s.ok()) return Outcome::Retry("GitLab: " + s.message());
-        responses.push_back(response.is_null() ? nlohmann::json("ok") : response);
-      }
-      record["status"] = status;
-      record["api_responses"] = responses;
-      if (Status s = ledger_.Remember(step.id, item_key, record); !s.ok()) {
-        LogJson(log_, spdlog::level::warn, "act_not_remembered", {{"action_id", step.id}, {"error", s.message()}});
-      }
+      (void)deps_.ledger.Remember(step.id, item_key, record);
+    } else if (auto stop = Carry(step, item_key, d, &record)) {
+      return std::move(*stop);
     }
     Audit(record, &emits);
     results.push_back(record);
@@ -175,7 +261,8 @@ Outcome ActStage::Process(const Entry& entry) {
                            {"reasons", d.value("reasons", nlohmann::json::array())},
                            {"model_version", d.value("model_version", "")}, {"item", d["item"]},
                            {"actions", results}, {"dry_run", policy->dry_run}, {"time", NowRfc3339()}};
-    emits.push_back(Emit{options_.notifications_stream, {{"notification", note.dump()}}});
+    emits.push_back(Emit{options_.notifications_stream,
+                         {{"notification", note.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)}}});
   }
   return Outcome::Done(std::move(emits));
 }

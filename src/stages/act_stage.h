@@ -2,15 +2,26 @@
 //
 // For a `spam` or `suspicious` decision the policy (policy/policy.h) names
 // ordered actions. Each GitLab-changing action, in this order:
-//   1. already carried out for this decision (ledger)  -> not again
-//   2. trusted author (admin, bot, verified e-mail)    -> refused
-//   3. not applicable to the item (quarantine a note)  -> recorded, nothing sent
-//   4. dry_run                                          -> the exact API call logged, none sent
-//   5. the destructive-action cap for this minute       -> the decision waits (Hold) and
-//                                                          spamphibian_act_cap_reached is 1
-//   6. archive the item and decision to S3 actions/<action_id>.json; if that
-//      fails, no action (Hold, tried again later)
-//   7. the API calls; the result is remembered (idempotency) and audited.
+//   1. trusted author (the one trust decision, trust/trust_policy.h:
+//      admins, listed or internal bots, confirmed verified e-mails)
+//                                                       -> refused
+//   2. not applicable to the item (quarantine a note)  -> recorded, nothing sent
+//   3. dry_run                                          -> the exact API call logged, none sent
+//   4. reserved in the ledger before anything is sent, all actions of the
+//      decision at once with their destructive-cap slots (Lua, atomic):
+//        already carried out                          -> not again (replayed in the audit)
+//        cap reached                                  -> the decision waits (Hold),
+//                                                        spamphibian_act_cap_reached is 1
+//        reserved by someone whose lease runs         -> wait (Retry)
+//        reserved, lease over, no result recorded     -> reconcile: ask GitLab whether
+//          (the owner died, or was cut off)              the effect is there; if so, record
+//                                                        it done without writing
+//                                                        (spamphibian_act_reconciled_total)
+//   5. archive the item and decision to S3 actions/<action_id>.json; if that
+//      fails, the reservation is dropped and nothing is sent (Hold)
+//   6. the API calls, bounded by the reservation's lease (no request is
+//      sent after it ends, so a resumer that waits for the lease never
+//      races a write in flight); the result is recorded and audited.
 // Every action taken or refused is one entry in the audit stream (atomic
 // with the acknowledgement) and one JSON log line. With `notify` in the
 // list, one notification entry (for the notify stage) says what happened.
@@ -19,6 +30,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/logger.h>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -32,21 +44,40 @@
 
 namespace spamphibian {
 
-// Sends one GitLab API call (GitLabApi::Send in production).
-using GitLabSend = std::function<Status(const gitlab::ApiCall& call, nlohmann::json* response)>;
+// Sends one GitLab API call (GitLabApi::Send in production), sending and
+// retrying nothing after `deadline`.
+using GitLabSend = std::function<Status(const gitlab::ApiCall& call, std::chrono::steady_clock::time_point deadline,
+                                        nlohmann::json* response)>;
+
+// The trust decision for an author: *reason "" when not trusted. An error
+// (Redis down) makes the decision wait.
+using AuthorTrust = std::function<Status(const gitlab::Author& author, std::string* reason)>;
 
 struct ActStageOptions {
   std::string audit_stream;          // full key
   long long audit_maxlen = 0;        // approximate cap of the audit stream (0: none); the log lines are the full record
   std::string notifications_stream;  // full key; "" = no notifications (no Slack configured)
+  // Names this worker in its reservations; unique per process and worker.
+  std::string owner = "act";
+  // The lease of a reservation: every GitLab call of an action ends within
+  // it. Shorter than the claim time (checked at start-up).
+  std::chrono::milliseconds action_deadline{20000};
+};
+
+// What the stage works with; all must outlive it. `archive` may be null
+// only while the policy changes nothing in GitLab.
+struct ActStageDeps {
+  const policy::PolicyHolder& policies;
+  ActionLedger& ledger;
+  storage::ObjectStore* archive;
+  GitLabSend send;
+  gitlab::ApiGet get;  // for reconciling
+  AuthorTrust trust;
 };
 
 class ActStage : public Stage {
  public:
-  // `policies`, `ledger`, `metrics` and `log` must outlive the stage;
-  // `archive` may be null only while the policy changes nothing in GitLab.
-  ActStage(ActStageOptions options, const policy::PolicyHolder& policies, ActionLedger& ledger,
-           storage::ObjectStore* archive, GitLabSend send, metrics::Registry& metrics, spdlog::logger& log);
+  ActStage(ActStageOptions options, ActStageDeps deps, metrics::Registry& metrics, spdlog::logger& log);
 
   std::string_view name() const override { return "act"; }
   Outcome Process(const Entry& entry) override;
@@ -55,15 +86,17 @@ class ActStage : public Stage {
   struct Step;
   // Appends the audit entry, counts and logs it.
   void Audit(const nlohmann::json& record, std::vector<Emit>* emits);
+  // Steps 4 (what was found), 5 and 6 for one reserved action. Fills
+  // `record` (status, responses) or returns the outcome to end with.
+  std::optional<Outcome> Carry(Step& step, const std::string& item_key, const nlohmann::json& decision,
+                               nlohmann::json* record);
 
   ActStageOptions options_;
-  const policy::PolicyHolder& policies_;
-  ActionLedger& ledger_;
-  storage::ObjectStore* archive_;
-  GitLabSend send_;
+  ActStageDeps deps_;
   metrics::CounterFamily& actions_;
   metrics::GaugeFamily& cap_reached_;
   metrics::CounterFamily& deferred_;
+  metrics::Counter& reconciled_;
   spdlog::logger& log_;
 };
 

@@ -7,6 +7,7 @@
 #include "child_process.h"
 #include "log/json_log.h"
 #include "memory_object_store.h"
+#include "trust/trust_policy.h"
 
 namespace spamphibian {
 namespace {
@@ -37,6 +38,41 @@ class FakeLedger : public ActionLedger {
     *verified = verified_emails.count(email) > 0;
     return Status::Ok();
   }
+  Status Reserve(const std::vector<std::string>& ids, const std::string& item, const std::string& owner,
+                 std::int64_t lease_until_ms, int per_minute, std::vector<nlohmann::json>* found,
+                 bool* granted) override {
+    found->clear();
+    int fresh = 0;
+    for (const auto& id : ids) {
+      found->push_back(records.count(id) ? records[id] : nlohmann::json());
+      fresh += records.count(id) ? 0 : 1;
+    }
+    *granted = per_minute <= 0 || fresh == 0 || used + fresh <= per_minute;
+    if (!*granted) return Status::Ok();
+    if (per_minute > 0) used += fresh;
+    for (const auto& id : ids) {
+      if (records.count(id)) continue;
+      records[id] = {{"state", "reserved"}, {"owner", owner}, {"lease_until_ms", lease_until_ms}};
+      by_item[item].push_back(id);
+    }
+    return Status::Ok();
+  }
+  Status TakeOver(const std::string& id, const std::string& seen_owner, std::int64_t seen_lease, const std::string& owner,
+                  std::int64_t lease_until_ms, bool* ok) override {
+    *ok = records.count(id) && records[id].value("owner", "") == seen_owner &&
+          records[id].value("lease_until_ms", std::int64_t{-1}) == seen_lease;
+    if (*ok) records[id] = {{"state", "reserved"}, {"owner", owner}, {"lease_until_ms", lease_until_ms}};
+    return Status::Ok();
+  }
+  Status Release(const std::string& id, const std::string&, const std::string& owner, bool maybe_sent) override {
+    if (!records.count(id) || records[id].value("owner", "") != owner) return Status::Ok();
+    if (maybe_sent) {
+      records[id]["lease_until_ms"] = 0;
+    } else {
+      records.erase(id);
+    }
+    return Status::Ok();
+  }
   std::map<std::string, nlohmann::json> records;
   std::map<std::string, std::vector<std::string>> by_item;
   std::set<std::string> verified_emails;
@@ -46,19 +82,36 @@ class FakeLedger : public ActionLedger {
 
 class ActStageTest : public ::testing::Test {
  protected:
+  void SetUp() override {
+    std::vector<std::string> warnings;
+    ASSERT_TRUE(trust_.Load(&warnings).ok());
+  }
   void UsePolicy(const std::string& yaml) {
     std::ofstream(dir_.path() + "/c.yaml") << yaml;
     ASSERT_TRUE(policies_.Load().ok());
   }
   std::unique_ptr<ActStage> Stage(bool with_slack = true) {
-    return std::make_unique<ActStage>(ActStageOptions{"p:audit", 1000, with_slack ? "p:notifications" : ""}, policies_,
-                                      ledger_, &store_,
-                                      [this](const gitlab::ApiCall& c, nlohmann::json*) {
-                                        sent_.push_back(c.Describe());
-                                        archived_before_call_ = store_.objects.count("actions/" + expected_id_ + ".json") > 0;
-                                        return Status::Ok();
-                                      },
-                                      registry_, *log_);
+    ActStageDeps deps{policies_, ledger_, &store_,
+                      [this](const gitlab::ApiCall& c, std::chrono::steady_clock::time_point, nlohmann::json*) {
+                        sent_.push_back(c.Describe());
+                        archived_before_call_ = store_.objects.count("actions/" + expected_id_ + ".json") > 0;
+                        return gitlab_down_ ? Status::Unavailable("GitLab answered 503") : Status::Ok();
+                      },
+                      [this](const std::string& path, nlohmann::json* out) {
+                        if (!gitlab_now_.count(path)) return Status::NotFound("GET " + path + ": 404");
+                        *out = gitlab_now_[path];
+                        return Status::Ok();
+                      },
+                      [this](const gitlab::Author& author, std::string* reason) {
+                        *reason = trust_.Get()->TrustReason(author, [this](const std::string& email) {
+                          bool v = false;
+                          (void)ledger_.IsVerified(email, &v);
+                          return v;
+                        });
+                        return Status::Ok();
+                      }};
+    return std::make_unique<ActStage>(ActStageOptions{"p:audit", 1000, with_slack ? "p:notifications" : "", "me"},
+                                      std::move(deps), registry_, *log_);
   }
   static Entry Decision(const std::string& entry_id, const std::string& type = "user", const std::string& verdict = "spam",
                         const std::string& email = "bot@spam.example") {
@@ -66,7 +119,8 @@ class ActStageTest : public ::testing::Test {
                            {"id", "41"},
                            {"refs", type == "user" ? nlohmann::json{{"user_id", 41}}
                                                    : nlohmann::json{{"project_id", 5}, {"parent", "issues/7"}, {"note_id", 3}}},
-                           {"author", {{"id", 41}, {"username", "seo_links_4u"}, {"email", email}}},
+                           {"author", {{"id", 41}, {"username", "seo_links_4u"}, {"email", email},
+                                       {"confirmed_at", "2026-11-20T10:00:00.000Z"}, {"state", "active"}}},
                            {"text", nlohmann::json::array({{"bio", "cheap backlinks"}})}};
     nlohmann::json d = {{"decision_id", "classify-" + entry_id}, {"item_type", type}, {"item_id", "41"},
                         {"verdict", verdict}, {"score", 0.97}, {"model_version", "m1"}, {"item", item},
@@ -87,6 +141,9 @@ class ActStageTest : public ::testing::Test {
   testing::TempDir dir_;
   policy::PolicyHolder policies_{dir_.path() + "/c.yaml"};
   FakeLedger ledger_;
+  TrustPolicyHolder trust_{TrustOptions{}};
+  std::map<std::string, nlohmann::json> gitlab_now_;  // what GitLab answers to GET, by path
+  bool gitlab_down_ = false;
   testing::MemoryObjectStore store_;
   std::vector<std::string> sent_;
   std::string expected_id_;
@@ -187,7 +244,7 @@ TEST_F(ActStageTest, TrustedAuthorsAreRefused) {
   const auto audits = In(o, "p:audit", "audit");
   ASSERT_EQ(audits.size(), 1u);
   EXPECT_EQ(audits[0]["status"], "refused");
-  EXPECT_EQ(audits[0]["reason"], "the author's e-mail is verified");
+  EXPECT_NE(audits[0]["reason"].get<std::string>().find("verified users"), std::string::npos) << audits[0];
 }
 
 TEST_F(ActStageTest, QuarantineOfANoteIsNotApplicable) {
@@ -208,6 +265,71 @@ TEST_F(ActStageTest, TheCapMakesDecisionsWait) {
   const std::string m = registry_.Render();
   EXPECT_NE(m.find("spamphibian_act_cap_reached 1"), std::string::npos) << m;
   EXPECT_NE(m.find("spamphibian_act_deferred_total 1"), std::string::npos);
+}
+
+TEST_F(ActStageTest, ABotFlagAloneIsNoProtection) {
+  UsePolicy(kQuarantine);
+  nlohmann::json d = nlohmann::json::parse(Decision("10-0").Get("decision"));
+  d["item"]["author"]["bot"] = true;
+  d["item"]["author"]["user_type"] = "project_bot";
+  const Outcome o = Stage()->Process(Entry{"10-0", {{"decision", d.dump()}}});
+  ASSERT_EQ(o.kind, Outcome::Kind::kDone);
+  EXPECT_EQ(sent_.size(), 1u);
+}
+
+TEST_F(ActStageTest, AnActionReservedByALiveOwnerIsNotSentAgain) {
+  UsePolicy(kQuarantine);
+  const std::string id = ActionId("11-0", "quarantine");
+  const auto future = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count() + 60000;
+  ledger_.records[id] = {{"state", "reserved"}, {"owner", "other"}, {"lease_until_ms", future}};
+  const Outcome o = Stage()->Process(Decision("11-0"));
+  EXPECT_EQ(o.kind, Outcome::Kind::kRetry);
+  EXPECT_TRUE(sent_.empty());
+}
+
+TEST_F(ActStageTest, AResumedActionAlreadyInGitLabIsRecordedWithoutWritingAgain) {
+  UsePolicy(kQuarantine);
+  const std::string id = ActionId("12-0", "quarantine");
+  ledger_.records[id] = {{"state", "reserved"}, {"owner", "dead-worker"}, {"lease_until_ms", 1}};
+  gitlab_now_["/users/41"] = {{"id", 41}, {"state", "blocked"}};
+  const Outcome o = Stage()->Process(Decision("12-0"));
+  ASSERT_EQ(o.kind, Outcome::Kind::kDone) << o.error;
+  EXPECT_TRUE(sent_.empty()) << "the block reached GitLab before its owner died: not again";
+  EXPECT_EQ(ledger_.records[id]["status"], "taken");
+  EXPECT_EQ(In(o, "p:audit", "audit").at(0)["status"], "taken");
+  EXPECT_NE(registry_.Render().find("spamphibian_act_reconciled_total 1"), std::string::npos);
+}
+
+TEST_F(ActStageTest, AResumedActionNotInGitLabIsSentOnce) {
+  UsePolicy(kQuarantine);
+  const std::string id = ActionId("13-0", "quarantine");
+  ledger_.records[id] = {{"state", "reserved"}, {"owner", "dead-worker"}, {"lease_until_ms", 1}};
+  gitlab_now_["/users/41"] = {{"id", 41}, {"state", "active"}};
+  ASSERT_EQ(Stage()->Process(Decision("13-0")).kind, Outcome::Kind::kDone);
+  EXPECT_EQ(sent_, std::vector<std::string>{"POST /api/v4/users/41/block"});
+  EXPECT_EQ(ledger_.records[id]["status"], "taken");
+}
+
+TEST_F(ActStageTest, AFailedCallEndsTheLeaseSoThatTheNextTryLooksFirst) {
+  UsePolicy(kQuarantine);
+  const std::string id = ActionId("14-0", "quarantine");
+  gitlab_down_ = true;
+  EXPECT_EQ(Stage()->Process(Decision("14-0")).kind, Outcome::Kind::kRetry);
+  EXPECT_EQ(ledger_.records[id]["state"], "reserved");
+  EXPECT_EQ(ledger_.records[id]["lease_until_ms"], 0);
+  // The write did reach GitLab before the connection broke.
+  gitlab_down_ = false;
+  gitlab_now_["/users/41"] = {{"id", 41}, {"state", "blocked"}};
+  ASSERT_EQ(Stage()->Process(Decision("14-0")).kind, Outcome::Kind::kDone);
+  EXPECT_EQ(sent_.size(), 1u) << "one write in all";
+}
+
+TEST_F(ActStageTest, NoArchiveDropsTheReservation) {
+  UsePolicy(kQuarantine);
+  store_.down = true;
+  EXPECT_EQ(Stage()->Process(Decision("15-0")).kind, Outcome::Kind::kHold);
+  EXPECT_EQ(ledger_.records.count(ActionId("15-0", "quarantine")), 0u);
 }
 
 TEST_F(ActStageTest, MalformedDecisionIsDeadLettered) {

@@ -17,10 +17,126 @@ redis.call('EXPIRE', KEYS[1], 120)
 return 1
 )lua";
 
+// KEYS[1] this minute's counter, KEYS[2] the item's index, KEYS[3..] the
+// action records. ARGV: per_minute, reservation JSON, ttl, action ids...
+// Returns {granted, record or false per action}. Re-running it after a lost
+// reply is safe: the caller's own reservation comes back as found, with its
+// owner, and is recognised.
+constexpr const char* kReserve = R"lua(
+local per = tonumber(ARGV[1])
+local found, fresh = {}, {}
+for i = 3, #KEYS do
+  local v = redis.call('GET', KEYS[i])
+  found[#found + 1] = v
+  if not v then fresh[#fresh + 1] = i end
+end
+if #fresh > 0 and per > 0 then
+  local used = tonumber(redis.call('GET', KEYS[1]) or '0')
+  if used + #fresh > per then return {0, found} end
+  redis.call('INCRBY', KEYS[1], #fresh)
+  redis.call('EXPIRE', KEYS[1], 120)
+end
+for _, i in ipairs(fresh) do
+  redis.call('SET', KEYS[i], ARGV[2], 'EX', ARGV[3])
+  redis.call('SADD', KEYS[2], ARGV[i + 1])
+end
+if #fresh > 0 then redis.call('EXPIRE', KEYS[2], ARGV[3]) end
+return {1, found}
+)lua";
+
+// KEYS[1] record. ARGV: seen owner, seen lease, new reservation JSON. 1 when taken.
+constexpr const char* kTakeOver = R"lua(
+local v = redis.call('GET', KEYS[1])
+if not v then return 0 end
+local r = cjson.decode(v)
+if r.state ~= 'reserved' or r.owner ~= ARGV[1] or tonumber(r.lease_until_ms) ~= tonumber(ARGV[2]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[3], 'KEEPTTL')
+return 1
+)lua";
+
+// KEYS[1] record, KEYS[2] the item's index. ARGV: owner, maybe_sent, action id.
+constexpr const char* kRelease = R"lua(
+local v = redis.call('GET', KEYS[1])
+if not v then return 0 end
+local r = cjson.decode(v)
+if r.state ~= 'reserved' or r.owner ~= ARGV[1] then return 0 end
+if ARGV[2] == '0' then
+  redis.call('DEL', KEYS[1])
+  redis.call('SREM', KEYS[2], ARGV[3])
+else
+  r.lease_until_ms = 0
+  redis.call('SET', KEYS[1], cjson.encode(r), 'KEEPTTL')
+end
+return 1
+)lua";
+
+nlohmann::json ReservationRecord(const std::string& owner, std::int64_t lease_until_ms) {
+  return {{"state", "reserved"}, {"owner", owner}, {"lease_until_ms", lease_until_ms}};
+}
+
 }  // namespace
 
 RedisActionLedger::RedisActionLedger(const redis::Connector& connector, std::string prefix)
-    : client_(connector), prefix_(std::move(prefix)), take_slots_(kTakeSlots) {}
+    : client_(connector),
+      prefix_(std::move(prefix)),
+      take_slots_(kTakeSlots),
+      reserve_(kReserve),
+      take_over_(kTakeOver),
+      release_(kRelease) {}
+
+Status RedisActionLedger::Reserve(const std::vector<std::string>& ids, const std::string& item_key,
+                                  const std::string& owner, std::int64_t lease_until_ms, int per_minute,
+                                  std::vector<nlohmann::json>* found, bool* granted) {
+  found->clear();
+  *granted = false;
+  const auto minute =
+      std::chrono::duration_cast<std::chrono::minutes>(std::chrono::system_clock::now().time_since_epoch()).count();
+  redis::Args keys = {prefix_ + "act:destructive:" + std::to_string(minute), prefix_ + "actions:" + item_key};
+  for (const auto& id : ids) keys.push_back(prefix_ + "action:" + id);
+  redis::Args argv = {std::to_string(per_minute), ReservationRecord(owner, lease_until_ms).dump(),
+                      std::to_string(kRecordSeconds)};
+  argv.insert(argv.end(), ids.begin(), ids.end());
+  redis::Reply r;
+  if (Status s = client_.Eval(reserve_, keys, argv, &r); !s.ok()) return s;
+  if (r->type != REDIS_REPLY_ARRAY || r->elements != 2) return Status::Internal("reserve: unexpected reply");
+  *granted = r->element[0]->integer == 1;
+  const redisReply* records = r->element[1];
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const redisReply* v = i < records->elements ? records->element[i] : nullptr;
+    nlohmann::json record = nullptr;
+    if (v != nullptr && v->type == REDIS_REPLY_STRING) {
+      record = nlohmann::json::parse(redis::ReplyText(v), nullptr, false);
+      if (record.is_discarded()) record = nlohmann::json::object();
+      // Our own reservation, found again when a lost reply made us re-run
+      // the script: it is ours.
+      if (*granted && record.value("state", "") == "reserved" && record.value("owner", "") == owner &&
+          record.value("lease_until_ms", std::int64_t{0}) == lease_until_ms) {
+        record = nullptr;
+      }
+    }
+    found->push_back(std::move(record));
+  }
+  return Status::Ok();
+}
+
+Status RedisActionLedger::TakeOver(const std::string& id, const std::string& seen_owner,
+                                   std::int64_t seen_lease_until_ms, const std::string& owner,
+                                   std::int64_t lease_until_ms, bool* ok) {
+  redis::Reply r;
+  *ok = false;
+  Status s = client_.Eval(take_over_, {prefix_ + "action:" + id},
+                          {seen_owner, std::to_string(seen_lease_until_ms), ReservationRecord(owner, lease_until_ms).dump()},
+                          &r);
+  if (s.ok()) *ok = r->integer == 1;
+  return s;
+}
+
+Status RedisActionLedger::Release(const std::string& id, const std::string& item_key, const std::string& owner,
+                                  bool maybe_sent) {
+  redis::Reply r;
+  return client_.Eval(release_, {prefix_ + "action:" + id, prefix_ + "actions:" + item_key},
+                      {owner, maybe_sent ? "1" : "0", id}, &r);
+}
 
 Status RedisActionLedger::Recall(const std::string& action_id, nlohmann::json* record, bool* found) {
   redis::Reply r;

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,26 @@ class ActionLedger {
   // Takes `n` of this minute's `per_minute` destructive slots, all or none.
   virtual Status TakeDestructiveSlots(int n, int per_minute, bool* granted) = 0;
   virtual Status IsVerified(const std::string& email, bool* verified) = 0;
+
+  // Reserves each action of `ids` that has no record yet, before anything is
+  // sent, in one atomic step: a reservation {state: "reserved", owner,
+  // lease_until_ms} (kept like a record and indexed under `item_key`, so
+  // `restore --item` finds it whatever happens next) and, when
+  // `per_minute` > 0, one of this minute's destructive slots for each new
+  // reservation, all or none (*granted false: nothing reserved).
+  // (*found)[i] is null when ids[i] is now reserved for the caller, else the
+  // record that was there (a result, or someone's reservation).
+  virtual Status Reserve(const std::vector<std::string>& ids, const std::string& item_key, const std::string& owner,
+                         std::int64_t lease_until_ms, int per_minute, std::vector<nlohmann::json>* found,
+                         bool* granted) = 0;
+  // Takes over a reservation whose lease ran out, if it is still the one
+  // seen (`seen_owner`, `seen_lease_until_ms`); *ok false otherwise.
+  virtual Status TakeOver(const std::string& id, const std::string& seen_owner, std::int64_t seen_lease_until_ms,
+                          const std::string& owner, std::int64_t lease_until_ms, bool* ok) = 0;
+  // Ends the caller's reservation. Nothing sent: removed. Maybe sent (a
+  // call failed or timed out): its lease ends now, so that whoever resumes
+  // it reconciles with GitLab before sending anything.
+  virtual Status Release(const std::string& id, const std::string& item_key, const std::string& owner, bool maybe_sent) = 0;
 };
 
 // Keys: <prefix>action:<id> (JSON, kept 90 days), <prefix>actions:<item>
@@ -41,11 +62,19 @@ class RedisActionLedger : public ActionLedger {
   Status ActionsOf(const std::string& item_key, std::vector<std::string>* action_ids) override;
   Status TakeDestructiveSlots(int n, int per_minute, bool* granted) override;
   Status IsVerified(const std::string& email, bool* verified) override;
+  Status Reserve(const std::vector<std::string>& ids, const std::string& item_key, const std::string& owner,
+                 std::int64_t lease_until_ms, int per_minute, std::vector<nlohmann::json>* found, bool* granted) override;
+  Status TakeOver(const std::string& id, const std::string& seen_owner, std::int64_t seen_lease_until_ms,
+                  const std::string& owner, std::int64_t lease_until_ms, bool* ok) override;
+  Status Release(const std::string& id, const std::string& item_key, const std::string& owner, bool maybe_sent) override;
 
  private:
   redis::Client client_;
   const std::string prefix_;
   redis::Script take_slots_;
+  redis::Script reserve_;
+  redis::Script take_over_;
+  redis::Script release_;
 };
 
 }  // namespace spamphibian

@@ -17,13 +17,15 @@ class TrustStageTest : public ::testing::Test {
     EXPECT_TRUE(holder_->Load(&w).ok());
   }
 
-  Entry ItemEntry(const std::string& email, const std::string& created_at = "2026-11-24T12:00:00Z") {
+  Entry ItemEntry(const std::string& email, const std::string& created_at = "2026-11-24T12:00:00Z",
+                  bool confirmed = true) {
     gitlab::Item item;
     item.type = "user";
     item.id = "7";
     item.event_type = "user_create";
     item.author.email = email;
     item.author.created_at = created_at;
+    if (confirmed) item.author.confirmed_at = "2026-11-20T10:00:00.000Z";
     return Entry{"1-0", {{"item", gitlab::ToJson(item).dump()}, {"event_id", "9-0"}}};
   }
 
@@ -51,7 +53,7 @@ TEST_F(TrustStageTest, TrustedAuthorBecomesADecisionWithTheReason) {
 
 TEST_F(TrustStageTest, OthersGoOnWithTrustSignals) {
   auto stage = Stage();
-  Outcome o = stage.Process(ItemEntry("bot123@mailinator.com", "2025-11-24T12:00:00Z"));
+  Outcome o = stage.Process(ItemEntry("bot123@mailinator.com", "2025-11-24T12:00:00Z", false));
   ASSERT_EQ(o.kind, Outcome::Kind::kDone);
   ASSERT_EQ(o.emits.size(), 1u);
   EXPECT_EQ(o.emits[0].stream, "p:candidates");
@@ -72,6 +74,13 @@ TEST_F(TrustStageTest, VerifiedSetInRedisTrustsAndItsOutageRetries) {
   EXPECT_EQ(member.Process(ItemEntry("friend@gmail.com")).emits[0].stream, "p:decisions");
   auto down = Stage([](const std::string&, bool*) { return Status::Unavailable("redis down"); });
   EXPECT_EQ(down.Process(ItemEntry("someone@gmail.com")).kind, Outcome::Kind::kRetry);
+}
+
+TEST_F(TrustStageTest, AnUnconfirmedAddressAtATrustedDomainIsClassified) {
+  auto stage = Stage();
+  Outcome o = stage.Process(ItemEntry("anything@inf.ethz.ch", "2026-11-24T12:00:00Z", false));
+  ASSERT_EQ(o.emits.size(), 1u);
+  EXPECT_EQ(o.emits[0].stream, "p:candidates");
 }
 
 TEST_F(TrustStageTest, MalformedItemIsDeadLettered) {

@@ -33,6 +33,21 @@ Status ReadList(const std::string& path, const char* key, const char* what, std:
 
 }  // namespace
 
+bool IsInternalBot(std::string_view user_type) {
+  // GitLab's own service users (app/models/concerns/has_user_type.rb),
+  // which only GitLab itself creates. Not project_bot, service_account or
+  // placeholder: those any maintainer or group owner can make.
+  static constexpr std::string_view kInternal[] = {
+      "alert_bot",      "support_bot",   "visual_review_bot", "ghost",         "migration_bot",
+      "security_bot",   "automation_bot", "admin_bot",        "suggested_reviewers_bot",
+      "security_policy_bot", "llm_bot",  "duo_code_review_bot", "import_user",
+  };
+  for (std::string_view t : kInternal) {
+    if (user_type == t) return true;
+  }
+  return false;
+}
+
 std::string DefaultDisposableDomainsFile() { return SPAMPHIBIAN_DISPOSABLE_DOMAINS; }
 
 Status TrustPolicy::Build(const TrustOptions& options, std::shared_ptr<const TrustPolicy>* out,
@@ -58,6 +73,7 @@ Status TrustPolicy::Build(const TrustOptions& options, std::shared_ptr<const Tru
     policy->domains_.push_back(std::move(re));
   }
   for (const std::string& user : users) policy->users_.insert(Lower(user));
+  for (const std::string& bot : options.bots) policy->bots_.insert(Lower(bot));
 
   const std::string disposable =
       options.disposable_domains_file.empty() ? DefaultDisposableDomainsFile() : options.disposable_domains_file;
@@ -79,7 +95,11 @@ Status TrustPolicy::Build(const TrustOptions& options, std::shared_ptr<const Tru
 std::string TrustPolicy::TrustReason(const gitlab::Author& author,
                                      const std::function<bool(const std::string&)>& in_verified_set) const {
   if (author.is_admin) return "author is an admin";
-  if (author.bot) return "author is a GitLab bot account";
+  if (IsInternalBot(author.user_type)) return "author is GitLab's internal bot '" + author.user_type + "'";
+  if (author.bot && bots_.count(Lower(author.username)) > 0) return "author is a bot listed in trust.bots";
+  // E-mail rules only for a confirmed address: anyone can sign up as
+  // anything@trusted.edu without owning the mailbox.
+  if (author.confirmed_at.empty()) return "";
   const std::string email = Lower(author.email);
   const std::string domain = gitlab::EmailDomain(email);
   if (domain.empty() || email == "[redacted]") return "";

@@ -1,9 +1,15 @@
 // TrustPolicy: who is trusted, so that their content is not classified.
 //
-// An author is trusted when they are an admin or a GitLab bot account, when
-// their e-mail's domain matches a trusted-domain pattern, or when their
-// e-mail is in the verified-users list (a file, the config) or in the
-// verified-users set in Redis (kept by the verified-users job).
+// An author is trusted when they are an admin; a bot that the operator
+// lists (trust.bots) or that is one of GitLab's own internal bots by
+// `user_type` (never for the `bot` flag alone: any maintainer can make a
+// project access token, whose bot user can post anywhere public); or, when
+// their e-mail is confirmed, when its domain matches a trusted-domain
+// pattern or it is in the verified-users list (a file, the config) or in
+// the verified-users set in Redis (kept by the verified-users job).
+//
+// This is the one trust decision: the trust stage asks it before
+// classifying, the act stage again before changing anything in GitLab.
 //
 // Domain patterns are RE2 regexes (linear time, safe for operator input),
 // matched partially against the lower-cased domain part of the e-mail only:
@@ -53,6 +59,7 @@ class TrustPolicy {
  private:
   std::vector<std::unique_ptr<re2::RE2>> domains_;
   std::unordered_set<std::string> users_;       // lower-cased e-mails
+  std::unordered_set<std::string> bots_;        // usernames (trust.bots)
   std::unordered_set<std::string> disposable_;  // lower-cased domains
 };
 
@@ -77,6 +84,10 @@ class TrustPolicyHolder {
   std::shared_ptr<const TrustPolicy> policy_;
   std::string fingerprint_;
 };
+
+// Whether `user_type` is one of GitLab's internal bots (not a bot that a
+// user can create, such as a project access token's).
+bool IsInternalBot(std::string_view user_type);
 
 // The location of the disposable-domains list fetched at build time.
 std::string DefaultDisposableDomainsFile();

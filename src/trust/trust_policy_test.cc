@@ -9,9 +9,11 @@
 namespace spamphibian {
 namespace {
 
+// An author with a confirmed e-mail address.
 gitlab::Author Email(const std::string& email) {
   gitlab::Author a;
   a.email = email;
+  a.confirmed_at = "2026-11-20T10:00:00.000Z";
   return a;
 }
 
@@ -57,7 +59,9 @@ TEST(TrustPolicy, FlagsListsAndTheRedisSet) {
   EXPECT_EQ(p->TrustReason(admin, nullptr), "author is an admin");
   gitlab::Author bot;
   bot.bot = true;
-  EXPECT_EQ(p->TrustReason(bot, nullptr), "author is a GitLab bot account");
+  bot.username = "project_41_bot_a1b2";
+  bot.user_type = "project_bot";
+  EXPECT_EQ(p->TrustReason(bot, nullptr), "") << "any maintainer can make a project access token";
   EXPECT_EQ(p->TrustReason(Email("maintainer@example.org"), nullptr), "e-mail is in the verified users list");
   int asked = 0;
   auto in_set = [&](const std::string& email) {
@@ -70,6 +74,41 @@ TEST(TrustPolicy, FlagsListsAndTheRedisSet) {
   EXPECT_EQ(p->TrustReason(Email("[REDACTED]"), in_set), "");
   EXPECT_EQ(p->TrustReason(Email(""), in_set), "");
   EXPECT_EQ(asked, 2) << "no e-mail, nothing to look up";
+}
+
+TEST(TrustPolicy, OnlyListedOrInternalBotsAreTrusted) {
+  TrustOptions o;
+  o.bots = {"Renovate-Bot"};
+  auto p = Build(o);
+  gitlab::Author bot;
+  bot.bot = true;
+  bot.username = "renovate-bot";
+  bot.user_type = "project_bot";
+  EXPECT_EQ(p->TrustReason(bot, nullptr), "author is a bot listed in trust.bots");
+  bot.bot = false;
+  EXPECT_EQ(p->TrustReason(bot, nullptr), "") << "a human with a bot's name is not the bot";
+  gitlab::Author support;
+  support.bot = true;
+  support.user_type = "support_bot";
+  EXPECT_NE(p->TrustReason(support, nullptr), "");
+  gitlab::Author claims;
+  claims.bot = true;
+  claims.user_type = "service_account";
+  EXPECT_EQ(p->TrustReason(claims, nullptr), "");
+}
+
+TEST(TrustPolicy, EmailRulesNeedAConfirmedAddress) {
+  TrustOptions o;
+  o.domains = {R"((^|\.)trusted\.edu$)"};
+  o.users = {"listed@gmail.com"};
+  auto p = Build(o);
+  gitlab::Author unconfirmed;
+  unconfirmed.email = "anything@trusted.edu";
+  EXPECT_EQ(p->TrustReason(unconfirmed, nullptr), "");
+  unconfirmed.email = "listed@gmail.com";
+  EXPECT_EQ(p->TrustReason(unconfirmed, [](const std::string&) { return true; }), "");
+  EXPECT_NE(p->TrustReason(Email("anything@trusted.edu"), nullptr), "");
+  EXPECT_NE(p->TrustReason(Email("listed@gmail.com"), nullptr), "");
 }
 
 TEST(TrustPolicy, ReadsUpstreamFileFormats) {

@@ -25,7 +25,8 @@ using testing::HttpGet;
 using testing::WaitFor;
 
 const std::string kBase =
-    "pipeline:\n  claim_idle_ms: 500\n  block_ms: 100\n  max_attempts: 3\n"
+    "pipeline:\n  claim_idle_ms: 3000\n  block_ms: 100\n  max_attempts: 3\n"
+    "gitlab:\n  act_deadline_ms: 2000\n  timeout_ms: 2000\n"
     "slack:\n  min_interval_ms: 10\n  summarize_from: 0\n";
 const std::string kQuarantine =
     "policy:\n  dry_run: false\n  max_destructive_actions_per_minute: 1000\n"
