@@ -5,6 +5,8 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <memory>
 #include <thread>
@@ -63,9 +65,20 @@ nlohmann::json Describe(const Config& c, const std::vector<std::string>& stages)
   };
 }
 
+// Connections are file descriptors: take the whole allowance (the soft
+// limit is often 1024, the hard one much more).
+void RaiseFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    (void)setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
 }  // namespace
 
 int RunServe(const Config& config, std::vector<std::string> stages, bool stages_explicit, spdlog::logger& log) {
+  RaiseFileLimit();
   if (Has(stages, "archive") && !config.s3.configured()) {
     if (stages_explicit) {
       LogJson(log, spdlog::level::critical, "config_error",

@@ -109,6 +109,10 @@ const Setting kSettings[] = {
      }},
     {"", "server.max_json_depth",
      [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 2, 1024, &c->server.max_json_depth); }},
+    {"", "server.max_connections",
+     [](const std::string& w, const std::string& v, Config* c) {
+       return SetInt(w, v, 1, 1000000, &c->server.max_connections);
+     }},
     {"", "server.threads",
      [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 1, 64, &c->server.threads); }},
     {"", "server.read_timeout_seconds",

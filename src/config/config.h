@@ -50,6 +50,7 @@ struct ServerOptions {
   std::size_t max_body_bytes = 1 << 20;
   int max_json_depth = 64;
   int threads = 2;
+  std::size_t max_connections = 4096;  // more are closed at once (and counted)
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds shutdown_timeout{20};
 };

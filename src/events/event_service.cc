@@ -1,5 +1,7 @@
 #include "events/event_service.h"
 
+#include <openssl/sha.h>
+
 #include <chrono>
 
 #include "events/event_type.h"
@@ -18,6 +20,21 @@ bool UsableDeliveryId(std::string_view id) {
     if (!ok) return false;
   }
   return true;
+}
+
+// 128 bits of the body's SHA-256, hex: tells apart distinct events that
+// share a UUID (GitLab copies it from the triggering request).
+std::string BodyDigest(std::string_view body) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(body.data()), body.size(), digest);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(32);
+  for (int i = 0; i < 16; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 15];
+  }
+  return out;
 }
 
 std::string OkBody(std::string_view status, std::string_view event_type) {
@@ -61,7 +78,9 @@ EventService::EventService(EventServiceOptions options, EventSink& sink, metrics
     // Answers are made once here, not per request.
     answers_[type] = {&received.With({std::string(type)}), OkBody("queued", type), OkBody("duplicate", type)};
   }
-  for (const char* reason : {"bad_token", "too_large", "bad_json", "too_deep", "unavailable"}) rejected_.With({reason});
+  for (const char* reason : {"bad_token", "too_large", "bad_json", "too_deep", "bad_field", "unavailable"}) {
+    rejected_.With({reason});
+  }
 }
 
 std::unique_ptr<simdjson::dom::parser> EventService::BorrowParser() {
@@ -86,10 +105,20 @@ void EventService::ReturnParser(std::unique_ptr<simdjson::dom::parser> parser) {
   parsers_.push_back(std::move(parser));
 }
 
-void EventService::Reject(http::Respond& respond, int status, std::string_view reason, std::string_view message) {
+void EventService::Reject(const http::Respond& respond, int status, std::string_view reason, std::string_view message) {
   rejected_.With({std::string(reason)}).Inc();
   LogJson(log_, spdlog::level::warn, "event_rejected", {{"reason", reason}, {"status", status}});
   respond(http::JsonError(status, message));
+}
+
+std::optional<http::Response> EventService::CheckHeaders(const http::Request& req) {
+  if (!options_.webhook_secret.empty() &&
+      !ConstantTimeEquals(req.Header("X-Gitlab-Token"), options_.webhook_secret.reveal())) {
+    std::optional<http::Response> out;
+    Reject([&out](http::Response r) { out = std::move(r); }, 401, "bad_token", "missing or wrong X-Gitlab-Token");
+    return out;
+  }
+  return std::nullopt;
 }
 
 void EventService::Handle(http::Request req, http::Respond respond) {
@@ -108,8 +137,9 @@ void EventService::Handle(http::Request req, http::Respond respond) {
   auto parser = BorrowParser();
   simdjson::dom::element doc;
   const auto error = parser->parse(req.body.data(), req.body.size(), /*realloc_if_needed=*/false).get(doc);
-  std::string_view event_type;
+  std::string_view event_type, invalid;
   if (!error) event_type = DetectEventType(doc, req.Header("X-Gitlab-Event"));
+  if (!event_type.empty()) invalid = InvalidField(doc, event_type);
   ReturnParser(std::move(parser));
   if (error == simdjson::DEPTH_ERROR) {
     return Reject(respond, 400, "too_deep",
@@ -125,10 +155,22 @@ void EventService::Handle(http::Request req, http::Respond respond) {
     return respond(Ok(OkBody("ignored", "")));
   }
 
+  if (!invalid.empty()) {
+    return Reject(respond, 400, "bad_field",
+                  "'" + std::string(invalid) + "' is missing or not valid for " + std::string(event_type) +
+                      " (ids must be positive integers)");
+  }
+
   EventRecord record;
   record.event_type = event_type;
   const std::string_view delivery = req.Header("X-Gitlab-Event-UUID");
   if (UsableDeliveryId(delivery)) record.delivery_id = std::string(delivery);
+  const std::string_view idempotency = req.Header("Idempotency-Key");
+  if (UsableDeliveryId(idempotency)) {
+    record.dedupe_key = "idem:" + std::string(idempotency);
+  } else if (!record.delivery_id.empty()) {
+    record.dedupe_key = record.delivery_id + ":" + BodyDigest(req.body);
+  }
   record.gitlab_event = std::string(req.Header("X-Gitlab-Event"));
   record.received_at_ms = received_at;
   record.payload = std::move(req.body);

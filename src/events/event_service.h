@@ -7,6 +7,7 @@
 //   wrong or missing X-Gitlab-Token (when a secret is set)  401 bad_token
 //   body over the limit                                      413 too_large
 //   not JSON / nested deeper than the limit                  400 bad_json / too_deep
+//   a field the event type needs is missing or malformed     400 bad_field
 //   an event that is none of ours                            200, ignored
 //   Redis could not store it                                 503 unavailable
 // A 200 for an event we handle is sent only after Redis has stored it.
@@ -48,6 +49,9 @@ class EventService : public http::Handler {
                WallClock clock = SystemWallClock());
 
   void Handle(http::Request request, http::Respond respond) override;
+  // The token, on the headers alone: a request without it never gets its
+  // body read.
+  std::optional<http::Response> CheckHeaders(const http::Request& request) override;
 
  private:
   // simdjson parsers are reused across requests (allocation is the costly
@@ -55,7 +59,7 @@ class EventService : public http::Handler {
   std::unique_ptr<simdjson::dom::parser> BorrowParser();
   void ReturnParser(std::unique_ptr<simdjson::dom::parser> parser);
 
-  void Reject(http::Respond& respond, int status, std::string_view reason, std::string_view message);
+  void Reject(const http::Respond& respond, int status, std::string_view reason, std::string_view message);
 
   const EventServiceOptions options_;
   EventSink& sink_;

@@ -13,6 +13,11 @@ namespace spamphibian {
 struct EventRecord {
   std::string_view event_type;
   std::string delivery_id;   // X-Gitlab-Event-UUID, "" when not sent
+  // What makes a delivery the same delivery: GitLab copies the UUID from
+  // the request that triggered a hook, so several distinct events can
+  // share one; the key is the UUID with a hash of the body (or GitLab's
+  // Idempotency-Key). "" = no de-duplication.
+  std::string dedupe_key;
   std::string gitlab_event;  // X-Gitlab-Event, "" when not sent
   std::int64_t received_at_ms = 0;
   std::string payload;       // the raw request body

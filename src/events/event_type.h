@@ -26,4 +26,10 @@ std::span<const std::string_view> AllEventTypes();
 // `object_attributes.type` is "Issue".
 std::string_view DetectEventType(simdjson::dom::element payload, std::string_view gitlab_event);
 
+// The first field that `event_type` needs and `payload` lacks or holds in
+// the wrong shape (ids must be positive integers, slugs non-empty text), by
+// its name ("user_id", "project.id" ...); "" when the payload has them all.
+// The event service answers 400 naming it and stores nothing.
+std::string_view InvalidField(simdjson::dom::element payload, std::string_view event_type);
+
 }  // namespace spamphibian

@@ -34,7 +34,7 @@ RedisEventSink::RedisEventSink(const std::vector<boost::asio::io_context*>& work
 }
 
 void RedisEventSink::Enqueue(EventRecord record, std::function<void(EnqueueResult)> done) {
-  const std::string dedupe_key = record.delivery_id.empty() ? "" : dedupe_prefix_ + record.delivery_id;
+  const std::string dedupe_key = record.dedupe_key.empty() ? "" : dedupe_prefix_ + record.dedupe_key;
   const std::size_t worker = record.worker;
   redis::Args fields = EventFields(std::move(record));
   auto on_reply = [done = std::move(done)](Status s, const redisReply* reply) {

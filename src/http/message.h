@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -49,6 +50,15 @@ class Handler {
  public:
   virtual ~Handler() = default;
   virtual void Handle(Request request, Respond respond) = 0;
+
+  // Asked once the headers are read and before the body is: a response
+  // here is sent at once, the body is never read, and the connection
+  // closes. Lets /events refuse a request without its token before it
+  // costs a megabyte of memory. `request.body` is empty.
+  virtual std::optional<Response> CheckHeaders(const Request& request) {
+    (void)request;
+    return std::nullopt;
+  }
 };
 
 }  // namespace spamphibian::http

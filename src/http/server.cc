@@ -3,6 +3,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -33,7 +34,14 @@ class Server::Impl : public std::enable_shared_from_this<Server::Impl> {
         options_(options),
         routes_(std::move(routes)),
         acceptor_(*workers_.front()),
+        accept_timer_(*workers_.front()),
         log_(log),
+        accept_errors_(metrics.AddCounter("spamphibian_http_accept_errors_total",
+                                          "Failed accepts (e.g. out of file descriptors); accepting pauses briefly.")
+                           .With({})),
+        refused_(metrics.AddCounter("spamphibian_http_connections_refused_total",
+                                    "Connections closed at once because server.max_connections were open.")
+                     .With({})),
         duration_(metrics.AddHistogram("spamphibian_http_request_duration_seconds",
                                        "Time from a request read to its response written.", {"path"},
                                        metrics::LatencyBuckets())) {
@@ -49,6 +57,7 @@ class Server::Impl : public std::enable_shared_from_this<Server::Impl> {
   Handler* Find(const Request& req, int* status, metrics::Histogram** histogram) const;
 
   void RequestStarted() { in_flight_.fetch_add(1); }
+  void SessionEnded() { live_.fetch_sub(1); }
   void RequestFinished();
   bool stopping() const { return stopping_.load(); }
 
@@ -66,7 +75,12 @@ class Server::Impl : public std::enable_shared_from_this<Server::Impl> {
   ServerOptions options_;
   std::vector<Route> routes_;
   tcp::acceptor acceptor_;
+  asio::steady_timer accept_timer_;
+  bool accept_failing_ = false;  // logged once per spell of failures
+  std::atomic<std::size_t> live_{0};  // open connections
   spdlog::logger& log_;
+  metrics::Counter& accept_errors_;
+  metrics::Counter& refused_;
   metrics::HistogramFamily& duration_;
   std::vector<metrics::Histogram*> route_histograms_;
   metrics::Histogram* other_histogram_;
@@ -87,6 +101,7 @@ class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(Socket&& socket, std::size_t worker, std::shared_ptr<Server::Impl> server)
       : stream_(std::move(socket)), worker_(worker), server_(std::move(server)) {}
+  ~Session() { server_->SessionEnded(); }
 
   void Start() {
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->Read(); });
@@ -109,6 +124,45 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(16 * 1024);
     stream_.expires_after(server_->options().read_timeout);
     reading_ = true;
+    // The headers first: a handler may refuse the request on them (no
+    // token) before its body costs anything.
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnHeader(ec); });
+  }
+
+  void OnHeader(beast::error_code ec) {
+    if (ec == bhttp::error::body_limit) {
+      // Content-Length alone says it is too large: answer from the headers
+      // and close, since the body is still on the wire.
+      reading_ = false;
+      keep_alive_ = false;
+      request_ = ToRequest(parser_->get());
+      request_.body_too_large = true;
+      Dispatch(std::move(request_));
+      return;
+    }
+    if (ec) {
+      reading_ = false;
+      return Close();  // end of stream, timeout, reset, malformed or oversized headers
+    }
+    request_ = ToRequest(parser_->get());
+    int status = 0;
+    metrics::Histogram* histogram = nullptr;
+    if (Handler* handler = server_->Find(request_, &status, &histogram)) {
+      if (std::optional<Response> refused = handler->CheckHeaders(request_)) {
+        reading_ = false;
+        keep_alive_ = false;  // the body, if any, is still on the wire
+        started_ = std::chrono::steady_clock::now();
+        histogram_ = histogram;
+        server_->RequestStarted();
+        ++requests_;
+        ++answered_;
+        stream_.expires_never();
+        Write(std::move(*refused));
+        return;
+      }
+    }
+    if (parser_->is_done()) return OnRead({});
     bhttp::async_read(stream_, buffer_, *parser_,
                       [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
   }
@@ -119,16 +173,18 @@ class Session : public std::enable_shared_from_this<Session> {
       // The header is complete; answer from it and close, since the rest of
       // the body is still on the wire.
       keep_alive_ = false;
-      Dispatch(ToRequest(parser_->get(), /*too_large=*/true));
+      request_.body_too_large = true;
+      Dispatch(std::move(request_));
       return;
     }
     if (ec) return Close();  // end of stream, timeout, reset, malformed HTTP
     keep_alive_ = parser_->get().keep_alive();
-    Dispatch(ToRequest(parser_->release(), /*too_large=*/false));
+    request_.body = std::move(parser_->get().body());
+    Dispatch(std::move(request_));
   }
 
   template <typename Message>
-  static Request ToRequest(Message&& msg, bool too_large) {
+  static Request ToRequest(const Message& msg) {
     Request req;
     req.method = std::string(msg.method_string());
     const std::string_view target = msg.target();
@@ -136,8 +192,6 @@ class Session : public std::enable_shared_from_this<Session> {
     req.path = std::string(target.substr(0, q));
     if (q != std::string_view::npos) req.query = std::string(target.substr(q + 1));
     for (const auto& field : msg) req.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-    req.body_too_large = too_large;
-    if (!too_large) req.body = std::move(msg.body());
     return req;
   }
 
@@ -218,6 +272,7 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::shared_ptr<Server::Impl> server_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  Request request_;  // being read: headers first, then its body
   std::uint64_t requests_ = 0;  // requests read on this connection
   std::uint64_t answered_ = 0;  // requests answered
   std::string out_;  // the response being written; its capacity is reused
@@ -253,8 +308,30 @@ void Server::Impl::Accept() {
                                                                                                Socket socket) {
     if (ec) {
       if (self->stopping()) return;
-      LogJson(self->log_, spdlog::level::warn, "http_accept_failed", {{"error", ec.message()}});
+      // Out of file descriptors (EMFILE) or memory: accepting again at once
+      // would spin and flood the log. Pause, and say so once per spell.
+      self->accept_errors_.Inc();
+      if (!self->accept_failing_) {
+        self->accept_failing_ = true;
+        LogJson(self->log_, spdlog::level::err, "http_accept_failed",
+                {{"error", ec.message()}, {"message", "accepting pauses 100 ms at a time until it works again"}});
+      }
+      self->accept_timer_.expires_after(std::chrono::milliseconds(100));
+      self->accept_timer_.async_wait([self](beast::error_code) {
+        if (!self->stopping()) self->Accept();
+      });
+      return;
+    }
+    if (self->accept_failing_) {
+      self->accept_failing_ = false;
+      LogJson(self->log_, spdlog::level::info, "http_accept_recovered", {});
+    }
+    if (self->live_.load() >= self->options_.max_connections) {
+      self->refused_.Inc();
+      beast::error_code ignored;
+      socket.close(ignored);
     } else {
+      self->live_.fetch_add(1);
       socket.set_option(tcp::no_delay(true), ec);
       auto session = std::make_shared<Session>(std::move(socket), worker, self);
       {
@@ -301,6 +378,7 @@ void Server::Impl::Shutdown(std::function<void()> drained) {
     if (self->stopping_.exchange(true)) return;
     beast::error_code ignored;
     self->acceptor_.close(ignored);
+    self->accept_timer_.cancel();
     std::vector<std::shared_ptr<Session>> live;
     {
       std::lock_guard<std::mutex> lock(self->mu_);

@@ -119,9 +119,48 @@ TEST_F(EventServiceE2E, ARedeliveredHookIsStoredOnce) {
   EXPECT_EQ(Stored(), 1);
   EXPECT_EQ(service_->Post(user_create_, {{"X-Gitlab-Event-UUID", "another-delivery"}}).status, 200);
   EXPECT_EQ(Stored(), 2);
-  const long long ttl = client_->Integer({"TTL", "spamphibian:delivery:13792a34-cac6-4fda-95a8-c58e00a3954e"});
+  redis::Reply keys;
+  ASSERT_TRUE(client_->raw().Run({"KEYS", "spamphibian:delivery:13792a34-cac6-4fda-95a8-c58e00a3954e:*"}, &keys).ok());
+  ASSERT_EQ(keys->elements, 1u);
+  const long long ttl = client_->Integer({"TTL", std::string(redis::ReplyText(keys->element[0]))});
   EXPECT_GT(ttl, 23 * 3600);
   EXPECT_LE(ttl, 24 * 3600);
+}
+
+TEST_F(EventServiceE2E, DistinctEventsSharingAUuidAreAllStored) {
+  // GitLab copies X-Gitlab-Event-UUID from the request that triggered the
+  // hooks: one UUID, several different events.
+  const testing::Headers uuid = {{"X-Gitlab-Event-UUID", "0c1b7fb0-8a5e-4d52-9b3f-3e7c2a0d9f11"}};
+  EXPECT_EQ(service_->Post(R"({"event_name":"user_create","user_id":41,"username":"a"})", uuid).status, 200);
+  EXPECT_EQ(service_->Post(R"({"event_name":"user_create","user_id":42,"username":"b"})", uuid).status, 200);
+  EXPECT_EQ(Stored(), 2);
+  // GitLab's Idempotency-Key names a delivery whatever the body.
+  const testing::Headers key = {{"Idempotency-Key", "7f3e2b1a-0000-4000-8000-000000000001"}};
+  EXPECT_EQ(service_->Post(R"({"event_name":"user_create","user_id":43})", key).status, 200);
+  EXPECT_NE(service_->Post(R"({"event_name":"user_create","user_id":43,"retry":1})", key).body.find("duplicate"),
+            std::string::npos);
+  EXPECT_EQ(Stored(), 3);
+}
+
+TEST_F(EventServiceE2E, RequiredIdsAreCheckedAtTheEdge) {
+  for (const char* body : {R"({"event_name":"user_create","user_id":"7; DROP"})",
+                           R"({"event_name":"user_create","user_id":-7})", R"({"event_name":"user_create"})",
+                           R"({"event_name":"group_create","group_id":0})",
+                           R"({"event_name":"project_create","project_id":1.5})"}) {
+    auto r = service_->Post(body);
+    EXPECT_EQ(r.status, 400) << body;
+    EXPECT_NE(r.body.find("_id"), std::string::npos) << r.body;
+  }
+  EXPECT_EQ(Stored(), 0);
+  EXPECT_NE(Metrics().find("spamphibian_events_rejected_total{reason=\"bad_field\"} 5"), std::string::npos);
+}
+
+TEST_F(EventServiceE2E, AGroupWebhooksProjectCreateIsQueued) {
+  auto r = service_->Post(R"({"event_name":"project_create","project_id":74,"name":"x","owners":[{"name":"a"}]})",
+                          {{"X-Gitlab-Event", "Project Hook"}});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("queued"), std::string::npos) << r.body;
+  EXPECT_EQ(Stored(), 1);
 }
 
 TEST_F(EventServiceE2E, RedisDownMeans503AndNothingAcknowledgedIsLost) {
