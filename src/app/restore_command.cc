@@ -61,6 +61,9 @@ bool RestoreOne(Tools& t, const std::string& id) {
     std::cerr << "restore " << id << ": " << s.message() << "\n";
     return false;
   }
+  if (!plan.kept.empty()) {
+    std::cout << nlohmann::json{{"action_id", id}, {"status", "kept"}, {"reason", plan.kept}}.dump() << "\n";
+  }
   nlohmann::json calls = nlohmann::json::array();
   bool ok = true;
   for (const auto& call : plan.calls) {

@@ -74,7 +74,8 @@ std::unique_ptr<StageRunner> FetchRunner(const RunnerContext& c) {
     auto http = std::make_unique<http::CurlHttpClient>(http::CurlOptions{c.config.gitlab.ca_bundle});
     auto api = std::make_shared<gitlab::GitLabApi>(GitLabApiOptions(c.config), *http, c.gitlab_rate);
     auto ledger = std::make_unique<RedisSnippetLedger>(c.connector, prefix + "snippets:seen");
-    return std::make_unique<Owned>(FetchStageOptions{prefix + std::string(kItemsStream), Decisions(c.config)},
+    return std::make_unique<Owned>(FetchStageOptions{prefix + std::string(kItemsStream), Decisions(c.config),
+                                                     prefix + std::string(kEventsStream)},
                                    std::move(api), std::move(ledger), std::move(http), c.log);
   };
   return Runner(c, RunnerOptions(c.config, kEventsStream, c.config.gitlab.fetch_workers, 4), factory);

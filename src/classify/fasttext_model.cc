@@ -4,6 +4,7 @@
 #include <fasttext/vector.h>
 
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,6 +26,17 @@ Status TryInChild(const std::string& path) {
   const pid_t pid = fork();
   if (pid < 0) return Status::Internal("fork failed");
   if (pid == 0) {
+    // A damaged header can make fastText allocate without bound (a 1000-byte
+    // prefix of a model asked for gigabytes): the child gets a memory
+    // ceiling and a CPU-time limit, and dies instead of the machine.
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
+    const rlim_t size = in ? static_cast<rlim_t>(in.tellg()) : 0;
+#if !defined(__SANITIZE_ADDRESS__)  // ASan's shadow memory alone is larger than any ceiling
+    const rlimit memory{size * 4 + (1ull << 30), size * 4 + (1ull << 30)};
+    (void)setrlimit(RLIMIT_AS, &memory);
+#endif
+    const rlimit cpu{30, 31};
+    (void)setrlimit(RLIMIT_CPU, &cpu);
     std::shared_ptr<const FastTextModel> model;
     _exit(FastTextModel::LoadUnchecked(path, &model).ok() ? 0 : 1);
   }
@@ -96,7 +108,9 @@ Prediction FastTextModel::Predict(const std::string& text, int top_k) const {
   std::vector<std::pair<fasttext::real, std::string>> predictions;
   ft_.predictLine(in, predictions, /*k=*/-1, /*threshold=*/0.0);
   for (const auto& [prob, label] : predictions) {
-    if (label == "__label__spam") p.spam_probability = prob;
+    // fastText's softmax can round a hair above 1 (1.0000098...): a score
+    // is a probability, so it is clamped.
+    if (label == "__label__spam") p.spam_probability = std::clamp(static_cast<double>(prob), 0.0, 1.0);
   }
   if (top_k <= 0 || direction_.empty()) return p;
 

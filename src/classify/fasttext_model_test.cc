@@ -84,5 +84,26 @@ TEST_F(FastTextModelTest, CorruptOrMissingModelIsRefused) {
   EXPECT_EQ(model, nullptr);
 }
 
+TEST_F(FastTextModelTest, APrefixOfTheBundledModelIsRefusedNotLoadedWithoutBound) {
+  // Its header asks for a matrix of gigabytes: the trial load in the child
+  // hits its memory ceiling instead of eating the machine.
+  const std::string prefix = dir_->path() + "/prefix.ftz";
+  std::filesystem::copy_file(SPAMPHIBIAN_DEFAULT_MODEL, prefix, std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::resize_file(prefix, 1000);
+  std::shared_ptr<const FastTextModel> model;
+  EXPECT_TRUE(FastTextModel::Load(prefix, &model).IsInvalidArgument());
+  EXPECT_EQ(model, nullptr);
+}
+
+TEST_F(FastTextModelTest, ScoresStayWithinZeroAndOne) {
+  std::shared_ptr<const FastTextModel> model;
+  ASSERT_TRUE(FastTextModel::Load(SPAMPHIBIAN_DEFAULT_MODEL, &model).ok());
+  for (const char* text : {"buy cheap viagra casino backlinks seo loans crypto", "", "sig_type_user", "hello"}) {
+    const double p = model->Predict(text, 0).spam_probability;
+    EXPECT_GE(p, 0.0);
+    EXPECT_LE(p, 1.0);
+  }
+}
+
 }  // namespace
 }  // namespace spamphibian::classify

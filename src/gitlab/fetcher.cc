@@ -1,6 +1,7 @@
 #include "gitlab/fetcher.h"
 
 #include "http/percent_encoding.h"
+#include "text/utf8.h"
 
 #include <cctype>
 
@@ -294,9 +295,12 @@ Status Fetcher::FetchSnippet(std::int64_t project_id, std::int64_t id, Item* ite
   json snippet;
   Status s = api_.Get(base, &snippet);
   if (!s.ok()) return s;
-  std::string content;
-  s = api_.GetRaw(base + "/raw", 64 << 10, &content);  // the first 64 KiB is plenty to judge
+  std::string raw;
+  s = api_.GetRaw(base + "/raw", 64 << 10, &raw);  // the first 64 KiB is plenty to judge
   if (!s.ok() && !s.IsNotFound()) return s;
+  // Hostile bytes: cut only between characters, and any invalid UTF-8
+  // replaced, so that the item always serialises.
+  const std::string content = text::ValidUtf8(text::DropCutCharacter(raw));
   item->type = "snippet";
   item->id = project_id != 0 ? std::to_string(project_id) + "/snippets/" + std::to_string(id) : std::to_string(id);
   Common(snippet, item);
@@ -304,15 +308,40 @@ Status Fetcher::FetchSnippet(std::int64_t project_id, std::int64_t id, Item* ite
   AddText(item, "title", Str(snippet, "title"));
   AddText(item, "description", Str(snippet, "description"));
   std::string files;
+  json paths = json::array();  // for restore: each file by its own name
   if (snippet.contains("files") && snippet["files"].is_array()) {
-    for (const auto& f : snippet["files"]) files += (files.empty() ? "" : ", ") + Str(f, "path");
+    for (const auto& f : snippet["files"]) {
+      files += (files.empty() ? "" : ", ") + Str(f, "path");
+      paths.push_back(Str(f, "path"));
+    }
   }
-  if (files.empty()) files = Str(snippet, "file_name");
+  if (files.empty()) {
+    files = Str(snippet, "file_name");
+    if (!files.empty()) paths.push_back(files);
+  }
   AddText(item, "file_names", files);
   AddText(item, "content", content);
-  item->refs = {{"snippet_id", id}};
+  item->refs = {{"snippet_id", id}, {"files", paths}};
   if (project_id != 0) item->refs["project_id"] = project_id;
   return FillAuthor(Int(snippet, {"author", "id"}), &item->author);
+}
+
+Status Fetcher::ListNewSnippets(const SnippetFilter& is_new, std::vector<SnippetRef>* out) {
+  // GitLab lists public snippets newest first. Paging stops after a page
+  // with nothing new or changed: everything older was seen by an earlier
+  // check (edits to old snippets are what `spamphibian sweep snippets` is for).
+  return api_.GetPages("/snippets/public", [&](const json& page) {
+    bool any_new = false;
+    for (const auto& snippet : page) {
+      const std::int64_t id = Int(snippet, {"id"});
+      const std::string updated_at = Str(snippet, "updated_at");
+      if (id > 0 && (!is_new || is_new(id, updated_at))) {
+        out->push_back({std::max<std::int64_t>(Int(snippet, {"project_id"}), 0), id, updated_at});
+        any_new = true;
+      }
+    }
+    return any_new;
+  });
 }
 
 Status Fetcher::Fetch(std::string_view event_type, const json& payload, std::vector<Item>* out,
@@ -337,23 +366,10 @@ Status Fetcher::Fetch(std::string_view event_type, const json& payload, std::vec
     out->push_back(std::move(item));
     return Status::Ok();
   }
-  // GitLab lists public snippets newest first. Paging stops after a page
-  // with nothing new or changed: everything older was seen by an earlier
-  // check (edits to old snippets are what `spamphibian sweep snippets` is for).
-  std::vector<std::pair<std::int64_t, std::int64_t>> todo;  // project id, snippet id
-  Status s = api_.GetPages("/snippets/public", [&](const json& page) {
-    bool any_new = false;
-    for (const auto& snippet : page) {
-      const std::int64_t id = Int(snippet, {"id"});
-      if (id != 0 && (!is_new || is_new(id, Str(snippet, "updated_at")))) {
-        todo.emplace_back(Int(snippet, {"project_id"}), id);
-        any_new = true;
-      }
-    }
-    return any_new;
-  });
+  std::vector<SnippetRef> todo;
+  Status s = ListNewSnippets(is_new, &todo);
   if (!s.ok()) return s;
-  for (const auto& [project, id] : todo) {
+  for (const auto& [project, id, updated_at] : todo) {
     Item item;
     s = FetchSnippet(project, id, &item);
     if (s.IsNotFound()) continue;  // deleted since the listing

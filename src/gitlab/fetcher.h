@@ -37,6 +37,14 @@ class Fetcher {
   Status Fetch(std::string_view event_type, const nlohmann::json& payload, std::vector<Item>* out,
                const SnippetFilter& is_new = nullptr);
 
+  // The public snippets that `is_new` says are new or changed, newest first.
+  struct SnippetRef {
+    std::int64_t project_id = 0;  // 0: a personal snippet
+    std::int64_t id = 0;
+    std::string updated_at;
+  };
+  Status ListNewSnippets(const SnippetFilter& is_new, std::vector<SnippetRef>* out);
+
   // Single reads, also used by the jobs.
   Status FetchUser(std::int64_t id, Item* item);
   Status FetchSnippet(std::int64_t project_id, std::int64_t id, Item* item);

@@ -118,6 +118,13 @@ Status PlanRestore(const Item& item, const std::string& action, const std::strin
   *plan = RestorePlan();
   const std::string path = ItemPath(item);
   if (action == "block_user" || action == "ban_user" || (action == "quarantine" && item.type == "user")) {
+    // Undo only what Spamphibian did: a user who was not active when it
+    // acted (blocked or banned by an admin) stays so.
+    const std::string& before = item.author.state;
+    if (!before.empty() && before != "active") {
+      plan->kept = "the user was already '" + before + "' before Spamphibian acted; left as it is";
+      return Status::Ok();
+    }
     const std::string author = AuthorPath(item);
     plan->calls.push_back({"POST", author + (action == "ban_user" ? "/unban" : "/unblock"), nlohmann::json::object()});
     return Status::Ok();
@@ -135,13 +142,27 @@ Status PlanRestore(const Item& item, const std::string& action, const std::strin
   // Deleted: re-create what the API lets an admin create, under the admin
   // account, saying so; the rest can only be shown.
   if (item.type == "snippet") {
-    const std::string files(item.Text("file_names"));
-    std::string file = files.substr(0, files.find(' '));
-    if (file.empty()) file = "restored.txt";
+    // Every file by its archived name; the archive holds the first file's
+    // text (GitLab's /raw), the others come back as a note saying so.
+    std::vector<std::string> names;
+    for (const auto& f : item.refs.value("files", nlohmann::json::array())) {
+      if (f.is_string() && !f.get<std::string>().empty()) names.push_back(f.get<std::string>());
+    }
+    if (names.empty()) {
+      const std::string old(item.Text("file_names"));  // archives before the file list was kept
+      names.push_back(old.substr(0, old.find(", ")));
+    }
+    if (names.front().empty()) names.front() = "restored.txt";
+    nlohmann::json files = nlohmann::json::array();
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      files.push_back({{"file_path", names[i]},
+                       {"content", i == 0 ? std::string(item.Text("content"))
+                                          : "(content of this file was not archived by Spamphibian)"}});
+    }
     nlohmann::json body = {{"title", std::string(item.Text("title"))},
                            {"description", Original(item, action_id) + "\n\n" + std::string(item.Text("description"))},
                            {"visibility", item.visibility.empty() ? "private" : item.visibility},
-                           {"files", {{{"file_path", file}, {"content", std::string(item.Text("content"))}}}}};
+                           {"files", files}};
     const std::string project = item.refs.contains("project_id") ? Ref(item, "project_id") : "";
     plan->calls.push_back({"POST", (project.empty() ? "" : "/projects/" + project) + "/snippets", body});
     plan->lost = "the snippet is re-created with a new id, by the admin account";

@@ -47,6 +47,9 @@ Status AlreadyApplied(const ApiCall& call, const ApiGet& get, bool* applied);
 struct RestorePlan {
   std::vector<ApiCall> calls;
   std::string lost;  // "" when everything comes back
+  // Why nothing is undone: the state was not Spamphibian's doing (an admin
+  // had blocked the user before), so restore leaves it.
+  std::string kept;
 };
 
 // `item` is the item as archived before the action (with its visibility,

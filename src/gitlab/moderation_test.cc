@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 namespace spamphibian::gitlab {
 namespace {
 
@@ -80,6 +82,54 @@ TEST(PlanRestore, UndoesWhatWasDone) {
   ASSERT_TRUE(PlanRestore(Make("note", {{"project_id", 5}}), "delete", "a", &plan).ok());
   EXPECT_TRUE(plan.calls.empty());
   EXPECT_NE(plan.lost.find("cannot re-create"), std::string::npos);
+}
+
+TEST(PlanRestore, LeavesAUserAnAdminHadBlockedBefore) {
+  Item user = Make("user", {{"user_id", 41}});
+  user.author.state = "blocked";
+  RestorePlan plan;
+  ASSERT_TRUE(PlanRestore(user, "quarantine", "act-1", &plan).ok());
+  EXPECT_TRUE(plan.calls.empty());
+  EXPECT_NE(plan.kept.find("already 'blocked'"), std::string::npos);
+  user.author.state = "active";
+  ASSERT_TRUE(PlanRestore(user, "quarantine", "act-1", &plan).ok());
+  EXPECT_EQ(plan.calls.size(), 1u);
+}
+
+TEST(PlanRestore, AMultiFileSnippetComesBackWithEveryFileName) {
+  Item snippet = Make("snippet", {{"snippet_id", 705}, {"files", {"a.py", "b, c.md"}}});
+  snippet.text = {{"title", "t"}, {"file_names", "a.py, b, c.md"}, {"content", "print(1)"}};
+  RestorePlan plan;
+  ASSERT_TRUE(PlanRestore(snippet, "delete", "act-2-delete", &plan).ok());
+  const auto& files = plan.calls.at(0).body["files"];
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_EQ(files[0]["file_path"], "a.py");
+  EXPECT_EQ(files[0]["content"], "print(1)");
+  EXPECT_EQ(files[1]["file_path"], "b, c.md");
+}
+
+TEST(AlreadyApplied, ReadsTheStateEachWriteWouldSet) {
+  std::map<std::string, nlohmann::json> gitlab = {{"/users/41", {{"state", "blocked"}}},
+                                                  {"/projects/5", {{"visibility", "public"}}},
+                                                  {"/projects/5/issues/7", {{"confidential", true}}}};
+  const ApiGet get = [&](const std::string& path, nlohmann::json* out) {
+    if (!gitlab.count(path)) return Status::NotFound(path);
+    *out = gitlab[path];
+    return Status::Ok();
+  };
+  bool applied = false;
+  ASSERT_TRUE(AlreadyApplied({"POST", "/users/41/block", {}}, get, &applied).ok());
+  EXPECT_TRUE(applied);
+  ASSERT_TRUE(AlreadyApplied({"POST", "/users/41/ban", {}}, get, &applied).ok());
+  EXPECT_FALSE(applied);
+  ASSERT_TRUE(AlreadyApplied({"PUT", "/projects/5", {{"visibility", "private"}}}, get, &applied).ok());
+  EXPECT_FALSE(applied);
+  ASSERT_TRUE(AlreadyApplied({"PUT", "/projects/5/issues/7", {{"confidential", true}}}, get, &applied).ok());
+  EXPECT_TRUE(applied);
+  ASSERT_TRUE(AlreadyApplied({"DELETE", "/projects/5/snippets/9", {}}, get, &applied).ok());
+  EXPECT_TRUE(applied) << "gone";
+  ASSERT_TRUE(AlreadyApplied({"DELETE", "/users/41?hard_delete=false", {}}, get, &applied).ok());
+  EXPECT_FALSE(applied) << "still there";
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "text/utf8.h"
+
 namespace spamphibian::notify {
 namespace {
 
@@ -86,7 +88,11 @@ std::string ActionSummary(const nlohmann::json& n) {
   return out;
 }
 
-nlohmann::json Field(const std::string& mrkdwn) { return {{"type", "mrkdwn"}, {"text", mrkdwn.substr(0, kMaxField)}}; }
+nlohmann::json Field(const std::string& mrkdwn) {
+  // Cut between characters, never inside one: a split character makes the
+  // whole message invalid JSON.
+  return {{"type", "mrkdwn"}, {"text", std::string(text::CutUtf8(text::ValidUtf8(mrkdwn), kMaxField))}};
+}
 
 nlohmann::json Section(const std::string& mrkdwn) {
   return {{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", mrkdwn}}}};

@@ -1,6 +1,9 @@
 #include "stages/fetch_stage.h"
 
+#include <cstdlib>
+
 #include "decisions/decision.h"
+#include "events/redis_event_sink.h"
 #include "log/json_log.h"
 
 namespace spamphibian {
@@ -15,13 +18,38 @@ Outcome FetchStage::Process(const Entry& entry) {
   if (payload.is_discarded()) return Outcome::DeadLetter("payload is not JSON");
   if (gitlab::ItemTypeOf(event_type).empty()) return Outcome::DeadLetter("unknown event type '" + event_type + "'");
 
-  std::vector<gitlab::Item> items;
   std::vector<std::pair<std::int64_t, std::string>> seen;
-  Status s = fetcher_.Fetch(event_type, payload, &items, [&](std::int64_t id, const std::string& updated_at) {
+  const auto is_new = [&](std::int64_t id, const std::string& updated_at) {
     if (!ledger_.IsNewOrChanged(id, updated_at)) return false;
     seen.emplace_back(id, updated_at);
     return true;
-  });
+  };
+  if (event_type == "snippet_check" && !payload.contains("snippet_id") && !options_.events_stream.empty()) {
+    // The listing: one event per snippet, each fetched in its own entry.
+    std::vector<gitlab::Fetcher::SnippetRef> todo;
+    Status s = fetcher_.ListNewSnippets(is_new, &todo);
+    if (s.IsPermissionDenied()) return Outcome::Hold(s.message());
+    if (!s.ok()) return Outcome::Retry(s.message());
+    Outcome out = Outcome::Done();
+    for (const auto& snippet : todo) {
+      EventRecord record;
+      record.event_type = "snippet_check";
+      record.received_at_ms = std::atoll(std::string(entry.Get("received_at")).c_str());
+      nlohmann::json payload_one = {{"event_name", "snippet_check"}, {"snippet_id", snippet.id},
+                                    {"updated_at", snippet.updated_at}};
+      if (snippet.project_id > 0) payload_one["project_id"] = snippet.project_id;
+      record.payload = payload_one.dump();
+      out.emits.push_back(Emit{options_.events_stream, {}});
+      redis::Args fields = EventFields(std::move(record));
+      for (std::size_t i = 0; i + 1 < fields.size(); i += 2) out.emits.back().fields.emplace_back(fields[i], fields[i + 1]);
+    }
+    // The ledger moves on only once the per-snippet events are handed over.
+    if (!seen.empty()) out.after_commit = [this, seen] { ledger_.Remember(seen); };
+    return out;
+  }
+
+  std::vector<gitlab::Item> items;
+  Status s = fetcher_.Fetch(event_type, payload, &items, is_new);
   if (s.IsNotFound()) {
     Decision d;
     d.decision_id = "fetch-" + entry.id;
@@ -43,7 +71,7 @@ Outcome FetchStage::Process(const Entry& entry) {
   Outcome out = Outcome::Done();
   for (const gitlab::Item& item : items) {
     out.emits.push_back(Emit{options_.items_stream,
-                             {{"item", gitlab::ToJson(item).dump()},
+                             {{"item", gitlab::ToJson(item).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)},
                               {"event_type", event_type},
                               {"event_id", entry.id},
                               {"received_at", std::string(entry.Get("received_at"))}}});

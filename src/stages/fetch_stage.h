@@ -36,6 +36,10 @@ class SnippetLedger {
 struct FetchStageOptions {
   std::string items_stream;      // full key
   DecisionLog decisions;
+  // Where a snippet check puts one snippet_check event per new or changed
+  // snippet (its own input), so that each snippet is fetched, retried or
+  // dead-lettered alone. "": fetched in the listing's entry (tests).
+  std::string events_stream;
 };
 
 class FetchStage : public Stage {

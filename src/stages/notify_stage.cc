@@ -27,7 +27,7 @@ Outcome NotifyStage::Send(const nlohmann::json& message) {
     req.method = "POST";
     req.url = options_.webhook_url.reveal();
     req.headers = {{"Content-Type", "application/json"}};
-    req.body = message.dump();
+    req.body = message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     req.timeout = options_.timeout;
     http::ClientResponse res;
     Status s = http_.Send(req, &res);

@@ -59,4 +59,14 @@ std::string_view CutUtf8(std::string_view in, std::size_t max_bytes) {
   return in.substr(0, end);
 }
 
+std::string_view DropCutCharacter(std::string_view in) {
+  for (std::size_t back = 1; back <= 4 && back <= in.size(); ++back) {
+    const auto c = static_cast<unsigned char>(in[in.size() - back]);
+    if (Continuation(c)) continue;
+    const std::size_t want = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    return want > back ? in.substr(0, in.size() - back) : in;
+  }
+  return in;
+}
+
 }  // namespace spamphibian::text

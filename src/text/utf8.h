@@ -22,4 +22,8 @@ std::string ValidUtf8(std::string_view in);
 // a multi-byte sequence. `in` is assumed valid (call ValidUtf8 first).
 std::string_view CutUtf8(std::string_view in, std::size_t max_bytes);
 
+// `in` without a multi-byte character cut short at its end (what a read
+// capped at N bytes leaves); everything else unchanged.
+std::string_view DropCutCharacter(std::string_view in);
+
 }  // namespace spamphibian::text

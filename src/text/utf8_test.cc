@@ -41,5 +41,14 @@ TEST(CutUtf8, NeverSplitsACharacter) {
   EXPECT_EQ(CutUtf8("🐸🐸", 5), "🐸");
 }
 
+TEST(DropCutCharacter, DropsOnlyAnIncompleteLastCharacter) {
+  EXPECT_EQ(DropCutCharacter("ab\xE6\x97"), "ab");
+  EXPECT_EQ(DropCutCharacter("ab\xF0\x9F\x90"), "ab");
+  EXPECT_EQ(DropCutCharacter("ab\xC3"), "ab");
+  EXPECT_EQ(DropCutCharacter("ab日"), "ab日");
+  EXPECT_EQ(DropCutCharacter("abc"), "abc");
+  EXPECT_EQ(DropCutCharacter(""), "");
+}
+
 }  // namespace
 }  // namespace spamphibian::text
