@@ -120,7 +120,12 @@ void AsyncClient::OnConnect(const redisAsyncContext* ac, int status) {
 
 void AsyncClient::OnDisconnect(const redisAsyncContext* ac, int status) {
   auto* self = static_cast<AsyncClient*>(ac->data);
-  if (self != nullptr && status != REDIS_OK) self->Lost(ac);
+  if (self != nullptr && status != REDIS_OK) {
+    self->Lost(ac);
+    // A connection that worked and broke (a Redis restart): the next request
+    // tries a new one at once; only a failed connect waits the back-off.
+    self->retry_after_ = {};
+  }
   if (self != nullptr) self->ac_ = nullptr;
 }
 

@@ -31,9 +31,19 @@ Status Client::Fail(const std::string& what) {
 }
 
 Status Client::Run(const Args& args, Reply* reply) {
+  // A connection that sat idle while Redis restarted fails on its first
+  // use ("Server closed the connection"): once, on a new connection. Every
+  // command we send is safe to repeat (idempotent, or a script that checks
+  // what it already did).
+  const bool reused = conn_ != nullptr;
   Status s = Ensure();
   if (!s.ok()) return s;
   Reply r = conn_->Run(args);
+  if (!r && reused) {
+    conn_.reset();
+    if (Status again = Ensure(); again.ok()) r = conn_->Run(args);
+    if (!conn_) return Status::Unavailable("redis unreachable: " + last_error_);
+  }
   if (!r) return Fail("redis " + args[0] + ": " + conn_->error());
   if (IsError(r.get())) {
     const std::string_view text = ReplyText(r.get());
@@ -46,11 +56,28 @@ Status Client::Run(const Args& args, Reply* reply) {
 
 Status Client::RunPipeline(const std::vector<Args>& commands, std::vector<Reply>* replies) {
   replies->clear();
+  // As in Run: a stale connection gets one more try on a new one before the
+  // first reply is read.
+  const bool reused = conn_ != nullptr;
   Status s = Ensure();
   if (!s.ok()) return s;
   for (const Args& args : commands) conn_->Append(args);
-  replies->reserve(commands.size());
-  for (std::size_t i = 0; i < commands.size(); ++i) {
+  if (reused && !commands.empty()) {
+    Reply first = conn_->Read();
+    if (!first) {
+      conn_.reset();
+      if (Status again = Ensure(); !again.ok()) return again;
+      for (const Args& args : commands) conn_->Append(args);
+      first = conn_->Read();
+      if (!first) return Fail("redis pipeline: " + conn_->error());
+    }
+    if (IsError(first.get()) && MeansReconnect(ReplyText(first.get()))) {
+      replies->clear();
+      return Fail("redis pipeline: " + std::string(ReplyText(first.get())));
+    }
+    replies->push_back(std::move(first));
+  }
+  for (std::size_t i = replies->size(); i < commands.size(); ++i) {
     Reply r = conn_->Read();
     if (!r) {
       replies->clear();

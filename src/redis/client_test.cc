@@ -50,6 +50,21 @@ TEST(Client, UnavailableWhileRedisIsDownAndRecoversAfter) {
   EXPECT_TRUE(testing::WaitFor([&] { return client.Run({"PING"}).ok(); }));
 }
 
+TEST(Client, TheFirstCommandAfterARestartDoesNotFailOnTheStaleConnection) {
+  testing::RedisServer server;
+  Connector connector(server.Options());
+  Client client(connector);
+  std::vector<Reply> replies;
+  ASSERT_TRUE(client.Run({"PING"}).ok());
+  Client pipelined(connector);
+  ASSERT_TRUE(pipelined.RunPipeline({{"PING"}, {"PING"}}, &replies).ok());
+  server.Stop();
+  server.Start();  // both clients' connections are now stale
+  EXPECT_TRUE(client.Run({"PING"}).ok());
+  EXPECT_TRUE(pipelined.RunPipeline({{"PING"}, {"PING"}}, &replies).ok());
+  EXPECT_EQ(replies.size(), 2u);
+}
+
 TEST(Client, EvalReloadsScriptAfterRestart) {
   testing::RedisServer server;
   Connector connector(server.Options());
