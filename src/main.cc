@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "app/classify_command.h"
+#include "app/config_command.h"
 #include "app/serve.h"
 #include "app/restore_command.h"
 #include "app/sweep.h"
@@ -86,6 +87,13 @@ int main(int argc, char** argv) {
   evaluate->add_option("--model", eval_model, "Model file (.bin/.ftz)")->required();
   evaluate->add_option("--data", eval_data, "Labelled JSONL")->required();
 
+  std::string config_file;
+  auto* config_cmd = app.add_subcommand("config", "Configuration tools");
+  auto* config_check = config_cmd->add_subcommand("check", "Validate the configuration (and FILE, else SPAMPHIBIAN_CONFIG) "
+                                                           "without starting; print the effective settings");
+  config_check->add_option("file", config_file, "YAML file to check instead of SPAMPHIBIAN_CONFIG");
+  config_cmd->require_subcommand(1);
+
   std::string restore_id, restore_item;
   auto* restore = app.add_subcommand("restore", "Undo an action of the act stage from its S3 archive, and label the item ham");
   restore->add_option("action_id", restore_id, "The action id (in the audit trail and the Slack message)");
@@ -101,6 +109,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (*serve) return Serve(stages);
+  if (*config_check) return spamphibian::RunConfigCheck(config_file);
   if (*train) {
     spamphibian::Config config;
     if (!LoadOrExplain(&config)) return kConfigError;

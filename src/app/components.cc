@@ -64,4 +64,36 @@ Status LoadConfiguredModel(const Config& config, classify::ModelHolder* holder, 
   return Status::Ok();
 }
 
+nlohmann::json DescribeConfig(const Config& c, const std::vector<std::string>& stages) {
+  return {
+      {"version", SPAMPHIBIAN_VERSION},
+      {"stages", stages},
+      {"port", c.server.port},
+      {"bind_address", c.server.bind_address},
+      {"max_connections", c.server.max_connections},
+      {"redis", c.redis.sentinel_enabled ? "sentinel:" + c.redis.master_set
+                                         : c.redis.host + ":" + std::to_string(c.redis.port)},
+      {"redis_db", c.redis.db},
+      {"redis_password", c.redis.password.redacted()},
+      {"key_prefix", c.pipeline.key_prefix},
+      {"claim_idle_ms", c.pipeline.claim_idle.count()},
+      {"max_attempts", c.pipeline.max_attempts},
+      {"gitlab_url", c.gitlab_url},
+      {"gitlab_token", c.gitlab_token.redacted()},
+      {"gitlab_timeout_ms", c.gitlab.timeout.count()},
+      {"gitlab_act_deadline_ms", c.gitlab.act_deadline.count()},
+      {"webhook_secret", c.webhook_secret.redacted()},
+      {"slack_webhook_url", c.slack_webhook_url.redacted()},
+      {"model_url", c.model_url},
+      {"model_s3_key", c.classify.model_s3_key},
+      {"s3", c.s3.configured() ? c.s3.endpoint + "/" + c.s3.bucket : ""},
+      {"s3_access_key_id", c.s3.access_key_id.redacted()},
+      {"s3_secret_access_key", c.s3.secret_access_key.redacted()},
+      {"max_body_bytes", c.server.max_body_bytes},
+      {"trusted_bots", c.trust.bots},
+      {"verified_marker", c.jobs.verified_marker},
+      {"config_file", c.config_file},
+  };
+}
+
 }  // namespace spamphibian

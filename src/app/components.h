@@ -2,8 +2,11 @@
 // way from the Config. One place, so that the commands cannot drift apart.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "config/config.h"
 #include "gitlab/api.h"
@@ -35,5 +38,9 @@ std::unique_ptr<classify::ModelRefresher> MakeModelRefresher(const Config& confi
 // missing or damaged.
 Status LoadConfiguredModel(const Config& config, classify::ModelHolder* holder, std::string* path, std::string* version,
                            std::string* source);
+
+// The effective settings, secrets as "(set)" or "(unset)": for the start-up
+// log line and `spamphibian config check`.
+nlohmann::json DescribeConfig(const Config& config, const std::vector<std::string>& stages);
 
 }  // namespace spamphibian

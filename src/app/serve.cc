@@ -40,31 +40,6 @@ bool Has(const std::vector<std::string>& stages, std::string_view name) {
   return std::find(stages.begin(), stages.end(), name) != stages.end();
 }
 
-// What the service runs with, minus secrets (which show only set/unset).
-nlohmann::json Describe(const Config& c, const std::vector<std::string>& stages) {
-  return {
-      {"version", SPAMPHIBIAN_VERSION},
-      {"stages", stages},
-      {"port", c.server.port},
-      {"redis", c.redis.sentinel_enabled ? "sentinel:" + c.redis.master_set
-                                         : c.redis.host + ":" + std::to_string(c.redis.port)},
-      {"redis_db", c.redis.db},
-      {"redis_password", c.redis.password.redacted()},
-      {"key_prefix", c.pipeline.key_prefix},
-      {"gitlab_url", c.gitlab_url},
-      {"gitlab_token", c.gitlab_token.redacted()},
-      {"webhook_secret", c.webhook_secret.redacted()},
-      {"slack_webhook_url", c.slack_webhook_url.redacted()},
-      {"model_url", c.model_url},
-      {"model_s3_key", c.classify.model_s3_key},
-      {"s3", c.s3.configured() ? c.s3.endpoint + "/" + c.s3.bucket : ""},
-      {"s3_access_key_id", c.s3.access_key_id.redacted()},
-      {"s3_secret_access_key", c.s3.secret_access_key.redacted()},
-      {"max_body_bytes", c.server.max_body_bytes},
-      {"config_file", c.config_file},
-  };
-}
-
 // Connections are file descriptors: take the whole allowance (the soft
 // limit is often 1024, the hard one much more).
 void RaiseFileLimit() {
@@ -132,7 +107,7 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
     }
     for (const auto& w : warnings) LogJson(log, spdlog::level::warn, "config_warning", {{"message", w}});
   }
-  LogJson(log, spdlog::level::info, "starting", Describe(config, stages));
+  LogJson(log, spdlog::level::info, "starting", DescribeConfig(config, stages));
   if (config.webhook_secret.empty() && Has(stages, "events")) {
     LogJson(log, spdlog::level::warn, "no_webhook_secret",
             {{"message", "GITLAB_WEBHOOK_SECRET is unset: /events accepts hooks from anyone who can reach it"}});

@@ -137,6 +137,28 @@ TEST_F(YamlConfig, UnknownKeyIsNamed) {
   EXPECT_NE(s.message().find("sever"), std::string::npos);
 }
 
+TEST_F(YamlConfig, AValueOfTheWrongShapeIsNamedNotThrown) {
+  for (const char* yaml : {"trust:\n  domains: [{a: b}]\n", "trust:\n  bots: [[x]]\n", "server:\n  port: {a: 1}\n",
+                           "{[a]: b}\n", "classify:\n  thresholds: {user: {spam: [1]}}\n", "pipeline: [1, 2]\n"}) {
+    Status s;
+    EXPECT_NO_THROW(s = Load(yaml)) << yaml;
+    EXPECT_TRUE(s.IsInvalidArgument()) << yaml;
+  }
+  EXPECT_NE(Load("trust:\n  domains: [{a: b}]\n").message().find("trust.domains"), std::string::npos);
+}
+
+TEST(CheckTimeouts, AnActionMustEndBeforeItCanBeResumed) {
+  Config c;
+  std::vector<std::string> warnings;
+  EXPECT_TRUE(CheckTimeouts(c, true, &warnings).ok()) << "the defaults hold";
+  c.pipeline.claim_idle = std::chrono::milliseconds(15000);
+  EXPECT_TRUE(CheckTimeouts(c, true, &warnings).IsInvalidArgument());
+  EXPECT_TRUE(CheckTimeouts(c, false, &warnings).ok()) << "no act stage, no act relation";
+  c = Config();
+  c.gitlab.timeout = std::chrono::milliseconds(25000);
+  EXPECT_TRUE(CheckTimeouts(c, true, &warnings).IsInvalidArgument());
+}
+
 TEST_F(YamlConfig, SecretsAreNotAcceptedFromTheFile) {
   Status s = Load("redis:\n  password: pw\n");
   EXPECT_NE(s.message().find("redis.password"), std::string::npos);

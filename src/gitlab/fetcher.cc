@@ -4,6 +4,7 @@
 #include "text/utf8.h"
 
 #include <cctype>
+#include <tuple>
 
 namespace spamphibian::gitlab {
 namespace {
@@ -117,15 +118,24 @@ Status FetchGroup(Fetcher& f, const json& p, Item* item) {
   AddText(item, "path", Str(group, "full_path"));
   AddText(item, "description", Str(group, "description"));
   item->refs = {{"group_id", id}};
-  // Groups have no author field; as upstream did, take the member with the
-  // highest access level (the owner who created it).
-  std::int64_t owner = 0, best = -1;
-  s = f.api().GetPages("/groups/" + std::to_string(id) + "/members/all", [&](const json& page) {
-    for (const auto& m : page) {
+  // Groups name no author. The creator is an owner whose membership no one
+  // granted (members added by someone carry `created_by`), the oldest; not
+  // merely any member with the top access level, who may be an admin or a
+  // maintainer added later. The act stage asks the
+  // trust decision about whoever this finds before anything is done.
+  std::int64_t owner = 0;
+  std::tuple<std::int64_t, bool, std::string, std::int64_t> best{0, false, "", 0};  // lower is better
+  bool found = false;
+  s = f.api().GetPages("/groups/" + std::to_string(id) + "/members/all", [&](const json& m_page) {
+    for (const auto& m : m_page) {
       const std::int64_t level = Int(m, {"access_level"});
-      if (level > best) {
-        best = level;
+      const bool invited = m.contains("created_by") && m["created_by"].is_object();
+      const std::string since = Str(m, "created_at");
+      const std::tuple<std::int64_t, bool, std::string, std::int64_t> key{-level, invited, since, Int(m, {"id"})};
+      if (!found || key < best) {
+        best = key;
         owner = Int(m, {"id"});
+        found = true;
       }
     }
     return true;
