@@ -2,6 +2,7 @@
 
 #include <openssl/sha.h>
 
+#include <cctype>
 #include <chrono>
 
 #include "events/event_type.h"
@@ -35,6 +36,19 @@ std::string BodyDigest(std::string_view body) {
     out += kHex[digest[i] & 15];
   }
   return out;
+}
+
+// GitLab sends application/json. Also taken: no type, and what curl sends
+// by default (--data-binary), so that a hand-made test hook works; anything
+// else (forms, XML, binary) cannot be a hook.
+bool AcceptableContentType(std::string_view type) {
+  const std::size_t semi = type.find(';');
+  type = type.substr(0, semi);
+  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+  std::string lower(type);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower.empty() || lower == "application/json" || lower == "application/x-www-form-urlencoded" ||
+         lower == "text/plain";
 }
 
 std::string OkBody(std::string_view status, std::string_view event_type) {
@@ -78,7 +92,8 @@ EventService::EventService(EventServiceOptions options, EventSink& sink, metrics
     // Answers are made once here, not per request.
     answers_[type] = {&received.With({std::string(type)}), OkBody("queued", type), OkBody("duplicate", type)};
   }
-  for (const char* reason : {"bad_token", "too_large", "bad_json", "too_deep", "bad_field", "unavailable"}) {
+  for (const char* reason :
+       {"bad_token", "too_large", "bad_json", "too_deep", "bad_field", "bad_content_type", "unavailable"}) {
     rejected_.With({reason});
   }
 }
@@ -132,13 +147,17 @@ void EventService::Handle(http::Request req, http::Respond respond) {
                   "body larger than " + std::to_string(options_.max_body_bytes) + " bytes");
   }
 
+  if (!AcceptableContentType(req.Header("Content-Type"))) {
+    return Reject(respond, 415, "bad_content_type", "GitLab hooks are JSON (Content-Type: application/json)");
+  }
   // Parse in place: give the body the padding simdjson reads past the end.
   req.body.reserve(req.body.size() + simdjson::SIMDJSON_PADDING);
   auto parser = BorrowParser();
   simdjson::dom::element doc;
   const auto error = parser->parse(req.body.data(), req.body.size(), /*realloc_if_needed=*/false).get(doc);
   std::string_view event_type, invalid;
-  if (!error) event_type = DetectEventType(doc, req.Header("X-Gitlab-Event"));
+  const bool is_object = !error && doc.is_object();
+  if (is_object) event_type = DetectEventType(doc, req.Header("X-Gitlab-Event"));
   if (!event_type.empty()) invalid = InvalidField(doc, event_type);
   ReturnParser(std::move(parser));
   if (error == simdjson::DEPTH_ERROR) {
@@ -146,6 +165,7 @@ void EventService::Handle(http::Request req, http::Respond respond) {
                   "JSON nested deeper than " + std::to_string(options_.max_json_depth) + " levels");
   }
   if (error) return Reject(respond, 400, "bad_json", "body is not valid JSON");
+  if (!is_object) return Reject(respond, 400, "bad_json", "body is not a JSON object");
 
   if (event_type.empty()) {
     ignored_.Inc();

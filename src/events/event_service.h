@@ -7,7 +7,9 @@
 //   wrong or missing X-Gitlab-Token (when a secret is set)  401 bad_token
 //   body over the limit                                      413 too_large
 //   not JSON / nested deeper than the limit                  400 bad_json / too_deep
+//   not a JSON object                                        400 bad_json
 //   a field the event type needs is missing or malformed     400 bad_field
+//   a content type that cannot be a hook (form, XML ...)     415 bad_content_type
 //   an event that is none of ours                            200, ignored
 //   Redis could not store it                                 503 unavailable
 // A 200 for an event we handle is sent only after Redis has stored it.

@@ -105,8 +105,8 @@ TEST_F(EventServiceTest, BadJsonIs400WithAJsonBody) {
 }
 
 TEST_F(EventServiceTest, DepthLimit) {
-  // Depth 8 is allowed (ignored: not an event), depth 9 is refused.
-  EXPECT_EQ(Post(std::string(8, '[') + std::string(8, ']')).status, 200);
+  // Depth 8 is allowed (parsed; refused only as not an object), depth 9 is refused as too deep.
+  EXPECT_EQ(Post(std::string(8, '[') + std::string(8, ']')).status, 400);
   EXPECT_EQ(Post(std::string(9, '[') + std::string(9, ']')).status, 400);
   EXPECT_EQ(Metric("spamphibian_events_rejected_total{reason=\"too_deep\"}"), 1);
   EXPECT_TRUE(sink_.records.empty());
