@@ -28,11 +28,6 @@ class FakeLedger : public ActionLedger {
     *ids = by_item[item];
     return Status::Ok();
   }
-  Status TakeDestructiveSlots(int n, int per_minute, bool* granted) override {
-    *granted = used + n <= per_minute;
-    if (*granted) used += n;
-    return Status::Ok();
-  }
   Status IsVerified(const std::string& email, bool* verified) override {
     ++verified_lookups;
     *verified = verified_emails.count(email) > 0;

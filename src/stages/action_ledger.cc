@@ -7,16 +7,6 @@ namespace {
 
 constexpr long long kRecordSeconds = 90LL * 24 * 3600;
 
-// KEYS[1] this minute's counter; ARGV: n, per_minute. 1 when granted.
-constexpr const char* kTakeSlots = R"lua(
-local used = tonumber(redis.call('GET', KEYS[1]) or '0')
-local n, cap = tonumber(ARGV[1]), tonumber(ARGV[2])
-if used + n > cap then return 0 end
-redis.call('INCRBY', KEYS[1], n)
-redis.call('EXPIRE', KEYS[1], 120)
-return 1
-)lua";
-
 // KEYS[1] this minute's counter, KEYS[2] the item's index, KEYS[3..] the
 // action records. ARGV: per_minute, reservation JSON, ttl, action ids...
 // Returns {granted, record or false per action}. Re-running it after a lost
@@ -79,7 +69,6 @@ nlohmann::json ReservationRecord(const std::string& owner, std::int64_t lease_un
 RedisActionLedger::RedisActionLedger(const redis::Connector& connector, std::string prefix)
     : client_(connector),
       prefix_(std::move(prefix)),
-      take_slots_(kTakeSlots),
       reserve_(kReserve),
       take_over_(kTakeOver),
       release_(kRelease) {}
@@ -163,15 +152,6 @@ Status RedisActionLedger::ActionsOf(const std::string& item_key, std::vector<std
   action_ids->clear();
   for (std::size_t i = 0; i < r->elements; ++i) action_ids->emplace_back(redis::ReplyText(r->element[i]));
   return Status::Ok();
-}
-
-Status RedisActionLedger::TakeDestructiveSlots(int n, int per_minute, bool* granted) {
-  const auto minute = std::chrono::duration_cast<std::chrono::minutes>(std::chrono::system_clock::now().time_since_epoch()).count();
-  redis::Reply r;
-  Status s = client_.Eval(take_slots_, {prefix_ + "act:destructive:" + std::to_string(minute)},
-                          {std::to_string(n), std::to_string(per_minute)}, &r);
-  *granted = s.ok() && r->integer == 1;
-  return s;
 }
 
 Status RedisActionLedger::IsVerified(const std::string& email, bool* verified) {

@@ -25,8 +25,6 @@ class ActionLedger {
   // Stores it, and indexes it under its item ("<type>:<id>").
   virtual Status Remember(const std::string& action_id, const std::string& item_key, const nlohmann::json& record) = 0;
   virtual Status ActionsOf(const std::string& item_key, std::vector<std::string>* action_ids) = 0;
-  // Takes `n` of this minute's `per_minute` destructive slots, all or none.
-  virtual Status TakeDestructiveSlots(int n, int per_minute, bool* granted) = 0;
   virtual Status IsVerified(const std::string& email, bool* verified) = 0;
 
   // Reserves each action of `ids` that has no record yet, before anything is
@@ -60,7 +58,6 @@ class RedisActionLedger : public ActionLedger {
   Status Recall(const std::string& action_id, nlohmann::json* record, bool* found) override;
   Status Remember(const std::string& action_id, const std::string& item_key, const nlohmann::json& record) override;
   Status ActionsOf(const std::string& item_key, std::vector<std::string>* action_ids) override;
-  Status TakeDestructiveSlots(int n, int per_minute, bool* granted) override;
   Status IsVerified(const std::string& email, bool* verified) override;
   Status Reserve(const std::vector<std::string>& ids, const std::string& item_key, const std::string& owner,
                  std::int64_t lease_until_ms, int per_minute, std::vector<nlohmann::json>* found, bool* granted) override;
@@ -71,7 +68,6 @@ class RedisActionLedger : public ActionLedger {
  private:
   redis::Client client_;
   const std::string prefix_;
-  redis::Script take_slots_;
   redis::Script reserve_;
   redis::Script take_over_;
   redis::Script release_;

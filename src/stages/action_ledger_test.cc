@@ -35,16 +35,59 @@ TEST_F(ActionLedgerTest, RemembersActionsAndIndexesThemByItem) {
   EXPECT_GT(client_->Integer({"TTL", "p:action:act-1-0-quarantine"}), 80LL * 24 * 3600) << "kept about 90 days";
 }
 
-TEST_F(ActionLedgerTest, DestructiveSlotsAreAllOrNone) {
+TEST_F(ActionLedgerTest, ReservationsAndTheirCapSlotsAreAllOrNone) {
+  std::vector<nlohmann::json> found;
   bool granted = false;
-  ASSERT_TRUE(ledger_.TakeDestructiveSlots(2, 3, &granted).ok());
+  ASSERT_TRUE(ledger_.Reserve({"a-1", "a-2"}, "user:41", "w1", 5000, 3, &found, &granted).ok());
   EXPECT_TRUE(granted);
-  ASSERT_TRUE(ledger_.TakeDestructiveSlots(2, 3, &granted).ok());
-  EXPECT_FALSE(granted) << "2 more would make 4 of 3: none taken";
-  ASSERT_TRUE(ledger_.TakeDestructiveSlots(1, 3, &granted).ok());
+  EXPECT_TRUE(found.at(0).is_null() && found.at(1).is_null()) << "both reserved for w1";
+  ASSERT_TRUE(ledger_.Reserve({"b-1", "b-2"}, "user:42", "w1", 5000, 3, &found, &granted).ok());
+  EXPECT_FALSE(granted) << "2 more would make 4 of 3: none reserved";
+  EXPECT_EQ(client_->Integer({"EXISTS", "p:action:b-1"}), 0);
+  ASSERT_TRUE(ledger_.Reserve({"b-1"}, "user:42", "w1", 5000, 3, &found, &granted).ok());
   EXPECT_TRUE(granted) << "the refused request took nothing";
-  ASSERT_TRUE(ledger_.TakeDestructiveSlots(1, 3, &granted).ok());
-  EXPECT_FALSE(granted);
+  // Already reserved: found, no slot taken, not reserved again.
+  ASSERT_TRUE(ledger_.Reserve({"a-1"}, "user:41", "w2", 9000, 3, &found, &granted).ok());
+  EXPECT_TRUE(granted);
+  EXPECT_EQ(found.at(0)["owner"], "w1");
+  EXPECT_EQ(found.at(0)["lease_until_ms"], 5000);
+  std::vector<std::string> ids;
+  ASSERT_TRUE(ledger_.ActionsOf("user:41", &ids).ok());
+  EXPECT_EQ(ids.size(), 2u) << "indexed at reservation: restore --item finds them whatever happens next";
+}
+
+TEST_F(ActionLedgerTest, OnlyAnExpiredReservationAsSeenCanBeTakenOver) {
+  std::vector<nlohmann::json> found;
+  bool granted = false, ok = false;
+  ASSERT_TRUE(ledger_.Reserve({"a-1"}, "user:41", "w1", 1000, 0, &found, &granted).ok());
+  ASSERT_TRUE(ledger_.TakeOver("a-1", "w1", 999, "w2", 9000, &ok).ok());
+  EXPECT_FALSE(ok) << "not the reservation seen";
+  ASSERT_TRUE(ledger_.TakeOver("a-1", "w1", 1000, "w2", 9000, &ok).ok());
+  EXPECT_TRUE(ok);
+  ASSERT_TRUE(ledger_.TakeOver("a-1", "w1", 1000, "w3", 9000, &ok).ok());
+  EXPECT_FALSE(ok) << "two resumers: one wins";
+  nlohmann::json record;
+  bool there = false;
+  ASSERT_TRUE(ledger_.Recall("a-1", &record, &there).ok());
+  EXPECT_EQ(record["owner"], "w2");
+}
+
+TEST_F(ActionLedgerTest, ReleaseDropsOrEndsTheLeaseOfTheOwnersReservationOnly) {
+  std::vector<nlohmann::json> found;
+  bool granted = false;
+  ASSERT_TRUE(ledger_.Reserve({"a-1", "a-2"}, "user:41", "w1", 99999999999999, 0, &found, &granted).ok());
+  ASSERT_TRUE(ledger_.Release("a-1", "user:41", "someone-else", false).ok());
+  EXPECT_EQ(client_->Integer({"EXISTS", "p:action:a-1"}), 1) << "not theirs to release";
+  ASSERT_TRUE(ledger_.Release("a-1", "user:41", "w1", false).ok());
+  EXPECT_EQ(client_->Integer({"EXISTS", "p:action:a-1"}), 0) << "nothing was sent: gone";
+  ASSERT_TRUE(ledger_.Release("a-2", "user:41", "w1", true).ok());
+  nlohmann::json record;
+  bool there = false;
+  ASSERT_TRUE(ledger_.Recall("a-2", &record, &there).ok());
+  EXPECT_EQ(record["lease_until_ms"], 0) << "maybe sent: kept, lease over, so the next one reconciles first";
+  std::vector<std::string> ids;
+  ASSERT_TRUE(ledger_.ActionsOf("user:41", &ids).ok());
+  EXPECT_EQ(ids, std::vector<std::string>{"a-2"});
 }
 
 TEST_F(ActionLedgerTest, VerifiedUsersComeFromTheSetTheJobBuilds) {
@@ -62,9 +105,10 @@ TEST_F(ActionLedgerTest, RedisDownIsAnError) {
   server_.Stop();
   nlohmann::json record;
   bool found = false, granted = true;
+  std::vector<nlohmann::json> reserved;
   EXPECT_FALSE(ledger_.Recall("x", &record, &found).ok());
-  EXPECT_FALSE(ledger_.TakeDestructiveSlots(1, 30, &granted).ok());
-  EXPECT_FALSE(granted) << "no slot without Redis";
+  EXPECT_FALSE(ledger_.Reserve({"x"}, "user:1", "w", 1, 30, &reserved, &granted).ok());
+  EXPECT_FALSE(granted) << "no reservation without Redis";
 }
 
 }  // namespace
