@@ -53,6 +53,12 @@ Status GitLabApi::Call(const std::string& method, const std::string& url, const 
     ++requests_;
     Status s = http_.Send(req, response);
     std::chrono::milliseconds wait = Backoff(attempt);
+    if (!s.ok() && method != "GET") {
+      // No answer to a write (a timeout, a dropped connection): it may have
+      // been applied. Sending it again here could do it twice; the caller
+      // (the act stage) looks at GitLab first, then decides.
+      return Status::Unavailable(method + " " + url + ": " + s.message() + " (no answer: not retried, it may have been applied)");
+    }
     if (!s.ok()) {
       last_error = s.message();
     } else if (response->status >= 200 && response->status < 300) {

@@ -8,7 +8,9 @@
 //                  caller keeps the work pending and an operator fixes it)
 //   429            waits Retry-After (capped), then retries
 //   5xx, timeout,  retried with exponential back-off and jitter, then
-//   no response    Unavailable
+//   no response    Unavailable; but a write (POST, PUT, DELETE) without an
+//                  answer is not retried: it may have been applied, and the
+//                  caller reconciles before sending it again
 //   other 4xx      InvalidArgument
 //
 // Not thread-safe (it owns an HttpClient): one per worker thread. The

@@ -98,6 +98,57 @@ TEST_F(GitLabApiTest, TimeoutIsRetried) {
   EXPECT_EQ(api.requests(), 2);
 }
 
+TEST_F(GitLabApiTest, AWriteWithoutAnAnswerIsNotSentAgain) {
+  // GitLab applied the block, but the answer came too late.
+  sim_.AddFault({{"path_prefix", "/api/v4/users/101/block"}, {"latency_ms", 3000}, {"count", 1}});
+  auto api = Api();
+  nlohmann::json out;
+  EXPECT_TRUE(api.Send("POST", "/users/101/block", nlohmann::json::object(), &out).IsUnavailable());
+  EXPECT_EQ(api.requests(), 1);
+  // A 5xx answer says it was not applied: retried.
+  sim_.AddFault({{"path_prefix", "/api/v4/users/102/block"}, {"status", 503}, {"count", 1}});
+  EXPECT_TRUE(api.Send("POST", "/users/102/block", nlohmann::json::object(), &out).ok());
+  EXPECT_EQ(api.requests(), 3);
+}
+
+// An HTTP client that answers every request with a page whose Link header
+// names another host, and records where requests went.
+class LinkElsewhere : public http::HttpClient {
+ public:
+  Status Send(const http::ClientRequest& request, http::ClientResponse* response) override {
+    urls.push_back(request.url);
+    response->status = 200;
+    response->body = "[]";
+    response->headers = {{"link", "<https://gitlab.example.com.evil.example/api/v4/users?page=2>; rel=\"next\""}};
+    return Status::Ok();
+  }
+  std::vector<std::string> urls;
+};
+
+TEST(GitLabApiToken, GoesOnlyToTheConfiguredGitLab) {
+  LinkElsewhere http;
+  RateLimiter limiter(0, 1);
+  ApiOptions o;
+  o.base_url = "https://gitlab.example.com";
+  o.token = Secret("glpat-secret");
+  GitLabApi api(o, http, limiter);
+  Status s = api.GetPages("/users", [](const nlohmann::json&) { return true; });
+  EXPECT_TRUE(s.IsPermissionDenied()) << s.ToString();
+  ASSERT_EQ(http.urls.size(), 1u) << "the next page on another host was not asked for";
+  EXPECT_TRUE(http.urls[0].starts_with("https://gitlab.example.com/api/v4/users"));
+}
+
+TEST_F(GitLabApiTest, DeadlineBoundsRetriesAndWaits) {
+  sim_.AddFault({{"path_prefix", "/api/v4/users/101"}, {"status", 503}});
+  auto api = Api(100);
+  api.SetDeadline(std::chrono::steady_clock::now() + std::chrono::milliseconds(300));
+  nlohmann::json user;
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(api.Get("/users/101", &user).IsUnavailable());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  EXPECT_LT(api.requests(), 10) << "no retry whose back-off would outlast the deadline";
+}
+
 TEST_F(GitLabApiTest, PagesThroughEveryPage) {
   auto api = Api();
   std::vector<std::int64_t> ids;

@@ -90,10 +90,37 @@ json GitLabSim::State() const {
 }
 
 json* GitLabSim::Find(const char* collection, const char* key, std::int64_t value) {
+  if (synthetic_users_ && std::string_view(collection) == "users" && value >= kSyntheticBase) {
+    auto it = synthetic_.find(value);
+    if (it == synthetic_.end()) it = synthetic_.emplace(value, SyntheticUser(value)).first;
+    return it->second.is_null() ? nullptr : &it->second;
+  }
   for (auto& obj : data_[collection]) {
     if (obj.value(key, std::int64_t{-1}) == value) return &obj;
   }
   return nullptr;
+}
+
+json GitLabSim::SyntheticUser(std::int64_t id) {
+  // Odd ids sign up as SEO spammers, even ids as developers.
+  const bool spam = id % 2 == 1;
+  const std::string name = (spam ? "seo_deals_" : "dev_") + std::to_string(id);
+  return {{"id", id},
+          {"username", name},
+          {"name", spam ? "Cheap SEO Backlinks" : "Dana Developer"},
+          {"state", "active"},
+          {"bio", spam ? "Buy cheap backlinks, SEO services, casino bonus, crypto loans, viagra. Best price, click here!"
+                       : "Backend engineer. Rust, Postgres and distributed systems; I maintain a small CLI tool."},
+          {"website_url", spam ? "https://cheap-seo-links.example/buy-now" : ""},
+          {"location", spam ? "" : "Zurich"},
+          {"organization", ""},
+          {"job_title", ""},
+          {"email", name + (spam ? "@mailinator.com" : "@gmail.com")},
+          {"is_admin", false},
+          {"bot", false},
+          {"created_at", "2026-11-25T00:00:00.000Z"},
+          {"confirmed_at", spam ? json(nullptr) : json("2026-11-25T00:05:00.000Z")},
+          {"web_url", "http://gitlab.sim/" + name}};
 }
 
 void GitLabSim::Handle(http::Request req, http::Respond respond) {
@@ -106,10 +133,6 @@ void GitLabSim::Handle(http::Request req, http::Respond respond) {
     // compare with other servers' times (an S3 object's) in tests.
     const auto wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                              std::chrono::system_clock::now().time_since_epoch()).count();
-    if (!req.path.starts_with("/_sim/")) {
-      log_.push_back({{"method", req.method}, {"path", req.path + (req.query.empty() ? "" : "?" + req.query)},
-                      {"t", t}, {"wall_ms", wall_ms}});
-    }
     bool faulted = false;
     if (!req.path.starts_with("/_sim/")) {
       for (Fault& f : faults_) {
@@ -126,6 +149,11 @@ void GitLabSim::Handle(http::Request req, http::Respond respond) {
         }
         break;
       }
+    }
+    if (!req.path.starts_with("/_sim/")) {
+      // `faulted`: answered by an injected fault, so GitLab did nothing.
+      log_.push_back({{"method", req.method}, {"path", req.path + (req.query.empty() ? "" : "?" + req.query)},
+                      {"t", t}, {"wall_ms", wall_ms}, {"faulted", faulted}});
     }
     if (!faulted) res = Route(req);
   }
@@ -207,6 +235,10 @@ http::Response GitLabSim::Api(const std::string& method, const std::vector<std::
     if (n == 2 && method == "GET") return Json(200, Public(*u));
     if (n == 2 && method == "DELETE") {
       (*u)["state"] = "deleted";
+      if (synthetic_.count(ToInt(s[1])) > 0) {
+        synthetic_[ToInt(s[1])] = nullptr;
+        return Json(204, nullptr);
+      }
       auto& users = data_["users"];
       users.erase(std::remove_if(users.begin(), users.end(), [&](const json& x) { return x["id"] == ToInt(s[1]); }),
                   users.end());

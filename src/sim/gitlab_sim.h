@@ -22,6 +22,7 @@
 
 #include <chrono>
 #include <mutex>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,12 @@ class GitLabSim : public http::Handler {
   // The dataset, as changed by writes so far (a copy).
   nlohmann::json State() const;
 
+  // Users with ids from kSyntheticBase up exist without being in the
+  // dataset, made on first use (odd ids spammers, even ids developers):
+  // for load and chaos runs with thousands of distinct users.
+  static constexpr std::int64_t kSyntheticBase = 1000000;
+  void EnableSyntheticUsers() { synthetic_users_ = true; }
+
  private:
   struct Fault {
     std::string path_prefix;
@@ -59,6 +66,7 @@ class GitLabSim : public http::Handler {
   nlohmann::json Public(const nlohmann::json& obj) const;
 
   nlohmann::json* Find(const char* collection, const char* key, std::int64_t value);
+  static nlohmann::json SyntheticUser(std::int64_t id);
   nlohmann::json Create(const char* collection, const nlohmann::json& body, std::int64_t project_id);
 
   std::string token_;
@@ -69,6 +77,8 @@ class GitLabSim : public http::Handler {
   nlohmann::json data_;
   nlohmann::json log_ = nlohmann::json::array();
   std::vector<Fault> faults_;
+  bool synthetic_users_ = false;
+  std::map<std::int64_t, nlohmann::json> synthetic_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 

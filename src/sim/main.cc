@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
   long hook_count = -1;
   int max_per_page = 100;
   bool hide_emails = false;
+  bool synthetic_users = false;
   app.add_option("--port", port, "Port to listen on (0: any free port, printed on stdout)");
   app.add_option("--dataset", dataset_path, "Dataset JSON (sim/dataset.json)");
   app.add_option("--token", token, "Require this PRIVATE-TOKEN (default: accept any)");
@@ -66,6 +67,8 @@ int main(int argc, char** argv) {
   app.add_option("--hook-count", hook_count, "Hooks to send in all, then exit (default: forever, cycling)");
   app.add_option("--max-per-page", max_per_page, "Largest page size served (GitLab: 100)");
   app.add_flag("--hide-emails", hide_emails, "Answer like GitLab to a non-admin token: no e-mails");
+  app.add_flag("--synthetic-users", synthetic_users,
+               "Serve users with ids from 1000000 up without a dataset entry (odd: spammers, even: developers)");
   CLI11_PARSE(app, argc, argv);
 
   auto log = MakeJsonLogger("info");
@@ -79,6 +82,7 @@ int main(int argc, char** argv) {
   boost::asio::io_context io(1);
   auto guard = boost::asio::make_work_guard(io);
   sim::GitLabSim sim(dataset, token, io, max_per_page, hide_emails);
+  if (synthetic_users) sim.EnableSyntheticUsers();
   metrics::Registry registry;
   ServerOptions options;
   options.bind_address = "127.0.0.1";
