@@ -38,6 +38,14 @@ std::int64_t Int(const json& j, std::initializer_list<const char*> path) {
   return 0;
 }
 
+// A flag of an API object; anything but a JSON true is false (an API
+// object of an unexpected shape must not throw).
+bool Bool(const json& j, const char* key) {
+  if (!j.is_object()) return false;
+  auto it = j.find(key);
+  return it != j.end() && it->is_boolean() && it->get<bool>();
+}
+
 void AddText(Item* item, const char* name, const std::string& value) {
   if (!value.empty()) item->text.emplace_back(name, value);
 }
@@ -56,8 +64,8 @@ Author AuthorFromUser(const json& u) {
   a.name = Str(u, "name");
   a.email = Str(u, "email");
   a.state = Str(u, "state");
-  a.is_admin = u.value("is_admin", false);
-  a.bot = u.value("bot", false);
+  a.is_admin = Bool(u, "is_admin");
+  a.bot = Bool(u, "bot");
   a.user_type = Str(u, "user_type");
   a.created_at = Str(u, "created_at");
   a.confirmed_at = Str(u, "confirmed_at");
@@ -158,7 +166,7 @@ Status FetchIssuable(Fetcher& f, const json& p, Item* item, const char* type, co
   Common(obj, item);
   AddText(item, "title", Str(obj, "title"));
   AddText(item, "description", Str(obj, "description"));
-  item->refs = {{"project_id", project}, {"iid", iid}, {"confidential", obj.value("confidential", false)}};
+  item->refs = {{"project_id", project}, {"iid", iid}, {"confidential", Bool(obj, "confidential")}};
   return f.FillAuthor(Int(obj, {"author", "id"}), &item->author);
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "gitlab/api.h"
+#include "gitlab/fetcher.h"
 
 namespace spamphibian::gitlab {
 namespace {
@@ -48,6 +49,15 @@ TEST(NextLink, FindsRelNext) {
             "https://g/api/v4/users?id_after=42&pagination=keyset");
   EXPECT_EQ(NextLink(R"(<https://g/api/v4/users?page=1>; rel="first")"), "");
   EXPECT_EQ(NextLink(""), "");
+}
+
+TEST(UserItem, AnObjectOfAnUnexpectedShapeDoesNotThrow) {
+  // Found by fuzz_item: a string where GitLab sends a boolean.
+  Item item;
+  EXPECT_NO_THROW(item = UserItem(nlohmann::json{{"id", 41}, {"is_admin", "yes"}, {"bot", 1}, {"username", 5}}));
+  EXPECT_FALSE(item.author.is_admin) << "only a JSON true makes an admin";
+  EXPECT_FALSE(item.author.bot);
+  EXPECT_EQ(item.id, "41");
 }
 
 }  // namespace

@@ -278,6 +278,13 @@ void StageRunner::ProcessAndCommit(Worker& w, std::vector<Attempt> batch) {
   std::vector<bool> dead;  // dead[i]: handovers[i] moves its entry to the dead-letter stream
   std::vector<std::function<void()>> after;  // after[i]: handovers[i]'s post-commit action
   std::vector<Attempt> handed;  // handed[i]: the attempt behind handovers[i]
+  const auto dead_letter = [&](Attempt& a, const std::string& error, long long attempts) {
+    handovers.push_back({a.entry.id, {DeadLetter(w, a.entry, error, attempts)}});
+    dead.push_back(true);
+    after.emplace_back();
+    LogJson(log_, spdlog::level::err, "stage_dead_letter", {{"stage", w.group}, {"id", a.entry.id}, {"error", error}});
+    handed.push_back(std::move(a));
+  };
   std::vector<Attempt> work;
   for (Attempt& a : batch) {
     // Reclaimed from a dead consumer after max_attempts deliveries: not
@@ -298,12 +305,7 @@ void StageRunner::ProcessAndCommit(Worker& w, std::vector<Attempt> batch) {
       continue;
     }
     if (last_error.empty()) last_error = "no error recorded (consumer died while processing)";
-    handovers.push_back({a.entry.id, {DeadLetter(w, a.entry, last_error, a.attempts - 1)}});
-    dead.push_back(true);
-    after.emplace_back();
-    LogJson(log_, spdlog::level::err, "stage_dead_letter",
-            {{"stage", w.group}, {"id", a.entry.id}, {"error", last_error}});
-    handed.push_back(std::move(a));
+    dead_letter(a, last_error, a.attempts - 1);
   }
   std::vector<Entry> entries;
   entries.reserve(work.size());
@@ -336,12 +338,7 @@ void StageRunner::ProcessAndCommit(Worker& w, std::vector<Attempt> batch) {
         handed.push_back(std::move(a));
         break;
       case Outcome::Kind::kDeadLetter:
-        handovers.push_back({a.entry.id, {DeadLetter(w, a.entry, o.error, a.attempts)}});
-        dead.push_back(true);
-        after.emplace_back();
-        LogJson(log_, spdlog::level::err, "stage_dead_letter",
-                {{"stage", w.group}, {"id", a.entry.id}, {"error", o.error}});
-        handed.push_back(std::move(a));
+        dead_letter(a, o.error, a.attempts);
         break;
       case Outcome::Kind::kRetry:
       case Outcome::Kind::kHold: {
@@ -353,12 +350,7 @@ void StageRunner::ProcessAndCommit(Worker& w, std::vector<Attempt> batch) {
           a.counted_at = now;
         }
         if (!hold && a.attempts >= options_.max_attempts) {
-          handovers.push_back({a.entry.id, {DeadLetter(w, a.entry, o.error, a.attempts)}});
-          dead.push_back(true);
-          after.emplace_back();
-          LogJson(log_, spdlog::level::err, "stage_dead_letter",
-                  {{"stage", w.group}, {"id", a.entry.id}, {"error", o.error}});
-          handed.push_back(std::move(a));
+          dead_letter(a, o.error, a.attempts);
           break;
         }
         (hold ? holds : retries) += 1;
