@@ -205,6 +205,30 @@ TEST_F(ChaosE2E, NothingLostNothingDoneTwiceWhateverFails) {
               hooks, rate, accepted.size(), lost, duplicate_decisions, flagged.size(), blocks.size(), duplicate_writes,
               unflagged_blocks, dead, before_archive);
   EXPECT_TRUE(drained);
+  if (!drained) {
+    // What is stuck, for whoever reads a failed run.
+    std::size_t undecided = 0, unblocked = 0;
+    for (std::int64_t uid : accepted) undecided += decisions.count(uid) == 0;
+    for (std::int64_t uid : flagged) unblocked += blocks.count(uid) == 0;
+    std::printf("chaos: not drained: %zu accepted hooks without a decision, %zu flagged users without a block\n",
+                undecided, unblocked);
+    for (const char* stream : {"events", "items", "candidates", "decisions"}) {
+      redis::Reply groups;
+      if (!client_->raw().Run({"XINFO", "GROUPS", std::string("spamphibian:") + stream}, &groups).ok()) continue;
+      for (std::size_t g = 0; g < groups->elements; ++g) {
+        const redisReply* info = groups->element[g];
+        std::string line = std::string("chaos: ") + stream;
+        for (std::size_t k = 0; k + 1 < info->elements; k += 2) {
+          line += " " + std::string(redis::ReplyText(info->element[k])) + "=";
+          const redisReply* v = info->element[k + 1];
+          line += v->type == REDIS_REPLY_INTEGER ? std::to_string(v->integer) : std::string(redis::ReplyText(v));
+        }
+        std::printf("%s\n", line.c_str());
+      }
+    }
+    const std::string log = service_->log();
+    std::printf("chaos: service log tail:\n%s\n", log.substr(log.size() > 6000 ? log.size() - 6000 : 0).c_str());
+  }
   EXPECT_EQ(accepted.size(), static_cast<std::size_t>(hooks)) << "the sender retries until each hook is taken";
   EXPECT_EQ(lost, 0);
   EXPECT_EQ(duplicate_decisions, 0);
