@@ -131,35 +131,26 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnHeader(beast::error_code ec) {
+    if (ec && ec != bhttp::error::body_limit) {
+      reading_ = false;
+      return Close();  // end of stream, timeout, reset, malformed or oversized headers
+    }
+    // The route is found once per request, here; Dispatch uses it.
+    request_ = ToRequest(parser_->get());
+    handler_ = server_->Find(request_, &route_status_, &histogram_);
     if (ec == bhttp::error::body_limit) {
       // Content-Length alone says it is too large: answer from the headers
       // and close, since the body is still on the wire.
       reading_ = false;
       keep_alive_ = false;
-      request_ = ToRequest(parser_->get());
       request_.body_too_large = true;
-      Dispatch(std::move(request_));
-      return;
+      return Dispatch();
     }
-    if (ec) {
-      reading_ = false;
-      return Close();  // end of stream, timeout, reset, malformed or oversized headers
-    }
-    request_ = ToRequest(parser_->get());
-    int status = 0;
-    metrics::Histogram* histogram = nullptr;
-    if (Handler* handler = server_->Find(request_, &status, &histogram)) {
-      if (std::optional<Response> refused = handler->CheckHeaders(request_)) {
+    if (handler_ != nullptr) {
+      if (std::optional<Response> refused = handler_->CheckHeaders(request_)) {
         reading_ = false;
         keep_alive_ = false;  // the body, if any, is still on the wire
-        started_ = std::chrono::steady_clock::now();
-        histogram_ = histogram;
-        server_->RequestStarted();
-        ++requests_;
-        ++answered_;
-        stream_.expires_never();
-        Write(std::move(*refused));
-        return;
+        return Dispatch(std::move(refused));
       }
     }
     if (parser_->is_done()) return OnRead({});
@@ -174,13 +165,12 @@ class Session : public std::enable_shared_from_this<Session> {
       // the body is still on the wire.
       keep_alive_ = false;
       request_.body_too_large = true;
-      Dispatch(std::move(request_));
-      return;
+      return Dispatch();
     }
     if (ec) return Close();  // end of stream, timeout, reset, malformed HTTP
     keep_alive_ = parser_->get().keep_alive();
     request_.body = std::move(parser_->get().body());
-    Dispatch(std::move(request_));
+    Dispatch();
   }
 
   template <typename Message>
@@ -195,17 +185,22 @@ class Session : public std::enable_shared_from_this<Session> {
     return req;
   }
 
-  void Dispatch(Request req) {
+  // Hands request_ to the handler found in OnHeader, or answers at once:
+  // with `early` (refused on its headers) or 404/405 when no route fits.
+  void Dispatch(std::optional<Response> early = std::nullopt) {
+    Request req = std::move(request_);
     req.worker = worker_;
     stream_.expires_never();
     started_ = std::chrono::steady_clock::now();
     server_->RequestStarted();
-    int status = 0;
-    Handler* handler = server_->Find(req, &status, &histogram_);
-    if (handler == nullptr) {
+    Handler* handler = handler_;
+    if (handler == nullptr && !early) {
+      early = JsonError(route_status_, route_status_ == 405 ? "method not allowed" : "not found");
+    }
+    if (early) {
       ++requests_;
       ++answered_;
-      Write(JsonError(status, status == 405 ? "method not allowed" : "not found"));
+      Write(std::move(*early));
       return;
     }
     // The handler may answer from another thread; the response goes back
@@ -273,6 +268,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<Server::Impl> server_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   Request request_;  // being read: headers first, then its body
+  Handler* handler_ = nullptr;  // request_'s route (found once, on its headers)
+  int route_status_ = 0;        // 404 or 405 when handler_ is null
   std::uint64_t requests_ = 0;  // requests read on this connection
   std::uint64_t answered_ = 0;  // requests answered
   std::string out_;  // the response being written; its capacity is reused
