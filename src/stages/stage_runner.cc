@@ -307,9 +307,11 @@ void StageRunner::ProcessAndCommit(Worker& w, std::vector<Attempt> batch) {
     if (last_error.empty()) last_error = "no error recorded (consumer died while processing)";
     dead_letter(a, last_error, a.attempts - 1);
   }
+  // The entries move to the stage and back (a payload can be a megabyte:
+  // never copied on the way).
   std::vector<Entry> entries;
   entries.reserve(work.size());
-  for (Attempt& a : work) entries.push_back(a.entry);
+  for (Attempt& a : work) entries.push_back(std::move(a.entry));
   std::vector<Outcome> outcomes;
   try {
     w.stage->ProcessBatch(entries, &outcomes);
@@ -330,6 +332,7 @@ void StageRunner::ProcessAndCommit(Worker& w, std::vector<Attempt> batch) {
   for (std::size_t i = 0; i < work.size(); ++i) {
     Outcome& o = outcomes[i];
     Attempt& a = work[i];
+    a.entry = std::move(entries[i]);
     switch (o.kind) {
       case Outcome::Kind::kDone:
         handovers.push_back({a.entry.id, std::move(o.emits)});
