@@ -1,4 +1,4 @@
-// libFuzzer target: item normalisation from GitLab API JSON (a user object,
+// libFuzzer target: item normalisation from GitLab API JSON (an object of each type,
 // and an item as it travels between stages), then serialisation. Hostile
 // text must never make a stage throw.
 #include <nlohmann/json.hpp>
@@ -17,8 +17,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded()) return 0;
   if (j.is_object()) {
-    const spamphibian::gitlab::Item user = spamphibian::gitlab::UserItem(j);
-    (void)spamphibian::gitlab::ToJson(user).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    for (std::string_view type : spamphibian::gitlab::kItemTypes) {
+      spamphibian::gitlab::Item item;
+      if (spamphibian::gitlab::Normalize(type, j, &item).ok()) {
+        (void)spamphibian::gitlab::ToJson(item).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      }
+    }
   }
   spamphibian::gitlab::Item item;
   if (spamphibian::gitlab::FromJson(j, &item).ok()) {

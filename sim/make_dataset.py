@@ -122,6 +122,12 @@ for i, (owner, path, desc, label) in enumerate(PROJECTS):
                      "description": desc, "visibility": "public", "creator_id": o["id"],
                      "owner": {"id": o["id"], "username": owner}, "topics": [],
                      "web_url": f"{BASE}/{owner}/{path}", "created_at": T0, "updated_at": T0, "label": label})
+# READMEs (the fetch stage reads them): a link farm says everything there.
+README = {"consensus-sim": "# consensus-sim\n\nRaft and Paxos in a deterministic simulator. `cargo test` runs the suite.\n",
+          "watch-movie-online-free-hd": "# Watch movies online free\n\n" + "Watch full movie free HD 1080p streaming, no sign up: https://movies.example.cc/watch\n" * 20}
+for p in projects:
+    if p["path"] in README:
+        p["readme"] = README[p["path"]]
 
 issues, merge_requests, notes, wikis, snippets = [], [], [], [], []
 ISSUES = [(300, "alice", "Leader election stalls with 5 nodes", "Steps: start 5 nodes, kill the leader. Expected a new leader within 2 s; got none after 30 s.", "ham"),
@@ -186,6 +192,10 @@ for i, (author, fname, title, desc, content, label) in enumerate(SNIPPETS):
                      "visibility": "public", "project_id": None, "author": {"id": a["id"], "username": author},
                      "web_url": f"{BASE}/-/snippets/{sid}", "created_at": T0,
                      "updated_at": f"2026-11-2{i % 5}T12:00:00.000Z", "content": content, "label": label})
+# A multi-file snippet: /raw gives the first file only; the second holds the phone number.
+movers = snippets[-1]
+movers["files"].append({"path": "contact.txt", "raw_url": f"{BASE}/-/snippets/{movers['id']}/raw/main/contact.txt"})
+movers["file_contents"] = {"movers.html": movers["content"], "contact.txt": "Movers Dubai hotline 050 123 4567, cheap packers and movers, call now\n"}
 
 with open("dataset.json", "w") as f:
     json.dump({"users": users, "groups": groups, "group_members": members, "projects": projects,

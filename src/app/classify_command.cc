@@ -34,7 +34,7 @@ int RunClassify(const Config& config, const std::string& input) {
     item = j["item"];
     signals = j.value("signals", nlohmann::json::object());
   } else if (!j.contains("type") && j.contains("username")) {
-    item = gitlab::ToJson(gitlab::UserItem(j));
+    item = gitlab::ToJson(gitlab::NormalizeUser(j));
   }
 
   classify::ModelHolder models;

@@ -1,5 +1,8 @@
 #include "gitlab/fetcher.h"
 
+#include "gitlab/api_fields.h"
+#include "gitlab/normalize.h"
+
 #include "http/percent_encoding.h"
 #include "text/utf8.h"
 
@@ -11,73 +14,47 @@ namespace {
 
 using nlohmann::json;
 
-std::string Str(const json& j, const char* key) {
-  if (!j.is_object()) return {};
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return {};
-  if (it->is_string()) return it->get<std::string>();
-  return it->dump();
-}
-
-std::int64_t Int(const json& j, std::initializer_list<const char*> path) {
-  const json* cur = &j;
-  for (const char* key : path) {
-    if (!cur->is_object()) return 0;
-    auto it = cur->find(key);
-    if (it == cur->end()) return 0;
-    cur = &*it;
-  }
-  if (cur->is_number_integer()) return cur->get<std::int64_t>();
-  if (cur->is_string()) {
-    try {
-      return std::stoll(cur->get<std::string>());
-    } catch (...) {
-      return 0;
-    }
-  }
-  return 0;
-}
-
-// A flag of an API object; anything but a JSON true is false (an API
-// object of an unexpected shape must not throw).
-bool Bool(const json& j, const char* key) {
-  if (!j.is_object()) return false;
-  auto it = j.find(key);
-  return it != j.end() && it->is_boolean() && it->get<bool>();
-}
-
-void AddText(Item* item, const char* name, const std::string& value) {
-  if (!value.empty()) item->text.emplace_back(name, value);
-}
-
-void Common(const json& obj, Item* item) {
-  item->web_url = Str(obj, "web_url");
-  item->created_at = Str(obj, "created_at");
-  item->updated_at = Str(obj, "updated_at");
-  item->raw = obj;
-}
-
-Author AuthorFromUser(const json& u) {
-  Author a;
-  a.id = Int(u, {"id"});
-  a.username = Str(u, "username");
-  a.name = Str(u, "name");
-  a.email = Str(u, "email");
-  a.state = Str(u, "state");
-  a.is_admin = Bool(u, "is_admin");
-  a.bot = Bool(u, "bot");
-  a.user_type = Str(u, "user_type");
-  a.created_at = Str(u, "created_at");
-  a.confirmed_at = Str(u, "confirmed_at");
-  a.note = Str(u, "note");
-  return a;
-}
-
 // The project id of a webhook or system hook payload.
 std::int64_t ProjectId(const json& p) {
   if (std::int64_t id = Int(p, {"project", "id"})) return id;
   if (std::int64_t id = Int(p, {"object_attributes", "project_id"})) return id;
   return Int(p, {"project_id"});
+}
+
+// "<ref>/<path>" of a GitLab blob or raw URL after `marker` ("/-/blob/",
+// "/raw/"), split at the ref when it is known, else at the first '/'.
+bool RefAndPath(const std::string& url, std::string_view marker, const std::string& ref_hint, std::string* ref,
+                std::string* path) {
+  const std::size_t at = url.find(marker);
+  if (at == std::string::npos) return false;
+  const std::string rest = url.substr(at + marker.size());
+  if (!ref_hint.empty() && rest.starts_with(ref_hint + "/")) {
+    *ref = ref_hint;
+    *path = rest.substr(ref_hint.size() + 1);
+  } else {
+    const std::size_t slash = rest.find('/');
+    if (slash == std::string::npos) return false;
+    *ref = rest.substr(0, slash);
+    *path = rest.substr(slash + 1);
+  }
+  return !ref->empty() && !path->empty();
+}
+
+// The project's README (the first 64 KiB), into project["readme"]: link-farm
+// projects put everything there. No README is not an error.
+Status ReadReadme(GitLabApi& api, std::int64_t id, json* project) {
+  std::string ref, path;
+  if (!RefAndPath(Str(*project, "readme_url"), "/-/blob/", Str(*project, "default_branch"), &ref, &path)) {
+    return Status::Ok();
+  }
+  std::string readme;
+  Status s = api.GetRaw("/projects/" + std::to_string(id) + "/repository/files/" + http::PercentEncode(path) +
+                            "/raw?ref=" + http::PercentEncode(ref),
+                        kMaxExtraTextBytes, &readme);
+  if (s.IsNotFound()) return Status::Ok();
+  if (!s.ok()) return s;
+  (*project)["readme"] = text::ValidUtf8(text::DropCutCharacter(readme));
+  return Status::Ok();
 }
 
 using FetchFn = Status (*)(Fetcher&, const json& payload, Item* item);
@@ -94,21 +71,12 @@ Status FetchProject(Fetcher& f, const json& p, Item* item) {
   json project;
   Status s = f.api().Get("/projects/" + std::to_string(id), &project);
   if (!s.ok()) return s;
-  item->type = "project";
+  if (s = ReadReadme(f.api(), id, &project); !s.ok()) return s;
+  *item = NormalizeProject(project);
   item->id = std::to_string(id);
-  Common(project, item);
-  item->visibility = Str(project, "visibility");
-  AddText(item, "name", Str(project, "name"));
-  AddText(item, "path", Str(project, "path_with_namespace"));
-  AddText(item, "description", Str(project, "description"));
-  if (project.contains("topics") && project["topics"].is_array() && !project["topics"].empty()) {
-    std::string topics;
-    for (const auto& t : project["topics"]) topics += (topics.empty() ? "" : ", ") + t.get<std::string>();
-    AddText(item, "topics", topics);
-  }
   item->refs = {{"project_id", id}};
-  std::int64_t owner = Int(project, {"creator_id"});
-  if (owner == 0) owner = Int(project, {"owner", "id"});
+  const std::int64_t owner = item->author.id;
+  item->author = Author();
   return owner == 0 ? Status::Ok() : f.FillAuthor(owner, &item->author);
 }
 
@@ -118,13 +86,8 @@ Status FetchGroup(Fetcher& f, const json& p, Item* item) {
   json group;
   Status s = f.api().Get("/groups/" + std::to_string(id), &group);
   if (!s.ok()) return s;
-  item->type = "group";
+  *item = NormalizeGroup(group);
   item->id = std::to_string(id);
-  Common(group, item);
-  item->visibility = Str(group, "visibility");
-  AddText(item, "name", Str(group, "name"));
-  AddText(item, "path", Str(group, "full_path"));
-  AddText(item, "description", Str(group, "description"));
   item->refs = {{"group_id", id}};
   // Groups name no author. The creator is an owner whose membership no one
   // granted (members added by someone carry `created_by`), the oldest; not
@@ -153,7 +116,8 @@ Status FetchGroup(Fetcher& f, const json& p, Item* item) {
 }
 
 // Issues and merge requests: /projects/:id/<kind>/:iid.
-Status FetchIssuable(Fetcher& f, const json& p, Item* item, const char* type, const char* collection) {
+Status FetchIssuable(Fetcher& f, const json& p, Item* item, const char* type, const char* collection,
+                     Item (*normalize)(const json&)) {
   const std::int64_t project = ProjectId(p);
   const std::int64_t iid = Int(p, {"object_attributes", "iid"});
   if (project == 0 || iid == 0) return Status::InvalidArgument(std::string(type) + " event without project or iid");
@@ -161,18 +125,19 @@ Status FetchIssuable(Fetcher& f, const json& p, Item* item, const char* type, co
   json obj;
   Status s = f.api().Get("/projects/" + path, &obj);
   if (!s.ok()) return s;
-  item->type = type;
+  *item = normalize(obj);
   item->id = path;
-  Common(obj, item);
-  AddText(item, "title", Str(obj, "title"));
-  AddText(item, "description", Str(obj, "description"));
   item->refs = {{"project_id", project}, {"iid", iid}, {"confidential", Bool(obj, "confidential")}};
-  return f.FillAuthor(Int(obj, {"author", "id"}), &item->author);
+  const std::int64_t author = item->author.id;
+  item->author = Author();
+  return f.FillAuthor(author, &item->author);
 }
 
-Status FetchIssue(Fetcher& f, const json& p, Item* item) { return FetchIssuable(f, p, item, "issue", "issues"); }
+Status FetchIssue(Fetcher& f, const json& p, Item* item) {
+  return FetchIssuable(f, p, item, "issue", "issues", NormalizeIssue);
+}
 Status FetchMergeRequest(Fetcher& f, const json& p, Item* item) {
-  return FetchIssuable(f, p, item, "merge_request", "merge_requests");
+  return FetchIssuable(f, p, item, "merge_request", "merge_requests", NormalizeMergeRequest);
 }
 
 Status FetchNote(Fetcher& f, const json& p, Item* item) {
@@ -190,13 +155,13 @@ Status FetchNote(Fetcher& f, const json& p, Item* item) {
   json obj;
   Status s = f.api().Get("/projects/" + path, &obj);
   if (!s.ok()) return s;
-  item->type = "note";
+  *item = NormalizeNote(obj);
   item->id = path;
-  Common(obj, item);
   item->web_url = Str(p["object_attributes"], "url");
-  AddText(item, "body", Str(obj, "body"));
   item->refs = {{"project_id", project}, {"noteable_type", noteable}, {"parent", parent}, {"note_id", note}};
-  return f.FillAuthor(Int(obj, {"author", "id"}), &item->author);
+  const std::int64_t author = item->author.id;
+  item->author = Author();
+  return f.FillAuthor(author, &item->author);
 }
 
 Status FetchWikiPage(Fetcher& f, const json& p, Item* item) {
@@ -206,12 +171,9 @@ Status FetchWikiPage(Fetcher& f, const json& p, Item* item) {
   json obj;
   Status s = f.api().Get("/projects/" + std::to_string(project) + "/wikis/" + http::PercentEncode(slug), &obj);
   if (!s.ok()) return s;
-  item->type = "wiki_page";
+  *item = NormalizeWikiPage(obj);
   item->id = std::to_string(project) + "/wikis/" + slug;
-  Common(obj, item);
   item->web_url = Str(p["object_attributes"], "url");
-  AddText(item, "title", Str(obj, "title"));
-  AddText(item, "content", Str(obj, "content"));
   item->refs = {{"project_id", project}, {"slug", slug}};
   // The wiki API names no author; the hook's user made the change.
   return f.FillAuthor(Int(p, {"user", "id"}), &item->author);
@@ -282,28 +244,8 @@ Status Fetcher::FetchUser(std::int64_t id, Item* item) {
   json user;
   Status s = api_.Get("/users/" + std::to_string(id), &user);
   if (!s.ok()) return s;
-  *item = UserItem(user);
+  *item = NormalizeUser(user);
   return Status::Ok();
-}
-
-Item UserItem(const json& user) {
-  Item out;
-  Item* item = &out;
-  const std::int64_t id = Int(user, {"id"});
-  item->type = "user";
-  item->id = std::to_string(id);
-  Common(user, item);
-  item->author = AuthorFromUser(user);
-  AddText(item, "username", Str(user, "username"));
-  AddText(item, "name", Str(user, "name"));
-  AddText(item, "bio", Str(user, "bio"));
-  AddText(item, "website_url", Str(user, "website_url"));
-  AddText(item, "location", Str(user, "location"));
-  AddText(item, "organization", Str(user, "organization"));
-  AddText(item, "job_title", Str(user, "job_title"));
-  for (const char* social : {"skype", "linkedin", "twitter", "discord", "github"}) AddText(item, social, Str(user, social));
-  item->refs = {{"user_id", id}};
-  return out;
 }
 
 Status Fetcher::FetchSnippet(std::int64_t project_id, std::int64_t id, Item* item) {
@@ -313,35 +255,38 @@ Status Fetcher::FetchSnippet(std::int64_t project_id, std::int64_t id, Item* ite
   json snippet;
   Status s = api_.Get(base, &snippet);
   if (!s.ok()) return s;
-  std::string raw;
-  s = api_.GetRaw(base + "/raw", 64 << 10, &raw);  // the first 64 KiB is plenty to judge
-  if (!s.ok() && !s.IsNotFound()) return s;
-  // Hostile bytes: cut only between characters, and any invalid UTF-8
-  // replaced, so that the item always serialises.
-  const std::string content = text::ValidUtf8(text::DropCutCharacter(raw));
-  item->type = "snippet";
-  item->id = project_id != 0 ? std::to_string(project_id) + "/snippets/" + std::to_string(id) : std::to_string(id);
-  Common(snippet, item);
-  item->visibility = Str(snippet, "visibility");
-  AddText(item, "title", Str(snippet, "title"));
-  AddText(item, "description", Str(snippet, "description"));
-  std::string files;
-  json paths = json::array();  // for restore: each file by its own name
-  if (snippet.contains("files") && snippet["files"].is_array()) {
-    for (const auto& f : snippet["files"]) {
-      files += (files.empty() ? "" : ", ") + Str(f, "path");
-      paths.push_back(Str(f, "path"));
+  if (!snippet.is_object()) snippet = json::object();  // an unexpected shape reads as empty
+  // Every file's text (the first 64 KiB in all is plenty to judge): /raw
+  // gives only the first file of a multi-file snippet, so each is read by
+  // its own path.
+  std::string content;
+  const json files = snippet.value("files", json::array());
+  if (files.is_array() && files.size() > 1) {
+    for (const auto& file : files) {
+      if (content.size() >= kMaxExtraTextBytes) break;
+      std::string ref, path, raw;
+      if (!RefAndPath(Str(file, "raw_url"), "/raw/", "", &ref, &path)) continue;
+      s = api_.GetRaw(base + "/files/" + http::PercentEncode(ref) + "/" + http::PercentEncode(path) + "/raw",
+                      kMaxExtraTextBytes - content.size(), &raw);
+      if (s.IsNotFound()) continue;
+      if (!s.ok()) return s;
+      content += raw;
+      content += '\n';
     }
+  } else {
+    s = api_.GetRaw(base + "/raw", kMaxExtraTextBytes, &content);
+    if (!s.ok() && !s.IsNotFound()) return s;
   }
-  if (files.empty()) {
-    files = Str(snippet, "file_name");
-    if (!files.empty()) paths.push_back(files);
-  }
-  AddText(item, "file_names", files);
-  AddText(item, "content", content);
-  item->refs = {{"snippet_id", id}, {"files", paths}};
+  // Hostile bytes: cut only between characters, and any invalid UTF-8
+  // replaced (NormalizeSnippet), so that the item always serialises.
+  snippet["content"] = std::move(content);
+  *item = NormalizeSnippet(snippet);
+  item->id = project_id != 0 ? std::to_string(project_id) + "/snippets/" + std::to_string(id) : std::to_string(id);
+  item->refs["snippet_id"] = id;
   if (project_id != 0) item->refs["project_id"] = project_id;
-  return FillAuthor(Int(snippet, {"author", "id"}), &item->author);
+  const std::int64_t author = item->author.id;
+  item->author = Author();
+  return FillAuthor(author, &item->author);
 }
 
 Status Fetcher::ListNewSnippets(const SnippetFilter& is_new, std::vector<SnippetRef>* out) {

@@ -17,14 +17,12 @@
 
 #include "gitlab/api.h"
 #include "gitlab/item.h"
+#include "gitlab/normalize.h"
 
 namespace spamphibian::gitlab {
 
 // The item type an event type leads to ("user", "issue", ...), "" if none.
 std::string_view ItemTypeOf(std::string_view event_type);
-
-// A user object of the API (GET /users/:id) as an Item.
-Item UserItem(const nlohmann::json& user);
 
 class Fetcher {
  public:

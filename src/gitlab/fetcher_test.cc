@@ -71,6 +71,28 @@ TEST_F(FetcherTest, UserItemCarriesTheProfileText) {
   EXPECT_EQ(u.Text("website_url"), "https://qb-support-247.example.top");
 }
 
+TEST_F(FetcherTest, ProjectItemCarriesItsReadme) {
+  Fetcher fetcher(*api_);
+  std::vector<Item> items;
+  ASSERT_TRUE(fetcher.Fetch("project_create", {{"event_name", "project_create"}, {"project_id", 312}}, &items).ok());
+  EXPECT_EQ(items[0].Text("path"), "watch_movies_free/watch-movie-online-free-hd");
+  EXPECT_NE(items[0].Text("readme").find("https://movies.example.cc/watch"), std::string::npos);
+  items.clear();
+  // A project without a README is fetched all the same.
+  ASSERT_TRUE(fetcher.Fetch("project_create", {{"event_name", "project_create"}, {"project_id", 301}}, &items).ok());
+  EXPECT_TRUE(items[0].Text("readme").empty());
+}
+
+TEST_F(FetcherTest, EveryFileOfAMultiFileSnippetIsRead) {
+  Fetcher fetcher(*api_);
+  Item item;
+  ASSERT_TRUE(fetcher.FetchSnippet(0, 707, &item).ok());
+  EXPECT_EQ(item.Text("file_names"), "movers.html, contact.txt");
+  EXPECT_NE(item.Text("content").find("movers-dubai.example.ae"), std::string::npos) << "the first file";
+  EXPECT_NE(item.Text("content").find("Movers Dubai hotline"), std::string::npos) << "the second file";
+  EXPECT_EQ(item.refs["files"], nlohmann::json({"movers.html", "contact.txt"}));
+}
+
 TEST_F(FetcherTest, SnippetContentIsCappedAndFilesListed) {
   Fetcher fetcher(*api_);
   Item item;

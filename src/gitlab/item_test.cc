@@ -54,7 +54,7 @@ TEST(NextLink, FindsRelNext) {
 TEST(UserItem, AnObjectOfAnUnexpectedShapeDoesNotThrow) {
   // Found by fuzz_item: a string where GitLab sends a boolean.
   Item item;
-  EXPECT_NO_THROW(item = UserItem(nlohmann::json{{"id", 41}, {"is_admin", "yes"}, {"bot", 1}, {"username", 5}}));
+  EXPECT_NO_THROW(item = NormalizeUser(nlohmann::json{{"id", 41}, {"is_admin", "yes"}, {"bot", 1}, {"username", 5}}));
   EXPECT_FALSE(item.author.is_admin) << "only a JSON true makes an admin";
   EXPECT_FALSE(item.author.bot);
   EXPECT_EQ(item.id, "41");

@@ -71,7 +71,11 @@ http::Response NotFound() { return Json(404, {{"message", "404 Not Found"}}); }
 // The API shape of a stored object: without our own bookkeeping fields.
 json GitLabSim::Public(const json& obj) const {
   json copy = obj;
-  for (const char* hidden : {"label", "content", "parent"}) copy.erase(hidden);
+  if (obj.contains("readme")) {  // a project with a README, as GitLab points at it
+    copy["default_branch"] = "main";
+    copy["readme_url"] = obj.value("web_url", "") + "/-/blob/main/README.md";
+  }
+  for (const char* hidden : {"label", "content", "parent", "readme", "file_contents"}) copy.erase(hidden);
   if (hide_emails_) copy.erase("email");
   return copy;
 }
@@ -299,6 +303,17 @@ http::Response GitLabSim::Api(const std::string& method, const std::vector<std::
       r.body = sn->value("content", "");
       return r;
     }
+    // GET /snippets/:id/files/:ref/:file_path/raw: one file of a multi-file
+    // snippet (the dataset's "file_contents" by path).
+    if (n == 6 && s[2] == "files" && s[5] == "raw" && method == "GET") {
+      const json files = sn->value("file_contents", json::object());
+      const std::string path = Unescape(s[4]);
+      if (!files.contains(path)) return NotFound();
+      http::Response r;
+      r.content_type = "text/plain; charset=utf-8";
+      r.body = files[path].get<std::string>();
+      return r;
+    }
     if (n == 2 && method == "PUT") {
       if (body.contains("visibility")) (*sn)["visibility"] = body["visibility"];
       return Json(200, Public(*sn));
@@ -325,6 +340,15 @@ http::Response GitLabSim::Api(const std::string& method, const std::vector<std::
       auto& all = data_["projects"];
       all.erase(std::remove_if(all.begin(), all.end(), [&](const json& x) { return x["id"] == pid; }), all.end());
       return Json(202, {{"message", "202 Accepted"}});
+    }
+    // GET /projects/:id/repository/files/:file_path/raw?ref=: the README
+    // (the dataset's "readme" text; any other file is not there).
+    if (n == 6 && s[2] == "repository" && s[3] == "files" && s[5] == "raw" && method == "GET") {
+      if (!p->contains("readme") || Unescape(s[4]) != "README.md") return NotFound();
+      http::Response r;
+      r.content_type = "text/plain; charset=utf-8";
+      r.body = p->value("readme", "");
+      return r;
     }
     if (is({"projects", ":id", "issues"}) && method == "POST") return Json(201, Public(Create("issues", body, pid)));
     if (is({"projects", ":id", "snippets"}) && method == "POST") return Json(201, Public(Create("snippets", body, pid)));
