@@ -6,6 +6,7 @@
 
 #include "app/classify_command.h"
 #include "app/config_command.h"
+#include "app/evaluate_command.h"
 #include "app/serve.h"
 #include "app/restore_command.h"
 #include "app/sweep.h"
@@ -67,7 +68,7 @@ int main(int argc, char** argv) {
   auto* train = app.add_subcommand("train", "Train a spam model from labelled JSONL and print held-out metrics");
   train->add_option("--data", train_options.data, "JSONL of {\"label\": \"spam\"|\"ham\", \"item\": {...}, \"signals\": {...}}, or s3://prefix/")
       ->required();
-  train->add_option("--out", train_options.out, "Model file to write (.ftz: quantised)")->required();
+  train->add_option("--out", train_options.out, "Model file to write: a bundle (.spam), or the words model alone (.ftz quantised, .bin)")->required();
   train->add_option("--dim", train_options.dim, "Vector dimension");
   train->add_option("--epoch", train_options.epoch, "Epochs");
   train->add_option("--threads", train_options.threads, "Training threads");
@@ -78,14 +79,26 @@ int main(int argc, char** argv) {
   train->add_flag("--upload", upload,
                   "Put the model in S3 (models/spam-<sha256>) and point MODEL_S3_KEY (default models/current.json) at it");
 
-  std::string classify_input = "-";
+  train->add_option("--folds", train_options.folds, "Folds for the combiner's out-of-fold scores (default 4)");
+  train->add_option("--target-precision", train_options.target_precision,
+                    "Precision the shipped per-type thresholds aim at on the held-out split (default 0.99)");
+
+  std::string classify_input = "-", classify_type;
   auto* classify_cmd = app.add_subcommand("classify", "Classify one item (JSON) with the configured model");
+  classify_cmd->add_option("--type", classify_type,
+                           "The input is a GitLab API object of this type: user, project, group, issue, note, "
+                           "merge_request, wiki_page, snippet");
   classify_cmd->add_option("input", classify_input, "File with the item JSON, or - for standard input");
 
-  std::string eval_model, eval_data;
+  spamphibian::EvaluateOptions eval_options;
   auto* evaluate = app.add_subcommand("evaluate", "Score a labelled JSONL file with a model and print the metrics");
-  evaluate->add_option("--model", eval_model, "Model file (.bin/.ftz)")->required();
-  evaluate->add_option("--data", eval_data, "Labelled JSONL")->required();
+  evaluate->add_option("--model", eval_options.model, "Model file (.spam bundle or .bin/.ftz); default: the configured model");
+  evaluate->add_option("--data", eval_options.data,
+                       "Labelled JSONL: training lines or API lines ({\"label\", \"item_type\", \"api\"})")
+      ->required();
+  evaluate->add_option("--target-precision", eval_options.target_precision,
+                       "Print the threshold that reaches this precision (default 0.99)");
+  evaluate->add_flag("--json", eval_options.json, "Print JSON instead of a table");
 
   std::string config_file;
   auto* config_cmd = app.add_subcommand("config", "Configuration tools");
@@ -118,20 +131,12 @@ int main(int argc, char** argv) {
   if (*classify_cmd) {
     spamphibian::Config config;
     if (!LoadOrExplain(&config)) return kConfigError;
-    return spamphibian::RunClassify(config, classify_input);
+    return spamphibian::RunClassify(config, classify_type, classify_input);
   }
   if (*evaluate) {
-    spamphibian::classify::TrainReport report;
-    spamphibian::Status s = spamphibian::classify::EvaluateFile(eval_model, eval_data, &report);
-    if (!s.ok()) {
-      std::cerr << "spamphibian evaluate: " << s.message() << "\n";
-      return s.IsInvalidArgument() ? kConfigError : 1;
-    }
-    nlohmann::json j = report.ToJson();
-    j.erase("train_examples");
-    j.erase("model_bytes");
-    std::cout << j.dump(2) << "\n";
-    return 0;
+    spamphibian::Config config;
+    if (!LoadOrExplain(&config)) return kConfigError;
+    return spamphibian::RunEvaluate(config, eval_options);
   }
   if (*restore) {
     spamphibian::Config config;

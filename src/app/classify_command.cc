@@ -9,10 +9,11 @@
 #include "log/json_log.h"
 #include "metrics/registry.h"
 #include "stages/classify_stage.h"
+#include "trust/account_signals.h"
 
 namespace spamphibian {
 
-int RunClassify(const Config& config, const std::string& input) {
+int RunClassify(const Config& config, const std::string& item_type, const std::string& input) {
   std::string text;
   if (input == "-" || input.empty()) {
     text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
@@ -30,11 +31,22 @@ int RunClassify(const Config& config, const std::string& input) {
     return 2;
   }
   nlohmann::json item = j, signals = nlohmann::json::object();
-  if (j.contains("item")) {
+  if (!item_type.empty() || (!j.contains("type") && !j.contains("item") && j.contains("username"))) {
+    gitlab::Item normalised;
+    if (Status s = gitlab::Normalize(item_type.empty() ? "user" : item_type, j, &normalised); !s.ok()) {
+      std::cerr << "spamphibian classify: --type: " << s.message() << "\n";
+      return 2;
+    }
+    std::shared_ptr<const TrustPolicy> policy;
+    if (Status s = LoadTrustPolicy(config, &policy); !s.ok()) {
+      std::cerr << "spamphibian classify: " << s.message() << "\n";
+      return 2;
+    }
+    signals = AccountSignals(normalised.author, ItemTime(normalised, std::chrono::system_clock::now()), *policy);
+    item = gitlab::ToJson(normalised);
+  } else if (j.contains("item")) {
     item = j["item"];
     signals = j.value("signals", nlohmann::json::object());
-  } else if (!j.contains("type") && j.contains("username")) {
-    item = gitlab::ToJson(gitlab::NormalizeUser(j));
   }
 
   classify::ModelHolder models;
@@ -54,6 +66,8 @@ int RunClassify(const Config& config, const std::string& input) {
   ClassifyStageOptions options;
   options.defaults = {config.classify.spam_threshold, config.classify.suspicious_threshold};
   options.by_type = config.classify.thresholds_by_type;
+  classify::LocalCampaignMemory campaigns(config.classify.campaign_window_ms);
+  options.campaigns = &campaigns;
   ClassifyStage stage(options, models, registry, *log);
   Outcome o = stage.Process(Entry{"cli", {{"item", item.dump()}, {"signals", signals.dump()}}});
   if (o.kind != Outcome::Kind::kDone) {

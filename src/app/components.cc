@@ -52,8 +52,8 @@ std::unique_ptr<classify::ModelRefresher> MakeModelRefresher(const Config& confi
 Status LoadConfiguredModel(const Config& config, classify::ModelHolder* holder, std::string* path, std::string* version,
                            std::string* source) {
   *path = config.classify.model_path.empty() ? DefaultModelPath() : config.classify.model_path;
-  std::shared_ptr<const classify::FastTextModel> model;
-  if (Status s = classify::FastTextModel::Load(*path, &model); !s.ok()) {
+  std::shared_ptr<const classify::SpamModel> model;
+  if (Status s = classify::SpamModel::Load(*path, &model); !s.ok()) {
     return Status::InvalidArgument("MODEL_PATH: " + s.message());
   }
   std::ifstream file(*path, std::ios::binary);
@@ -62,6 +62,11 @@ Status LoadConfiguredModel(const Config& config, classify::ModelHolder* holder, 
   *source = config.classify.model_path.empty() ? "bundled" : "file";
   holder->Set(std::move(model), *version, *source);
   return Status::Ok();
+}
+
+Status LoadTrustPolicy(const Config& config, std::shared_ptr<const TrustPolicy>* out) {
+  std::vector<std::string> warnings;
+  return TrustPolicy::Build(config.trust, out, &warnings);
 }
 
 nlohmann::json DescribeConfig(const Config& c, const std::vector<std::string>& stages) {

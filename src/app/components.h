@@ -14,6 +14,7 @@
 #include "classify/model_refresher.h"
 #include "stages/classify_stage.h"
 #include "storage/s3_object_store.h"
+#include "trust/trust_policy.h"
 
 namespace spamphibian {
 
@@ -38,6 +39,10 @@ std::unique_ptr<classify::ModelRefresher> MakeModelRefresher(const Config& confi
 // missing or damaged.
 Status LoadConfiguredModel(const Config& config, classify::ModelHolder* holder, std::string* path, std::string* version,
                            std::string* source);
+
+// The trust policy of the configuration (lists, disposable domains), for
+// commands that compute account signals without a trust stage.
+Status LoadTrustPolicy(const Config& config, std::shared_ptr<const TrustPolicy>* out);
 
 // The effective settings, secrets as "(set)" or "(unset)": for the start-up
 // log line and `spamphibian config check`.

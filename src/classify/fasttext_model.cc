@@ -1,5 +1,7 @@
 #include "classify/fasttext_model.h"
 
+#include "classify/child_check.h"
+
 #include <fasttext/densematrix.h>
 #include <fasttext/vector.h>
 
@@ -17,58 +19,38 @@
 
 namespace spamphibian::classify {
 
-namespace {
-
-// fastText asserts (aborts the process) on some damaged files, e.g. a
-// truncated download. So a model is first loaded and tried in a child
-// process; only a model that survives that is loaded here.
-Status TryInChild(const std::string& path) {
-  const pid_t pid = fork();
-  if (pid < 0) return Status::Internal("fork failed");
-  if (pid == 0) {
-    // A damaged header can make fastText allocate without bound (a 1000-byte
-    // prefix of a model asked for gigabytes): the child gets a memory
-    // ceiling and a CPU-time limit, and dies instead of the machine.
-    std::ifstream in(path, std::ios::binary | std::ios::ate);
-    const rlim_t size = in ? static_cast<rlim_t>(in.tellg()) : 0;
-#if !defined(__SANITIZE_ADDRESS__)  // ASan's shadow memory alone is larger than any ceiling
-    const rlimit memory{size * 4 + (1ull << 30), size * 4 + (1ull << 30)};
-    (void)setrlimit(RLIMIT_AS, &memory);
-#endif
-    const rlimit cpu{30, 31};
-    (void)setrlimit(RLIMIT_CPU, &cpu);
-    std::shared_ptr<const FastTextModel> model;
-    _exit(FastTextModel::LoadUnchecked(path, &model).ok() ? 0 : 1);
-  }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  int status = 0;
-  while (waitpid(pid, &status, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      return Status::InvalidArgument("model '" + path + "': loading took too long");
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return Status::Ok();
-  return Status::InvalidArgument("model '" + path + "': damaged (loading it " +
-                                 (WIFSIGNALED(status) ? "crashed" : "failed") + ")");
-}
-
-}  // namespace
-
 Status FastTextModel::Load(const std::string& path, std::shared_ptr<const FastTextModel>* out) {
   std::ifstream probe(path, std::ios::binary);
   if (!probe) return Status::InvalidArgument("model '" + path + "': cannot read it");
   probe.close();
-  if (Status s = TryInChild(path); !s.ok()) return s;
+  if (Status s = TryInChild(path, [&] {
+        std::shared_ptr<const FastTextModel> model;
+        return LoadUnchecked(path, &model).ok();
+      });
+      !s.ok()) {
+    return s;
+  }
   return LoadUnchecked(path, out);
 }
 
 Status FastTextModel::LoadUnchecked(const std::string& path, std::shared_ptr<const FastTextModel>* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::InvalidArgument("model '" + path + "': cannot read it");
+  return LoadFromStream(in, path, out);
+}
+
+Status FastTextModel::LoadFromStream(std::istream& in, const std::string& path,
+                                     std::shared_ptr<const FastTextModel>* out) {
   auto model = std::make_shared<FastTextModel>();
+  // fastText's own file check: its magic number and version first.
+  std::int32_t magic = 0, version = 0;
+  in.read(reinterpret_cast<char*>(&magic), sizeof magic);
+  in.read(reinterpret_cast<char*>(&version), sizeof version);
+  if (!in || magic != 793712314 || version > 12) {
+    return Status::InvalidArgument("model '" + path + "': not a fastText model (wrong magic number or version)");
+  }
   try {
-    model->ft_.loadModel(path);
+    model->ft_.loadModel(in);
   } catch (const std::exception& e) {
     return Status::InvalidArgument("model '" + path + "': not a usable fastText model: " + e.what());
   }

@@ -38,6 +38,9 @@ class FastTextModel {
   static Status Load(const std::string& path, std::shared_ptr<const FastTextModel>* out);
   // Load() without the child-process check; for files already checked.
   static Status LoadUnchecked(const std::string& path, std::shared_ptr<const FastTextModel>* out);
+  // From a stream at the start of a fastText model (inside a bundle,
+  // spam_model.h); `path` names it in errors. No child-process check.
+  static Status LoadFromStream(std::istream& in, const std::string& path, std::shared_ptr<const FastTextModel>* out);
 
   Prediction Predict(const std::string& text, int top_k = 5) const;
 

@@ -8,20 +8,20 @@
 #include <mutex>
 #include <string>
 
-#include "classify/fasttext_model.h"
+#include "classify/spam_model.h"
 
 namespace spamphibian::classify {
 
 class ModelHolder {
  public:
-  void Set(std::shared_ptr<const FastTextModel> model, std::string version, std::string source) {
+  void Set(std::shared_ptr<const SpamModel> model, std::string version, std::string source) {
     std::lock_guard<std::mutex> lock(mu_);
     model_ = std::move(model);
     version_ = std::move(version);
     source_ = std::move(source);
   }
 
-  std::shared_ptr<const FastTextModel> Get(std::string* version = nullptr, std::string* source = nullptr) const {
+  std::shared_ptr<const SpamModel> Get(std::string* version = nullptr, std::string* source = nullptr) const {
     std::lock_guard<std::mutex> lock(mu_);
     if (version != nullptr) *version = version_;
     if (source != nullptr) *source = source_;
@@ -30,7 +30,7 @@ class ModelHolder {
 
  private:
   mutable std::mutex mu_;
-  std::shared_ptr<const FastTextModel> model_;
+  std::shared_ptr<const SpamModel> model_;
   std::string version_;
   std::string source_;
 };

@@ -45,8 +45,8 @@ Status ModelRefresher::RefreshNow() {
     refreshes_.With({"unchanged"}).Inc();
     return s;
   }
-  std::shared_ptr<const FastTextModel> model;
-  if (s.ok()) s = FastTextModel::Load(file.path, &model);
+  std::shared_ptr<const SpamModel> model;
+  if (s.ok()) s = SpamModel::Load(file.path, &model);
   if (!s.ok()) {
     const bool transient = s.IsUnavailable();
     refreshes_.With({transient ? "unavailable" : "refused"}).Inc();

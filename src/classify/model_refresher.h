@@ -1,6 +1,6 @@
 // ModelRefresher: keeps the embedded model current. Every `interval` (and
 // at once on Trigger(), e.g. SIGHUP) it asks the source for the model; a new
-// version is loaded and checked in a child process (FastTextModel::Load) and
+// version is loaded and checked in a child process (SpamModel::Load) and
 // swapped into the holder. A model that fails to download, verify or load
 // is refused: the old one stays, the failure is logged and counted.
 //

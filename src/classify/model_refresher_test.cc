@@ -18,8 +18,8 @@ class ModelRefresherTest : public ::testing::Test {
   void SetUp() override {
     testing::TrainTinyModel(dir_.path() + "/a.bin");
     testing::TrainTinyModel(dir_.path() + "/b.bin", /*inverted=*/true);
-    std::shared_ptr<const FastTextModel> a;
-    ASSERT_TRUE(FastTextModel::Load(dir_.path() + "/a.bin", &a).ok());
+    std::shared_ptr<const SpamModel> a;
+    ASSERT_TRUE(SpamModel::Load(dir_.path() + "/a.bin", &a).ok());
     holder_.Set(a, "aaaa", "bundled");
   }
   ModelFetch Serve(const std::string& path, Status status = Status::Ok()) {
@@ -54,7 +54,7 @@ TEST_F(ModelRefresherTest, SwapsInANewModelAndPublishesIt) {
   EXPECT_EQ(v, storage::Sha256Hex(testing::ReadBytes(dir_.path() + "/b.bin")).substr(0, 12));
   EXPECT_NE(holder_.Get(), before);
   // The inverted model calls casino spam ham.
-  EXPECT_LT(holder_.Get()->Predict("cheap casino bonus backlinks").spam_probability, 0.5);
+  EXPECT_LT(holder_.Get()->words().Predict("cheap casino bonus backlinks").spam_probability, 0.5);
   const std::string m = registry_.Render();
   EXPECT_NE(m.find("spamphibian_model_info{version=\"" + v + "\",source=\"s3\"} 1"), std::string::npos) << m;
   EXPECT_NE(m.find("spamphibian_model_info{version=\"aaaa\",source=\"bundled\"} 0"), std::string::npos) << m;

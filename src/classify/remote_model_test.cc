@@ -67,8 +67,8 @@ TEST_F(RemoteModelTest, FailuresAreUnavailableAndOpenTheBreaker) {
 }
 
 TEST_F(RemoteModelTest, ClassifyStageFallsBackOrHolds) {
-  std::shared_ptr<const FastTextModel> embedded;
-  ASSERT_TRUE(FastTextModel::Load(DefaultModelPath(), &embedded).ok());
+  std::shared_ptr<const SpamModel> embedded;
+  ASSERT_TRUE(SpamModel::Load(DefaultModelPath(), &embedded).ok());
   classify::ModelHolder models;
   models.Set(embedded, "v1", "bundled");
   CircuitBreaker breaker(100, std::chrono::seconds(1));

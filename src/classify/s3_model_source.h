@@ -9,7 +9,7 @@
 //     announced.
 // A model is cached on disk under its content hash, so a restart or another
 // process on the host does not download it again. The caller loads and
-// checks the file (FastTextModel::Load); a model that fails that is refused.
+// checks the file (SpamModel::Load); a model that fails that is refused.
 //
 // Not thread-safe: one per refresher thread.
 #pragma once

@@ -4,34 +4,82 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <set>
+#include <unordered_map>
+
+#include "classify/links.h"
+#include "classify/text_shape.h"
 
 namespace spamphibian::classify {
 namespace {
 
 // Compiled once; RE2 objects are thread-safe for matching.
 const RE2& UrlPattern() {
-  static const RE2 re(R"((?i)\b((?:https?://|www\.)[^\s<>"')\]]+))");
-  return re;
-}
-const RE2& DomainPattern() {
-  static const RE2 re(R"((?i)^(?:https?://)?(?:www\.)?([a-z0-9.-]+\.[a-z]{2,}))");
-  return re;
-}
-const RE2& PhonePattern() {
-  static const RE2 re(R"((\+?\d[\d\s().-]{6,}\d))");
+  static const RE2 re(R"((?i)\b(?:(?:https?|ftp)://|www\.)[^\s<>"'`)\]}]+)");
   return re;
 }
 const RE2& EmailPattern() {
   static const RE2 re(R"([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})");
   return re;
 }
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
+const RE2& PhonePattern() {
+  static const RE2 re(R"(\+?\d[\d\s().~-]{6,}\d)");
+  return re;
 }
 
-std::string AgeBucket(double days) {
+constexpr std::size_t kMaxWords = 2000;  // enough to judge; bounds the cost of a 64 KiB snippet
+
+std::size_t Index(std::string_view name) {
+  for (std::size_t i = 0; i < kFeatureCount; ++i) {
+    if (kFeatureNames[i] == name) return i;
+  }
+  return kFeatureCount;  // a typo is caught by the test that sets every feature
+}
+
+struct Setter {
+  FeatureVector* f;
+  void operator()(std::string_view name, double value) const {
+    const std::size_t i = Index(name);
+    if (i < kFeatureCount) (*f)[i] = static_cast<float>(value);
+  }
+};
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+// Words of `skeleton` (links, e-mails and phone numbers as placeholders).
+std::vector<std::string> Words(std::string text) {
+  RE2::GlobalReplace(&text, UrlPattern(), " __url__ ");
+  RE2::GlobalReplace(&text, EmailPattern(), " __email__ ");
+  RE2::GlobalReplace(&text, PhonePattern(), " __phone__ ");
+  std::vector<std::string> words;
+  std::string word;
+  auto flush = [&] {
+    if (!word.empty() && words.size() < kMaxWords) words.push_back(Lower(word));
+    word.clear();
+  };
+  for (const char ch : text) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) || c >= 0x80 || c == '_') {
+      word += ch;
+    } else {
+      flush();
+    }
+  }
+  flush();
+  return words;
+}
+
+std::string HostOfUrl(std::string_view url) {
+  if (const auto scheme = url.find("://"); scheme != std::string_view::npos) url = url.substr(scheme + 3);
+  return Lower(url.substr(0, url.find_first_of("/:?#")));
+}
+
+const char* AgeBucket(double days) {
   if (days < 0) return "sig_age_unknown";
   if (days < 1) return "sig_age_lt1d";
   if (days < 7) return "sig_age_lt7d";
@@ -40,7 +88,7 @@ std::string AgeBucket(double days) {
   return "sig_age_old";
 }
 
-std::string LinkBucket(int links) {
+const char* LinkBucket(std::size_t links) {
   if (links == 0) return "sig_links_0";
   if (links == 1) return "sig_links_1";
   if (links <= 3) return "sig_links_2_3";
@@ -49,83 +97,224 @@ std::string LinkBucket(int links) {
 
 }  // namespace
 
-int Tokenize(const std::string& input, std::vector<std::string>* tokens, bool* saw_phone) {
-  std::string text = input;
-  int urls = 0;
-  // URLs first: keep their domain and TLD, drop the rest.
-  re2::StringPiece rest(text);
-  std::string url;
-  while (RE2::FindAndConsume(&rest, UrlPattern(), &url)) {
-    ++urls;
-    tokens->push_back("__url__");
-    std::string domain;
-    if (RE2::PartialMatch(url, DomainPattern(), &domain)) {
-      domain = Lower(domain);
-      tokens->push_back("url_domain:" + domain);
-      tokens->push_back("url_tld:" + domain.substr(domain.rfind('.') + 1));
-    }
-  }
-  RE2::GlobalReplace(&text, UrlPattern(), " ");
-  if (RE2::GlobalReplace(&text, EmailPattern(), " __email__ ") > 0) {
-    // placeholders are tokenised below like words
-  }
-  if (RE2::GlobalReplace(&text, PhonePattern(), " __phone__ ") > 0 && saw_phone != nullptr) *saw_phone = true;
-  // Words: runs of letters/digits (any non-ASCII byte counts as a letter, so
-  // UTF-8 words stay whole), lower-cased; the placeholders survive.
-  std::string word;
-  auto flush = [&] {
-    if (!word.empty()) tokens->push_back(Lower(word));
-    word.clear();
-  };
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    if (std::isalnum(c) || c >= 0x80 || c == '_') {
-      word += static_cast<char>(c);
-    } else {
-      flush();
-    }
-  }
-  flush();
-  return urls;
+bool IsFreeMailDomain(std::string_view domain) {
+  static const std::set<std::string, std::less<>> kFree = {
+      "gmail.com",   "googlemail.com", "yahoo.com",   "ymail.com",    "outlook.com", "hotmail.com",  "live.com",
+      "msn.com",     "icloud.com",     "me.com",      "aol.com",      "mail.com",    "gmx.com",      "gmx.de",
+      "gmx.net",     "web.de",         "yandex.ru",   "yandex.com",   "mail.ru",     "bk.ru",        "inbox.ru",
+      "list.ru",     "rambler.ru",     "proton.me",   "protonmail.com", "pm.me",     "tutanota.com", "zoho.com",
+      "qq.com",      "163.com",        "126.com",     "sina.com",     "naver.com",   "hanmail.net",  "yahoo.co.jp",
+      "yahoo.co.uk", "hotmail.co.uk",  "outlook.fr",  "hotmail.fr",   "orange.fr",   "free.fr",      "laposte.net",
+      "libero.it",   "t-online.de",    "posteo.de",   "fastmail.com", "hey.com",     "rediffmail.com", "uol.com.br",
+      "bol.com.br",  "terra.com.br",   "yahoo.com.br", "yahoo.co.id", "yahoo.com.vn", "seznam.cz",  "wp.pl",
+      "o2.pl",       "interia.pl",     "ukr.net",     "abv.bg",       "gmx.at",      "bluewin.ch",   "comcast.net",
+      "att.net",     "verizon.net",    "duck.com"};
+  return kFree.count(domain) > 0;
 }
 
-Rendering Render(const gitlab::Item& item, const nlohmann::json& sig) {
+ItemContext ItemContext::FromSignals(const nlohmann::json& sig) {
+  ItemContext c;
+  if (!sig.is_object()) return c;
+  auto num = [&](const char* key, double fallback) {
+    auto it = sig.find(key);
+    return it != sig.end() && it->is_number() ? it->get<double>() : fallback;
+  };
+  auto flag = [&](const char* key) {
+    auto it = sig.find(key);
+    return it != sig.end() && it->is_boolean() ? (it->get<bool>() ? 1 : 0) : -1;
+  };
+  auto str = [&](const char* key) {
+    auto it = sig.find(key);
+    return it != sig.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  c.account_age_days = num("account_age_days", -1);
+  c.email_confirmed = flag("email_confirmed");
+  c.disposable_email = flag("disposable_email") == 1;
+  if (flag("email_known") != 0) c.email_domain = Lower(str("email_domain"));
+  c.instance_host = Lower(str("instance_host"));
+  return c;
+}
+
+Rendering Render(const gitlab::Item& item, const nlohmann::json& signals) {
+  return Render(item, ItemContext::FromSignals(signals));
+}
+
+Rendering Render(const gitlab::Item& item, const ItemContext& ctx) {
   Rendering r;
-  std::vector<std::string> tokens;
-  int links = 0;
-  bool phone = false, ascii_letters = false, other_letters = false;
+  const Setter set{&r.features};
+  std::vector<std::string>& sig = r.signals;
+
+  // All of the item's text, one field a line.
+  std::string all;
   for (const auto& [field, value] : item.text) {
-    links += Tokenize(value, &tokens, &phone);
-    for (unsigned char c : value) {
-      if (std::isalpha(c)) ascii_letters = true;
-      if (c >= 0xC0) other_letters = true;  // a UTF-8 lead byte: a non-ASCII character
-    }
-    if (value.find("](") != std::string::npos) r.signals.push_back("sig_markdown_link");
-    if (Lower(value).find("<a href") != std::string::npos) r.signals.push_back("sig_html_link");
+    all += value;
+    all += '\n';
   }
-  r.signals.push_back("sig_type_" + item.type);
-  r.signals.push_back(LinkBucket(links));
-  if (phone) r.signals.push_back("sig_phone");
-  if (ascii_letters && other_letters) r.signals.push_back("sig_script_mix");
-  if (tokens.empty()) r.signals.push_back("sig_no_text");
+  const std::string skeleton = Skeleton(all);
+  const std::vector<Link> links = ExtractLinks(all, skeleton);
+  const TextShape shape = ShapeOf(all, skeleton);
+  std::vector<std::string> words = Words(skeleton);
+
+  // Links.
+  const std::string instance = ctx.instance_host.empty() ? HostOfUrl(item.web_url) : ctx.instance_host;
+  std::set<std::string> domains, tlds;
+  std::size_t offsite = 0;
+  bool shortener = false, messaging = false, defanged = false, hidden = false, punycode = false;
+  for (const Link& l : links) {
+    shortener |= l.shortener;
+    messaging |= l.messaging;
+    defanged |= l.defanged;
+    hidden |= l.hidden;
+    punycode |= l.punycode;
+    if (SameSite(l.host, instance)) continue;
+    ++offsite;
+    if (domains.insert(l.domain).second) r.link_domains.push_back(l.domain);
+    tlds.insert(l.tld);
+  }
+  const double n_words = static_cast<double>(std::max<std::size_t>(words.size(), 1));
+  set("links", std::log1p(static_cast<double>(links.size())));
+  set("link_density", std::min(5.0, 10.0 * static_cast<double>(links.size()) / n_words));
+  set("distinct_domains", std::log1p(static_cast<double>(domains.size())));
+  set("offsite_links", std::log1p(static_cast<double>(offsite)));
+  set("shortener", shortener);
+  set("messaging_link", messaging);
+  set("defanged_link", defanged);
+  set("hidden_link", hidden);
+  set("punycode", punycode);
+  sig.push_back(LinkBucket(links.size()));
+  if (shortener) sig.push_back("sig_shortener");
+  if (messaging) sig.push_back("sig_messaging_link");
+  if (defanged) sig.push_back("sig_defanged_link");
+  if (hidden) sig.push_back("sig_hidden_link");
+  if (punycode) sig.push_back("sig_punycode_domain");
+  const bool markdown = all.find("](") != std::string::npos;
+  const bool html = Lower(all).find("<a ") != std::string::npos;
+  set("markdown_link", markdown);
+  set("html_link", html);
+  if (markdown) sig.push_back("sig_markdown_link");
+  if (html) sig.push_back("sig_html_link");
+
+  // Text shape.
+  const double letters = std::max(shape.letters, 1);
+  set("phone", shape.phone || shape.phone_obfuscated);
+  set("phone_obfuscated", shape.phone_obfuscated);
+  set("words", std::log1p(static_cast<double>(words.size())));
+  set("capitals", shape.capitals / letters);
+  set("digits", shape.digits / (letters + shape.digits));
+  set("emoji", std::min(1.0, 10.0 * shape.emoji / n_words));
+  set("non_ascii", shape.non_ascii_letters / letters);
+  set("scripts", std::max(0, shape.scripts - 1));
+  set("mixed_script_word", shape.mixed_script_word);
+  set("exclamations", std::log1p(shape.exclamations));
+  if (shape.phone || shape.phone_obfuscated) sig.push_back("sig_phone");
+  if (shape.phone_obfuscated) sig.push_back("sig_phone_obfuscated");
+  if (shape.scripts > 1) sig.push_back("sig_script_mix");
+  if (shape.mixed_script_word) sig.push_back("sig_mixed_script_word");
+  if (shape.letters >= 20 && shape.capitals / letters > 0.5) sig.push_back("sig_capitals");
+  if (shape.emoji >= 3) sig.push_back("sig_emoji");
+  sig.push_back(std::string("sig_script_") + shape.main_script);
+  if (words.empty()) sig.push_back("sig_no_text");
+  if (words.size() >= 8) {
+    std::unordered_map<std::string_view, int> counts;
+    int top = 0;
+    for (const auto& w : words) {
+      if (w.size() >= 4 && !w.starts_with("__")) top = std::max(top, ++counts[w]);
+    }
+    const double share = top / n_words;
+    set("repeated_keyword", share);
+    if (top >= 4 && share >= 0.08) sig.push_back("sig_repeated_keyword");
+  }
+
+  // The account.
   if (item.type == "user") {
     const bool website = !item.Text("website_url").empty();
-    if (website) r.signals.push_back("sig_website_url");
-    if (website && item.Text("bio").empty()) r.signals.push_back("sig_website_without_bio");
+    const bool bio = !item.Text("bio").empty();
+    int filled = 0;
+    for (const char* f : {"bio", "location", "organization", "job_title", "website_url", "linkedin", "twitter", "skype",
+                          "discord", "github"}) {
+      filled += item.Text(f).empty() ? 0 : 1;
+    }
+    set("website", website);
+    set("website_without_bio", website && !bio);
+    set("bio_empty", !bio);
+    set("profile_fields", filled / 10.0);
+    if (website) sig.push_back("sig_website_url");
+    if (website && !bio) sig.push_back("sig_website_without_bio");
   }
-  if (sig.is_object()) {
-    if (sig.value("disposable_email", false)) r.signals.push_back("sig_disposable_email");
-    if (sig.contains("email_confirmed") && !sig.value("email_confirmed", true)) r.signals.push_back("sig_email_unconfirmed");
-    if (sig.contains("account_age_days")) r.signals.push_back(AgeBucket(sig.value("account_age_days", -1.0)));
-    const std::string domain = sig.value("email_domain", "");
-    if (!domain.empty()) r.signals.push_back("email_domain:" + domain);
+  const std::string_view username = item.author.username;
+  int trailing_digits = 0;
+  for (auto it = username.rbegin(); it != username.rend() && std::isdigit(static_cast<unsigned char>(*it)); ++it) {
+    ++trailing_digits;
   }
-  std::sort(r.signals.begin(), r.signals.end());
-  r.signals.erase(std::unique(r.signals.begin(), r.signals.end()), r.signals.end());
-  for (const auto& s : r.signals) r.text += s + " ";
-  for (const auto& t : tokens) r.text += t + " ";
-  if (!r.text.empty()) r.text.pop_back();
+  set("username_digits", trailing_digits >= 2);
+  if (trailing_digits >= 2) sig.push_back("sig_username_digits");
+  const std::string& email_domain = ctx.email_domain;
+  if (email_domain.empty()) {
+    set("email_unknown", 1);
+  } else if (ctx.disposable_email) {
+    set("email_disposable", 1);
+    sig.push_back("sig_disposable_email");
+  } else if (IsFreeMailDomain(email_domain)) {
+    set("email_free", 1);
+    sig.push_back("sig_email_free");
+  } else {
+    set("email_corporate", 1);
+    sig.push_back("sig_email_corporate");
+    const std::string registrable = RegistrableDomain(email_domain);
+    if (domains.count(registrable) > 0) {
+      set("email_matches_link", 1);
+      sig.push_back("sig_email_matches_link");
+    }
+  }
+  if (ctx.email_confirmed == 0) {
+    set("email_unconfirmed", 1);
+    sig.push_back("sig_email_unconfirmed");
+  }
+  const double age = ctx.account_age_days;
+  set("age_known", age >= 0);
+  set("age_lt1d", age >= 0 && age < 1);
+  set("age_lt7d", age >= 0 && age < 7);
+  set("age_lt30d", age >= 0 && age < 30);
+  set("age_gt1y", age >= 365);
+  if (age >= 0) sig.push_back(AgeBucket(age));
+
+  set("type_" + item.type, 1);
+  sig.push_back("sig_type_" + item.type);
+
+  std::sort(sig.begin(), sig.end());
+  sig.erase(std::unique(sig.begin(), sig.end()), sig.end());
+
+  // The fastText line: signals, link domains, e-mail domain, words.
+  std::string& text = r.text;
+  text.reserve(all.size() + 256);
+  for (const auto& s : sig) text += s + ' ';
+  for (const auto& d : domains) text += "url_domain:" + d + ' ';
+  for (const auto& t : tlds) text += "url_tld:" + t + ' ';
+  if (!email_domain.empty()) text += "email_domain:" + email_domain + ' ';
+  for (const auto& w : words) {
+    r.words += w;
+    r.words += ' ';
+    text += w;
+    text += ' ';
+  }
+  if (!text.empty()) text.pop_back();
+  if (!r.words.empty()) r.words.pop_back();
   return r;
+}
+
+void ApplyCampaign(int text_accounts, int domain_accounts, Rendering* r) {
+  r->features[Index("campaign_accounts")] = static_cast<float>(std::log1p(text_accounts));
+  r->features[Index("domain_accounts")] = static_cast<float>(std::log1p(domain_accounts));
+  std::string prefix;
+  for (const auto& [count, token] : {std::pair{text_accounts, "sig_campaign_text"}, {domain_accounts, "sig_campaign_domain"}}) {
+    if (count < 2) continue;
+    r->signals.push_back(token);
+    prefix += token;
+    prefix += ' ';
+  }
+  if (prefix.empty()) return;
+  std::sort(r->signals.begin(), r->signals.end());
+  r->text.insert(0, prefix);
 }
 
 }  // namespace spamphibian::classify

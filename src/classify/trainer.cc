@@ -7,152 +7,25 @@
 #include <filesystem>
 #include <fstream>
 
-#include "classify/fasttext_model.h"
-#include "classify/text_rendering.h"
+#include "classify/spam_model.h"
 #include "storage/s3_object_store.h"
 
 namespace spamphibian::classify {
 
-Metrics Evaluate(const std::vector<std::pair<double, bool>>& scored) {
-  Metrics m;
-  m.examples = static_cast<long>(scored.size());
-  long tp = 0, fp = 0, tn = 0, fn = 0;
-  for (const auto& [score, spam] : scored) {
-    const bool said_spam = score >= 0.5;
-    if (said_spam && spam) ++tp;
-    else if (said_spam && !spam) ++fp;
-    else if (!said_spam && spam) ++fn;
-    else ++tn;
-  }
-  if (m.examples > 0) m.accuracy = static_cast<double>(tp + tn) / static_cast<double>(m.examples);
-  m.precision = tp + fp > 0 ? static_cast<double>(tp) / static_cast<double>(tp + fp) : 0;
-  m.recall = tp + fn > 0 ? static_cast<double>(tp) / static_cast<double>(tp + fn) : 0;
-  m.f1 = m.precision + m.recall > 0 ? 2 * m.precision * m.recall / (m.precision + m.recall) : 0;
-  // AUC: the probability that a random spam outranks a random ham (ties 1/2).
-  std::vector<std::pair<double, bool>> sorted = scored;
-  std::sort(sorted.begin(), sorted.end());
-  double rank_sum = 0;
-  long positives = 0;
-  for (std::size_t i = 0; i < sorted.size();) {
-    std::size_t j = i;
-    while (j < sorted.size() && sorted[j].first == sorted[i].first) ++j;
-    const double avg_rank = (static_cast<double>(i + 1) + static_cast<double>(j)) / 2;
-    for (std::size_t k = i; k < j; ++k) {
-      if (sorted[k].second) {
-        rank_sum += avg_rank;
-        ++positives;
-      }
-    }
-    i = j;
-  }
-  const long negatives = m.examples - positives;
-  if (positives > 0 && negatives > 0) {
-    m.roc_auc = (rank_sum - static_cast<double>(positives) * (positives + 1) / 2) /
-                (static_cast<double>(positives) * static_cast<double>(negatives));
-  }
-  return m;
-}
-
-namespace {
-
-nlohmann::json MetricsJson(const Metrics& m) {
-  return {{"examples", m.examples}, {"accuracy", m.accuracy}, {"precision", m.precision},
-          {"recall", m.recall},     {"f1", m.f1},             {"roc_auc", m.roc_auc}};
-}
-
-}  // namespace
-
 nlohmann::json TrainReport::ToJson() const {
   nlohmann::json types = nlohmann::json::object();
-  for (const auto& [type, m] : by_type) types[type] = MetricsJson(m);
+  for (const auto& [type, m] : by_type) types[type] = m.ToJson();
   return {{"train_examples", train_examples}, {"heldout_examples", heldout_examples},
-          {"heldout", MetricsJson(overall)},  {"heldout_by_type", types},
-          {"model_bytes", model_bytes}};
+          {"heldout", overall.ToJson()},      {"heldout_by_type", types},
+          {"thresholds", thresholds},         {"model_bytes", model_bytes}};
 }
 
 namespace {
 
-struct Example {
-  std::string text;  // rendered
-  std::string type;
-  bool spam;
-  std::string split;  // "train", "heldout", or "" (decided by the text's hash)
-};
-
-// Reads labelled JSONL and renders every example.
-Status ReadExamples(const std::string& path, std::vector<Example>* out) {
-  std::ifstream in(path);
-  if (!in) return Status::InvalidArgument("--data: cannot read '" + path + "'");
-  std::string line;
-  long line_no = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (line.empty()) continue;
-    const nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-    gitlab::Item item;
-    if (j.is_discarded() || !j.contains("label") || !gitlab::FromJson(j.value("item", nlohmann::json()), &item).ok()) {
-      return Status::InvalidArgument(path + ":" + std::to_string(line_no) + ": not a labelled item");
-    }
-    const std::string label = j["label"];
-    if (label != "spam" && label != "ham") {
-      return Status::InvalidArgument(path + ":" + std::to_string(line_no) + ": label must be spam or ham");
-    }
-    std::string split = j.value("split", "");
-    if (split != "" && split != "train" && split != "heldout") {
-      return Status::InvalidArgument(path + ":" + std::to_string(line_no) + ": split must be train or heldout");
-    }
-    out->push_back({Render(item, j.value("signals", nlohmann::json::object())).text, item.type, label == "spam",
-                    std::move(split)});
-  }
-  return Status::Ok();
-}
-
-void Score(const FastTextModel& model, const std::vector<Example>& examples, TrainReport* report) {
-  std::vector<std::pair<double, bool>> all;
-  std::map<std::string, std::vector<std::pair<double, bool>>> by_type;
-  for (const auto& e : examples) {
-    const double score = model.Predict(e.text, 0).spam_probability;
-    all.emplace_back(score, e.spam);
-    by_type[e.type].emplace_back(score, e.spam);
-  }
-  report->overall = Evaluate(all);
-  for (const auto& [type, scored] : by_type) report->by_type[type] = Evaluate(scored);
-}
-
-}  // namespace
-
-Status EvaluateFile(const std::string& model_path, const std::string& data, TrainReport* report) {
-  std::vector<Example> examples;
-  if (Status s = ReadExamples(data, &examples); !s.ok()) return s;
-  std::shared_ptr<const FastTextModel> model;
-  if (Status s = FastTextModel::Load(model_path, &model); !s.ok()) return s;
-  report->heldout_examples = static_cast<long>(examples.size());
-  Score(*model, examples, report);
-  return Status::Ok();
-}
-
-Status Train(const TrainOptions& o, TrainReport* report) {
-  std::vector<Example> examples;
-  if (Status s = ReadExamples(o.data, &examples); !s.ok()) return s;
-  const std::string train_path = o.out + ".train.txt";
-  std::ofstream train(train_path);
-  std::vector<Example> heldout;
-  for (auto& e : examples) {
-    const bool held_out = e.split.empty() ? storage::Sha256Hex(e.text).substr(0, 2) < "33" : e.split == "heldout";
-    if (held_out) {
-      heldout.push_back(std::move(e));
-    } else {
-      train << "__label__" << (e.spam ? "spam" : "ham") << " " << e.text << "\n";
-      ++report->train_examples;
-    }
-  }
-  train.close();
-  report->heldout_examples = static_cast<long>(heldout.size());
-  if (report->train_examples == 0) return Status::InvalidArgument("--data: no training examples");
-
+fasttext::Args WordsArgs(const TrainOptions& o, const std::string& input, const std::string& output) {
   fasttext::Args args;
-  args.input = train_path;
-  args.output = o.out;
+  args.input = input;
+  args.output = output;
   args.model = fasttext::model_name::sup;
   args.loss = fasttext::loss_name::softmax;
   args.dim = o.dim;
@@ -166,10 +39,27 @@ Status Train(const TrainOptions& o, TrainReport* report) {
   args.thread = o.threads;
   args.seed = o.seed;
   args.verbose = 0;
+  return args;
+}
+
+// Trains a words model on `examples` and saves it to `path` (quantised
+// when `quantize`).
+Status TrainWords(const TrainOptions& o, const std::vector<const Example*>& examples, const std::string& path,
+                  bool quantize) {
+  const std::string input = path + ".train.txt";
+  {
+    std::ofstream train(input);
+    for (const Example* e : examples) {
+      // fastText has no example weights: a heavier example is repeated.
+      const int copies = std::max(1, static_cast<int>(e->weight + 0.5));
+      for (int k = 0; k < copies; ++k) train << "__label__" << (e->spam ? "spam" : "ham") << ' ' << e->rendering.text << '\n';
+    }
+  }
   fasttext::FastText ft;
+  const fasttext::Args args = WordsArgs(o, input, path);
   try {
     ft.train(args);
-    if (o.out.ends_with(".ftz")) {
+    if (quantize) {
       fasttext::Args q = args;
       q.qnorm = true;
       q.retrain = false;
@@ -177,15 +67,98 @@ Status Train(const TrainOptions& o, TrainReport* report) {
       q.dsub = 2;
       ft.quantize(q);
     }
-    ft.saveModel(o.out);
+    ft.saveModel(path);
   } catch (const std::exception& e) {
+    std::filesystem::remove(input);
     return Status::Internal(std::string("training failed: ") + e.what());
   }
-  std::filesystem::remove(train_path);
+  std::filesystem::remove(input);
+  return Status::Ok();
+}
 
-  std::shared_ptr<const FastTextModel> model;
-  if (Status s = FastTextModel::Load(o.out, &model); !s.ok()) return s;
-  Score(*model, heldout, report);
+std::vector<Scored> ScoreAll(const SpamModel& model, const std::vector<const Example*>& examples,
+                             std::map<std::string, std::vector<Scored>>* by_type) {
+  std::vector<Scored> all;
+  for (const Example* e : examples) {
+    const Scored s{model.Predict(e->rendering, 0).probability, e->spam};
+    all.push_back(s);
+    (*by_type)[e->type].push_back(s);
+  }
+  return all;
+}
+
+}  // namespace
+
+Status Train(const TrainOptions& o, TrainReport* report) {
+  std::vector<Example> examples;
+  if (Status s = ReadExamples(o.data, nullptr, &examples); !s.ok()) return s;
+  std::vector<const Example*> train, heldout;
+  for (const Example& e : examples) {
+    const bool held_out =
+        e.split.empty() ? storage::Sha256Hex(e.rendering.text).substr(0, 2) < "33" : e.split == "heldout";
+    (held_out ? heldout : train).push_back(&e);
+  }
+  report->train_examples = static_cast<long>(train.size());
+  report->heldout_examples = static_cast<long>(heldout.size());
+  if (train.empty()) return Status::InvalidArgument("--data: no training examples");
+
+  const bool bundle = !o.out.ends_with(".ftz") && !o.out.ends_with(".bin");
+  const std::string words_path = bundle ? o.out + ".words.ftz" : o.out;
+  if (Status s = TrainWords(o, train, words_path, words_path.ends_with(".ftz")); !s.ok()) return s;
+
+  if (bundle) {
+    // Out-of-fold words scores for the combiner.
+    std::vector<double> oof(train.size(), 0.5);
+    const int folds = std::max(2, o.folds);
+    for (int k = 0; k < folds; ++k) {
+      std::vector<const Example*> fit;
+      for (std::size_t i = 0; i < train.size(); ++i) {
+        if (static_cast<int>(i % folds) != k) fit.push_back(train[i]);
+      }
+      const std::string fold_path = o.out + ".fold.bin";
+      if (Status s = TrainWords(o, fit, fold_path, false); !s.ok()) return s;
+      std::shared_ptr<const FastTextModel> fold;
+      Status s = FastTextModel::LoadUnchecked(fold_path, &fold);
+      std::filesystem::remove(fold_path);
+      if (!s.ok()) return s;
+      for (std::size_t i = k; i < train.size(); i += folds) oof[i] = fold->Predict(train[i]->rendering.text, 0).spam_probability;
+    }
+    std::vector<Combiner::Sample> samples;
+    for (std::size_t i = 0; i < train.size(); ++i) {
+      samples.push_back({oof[i], train[i]->rendering.features, train[i]->spam, train[i]->weight});
+    }
+    Combiner combiner;
+    if (Status s = Combiner::Train(samples, o.combiner_c, &combiner); !s.ok()) return s;
+    // A first bundle without thresholds scores the held-out split; the
+    // thresholds chosen there go into the final one.
+    nlohmann::json card = {{"train_examples", train.size()}, {"heldout_examples", heldout.size()},
+                           {"words", {{"dim", o.dim}, {"epoch", o.epoch}, {"word_ngrams", o.word_ngrams}}},
+                           {"combiner", {{"kind", "logistic_regression"}, {"c", o.combiner_c}, {"folds", o.folds}}}};
+    if (Status s = SpamModel::WriteBundle(o.out, words_path, combiner, {}, card); !s.ok()) return s;
+    std::shared_ptr<const SpamModel> draft;
+    if (Status s = SpamModel::Load(o.out, &draft); !s.ok()) return s;
+    std::map<std::string, std::vector<Scored>> by_type;
+    card["heldout"] = Evaluate(ScoreAll(*draft, heldout, &by_type), o.target_precision).ToJson();
+    std::map<std::string, Thresholds> thresholds;
+    for (const auto& [type, scored] : by_type) {
+      const Metrics m = Evaluate(scored, o.target_precision);
+      const double spam = std::max(0.5, m.threshold_for_target < 0 ? 0.9 : m.threshold_for_target);
+      thresholds[type] = {spam, std::min(spam, 0.3)};
+      report->thresholds[type] = {{"spam", thresholds[type].spam}, {"suspicious", thresholds[type].suspicious}};
+    }
+    thresholds["default"] = {0.5, 0.3};
+    report->thresholds["default"] = {{"spam", 0.5}, {"suspicious", 0.3}};
+    card["thresholds_target_precision"] = o.target_precision;
+    if (Status s = SpamModel::WriteBundle(o.out, words_path, combiner, thresholds, card); !s.ok()) return s;
+    std::filesystem::remove(words_path);
+  }
+
+  std::shared_ptr<const SpamModel> model;
+  if (Status s = SpamModel::Load(o.out, &model); !s.ok()) return s;
+  std::map<std::string, std::vector<Scored>> by_type;
+  const std::vector<Scored> all = ScoreAll(*model, heldout, &by_type);
+  report->overall = Evaluate(all, o.target_precision);
+  for (const auto& [type, scored] : by_type) report->by_type[type] = Evaluate(scored, o.target_precision);
   report->model_bytes = static_cast<long>(std::filesystem::file_size(o.out));
   return Status::Ok();
 }

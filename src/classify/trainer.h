@@ -1,11 +1,19 @@
-// Trainer: trains the spam model from labelled JSONL
-// ({"label": "spam"|"ham", "item": {...}, "signals": {...}}), rendering each
-// item exactly as the classify stage will (classify/text_rendering.h).
+// Trainer: trains the spam model from labelled JSONL (examples.h) into one
+// bundle (spam_model.h): a fastText words model and a combiner over its
+// score and the rendering's features.
+//
+// Stacking: the combiner must learn how far to trust the words model on
+// items it has *not* seen, so it is fitted on out-of-fold scores: the
+// training examples are cut into `folds` parts, a words model is trained on
+// all but one and scores that one. The words model in the bundle is then
+// trained on everything.
 //
 // The held-out split is fixed by content: an example whose rendered line's
 // SHA-256 starts with a byte below 0x33 (about 20%) is never trained on. An
 // example may fix its side itself with "split": "train" | "heldout" (the
-// SpamAssassin corpus is split by its files' checksums).
+// SpamAssassin corpus is split by its files' checksums). Per-type
+// thresholds are chosen on the held-out split for `target_precision` and
+// shipped in the bundle (never below 0.5 for spam).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -14,12 +22,14 @@
 #include <string>
 
 #include "base/status.h"
+#include "classify/evaluation.h"
+#include "classify/examples.h"
 
 namespace spamphibian::classify {
 
 struct TrainOptions {
   std::string data;   // JSONL file
-  std::string out;    // model path; ".ftz" quantises
+  std::string out;    // model path: a bundle (.spam), or ".ftz"/".bin" for the words model alone
   int dim = 50;
   int epoch = 25;
   double lr = 0.5;
@@ -28,11 +38,9 @@ struct TrainOptions {
   int maxn = 0;
   int threads = 2;
   int seed = 42;
-};
-
-struct Metrics {
-  long examples = 0;
-  double accuracy = 0, precision = 0, recall = 0, f1 = 0, roc_auc = 0;
+  int folds = 4;      // for the combiner's out-of-fold scores
+  double combiner_c = 1.0;
+  double target_precision = 0.99;
 };
 
 struct TrainReport {
@@ -41,17 +49,10 @@ struct TrainReport {
   Metrics overall;
   std::map<std::string, Metrics> by_type;  // item type -> held-out metrics
   long model_bytes = 0;
+  nlohmann::json thresholds = nlohmann::json::object();
   nlohmann::json ToJson() const;
 };
 
 Status Train(const TrainOptions& options, TrainReport* report);
-
-// Scores every example of a labelled JSONL file with `model_path` (no
-// split: all are held out) and fills report->overall and by_type.
-Status EvaluateFile(const std::string& model_path, const std::string& data, TrainReport* report);
-
-// Metrics of scores (probability of spam) against labels (true = spam) at
-// threshold 0.5; ROC AUC by ranking.
-Metrics Evaluate(const std::vector<std::pair<double, bool>>& scored);
 
 }  // namespace spamphibian::classify

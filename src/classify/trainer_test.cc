@@ -1,4 +1,5 @@
 #include "classify/trainer.h"
+#include "classify/spam_model.h"
 
 #include <gtest/gtest.h>
 
@@ -12,15 +13,15 @@ namespace {
 
 TEST(Evaluate, MetricsOnKnownScores) {
   // 2 spam (0.9, 0.4), 2 ham (0.6, 0.1): one of each misclassified.
-  Metrics m = Evaluate({{0.9, true}, {0.4, true}, {0.6, false}, {0.1, false}});
+  Metrics m = Evaluate(std::vector<Scored>{{0.9, true}, {0.4, true}, {0.6, false}, {0.1, false}});
   EXPECT_DOUBLE_EQ(m.accuracy, 0.5);
   EXPECT_DOUBLE_EQ(m.precision, 0.5);
   EXPECT_DOUBLE_EQ(m.recall, 0.5);
   EXPECT_DOUBLE_EQ(m.f1, 0.5);
   EXPECT_DOUBLE_EQ(m.roc_auc, 0.75);  // 3 of the 4 spam/ham pairs are ranked right
-  EXPECT_DOUBLE_EQ(Evaluate({{0.8, true}, {0.2, false}}).roc_auc, 1.0);
-  EXPECT_DOUBLE_EQ(Evaluate({{0.2, true}, {0.8, false}}).roc_auc, 0.0);
-  EXPECT_DOUBLE_EQ(Evaluate({{0.5, true}, {0.5, false}}).roc_auc, 0.5) << "ties count half";
+  EXPECT_DOUBLE_EQ(Evaluate(std::vector<Scored>{{0.8, true}, {0.2, false}}).roc_auc, 1.0);
+  EXPECT_DOUBLE_EQ(Evaluate(std::vector<Scored>{{0.2, true}, {0.8, false}}).roc_auc, 0.0);
+  EXPECT_DOUBLE_EQ(Evaluate(std::vector<Scored>{{0.5, true}, {0.5, false}}).roc_auc, 0.5) << "ties count half";
 }
 
 TEST(Train, TrainsFromLabelledItemsAndReportsHeldOutMetrics) {
@@ -40,7 +41,7 @@ TEST(Train, TrainsFromLabelledItemsAndReportsHeldOutMetrics) {
   }
   TrainOptions o;
   o.data = data;
-  o.out = dir.path() + "/model.bin";
+  o.out = dir.path() + "/model.spam";
   o.dim = 10;
   o.epoch = 10;
   o.threads = 1;
@@ -52,8 +53,50 @@ TEST(Train, TrainsFromLabelledItemsAndReportsHeldOutMetrics) {
   EXPECT_LT(report.heldout_examples, 110);
   EXPECT_GT(report.overall.accuracy, 0.95);
   EXPECT_TRUE(report.by_type.count("user"));
-  std::shared_ptr<const FastTextModel> model;
-  EXPECT_TRUE(FastTextModel::Load(o.out, &model).ok());
+  std::shared_ptr<const SpamModel> model;
+  ASSERT_TRUE(SpamModel::Load(o.out, &model).ok());
+  EXPECT_TRUE(model->has_combiner()) << "a .spam file is a bundle: words model and combiner";
+  ASSERT_TRUE(model->ThresholdsFor("note").has_value());
+  EXPECT_GE(model->ThresholdsFor("note")->spam, 0.5);
+  EXPECT_EQ(model->card().value("train_examples", 0), report.train_examples);
+}
+
+TEST(Train, WordsModelAloneForFtzAndBin) {
+  testing::TempDir dir;
+  const std::string data = dir.path() + "/data.jsonl";
+  {
+    std::ofstream out(data);
+    for (int i = 0; i < 60; ++i) {
+      nlohmann::json item = {{"type", "note"}, {"author", {{"username", "u"}}},
+                             {"text", nlohmann::json::array({{"body", i % 2 ? "casino bonus" : "fix test"}})}};
+      out << nlohmann::json{{"label", i % 2 ? "spam" : "ham"}, {"item", item}}.dump() << "\n";
+    }
+  }
+  TrainOptions o;
+  o.data = data;
+  o.out = dir.path() + "/words.bin";
+  o.dim = 5;
+  o.threads = 1;
+  TrainReport report;
+  ASSERT_TRUE(Train(o, &report).ok());
+  std::shared_ptr<const SpamModel> model;
+  ASSERT_TRUE(SpamModel::Load(o.out, &model).ok());
+  EXPECT_FALSE(model->has_combiner());
+}
+
+TEST(Evaluate, ThresholdForATargetPrecision) {
+  // Scores 0.9 s, 0.8 s, 0.7 h, 0.6 s, 0.2 h: precision 1 down to 0.8,
+  // 2/3 at 0.7, 3/4 at 0.6.
+  const std::vector<Scored> scored = {{0.9, true}, {0.8, true}, {0.7, false}, {0.6, true}, {0.2, false}};
+  Metrics m = Evaluate(scored, 0.99);
+  EXPECT_DOUBLE_EQ(m.threshold_for_target, 0.8);
+  EXPECT_DOUBLE_EQ(m.recall_at_target, 2.0 / 3);
+  m = Evaluate(scored, 0.75);
+  EXPECT_DOUBLE_EQ(m.threshold_for_target, 0.6);
+  EXPECT_DOUBLE_EQ(m.recall_at_target, 1.0);
+  EXPECT_EQ(m.spam, 3);
+  EXPECT_EQ(m.false_positives, 1) << "0.7 ham at the default threshold 0.5";
+  EXPECT_EQ(m.flagged_false_positives, 1) << "0.2 ham is below suspicious 0.3";
 }
 
 TEST(Train, BadDataIsAnError) {

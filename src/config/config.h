@@ -8,6 +8,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -115,6 +116,9 @@ struct ClassifyOptions {
   std::map<std::string, ThresholdPair> thresholds_by_type;  // classify.thresholds.<item type>
   std::chrono::milliseconds model_url_timeout{2000};
   bool hold_when_model_url_down = false;  // model.fallback: pending
+  // classify.campaign_window_ms: how long a text or a link domain counts
+  // toward a campaign across accounts (classify/campaigns.h).
+  std::int64_t campaign_window_ms = 72ll * 3600 * 1000;
 };
 
 struct SlackOptions {

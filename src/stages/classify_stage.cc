@@ -1,7 +1,9 @@
 #include "stages/classify_stage.h"
 
+#include <chrono>
 #include <cstdio>
 
+#include "classify/examples.h"
 #include "classify/text_rendering.h"
 #include "decisions/decision.h"
 #include "gitlab/item.h"
@@ -30,14 +32,23 @@ Outcome ClassifyStage::Process(const Entry& entry) {
   std::string version;
   const auto model = models_.Get(&version);
   if (model == nullptr) return Outcome::Retry("no model loaded");
-  const classify::Rendering rendering = classify::Render(item, signals);
-  classify::Prediction p = model->Predict(rendering.text, 5);
+  classify::Rendering rendering = classify::Render(item, signals);
+  if (options_.campaigns != nullptr) {
+    classify::CampaignCounts counts;
+    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch()).count();
+    if (Status s = options_.campaigns->Observe(classify::CampaignKeyOf(item, rendering), now_ms, &counts); !s.ok()) {
+      return Outcome::Retry("campaign memory: " + s.message());
+    }
+    classify::ApplyCampaign(counts.text_accounts, counts.domain_accounts, &rendering);
+  }
+  classify::Score p = model->Predict(rendering, 5);
   std::string scored_by = "embedded model " + version;
   if (options_.remote) {
     double remote_score = 0;
     Status s = options_.remote(item.event_type, j, &remote_score);
     if (s.ok()) {
-      p.spam_probability = remote_score;
+      p.probability = remote_score;
       scored_by = "model service";
     } else if (options_.hold_when_remote_down) {
       return Outcome::Hold(s.message());
@@ -46,9 +57,16 @@ Outcome ClassifyStage::Process(const Entry& entry) {
     }
   }
 
-  const auto it = options_.by_type.find(item.type);
-  const ThresholdPair& t = it != options_.by_type.end() ? it->second : options_.defaults;
-  const std::string verdict = p.spam_probability >= t.spam ? "spam" : p.spam_probability >= t.suspicious ? "suspicious" : "ham";
+  // Thresholds: the operator's for this type, else the model's (chosen
+  // when it was trained), else the operator's defaults.
+  ThresholdPair t = options_.defaults;
+  if (const auto it = options_.by_type.find(item.type); it != options_.by_type.end()) {
+    t = it->second;
+  } else if (const auto shipped = model->ThresholdsFor(item.type); shipped && scored_by.starts_with("embedded")) {
+    t = {shipped->spam, shipped->suspicious};
+  }
+  const double score = p.probability;
+  const std::string verdict = score >= t.spam ? "spam" : score >= t.suspicious ? "suspicious" : "ham";
 
   Decision d;
   d.decision_id = "classify-" + entry.id;
@@ -58,16 +76,25 @@ Outcome ClassifyStage::Process(const Entry& entry) {
   d.verdict = verdict;
   d.time = NowRfc3339();
   for (const auto& s : rendering.signals) {
-    if (s.starts_with("sig_type_")) continue;  // says nothing about this item
+    // Signals that say nothing about spam by themselves stay out of the reasons.
+    if (s.starts_with("sig_type_") || s.starts_with("sig_script_") || s == "sig_links_0") continue;
     d.reasons.push_back("signal " + s);
+  }
+  for (const auto& [feature, weight] : p.top_features) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%+.2f", weight);
+    d.reasons.push_back("feature " + feature + " " + buf);
   }
   for (const auto& [token, weight] : p.top_tokens) {
     if (weight <= 0) break;
+    if (token.starts_with("sig_")) continue;  // already a reason as a signal
     char buf[32];
     std::snprintf(buf, sizeof buf, "%+.3f", weight);
     d.reasons.push_back("token '" + token + "' " + buf);
   }
-  d.extra["score"] = p.spam_probability;
+  d.extra["score"] = score;
+  d.extra["words_score"] = p.words_probability;
+  d.extra["thresholds"] = {{"spam", t.spam}, {"suspicious", t.suspicious}};
   d.extra["model_version"] = options_.remote && scored_by == "model service" ? "service" : version;
   d.extra["scored_by"] = scored_by;
   d.extra["author"] = item.author.username;
@@ -76,7 +103,7 @@ Outcome ClassifyStage::Process(const Entry& entry) {
   d.extra["item"] = std::move(j);  // as parsed above (not again); the act stage needs it, logs leave it out
 
   decisions_.With({item.type, verdict}).Inc();
-  scores_.With({item.type}).Observe(p.spam_probability);
+  scores_.With({item.type}).Observe(score);
   LogDecision(log_, d);
   Outcome out = Outcome::Done();
   AppendDecision(options_.decisions, d, &out.emits);

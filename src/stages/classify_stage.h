@@ -17,6 +17,7 @@
 #include <memory>
 #include <string>
 
+#include "classify/campaigns.h"
 #include "classify/model_holder.h"
 #include "config/config.h"
 #include "metrics/registry.h"
@@ -38,6 +39,9 @@ struct ClassifyStageOptions {
   std::map<std::string, ThresholdPair> by_type;  // item type -> thresholds
   RemoteScore remote;            // set when MODEL_URL is configured
   bool hold_when_remote_down = false;  // else: fall back to the embedded model
+  // Where campaigns across accounts are counted (classify/campaigns.h);
+  // null: none. Must outlive the stage.
+  classify::CampaignMemory* campaigns = nullptr;
 };
 
 class ClassifyStage : public Stage {

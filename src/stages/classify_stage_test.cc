@@ -12,8 +12,8 @@ namespace {
 class ClassifyStageTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::shared_ptr<const classify::FastTextModel> model;
-    ASSERT_TRUE(classify::FastTextModel::Load(DefaultModelPath(), &model).ok());
+    std::shared_ptr<const classify::SpamModel> model;
+    ASSERT_TRUE(classify::SpamModel::Load(DefaultModelPath(), &model).ok());
     models_.Set(model, "test", "bundled");
   }
   nlohmann::json Classify(const gitlab::Item& item, const nlohmann::json& signals,

@@ -8,13 +8,6 @@
 
 namespace spamphibian {
 
-double AgeInDays(const std::string& text, std::chrono::system_clock::time_point now) {
-  std::tm tm{};
-  if (text.size() < 19 || strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm) == nullptr) return -1;
-  const std::time_t t = timegm(&tm);
-  return std::chrono::duration<double>(now - std::chrono::system_clock::from_time_t(t)).count() / 86400.0;
-}
-
 TrustStage::TrustStage(TrustStageOptions options, const TrustPolicyHolder& policies, VerifiedSet verified,
                        spdlog::logger& log, Clock clock)
     : options_(std::move(options)), policies_(policies), verified_(std::move(verified)), log_(log),
@@ -50,14 +43,7 @@ Outcome TrustStage::Process(const Entry& entry) {
     return done;
   }
 
-  const std::string domain = gitlab::EmailDomain(item.author.email);
-  nlohmann::json signals = {
-      {"account_age_days", AgeInDays(item.author.created_at, clock_())},
-      {"email_confirmed", !item.author.confirmed_at.empty()},
-      {"email_known", !domain.empty() && item.author.email != "[REDACTED]"},
-      {"disposable_email", !domain.empty() && policy->IsDisposable(domain)},
-      {"email_domain", domain},
-  };
+  const nlohmann::json signals = AccountSignals(item.author, clock_(), *policy);
   LogJson(log_, spdlog::level::info, "untrusted",
           {{"item_type", item.type}, {"item_id", item.id}, {"author", item.author.username}, {"signals", signals}});
   return Outcome::Done({Emit{options_.candidates_stream,

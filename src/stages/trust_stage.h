@@ -14,6 +14,7 @@
 
 #include "decisions/decision.h"
 #include "stages/stage.h"
+#include "trust/account_signals.h"
 #include "trust/trust_policy.h"
 
 namespace spamphibian {
@@ -44,8 +45,5 @@ class TrustStage : public Stage {
   spdlog::logger& log_;
   Clock clock_;
 };
-
-// Days between an RFC 3339 time and `now`; -1 when the time does not parse.
-double AgeInDays(const std::string& rfc3339, std::chrono::system_clock::time_point now);
 
 }  // namespace spamphibian

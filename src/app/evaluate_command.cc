@@ -1,0 +1,110 @@
+#include "app/evaluate_command.h"
+
+#include <cstdio>
+#include <iostream>
+#include <map>
+
+#include "app/components.h"
+#include "classify/evaluation.h"
+#include "classify/examples.h"
+#include "classify/spam_model.h"
+#include "trust/account_signals.h"
+
+namespace spamphibian {
+namespace {
+
+std::string Row(const std::string& name, const classify::Metrics& m) {
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "%-16s %5ld %5ld %6.3f  %5.3f %5.3f %4ld  %5.3f %5.3f %4ld  %6s %5.3f\n", name.c_str(),
+                m.examples, m.spam, m.roc_auc, m.precision, m.recall, m.false_positives, m.flagged_precision,
+                m.flagged_recall, m.flagged_false_positives,
+                m.threshold_for_target < 0 ? "-" : std::to_string(m.threshold_for_target).substr(0, 6).c_str(),
+                m.recall_at_target);
+  return buf;
+}
+
+}  // namespace
+
+int RunEvaluate(const Config& config, const EvaluateOptions& o) {
+  std::shared_ptr<const TrustPolicy> policy;
+  if (Status s = LoadTrustPolicy(config, &policy); !s.ok()) {
+    std::cerr << "spamphibian evaluate: " << s.message() << "\n";
+    return 2;
+  }
+  std::shared_ptr<const classify::SpamModel> model;
+  std::string version = "file";
+  if (!o.model.empty()) {
+    if (Status s = classify::SpamModel::Load(o.model, &model); !s.ok()) {
+      std::cerr << "spamphibian evaluate: " << s.message() << "\n";
+      return 2;
+    }
+  } else {
+    classify::ModelHolder holder;
+    std::string path, source;
+    if (Status s = LoadConfiguredModel(config, &holder, &path, &version, &source); !s.ok()) {
+      std::cerr << "spamphibian evaluate: " << s.message() << "\n";
+      return 2;
+    }
+    model = holder.Get();
+  }
+  // Signals as the trust stage computes them, at the time the item was made.
+  const classify::AccountSignalsFn signals = [&](const gitlab::Item& item) {
+    return AccountSignals(item.author, ItemTime(item, std::chrono::system_clock::now()), *policy);
+  };
+  std::vector<classify::Example> examples;
+  if (Status s = classify::ReadExamples(o.data, signals, &examples); !s.ok()) {
+    std::cerr << "spamphibian evaluate: " << s.message() << "\n";
+    return 2;
+  }
+
+  std::vector<classify::Scored> all;
+  std::map<std::string, std::vector<classify::Scored>> by_type, by_difficulty, by_family;
+  for (const auto& e : examples) {
+    // The thresholds the classify stage would use for this type.
+    ThresholdPair t{config.classify.spam_threshold, config.classify.suspicious_threshold};
+    if (auto it = config.classify.thresholds_by_type.find(e.type); it != config.classify.thresholds_by_type.end()) {
+      t = it->second;
+    } else if (auto shipped = model->ThresholdsFor(e.type)) {
+      t = {shipped->spam, shipped->suspicious};
+    }
+    const classify::Scored s{model->Predict(e.rendering, 0).probability, e.spam, t.spam, t.suspicious};
+    all.push_back(s);
+    by_type[e.type].push_back(s);
+    if (!e.difficulty.empty()) by_difficulty[e.difficulty].push_back(s);
+    if (!e.family.empty()) by_family[(e.spam ? "spam/" : "ham/") + e.family].push_back(s);
+  }
+  const classify::Metrics overall = classify::Evaluate(all, o.target_precision);
+  nlohmann::json out = {{"data", o.data}, {"model", o.model.empty() ? version : o.model},
+                        {"target_precision", o.target_precision}, {"overall", overall.ToJson()}};
+  for (const auto& [name, group] : {std::pair{"by_type", &by_type}, {"by_difficulty", &by_difficulty}, {"by_family", &by_family}}) {
+    out[name] = nlohmann::json::object();
+    for (const auto& [key, scored] : *group) out[name][key] = classify::Evaluate(scored, o.target_precision).ToJson();
+  }
+  if (o.json) {
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << "model " << out["model"].get<std::string>() << ", data " << o.data << "\n"
+            << "                     n  spam    AUC  | spam verdicts   | spam|suspicious | threshold for precision "
+            << o.target_precision << "\n"
+            << "                                     prec   rec   FP   prec   rec   FP   thresh recall\n";
+  std::cout << Row("all", overall);
+  for (const auto& [type, scored] : by_type) std::cout << Row(type, classify::Evaluate(scored, o.target_precision));
+  for (const auto& [d, scored] : by_difficulty) std::cout << Row(d, classify::Evaluate(scored, o.target_precision));
+  if (!by_family.empty()) {
+    std::cout << "by family (spam: recall of spam verdicts; ham: false positives)\n";
+    for (const auto& [family, scored] : by_family) {
+      const classify::Metrics m = classify::Evaluate(scored, o.target_precision);
+      char buf[160];
+      if (family.starts_with("spam/")) {
+        std::snprintf(buf, sizeof buf, "  %-40s n %3ld  recall %5.3f\n", family.c_str(), m.examples, m.recall);
+      } else {
+        std::snprintf(buf, sizeof buf, "  %-40s n %3ld  FP %3ld\n", family.c_str(), m.examples, m.false_positives);
+      }
+      std::cout << buf;
+    }
+  }
+  return 0;
+}
+
+}  // namespace spamphibian

@@ -1,0 +1,72 @@
+// Campaigns: the same or nearly the same text, or the same link domain,
+// posted by several accounts within a window. A campaign is cut off by its
+// third account even when its words are new to the model.
+//
+// Near-duplicates by SimHash (64 bits over word 3-shingles): two texts whose
+// hashes differ in at most 3 bits share at least one of four 16-bit bands,
+// so each band is a bucket of the accounts that used it. Counts are of
+// *other* accounts (an author repeating itself is not a campaign), capped.
+//
+// CampaignMemory is the interface; LocalCampaignMemory keeps it in the
+// process (training, evaluation, the classify command), and the classify
+// stage uses the Redis one (stages/redis_campaign_memory.h), shared by
+// every replica, with a TTL.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+
+namespace spamphibian::classify {
+
+struct CampaignKey {
+  std::string author;                // who posted it (id or username)
+  std::uint64_t simhash = 0;         // 0: too short to compare
+  std::vector<std::string> domains;  // off-site registrable domains it links
+};
+
+struct CampaignCounts {
+  int text_accounts = 0;    // other accounts with nearly the same text
+  int domain_accounts = 0;  // other accounts linking one of its domains (the most of any)
+};
+
+inline constexpr int kCampaignCountCap = 50;
+inline constexpr int kCampaignMinWords = 8;  // shorter texts ("Thanks!", "+1") are everybody's
+
+// The SimHash of space-separated `words`; 0 when fewer than kCampaignMinWords.
+std::uint64_t SimHash(std::string_view words);
+
+// Domains whose links say nothing about a campaign (code hosts, docs, Q&A).
+bool IsCommonDomain(std::string_view domain);
+
+class CampaignMemory {
+ public:
+  virtual ~CampaignMemory() = default;
+  // Records `key` at `now_ms` and counts the other accounts seen within the
+  // window before it. Unavailable when the store cannot answer.
+  virtual Status Observe(const CampaignKey& key, std::int64_t now_ms, CampaignCounts* out) = 0;
+};
+
+// In-process memory. Thread-safe.
+class LocalCampaignMemory : public CampaignMemory {
+ public:
+  explicit LocalCampaignMemory(std::int64_t window_ms) : window_ms_(window_ms) {}
+  Status Observe(const CampaignKey& key, std::int64_t now_ms, CampaignCounts* out) override;
+
+ private:
+  int CountAndAdd(const std::string& bucket, const std::string& author, std::int64_t now_ms);
+  const std::int64_t window_ms_;
+  std::mutex mu_;
+  std::map<std::string, std::map<std::string, std::int64_t>> buckets_;  // bucket -> author -> last seen
+};
+
+// The bucket names of a key ("t<band>:<hex>", "d:<domain>"), as both
+// memories use them.
+std::vector<std::string> TextBuckets(std::uint64_t simhash);
+std::string DomainBucket(const std::string& domain);
+
+}  // namespace spamphibian::classify

@@ -1,0 +1,82 @@
+#include "classify/evaluation.h"
+
+#include <algorithm>
+
+namespace spamphibian::classify {
+namespace {
+
+double Ratio(long a, long b) { return b > 0 ? static_cast<double>(a) / static_cast<double>(b) : 0; }
+
+// The probability that a random spam outranks a random ham (ties 1/2).
+double RocAuc(std::vector<Scored> sorted, long positives, long negatives) {
+  if (positives == 0 || negatives == 0) return 0;
+  std::sort(sorted.begin(), sorted.end(), [](const Scored& a, const Scored& b) { return a.score < b.score; });
+  double rank_sum = 0;
+  for (std::size_t i = 0; i < sorted.size();) {
+    std::size_t j = i;
+    while (j < sorted.size() && sorted[j].score == sorted[i].score) ++j;
+    const double avg_rank = (static_cast<double>(i + 1) + static_cast<double>(j)) / 2;
+    for (std::size_t k = i; k < j; ++k) rank_sum += sorted[k].spam ? avg_rank : 0;
+    i = j;
+  }
+  return (rank_sum - static_cast<double>(positives) * (positives + 1) / 2) /
+         (static_cast<double>(positives) * static_cast<double>(negatives));
+}
+
+}  // namespace
+
+Metrics Evaluate(const std::vector<Scored>& scored, double target_precision) {
+  Metrics m;
+  m.examples = static_cast<long>(scored.size());
+  long tp = 0, fp = 0, fn = 0, tn = 0, ftp = 0, ffp = 0;
+  for (const Scored& s : scored) {
+    (s.spam ? m.spam : m.ham) += 1;
+    const bool said_spam = s.score >= s.spam_threshold;
+    const bool flagged = s.score >= s.suspicious_threshold;
+    if (said_spam) (s.spam ? tp : fp) += 1;
+    else (s.spam ? fn : tn) += 1;
+    if (flagged) (s.spam ? ftp : ffp) += 1;
+  }
+  m.accuracy = Ratio(tp + tn, m.examples);
+  m.precision = Ratio(tp, tp + fp);
+  m.recall = Ratio(tp, m.spam);
+  m.f1 = m.precision + m.recall > 0 ? 2 * m.precision * m.recall / (m.precision + m.recall) : 0;
+  m.false_positives = fp;
+  m.flagged_precision = Ratio(ftp, ftp + ffp);
+  m.flagged_recall = Ratio(ftp, m.spam);
+  m.flagged_false_positives = ffp;
+  m.roc_auc = RocAuc(scored, m.spam, m.ham);
+  // Walk down from the highest score: the lowest threshold at which
+  // everything above still reaches the target precision.
+  std::vector<Scored> desc = scored;
+  std::sort(desc.begin(), desc.end(), [](const Scored& a, const Scored& b) { return a.score > b.score; });
+  long above_tp = 0, above_fp = 0;
+  for (std::size_t i = 0; i < desc.size(); ++i) {
+    (desc[i].spam ? above_tp : above_fp) += 1;
+    if (i + 1 < desc.size() && desc[i + 1].score == desc[i].score) continue;  // a threshold takes ties whole
+    if (above_tp > 0 && Ratio(above_tp, above_tp + above_fp) >= target_precision) {
+      m.threshold_for_target = desc[i].score;
+      m.recall_at_target = Ratio(above_tp, m.spam);
+    }
+  }
+  return m;
+}
+
+nlohmann::json Metrics::ToJson() const {
+  return {{"examples", examples},
+          {"spam", spam},
+          {"ham", ham},
+          {"roc_auc", roc_auc},
+          {"accuracy", accuracy},
+          {"precision", precision},
+          {"recall", recall},
+          {"f1", f1},
+          {"false_positives", false_positives},
+          {"flagged_precision", flagged_precision},
+          {"flagged_recall", flagged_recall},
+          {"flagged_false_positives", flagged_false_positives},
+          {"threshold_for_target", threshold_for_target},
+          {"recall_at_target", recall_at_target}};
+}
+
+}  // namespace spamphibian::classify

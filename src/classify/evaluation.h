@@ -1,0 +1,37 @@
+// Evaluation: how well scores separate spam from ham, per item type, at the
+// thresholds in use, and which threshold a target precision needs.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace spamphibian::classify {
+
+struct Scored {
+  double score;
+  bool spam;
+  double spam_threshold = 0.5;        // the verdicts' thresholds for this item
+  double suspicious_threshold = 0.3;
+};
+
+struct Metrics {
+  long examples = 0, spam = 0, ham = 0;
+  double roc_auc = 0;
+  // `spam` verdicts (score >= spam threshold) and `spam|suspicious` ones.
+  double precision = 0, recall = 0, f1 = 0, accuracy = 0;
+  long false_positives = 0;
+  double flagged_precision = 0, flagged_recall = 0;
+  long flagged_false_positives = 0;
+  // The lowest threshold whose `spam` verdicts reach the target precision,
+  // and the recall there; -1 when none does.
+  double threshold_for_target = -1, recall_at_target = 0;
+  nlohmann::json ToJson() const;
+};
+
+Metrics Evaluate(const std::vector<Scored>& scored, double target_precision = 0.99);
+
+}  // namespace spamphibian::classify

@@ -1,0 +1,65 @@
+#include "classify/examples.h"
+
+#include <fstream>
+
+#include "gitlab/normalize.h"
+
+namespace spamphibian::classify {
+
+CampaignKey CampaignKeyOf(const gitlab::Item& item, const Rendering& r) {
+  CampaignKey key;
+  key.author = item.author.id != 0 ? std::to_string(item.author.id) : item.author.username;
+  if (key.author.empty()) key.author = item.type + ":" + item.id;
+  key.simhash = SimHash(r.words);
+  key.domains = r.link_domains;
+  return key;
+}
+
+Status ReadExamples(const std::string& path, const AccountSignalsFn& account_signals, std::vector<Example>* out) {
+  std::ifstream in(path);
+  if (!in) return Status::InvalidArgument("--data: cannot read '" + path + "'");
+  LocalCampaignMemory campaigns(/*window_ms=*/1ll << 60);
+  std::string line;
+  long line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line.empty()) continue;
+    const std::string where = path + ":" + std::to_string(line_no) + ": ";
+    const nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+    if (!j.is_object() || !j.contains("label") || !j["label"].is_string()) {
+      return Status::InvalidArgument(where + "not a labelled item");
+    }
+    const std::string label = j["label"];
+    if (label != "spam" && label != "ham") return Status::InvalidArgument(where + "label must be spam or ham");
+    gitlab::Item item;
+    nlohmann::json signals = j.value("signals", nlohmann::json::object());
+    if (j.contains("api")) {
+      if (Status s = gitlab::Normalize(j.value("item_type", ""), j["api"], &item); !s.ok()) {
+        return Status::InvalidArgument(where + s.message());
+      }
+      if (account_signals) signals = account_signals(item);
+    } else if (!gitlab::FromJson(j.value("item", nlohmann::json()), &item).ok()) {
+      return Status::InvalidArgument(where + "not a labelled item (needs \"item\" or \"item_type\" and \"api\")");
+    }
+    Example e;
+    auto str = [&](const char* key) { return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string(); };
+    e.split = str("split");
+    if (e.split != "" && e.split != "train" && e.split != "heldout") {
+      return Status::InvalidArgument(where + "split must be train or heldout");
+    }
+    e.rendering = Render(item, signals);
+    CampaignCounts counts;
+    (void)campaigns.Observe(CampaignKeyOf(item, e.rendering), line_no, &counts);
+    ApplyCampaign(counts.text_accounts, counts.domain_accounts, &e.rendering);
+    e.type = item.type;
+    e.spam = label == "spam";
+    e.difficulty = str("difficulty");
+    e.family = str("family");
+    const auto w = j.find("weight");
+    e.weight = w != j.end() && w->is_number() && w->get<double>() > 0 ? w->get<double>() : 1;
+    out->push_back(std::move(e));
+  }
+  return Status::Ok();
+}
+
+}  // namespace spamphibian::classify

@@ -1,0 +1,47 @@
+// Links as a spammer hides them and as a reader still follows them.
+//
+// Skeleton() undoes the disguises first: zero-width characters dropped,
+// look-alike characters (fullwidth and mathematical letters and digits,
+// circled digits, Cyrillic and Greek letters inside Latin words) mapped to
+// ASCII, and defanged links re-armed (hxxps://, [.], (dot), [:]). Then
+// ExtractLinks() finds URLs (with a scheme, www., or a bare domain under a
+// web TLD), markdown and HTML links (noting the hidden ones: an empty
+// anchor, font-size:0, display:none, off-screen), and names each host's
+// registrable domain by the Public Suffix List (libpsl, the system's list).
+//
+// Pure functions, thread-safe; the list is loaded once, on first use.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace spamphibian::classify {
+
+struct Link {
+  std::string host;    // lower-cased; IDN hosts as written, punycode as is
+  std::string domain;  // registrable domain (example.co.uk), or the host when the list knows none
+  std::string tld;     // the public suffix's last label
+  bool defanged = false;    // only found after Skeleton() (hxxp, [.], look-alikes ...)
+  bool hidden = false;      // an empty anchor or an invisible HTML element
+  bool shortener = false;   // bit.ly, t.co ...
+  bool messaging = false;   // wa.me, t.me ...: "contact me on WhatsApp"
+  bool punycode = false;    // an xn-- label or a non-ASCII host
+};
+
+// `text` as a reader sees it (see above). Valid UTF-8 in, valid UTF-8 out.
+std::string Skeleton(std::string_view text);
+
+// Every link in `text` (raw, as written), at most `max_links`. `skeleton`
+// is Skeleton(text), when the caller has it already.
+std::vector<Link> ExtractLinks(std::string_view text, std::size_t max_links = 200);
+std::vector<Link> ExtractLinks(std::string_view text, std::string_view skeleton, std::size_t max_links = 200);
+
+// The registrable domain of `host` by the Public Suffix List; `host` itself
+// when it has none (an IP address, a bare suffix, an unknown TLD).
+std::string RegistrableDomain(std::string_view host);
+
+// Whether `host` is `instance` or under it (links to the GitLab instance).
+bool SameSite(std::string_view host, std::string_view instance);
+
+}  // namespace spamphibian::classify

@@ -1,0 +1,120 @@
+#include "classify/text_shape.h"
+
+#include <re2/re2.h>
+
+#include <array>
+#include <cctype>
+
+namespace spamphibian::classify {
+namespace {
+
+char32_t Next(std::string_view s, std::size_t* i) {
+  const unsigned char c = static_cast<unsigned char>(s[*i]);
+  int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+  if (*i + len > s.size()) len = 1;
+  char32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
+  for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[*i + k]) & 0x3F);
+  *i += len;
+  return cp;
+}
+
+enum Script { kLatin, kCyrillic, kArabic, kCjk, kThai, kGreek, kHebrew, kDevanagari, kHangul, kOther, kNone };
+constexpr const char* kScriptNames[] = {"latin", "cyrillic", "arabic", "cjk", "thai", "greek", "hebrew",
+                                        "devanagari", "hangul", "other", "none"};
+
+Script ScriptOf(char32_t cp) {
+  if (cp < 0x80) return std::isalpha(static_cast<int>(cp)) ? kLatin : kNone;
+  if (cp >= 0xC0 && cp <= 0x24F) return cp == 0xD7 || cp == 0xF7 ? kNone : kLatin;
+  if (cp >= 0x1E00 && cp <= 0x1EFF) return kLatin;  // Vietnamese
+  if (cp >= 0x370 && cp <= 0x3FF) return kGreek;
+  if (cp >= 0x400 && cp <= 0x52F) return kCyrillic;
+  if (cp >= 0x590 && cp <= 0x5FF) return kHebrew;
+  if ((cp >= 0x600 && cp <= 0x6FF) || (cp >= 0x750 && cp <= 0x77F) || (cp >= 0xFB50 && cp <= 0xFEFC)) return kArabic;
+  if (cp >= 0x900 && cp <= 0x97F) return kDevanagari;
+  if (cp >= 0xE00 && cp <= 0xE7F) return kThai;
+  if ((cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF)) return kCjk;
+  if (cp >= 0xAC00 && cp <= 0xD7AF) return kHangul;
+  if (cp >= 0x2000 && cp <= 0x2BFF) return kNone;  // punctuation, arrows, symbols
+  if (cp >= 0x1F000) return kNone;                 // emoji and symbols
+  return kOther;
+}
+
+bool IsEmoji(char32_t cp) {
+  return (cp >= 0x1F300 && cp <= 0x1FAFF) || (cp >= 0x2600 && cp <= 0x27BF) || (cp >= 0x1F000 && cp <= 0x1F2FF) ||
+         cp == 0x260E || cp == 0x2705;
+}
+
+const RE2& Phone() {
+  // Seven or more digits with the separators people use in numbers; the
+  // whole match is captured.
+  static const RE2 re(R"(((?:^|[^\w.])\+?\(?\d[\d\s().~*_/-]{6,}\d(?:[^\w.]|$)))");
+  return re;
+}
+const RE2& NotAPhone() {
+  // Dates, times, IP addresses and version numbers have digits and
+  // separators too.
+  static const RE2 re(R"(\d{4}-\d{2}-\d{2}|\d+\.\d+\.\d+|\d{2}:\d{2})");
+  return re;
+}
+const RE2& TildeGroups() {
+  static const RE2 re(R"(\d~\d{3}~)");
+  return re;
+}
+
+bool HasPhone(std::string_view text) {
+  re2::StringPiece rest(text.data(), text.size());
+  re2::StringPiece match;
+  while (RE2::FindAndConsume(&rest, Phone(), &match)) {
+    int digits = 0;
+    for (char c : match) digits += std::isdigit(static_cast<unsigned char>(c)) ? 1 : 0;
+    if (digits >= 7 && digits <= 15 && !RE2::PartialMatch(match, NotAPhone())) return true;
+  }
+  return false;
+}
+
+const RE2& LetterDigits() {
+  // "8OO", "1-8OO-": a letter O standing for zero in a toll-free prefix.
+  static const RE2 re(R"((?:^|[^\w])(?:1[\s.~-]?)?8[O0o][O0o][\s.~-]\d)");
+  return re;
+}
+
+}  // namespace
+
+TextShape ShapeOf(std::string_view text, std::string_view skeleton) {
+  TextShape s;
+  std::array<int, kNone + 1> by_script{};
+  bool word_latin = false, word_other = false;
+  for (std::size_t i = 0; i < text.size();) {
+    const char32_t cp = Next(text, &i);
+    const Script script = ScriptOf(cp);
+    if (script != kNone) {
+      ++s.letters;
+      ++by_script[script];
+      if (cp >= 0x80) ++s.non_ascii_letters;
+      if (cp < 0x80 && std::isupper(static_cast<int>(cp))) ++s.capitals;
+      word_latin = word_latin || script == kLatin;
+      word_other = word_other || script == kCyrillic || script == kGreek;
+      continue;
+    }
+    if (word_latin && word_other) s.mixed_script_word = true;
+    word_latin = word_other = false;
+    if (cp < 0x80 && std::isdigit(static_cast<int>(cp))) ++s.digits;
+    if (cp == '!') ++s.exclamations;
+    if (IsEmoji(cp)) ++s.emoji;
+  }
+  if (word_latin && word_other) s.mixed_script_word = true;
+  int best = 0;
+  for (int k = 0; k < kNone; ++k) {
+    if (by_script[k] > 0) ++s.scripts;
+    if (by_script[k] > best) {
+      best = by_script[k];
+      s.main_script = kScriptNames[k];
+    }
+  }
+  s.phone = HasPhone(text);
+  s.phone_obfuscated = (!s.phone && HasPhone(skeleton)) || RE2::PartialMatch(text, LetterDigits()) ||
+                       RE2::PartialMatch(text, TildeGroups());
+  return s;
+}
+
+}  // namespace spamphibian::classify
