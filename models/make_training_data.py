@@ -1,172 +1,493 @@
 #!/usr/bin/env python3
 """Writes models/training_data.jsonl: GitLab-shaped labelled items for the
-default spam model, {"label": "spam"|"ham", "item": {...}, "signals": {...}}
-in the shapes the fetch and trust stages produce (see src/gitlab/item.h).
+default spam model, {"label", "item", "signals", "weight"} in the shapes the
+fetch and trust stages produce (src/gitlab/item.h, trust/account_signals.h).
 
-Deterministic (seeded). Many spam families (SEO profiles whose only signal is
-a website, phone-number "customer care" scams, crypto recovery, essays,
-pills, casino and betting in several languages, cracked software, loans,
-hidden markdown links, obfuscated URLs) and hard legitimate content
-(personal sites with links, vendors' staff, payment and crypto libraries,
-empty profiles, READMEs full of badges, broken English). See
-shared MODEL-NOTES: mail spam alone does not transfer to forge spam."""
+Deterministic (seeded). Texts are composed from parts (openers, claims,
+calls to action, contact lines, links, sign-offs), each with many wordings,
+so that the model learns what spam *does* (sends you off-site, to a phone
+number, to a messenger; repeats a keyword; hides a link) rather than one
+template's words. Spam families: SEO and backlink profiles (plausible bios,
+one link), website-only profiles, customer-care phone scams (numbers spelt
+with look-alike digits and separators), crypto recovery and "hire a hacker",
+essay and homework services, pharmacy, casino and slot spam in Indonesian,
+Vietnamese, Chinese, Russian, Arabic, Portuguese and Spanish, IPTV,
+streaming-movie pages, cracked software, escort and dating, loans, fake
+reviews and account selling, job and task scams, link-farm projects and
+groups, hidden and obfuscated links, on-topic comments with one link.
+Near-duplicates appear only as campaigns: several accounts posting one text.
+
+Ham includes the hard cases: personal sites and links in bios, agencies and
+consultants, vendors' staff, payment/crypto/betting-odds libraries,
+marketing-heavy READMEs with badges, SEO tools, game studios, IPTV players
+for one's own playlists, pharmacy software, logs full of URLs, phone numbers
+in runbooks and tests, defanged phishing URLs in security advisories,
+non-English bug reports, dependency-update merge requests, empty profiles.
+
+Account signals as the pipeline sees them: a user item is classified when it
+signs up (age about 0), content items carry their author's age and e-mail
+when the fetch stage knows them, and half carry nothing (an embedded author
+object, as `spamphibian evaluate` sees API objects)."""
 import json
 import random
 
-rng = random.Random(42)
+rng = random.Random(20261128)
+C = rng.choice
 
-TLDS_SPAM = ["xyz", "top", "click", "shop", "pw", "bet", "vip", "ws", "loan", "trade", "ninja", "store", "site", "online", "club", "icu", "live"]
-TLDS_HAM = ["dev", "io", "org", "com", "net", "de", "ch", "fr", "se", "jp", "edu", "me", "blog", "codes"]
-DISPOSABLE = ["mailinator.com", "yopmail.com", "guerrillamail.com", "sharklasers.com", "trashmail.com", "10minutemail.com"]
-FREE = ["gmail.com", "outlook.com", "proton.me", "yahoo.com", "hotmail.com", "fastmail.com", "posteo.de", "gmx.de"]
-ORG = ["ethz.ch", "epfl.ch", "mit.edu", "cern.ch", "inria.fr", "kth.se", "tum.de", "acme-cloud.com", "paycorp.io", "datalab.org"]
+def maybe(p, s, alt=""):
+    return s if rng.random() < p else alt
 
+SYL = ["ka", "lo", "mi", "ra", "te", "zu", "no", "be", "shi", "po", "an", "el", "or", "ix", "qu", "dan", "vel", "mar", "tis", "gon", "ri", "sa", "lu", "ven"]
 def word(n=None):
-    syll = ["ka", "lo", "mi", "ra", "te", "zu", "no", "be", "shi", "po", "an", "el", "or", "ix", "qu"]
-    return "".join(rng.choice(syll) for _ in range(n or rng.randint(2, 4)))
+    return "".join(C(SYL) for _ in range(n or rng.randint(2, 3)))
 
-def phone():
-    return rng.choice(["+1-888-{}-{}", "+1 (800) {} {}", "1-877-{}-{}", "+44 7700 {}{}", "+91 98{} {}", "050 {} {}"]).format(
-        rng.randint(100, 999), rng.randint(1000, 9999))
+FIRST = ["anna", "ben", "chen", "diego", "emma", "farah", "goran", "hana", "ivan", "julia", "kofi", "lea", "mateo", "nina", "omar", "priya", "quinn",
+         "rafael", "sofia", "tomas", "uma", "vikram", "wei", "ximena", "yusuf", "zoe", "li", "minh", "dewi", "budi", "olga", "ahmed", "joao", "lucas",
+         "sara", "kenji", "ayse", "marco", "ines", "tuan", "siti", "pavel", "layla", "carlos", "emily", "james", "michael", "jessica", "david", "sarah"]
+LAST = ["smith", "muller", "garcia", "nguyen", "wang", "kowalski", "rossi", "silva", "santos", "ivanova", "haddad", "okafor", "tanaka", "yilmaz",
+        "dubois", "jensen", "novak", "pratama", "tran", "khan", "brown", "carter", "wilson", "lee", "martin", "lopez", "schmidt", "sato"]
 
-def spam_domain(topic):
-    return f"{topic}-{word()}.{rng.choice(TLDS_SPAM)}"
+def username(spammy=False):
+    f, l = C(FIRST), C(LAST)
+    forms = [f + l, f + "." + l, f + "_" + l, f[0] + l, f + str(rng.randint(1, 99)), l + f[0], f + "-" + l, word()]
+    if spammy:
+        forms += [f + l + str(rng.randint(100, 9999)), f + "_" + l + str(rng.randint(10, 99)), word() + str(rng.randint(10, 999))]
+    return C(forms)
 
-def url(domain):
-    path = rng.choice(["", "/", "/buy", "/promo?ref=" + word(), "/" + word() + ".html", "/go/" + str(rng.randint(1, 999))])
-    return rng.choice(["https://", "http://", "https://www."]) + domain + path
+def display_name(u):
+    parts = [p for p in u.replace(".", " ").replace("_", " ").replace("-", " ").split() if p.isalpha()]
+    return " ".join(p.title() for p in parts) if parts else u
+
+# --- domains and links ------------------------------------------------------
+SPAM_TLDS = ["com", "com", "net", "xyz", "top", "click", "shop", "pw", "bet", "vip", "ws", "site", "online", "club", "icu", "live", "info",
+             "store", "in", "co", "me", "org", "io", "link", "pro", "cc", "tk", "ru", "vn", "id", "co.id", "com.br", "com.vn", "com.mx"]
+HAM_TLDS = ["dev", "io", "org", "com", "net", "de", "ch", "fr", "se", "jp", "nl", "me", "blog", "codes", "co.uk", "com.au", "pl", "cz", "fi", "es", "it"]
+SHORT = ["bit.ly", "tinyurl.com", "cutt.ly", "t.ly", "rb.gy", "is.gd", "s.id", "shorturl.at"]
+
+def domain(stem, tlds):
+    sep = C(["", "-", ""])
+    return f"{stem}{sep}{C(['', word(2), str(rng.randint(1, 99)), 'hub', 'pro', 'online', 'now', 'best', 'top', 'official', 'usa', 'id'])}.{C(tlds)}".replace("-.", ".")
+
+def path():
+    return C(["", "/", "/" + word(), "/" + word() + "-" + word(), "/?ref=" + word(), "/" + word() + ".html", "/go/" + str(rng.randint(1, 999)),
+              "/blog/" + "-".join(word() for _ in range(rng.randint(2, 4))), "/product/" + word()])
+
+def url(dom, scheme=None):
+    return (scheme or C(["https://", "https://", "http://", "https://www."])) + dom + path()
 
 def obfuscate(u):
-    return rng.choice([u, u.replace(".", " . "), u.replace("https://", "hxxps://"), u.replace(".", "[.]"), u])
+    k = rng.random()
+    if k < 0.2: return u.replace("https://", "hxxps://").replace("http://", "hxxp://")
+    if k < 0.4: return u.replace(".", "[.]", 2)
+    if k < 0.5: return u.replace(".", " (dot) ", 1).replace("https://", "").replace("http://", "")
+    if k < 0.6: return u.replace(".", "\u200b.", 1)
+    if k < 0.7: return u.replace(".", " . ")
+    if k < 0.8: return u.replace("https://", "").replace("http://", "")
+    return u
 
-FAMILIES = {
-    "seo": (["best seo services", "cheap backlinks", "rank #1 on google", "digital marketing agency", "guest posting service",
-             "buy high da backlinks", "local seo experts", "web design company"], "seo"),
-    "care": (["{brand} customer care number {phone}", "{brand} support phone number {phone} toll free 24/7",
-              "call {phone} for {brand} help desk", "{brand} refund helpline {phone}", "{brand} error support {phone} call now"], "support"),
-    "crypto": (["recover lost bitcoin", "crypto recovery experts, contact us on whatsapp {phone}",
-                "we recover stolen usdt eth btc", "hire a crypto recovery hacker", "guaranteed bitcoin investment returns 300%"], "recovery"),
-    "essay": (["buy essay online cheap", "essay writing service plagiarism free", "write my paper for me fast",
-               "top grades guaranteed, order your dissertation now", "cheap assignment help"], "essays"),
-    "pills": (["buy viagra without prescription", "cheap cialis online pharmacy", "tramadol overnight delivery",
-               "keto gummies shark tank weight loss", "ivermectin buy online cheap"], "pharma"),
-    "casino": (["best online casino free spins", "slot gacor hari ini", "situs judi slot online terpercaya",
-                "casino bonus sans depot", "apuestas deportivas bono", "online casino echtgeld bonus", "daftar slot gacor maxwin"], "casino"),
-    "crack": (["{software} crack keygen free download", "{software} full version activation key", "download {software} cracked",
-               "{software} license key generator 2026"], "crack"),
-    "loan": (["payday loans no credit check", "instant loan approval in 10 minutes", "bad credit loans guaranteed",
-              "get cash today, apply online"], "loan"),
-    "service": (["packers and movers in dubai call {phone}", "best escort service whatsapp {phone}", "cheap ray-ban outlet sale 90% off",
-                 "buy tiktok followers and likes", "watch full movie online free hd", "airline reservations number {phone}"], "deals"),
+def spam_link(dom, text=None):
+    u = url(dom)
+    k = rng.random()
+    if k < 0.35: return u
+    if k < 0.5: return obfuscate(u)
+    if k < 0.65: return f"[{text or C(['click here', 'visit', 'official site', 'here', dom])}]({u})"
+    if k < 0.72: return f'<a href="{u}">{text or dom}</a>'
+    if k < 0.78: return f"[]({u})"
+    if k < 0.83: return f'<div style="{C(["font-size:0", "display:none", "position:absolute;left:-9999px", "opacity:0"])}"><a href="{u}">{text or word()}</a></div>'
+    if k < 0.9: return "https://" + C(SHORT) + "/" + word()
+    return C(["wa.me/", "t.me/"]) + (str(rng.randint(10**9, 10**10)) if rng.random() < 0.5 else word())
+
+# --- phone numbers, plain and disguised -------------------------------------
+CIRCLED = "⓪①②③④⑤⑥⑦⑧⑨"
+MATH = [chr(0x1D7CE + i) for i in range(10)]
+def phone(disguise=0.5):
+    n = C(["1{}{}{}{}".format(C(["800", "888", "877", "866", "855", "844"]), "", rng.randint(200, 999), rng.randint(1000, 9999)),
+           "44 7700 {}{}".format(rng.randint(100, 999), rng.randint(100, 999)), "91 98{} {}".format(rng.randint(100, 999), rng.randint(10000, 99999)),
+           "62 812 {} {}".format(rng.randint(1000, 9999), rng.randint(1000, 9999)), "971 50 {} {}".format(rng.randint(100, 999), rng.randint(1000, 9999))])
+    digits = "".join(ch for ch in n if ch.isdigit())
+    fmt = C(["+{} ({}) {}-{}", "+{}-{}-{}-{}", "{} {} {} {}", "+{}.{}.{}.{}"])
+    groups = [digits[:1], digits[1:4], digits[4:7], digits[7:]]
+    s = fmt.format(*groups)
+    if rng.random() < disguise:
+        k = rng.random()
+        if k < 0.25: s = "".join(CIRCLED[int(ch)] if ch.isdigit() else ch for ch in s)
+        elif k < 0.45: s = "".join(MATH[int(ch)] if ch.isdigit() else ch for ch in s)
+        elif k < 0.65: s = "~".join(groups)
+        elif k < 0.8: s = s.replace("800", "8OO").replace("0", "O", 1)
+        else: s = " ".join(s)
+    return s
+
+# --- spam families -----------------------------------------------------------
+BRANDS = ["QuickBooks", "Delta Airlines", "Coinbase", "Norton", "Outlook", "Cash App", "Binance", "Epson printer", "Geek Squad", "Trust Wallet",
+          "Lufthansa", "Expedia", "HP printer", "McAfee", "Kraken", "PayPal", "Venmo", "Sage 50", "Turbo Tax", "Facebook", "Spirit Airlines", "Emirates"]
+SOFTWARE = ["Microsoft Office 2026", "Adobe Photoshop", "Windows 11 Pro", "FL Studio", "AutoCAD", "IDM", "Wondershare Filmora", "CorelDRAW",
+            "Ableton Live", "Sony Vegas", "GTA V", "Minecraft", "Revo Uninstaller", "Camtasia", "Nitro PDF", "Avast Premium", "Fortnite", "Roblox"]
+CITIES = ["Dubai", "Austin", "London", "Jakarta", "Mumbai", "Toronto", "Sydney", "Manila", "Lagos", "Karachi", "Delhi", "Miami", "Berlin", "Paris"]
+SERVICES = ["roofing", "plumbing", "carpet cleaning", "movers", "pest control", "dental clinic", "web design", "seo agency", "locksmith",
+            "hvac repair", "interior design", "car rental", "limo service", "solar panels", "hair salon", "wedding photography", "tree removal"]
+
+def seo_profile_bio(svc, city):
+    return " ".join(x for x in [
+        C([f"{svc.title()} experts in {city}", f"Family-owned {svc} company serving {city}", f"Leading {svc} provider in {city} since {rng.randint(1995, 2020)}",
+           f"We offer professional {svc} services", f"Affordable {svc} in {city} and nearby areas", f"Top rated {svc} {city}",
+           f"{svc.title()} | {city} | free quotes", f"Your trusted local {svc} team", f"{C(FIRST).title()} here, I write about {svc} and home tips"]) + C([".", "!", " -", ""]),
+        maybe(0.6, C(["Free estimates.", "Call today for a free quote.", "Licensed and insured.", "Same-day service available.", "Best prices guaranteed.",
+                      "Visit our website to learn more.", "24/7 emergency service.", "Book online now!", "Check out my latest post."])),
+        maybe(0.3, C(["Call " + phone(0.1), "WhatsApp " + phone(0.2)]))] if x)
+
+def care_text(brand):
+    p = phone(0.6)
+    return " ".join(x for x in [
+        C([f"{brand} customer care number {p}", f"{brand} support phone number {p}", f"Call {p} for {brand} help", f"{brand} helpline {p}",
+           f"How do I contact {brand} support? Call {p}", f"{brand} refund number {p}", f"☎ {brand} 24/7 toll free {p}", f"{brand} error fix call {p}",
+           f"Does {brand} have a 24 hour number? Yes, dial {p}"]),
+        maybe(0.7, C([f"Our {brand} experts are available 24/7.", "Toll free, call now!", f"Get instant help for {brand} login, billing and refund issues.",
+                      "Talk to a live agent.", f"{brand} payroll support, {brand} error help, {brand} desktop support.", "No wait time."])),
+        maybe(0.4, f"{brand} support {p} {brand} support {p}")] if x)
+
+def crypto_text():
+    return " ".join(x for x in [
+        C(["I lost $" + str(rng.randint(20, 900)) + "k in a fake investment platform", "Recover your lost bitcoin, USDT and ETH",
+           "Have you been scammed by a crypto broker?", "Hire a genuine hacker to recover stolen crypto", "My wallet was drained last month",
+           "CRYPTO RECOVERY EXPERTS", "Legit funds recovery service", "I want to recommend a recovery expert who helped me"]),
+        C(["They got all my money back within 48 hours.", "Contact them on WhatsApp " + phone(0.2) + ".", "Email recovery" + word(1) + "@" + C(["gmail.com", "proton.me", "outlook.com"]),
+           "100% guaranteed results.", "Don't give up, reach out to them.", "They also fix credit scores and spy on cheating partners."]),
+        maybe(0.5, C(["Telegram @" + word() + "_recovery", "t.me/" + word() + "recovery", "Visit " + url(domain(C(["cryptorecovery", "fundsback", "hackrecovery"]), SPAM_TLDS))]))] if x)
+
+def essay_text():
+    return " ".join(x for x in [
+        C(["Buy essay online cheap", "Need help with your assignment?", "Write my essay for me", "Professional dissertation writing service",
+           "Do my homework for money", "Top essay writers available 24/7", "Get your research paper done by experts", "Pay someone to take my online class"]),
+        C(["Plagiarism free, on time.", "Top grades guaranteed.", "Use code SAVE20 for 20% off.", "Native English writers.", "Order now and relax.",
+           "We cover nursing, law, MBA and engineering.", "Confidential and affordable."]),
+        maybe(0.8, spam_link(domain(C(["essay", "paperhelp", "assignmentpro", "writemy", "homework"]), SPAM_TLDS)))] if x)
+
+def pharma_text():
+    drug = C(["viagra", "cialis", "tramadol", "xanax", "oxycodone", "adderall", "ivermectin", "phentermine", "keto gummies", "cbd oil", "ozempic", "modafinil"])
+    return " ".join(x for x in [
+        C([f"Buy {drug} online without prescription", f"Cheap {drug} overnight delivery", f"Order {drug} online no rx", f"{drug.title()} for sale, discreet shipping",
+           f"Where to buy {drug} online safely", f"{drug.title()} 100mg best price", f"comprar {drug} sin receta", f"beli {drug} asli murah"]),
+        C(["Fast shipping worldwide.", "Pay with crypto.", "100% genuine pills.", "No prescription needed!", "Discount for bulk orders.", "FDA approved pharmacy."]),
+        maybe(0.8, spam_link(domain(C(["rxpharma", "meds", "pillshop", "pharmacy", "healthstore"]), SPAM_TLDS)))] if x)
+
+CASINO = {
+    "id": ["Situs slot gacor hari ini gampang menang", "Daftar slot online terpercaya", "Link alternatif slot88 terbaru", "Bocoran pola slot maxwin malam ini",
+           "Agen judi bola dan togel online", "Slot deposit pulsa tanpa potongan", "Bonus new member 100% di awal", "Login {b} resmi anti rungkad"],
+    "vi": ["Nhà cái uy tín số 1 Việt Nam", "Đăng ký nhận thưởng 100k miễn phí", "Link vào {b} mới nhất không bị chặn", "Cá cược bóng đá trực tuyến",
+           "Tải app {b} nhận khuyến mãi", "Nổ hũ đổi thưởng uy tín"],
+    "zh": ["最新网上赌场注册送彩金", "{b}官方网站 真人百家乐", "体育投注 高赔率 秒出款", "澳门赌场在线 开户即送", "老虎机 免费试玩 每日返水"],
+    "ru": ["Лучшее онлайн казино с бонусом", "Играть в слоты на деньги", "Зеркало {b} рабочее сегодня", "Бездепозитный бонус за регистрацию", "Ставки на спорт онлайн"],
+    "ar": ["أفضل كازينو أون لاين في السعودية", "مواقع مراهنات موثوقة", "سجل الآن واحصل على مكافأة", "ألعاب سلوت بأموال حقيقية"],
+    "pt": ["Cassino online com bônus de boas-vindas", "Melhor site de apostas do Brasil", "Jogue {b} e ganhe no pix", "Rodadas grátis sem depósito"],
+    "es": ["Casino online con bono sin depósito", "Apuestas deportivas con el mejor bono", "Tragamonedas gratis y dinero real", "Regístrate en {b} y gana"],
+    "en": ["Best online casino free spins", "Play slots for real money", "Top betting site with instant withdrawals", "Claim your no deposit bonus",
+           "Sports betting tips and VIP odds", "{b} official login link"],
 }
-BRANDS = ["QuickBooks", "Delta Airlines", "Coinbase", "Norton", "Outlook", "Cash App", "Binance", "Epson printer", "Geek Squad"]
-SOFTWARE = ["Microsoft Office 2026", "Adobe Photoshop", "Windows 11 Pro", "FL Studio", "AutoCAD", "IDM", "Wondershare Filmora"]
+def casino_text(lang):
+    brand = C(["slot88", "judi168", "gacor77", "bet365vip", "w88", "fun88", "1xbet", "dafabet", "kubet", "hi88", "pin-up", "vavada", "mostbet"])
+    lines = [C(CASINO[lang]).format(b=brand) for _ in range(rng.randint(1, 4))]
+    kw = C(["slot gacor", "casino", "judi online", "nhà cái", "казино", "apuestas", brand])
+    text = " ".join(lines)
+    if rng.random() < 0.4: text += " " + " ".join([kw] * rng.randint(3, 8))
+    if rng.random() < 0.3: text += " " + C(["🎰🔥💰", "💯🎁", "⚡⚡⚡", "🔥 WD cepat 🔥"])
+    return text + " " + maybe(0.85, spam_link(domain(brand.replace("-", ""), SPAM_TLDS), kw))
 
-def spam_text(family):
-    templates, topic = FAMILIES[family]
-    t = rng.choice(templates).format(brand=rng.choice(BRANDS), phone=phone(), software=rng.choice(SOFTWARE))
-    return t, topic
+def iptv_text():
+    return " ".join(x for x in [
+        C(["Best IPTV subscription 2026", "Buy IPTV with 20,000 live channels", "Premium IPTV free trial", "IPTV abonnement pas cher", "IPTV kaufen günstig",
+           "4K IPTV provider, all sports and PPV", "Cheapest IPTV UK"]),
+        C(["Works on Firestick, Smart TV, MAG.", "24h free test.", "No buffering, anti-freeze.", "Pay monthly or yearly.", "Instant activation."]),
+        maybe(0.5, "WhatsApp " + phone(0.2)), maybe(0.8, spam_link(domain(C(["iptv", "bestiptv", "iptvpro", "streamtv"]), SPAM_TLDS)))] if x)
 
-def author(kind, age_days=None, email_domain=None):
-    if kind == "spam":
-        dom = email_domain or rng.choice(DISPOSABLE + FREE + FREE)
-        age = age_days if age_days is not None else rng.choice([0.01, 0.1, 0.5, 2, 5, 20, 200])
-        confirmed = rng.random() < 0.6
-    else:
-        dom = email_domain or rng.choice(FREE + ORG)
-        age = age_days if age_days is not None else rng.choice([0.05, 3, 40, 400, 1500, 3000])
-        confirmed = rng.random() < 0.95
-    return dom, age, confirmed
+def movie_text():
+    title = C(["Dune Part Three", "The Last Kingdom", "Avatar 4", "Spider Hero", "Fast Cars 12", "Ocean Heist", "Moana 3", "The Batman II", "Frozen Night"])
+    return " ".join(x for x in [
+        C([f"Watch {title} ({rng.randint(2024, 2026)}) full movie online free", f"{title} full movie HD 1080p streaming", f"[WATCH] {title} FuLL MoViE Free online",
+           f"{title} 123movies download", f"Where to watch {title} free on Reddit"]),
+        C(["No sign up.", "Stream now in HD.", "Download 720p, 1080p, 4K.", "Free online streaming.", "English subtitles."]),
+        maybe(0.9, spam_link(domain(C(["watchfree", "moviehd", "123movies", "streamfull", "filmonline"]), SPAM_TLDS)))] if x)
 
-def item(itype, texts, a, label, extra_signals=None):
-    dom, age, confirmed = a
-    username = (word() + rng.choice(["", "_", ".", ""]) + rng.choice(["", str(rng.randint(1, 2026))]))
-    it = {"type": itype, "id": str(rng.randint(1, 10**6)), "event_type": "", "web_url": "", "visibility": "public",
+def crack_text():
+    sw = C(SOFTWARE)
+    sw_disp = sw if rng.random() < 0.8 else sw.replace("o", "о").replace("a", "а")
+    return " ".join(x for x in [
+        C([f"{sw_disp} crack + keygen free download", f"{sw_disp} full version activation key", f"Download {sw_disp} cracked 2026", f"{sw_disp} license key generator",
+           f"{sw_disp} pre-activated portable", f"{sw_disp} free download for PC (latest)", f"KMS activator for {sw_disp}"]),
+        C(["Password: 2026", "100% working.", "No virus, tested.", "Direct link below.", "Unzip, run setup.exe, select language.", "Disable antivirus before install."]),
+        maybe(0.85, spam_link(domain(C(["softcrack", "freedownload", "getintopc", "crackpro", "keysoft"]), SPAM_TLDS)))] if x)
+
+def loan_text():
+    return " ".join(x for x in [
+        C(["Payday loans online same day", "Instant loan approval in 10 minutes", "Bad credit loans guaranteed", "Get cash today, apply online",
+           "Personal loans up to $50,000", "Pinjaman online cepat cair", "Préstamos rápidos sin buró", "Cheap car insurance quotes"]),
+        C(["No credit check.", "Low interest.", "Money in your account today.", "Apply in 2 minutes.", "Call now " + phone(0.2)]),
+        maybe(0.8, spam_link(domain(C(["loans", "cashfast", "quickloan", "credit", "insurance"]), SPAM_TLDS)))] if x)
+
+def escort_text():
+    return " ".join(x for x in [
+        C(["Hot singles in your area", f"Escort service in {C(CITIES)}", "Meet beautiful girls tonight", "VIP call girls available 24/7", "Find your match today, free dating"]),
+        C(["100% real photos.", "Discreet and safe.", "WhatsApp " + phone(0.3), "Book now."]),
+        maybe(0.8, spam_link(domain(C(["dating", "escorts", "hotgirls", "meetlocal"]), SPAM_TLDS)))] if x)
+
+def misc_scam_text():
+    return C([
+        "Buy verified Cash App accounts, PayPal accounts and Gmail accounts in bulk. Instant delivery. " + spam_link(domain("buyaccounts", SPAM_TLDS)),
+        "Buy Google reviews, Trustpilot reviews and 5 star ratings. Real accounts, safe. " + spam_link(domain("reviews", SPAM_TLDS)),
+        "Earn $500 a day rating hotels from home! Just complete simple tasks. Contact HR on Telegram " + "t.me/" + word() + "hr",
+        "We are hiring remote data entry workers, $40/hour, no experience. Send your CV to WhatsApp " + phone(0.2),
+        "Get rich with forex signals, 300% profit every week! Join " + spam_link(domain("fxsignals", SPAM_TLDS)),
+        "Buy Instagram followers and TikTok likes, cheap and fast. " + spam_link(domain("followers", SPAM_TLDS)),
+        "Spiritual healer to bring back your lost lover in 24 hours, call " + phone(0.3),
+        "Ray-Ban sunglasses outlet 90% off today only " + spam_link(domain("rayban", SPAM_TLDS)),
+    ])
+
+def comment_with_link(dom):
+    return " ".join(x for x in [
+        C(["Great post, thanks for sharing!", "Nice article, very informative.", "This is exactly what I was looking for.", "Really helpful explanation, thank you.",
+           "I had the same problem and this fixed it.", "Very useful thread.", "Awesome work on this project!", "Thanks for the detailed write-up."]),
+        C(["I also wrote about this on my blog:", "If anyone needs more, check", "By the way, we cover similar topics at", "It works just like",
+           "You might also like", "For more tips visit"]),
+        spam_link(dom, C([word(), "this site", "our guide", "a sports streaming platform", "best tools"]))] if x)
+
+SPAM_FAMILIES = [("seo", 8), ("website_only", 5), ("care", 8), ("crypto", 6), ("essay", 5), ("pharma", 5), ("casino", 12), ("iptv", 3), ("movie", 4),
+                 ("crack", 6), ("loan", 3), ("escort", 3), ("misc", 5), ("comment_link", 5), ("link_farm", 4)]
+
+def spam_content(family):
+    """(text, link domain or None) for a family, for content items."""
+    if family == "care": return care_text(C(BRANDS)), None
+    if family == "crypto": return crypto_text(), None
+    if family == "essay": return essay_text(), None
+    if family == "pharma": return pharma_text(), None
+    if family == "casino": return casino_text(C(["id", "id", "vi", "zh", "ru", "ar", "pt", "es", "en", "en"])), None
+    if family == "iptv": return iptv_text(), None
+    if family == "movie": return movie_text(), None
+    if family == "crack": return crack_text(), None
+    if family == "loan": return loan_text(), None
+    if family == "escort": return escort_text(), None
+    if family == "misc": return misc_scam_text(), None
+    svc, city = C(SERVICES), C(CITIES)
+    dom = domain(svc.replace(" ", "")[:10], SPAM_TLDS)
+    if family == "comment_link": return comment_with_link(dom), dom
+    if family == "link_farm":
+        kws = [C([f"best {svc} {city}", f"{svc} near me", f"cheap {svc}", f"{svc} services", f"top {svc} company", f"{svc} {city} prices"]) for _ in range(rng.randint(4, 10))]
+        return "\n".join(f"- [{k}]({url(domain(svc.replace(' ', '')[:8] + word(1), SPAM_TLDS))})" if rng.random() < 0.7 else k for k in kws), dom
+    return seo_profile_bio(svc, city) + " " + spam_link(dom), dom
+
+# --- ham -----------------------------------------------------------------------
+LANGS_HAM = ["Rust", "Go", "Python", "TypeScript", "C++", "Java", "Kotlin", "Elixir", "Haskell", "Ruby", "PHP", "Swift", "Fortran", "R", "Julia", "Zig"]
+TOPICS = ["distributed systems", "compilers", "climate models", "accessibility", "payments", "observability", "databases", "game engines", "bioinformatics",
+          "robotics", "security", "CI/CD", "embedded Linux", "machine learning", "GIS", "audio plugins", "home automation", "package management"]
+ORGS = ["ETH Zurich", "Acme Cloud", "PayCorp", "CERN", "Inria", "a small agency", "Red Panda Games", "OddsLab", "Helix Pharmacy Systems", "MediaBox",
+        "Northwind Consulting", "Stellar Payments", "the city of Ghent", "Freelance", "Shopware partner agency", "Slot Studio Games (licensed B2B)"]
+
+def ham_site():
+    return C([f"https://{C(FIRST)}{C(LAST)}.{C(HAM_TLDS)}", f"https://{word()}.github.io", f"https://{C(FIRST)}.dev", f"https://blog.{word()}.{C(HAM_TLDS)}",
+              f"https://www.{word()}-{C(['consulting', 'studio', 'labs', 'agency', 'digital', 'games'])}.{C(HAM_TLDS)}", f"https://{word()}.{C(HAM_TLDS)}/about"])
+
+def ham_bio():
+    k = rng.random()
+    if k < 0.15: return ""
+    if k < 0.5:
+        return C([f"{C(LANGS_HAM)} developer. {C(TOPICS).capitalize()}.", f"Working on {C(TOPICS)} at {C(ORGS)}.", f"PhD student, {C(TOPICS)}.",
+                  f"Maintainer of {word()}-{C(['rs', 'py', 'js', 'go'])}. Opinions are my own.", f"Backend engineer ({C(LANGS_HAM)}, {C(LANGS_HAM)}).",
+                  "Student, learning programming. my english not so good sorry", f"{C(TOPICS).capitalize()} nerd. He/him.", f"SRE at {C(ORGS)}. On call more than I'd like.",
+                  f"Technical writer for {C(TOPICS)} docs.", "Retired sysadmin, still tinkering.", "Hobbyist. Mostly dotfiles.", "🦀 + 🐧"])
+    if k < 0.7:  # vendors, agencies, consultants: commercial but real
+        return C([f"Sales engineer at {C(ORGS)}. I help customers integrate our API.", f"Founder of a small web agency in {C(CITIES)}. We build Shopify and WordPress sites.",
+                  f"Freelance SEO consultant and developer. I maintain an open-source SEO audit tool.", f"Developer advocate at {C(['a payments company', 'a crypto exchange', 'a database vendor'])}.",
+                  f"Game developer at a licensed slot machine studio: RNG, reel engines, free spins features for casino operators.",
+                  f"Consultant: {C(TOPICS)}, trainings and audits. Available for hire.", f"Marketing engineer, growth and analytics. Ex-{C(ORGS)}.",
+                  f"Working on pharmacy inventory software at {C(ORGS)}.", f"Building sports betting odds APIs at OddsLab."])
+    return C([f"I write about {C(TOPICS)} at my blog.", f"Photographer and {C(LANGS_HAM)} hacker. Portfolio on my site.", f"Desarrollador {C(LANGS_HAM)} en {C(CITIES)}.",
+              f"Entwickler bei {C(ORGS)}.", f"Lập trình viên {C(LANGS_HAM)}, thích mã nguồn mở.", f"Разработчик {C(LANGS_HAM)}, open source.", f"程序员，喜欢{C(['开源', '编译器', '数据库'])}。",
+              f"Pengembang {C(LANGS_HAM)} dari {C(['Jakarta', 'Bandung', 'Surabaya'])}.", f"Desenvolvedor {C(LANGS_HAM)}, apaixonado por open source.", f"مطور برمجيات في {C(['القاهرة', 'الرياض', 'عمان'])}"])
+
+ERRORS = ["x509: certificate signed by unknown authority", "connection refused", "segmentation fault (core dumped)", "panic: runtime error: index out of range",
+          "ModuleNotFoundError: No module named 'yaml'", "error[E0502]: cannot borrow as mutable", "HTTP 502 from upstream", "OOMKilled", "permission denied (publickey)"]
+
+def log_lines():
+    out = []
+    for _ in range(rng.randint(3, 12)):
+        out.append(C([f"2026-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}T12:{rng.randint(10, 59)}:0{rng.randint(0, 9)}Z INFO GET https://{C(['api', 'registry', 'cdn'])}.{word()}.{C(HAM_TLDS)}/v1/{word()} 200 {rng.randint(2, 900)}ms",
+                      f"Fetching https://proxy.golang.org/{word()}/@v/v1.{rng.randint(0, 9)}.{rng.randint(0, 20)}.mod",
+                      f"Downloading https://files.pythonhosted.org/packages/{word()}-{rng.randint(1, 9)}.{rng.randint(0, 9)}.tar.gz",
+                      f"WARN retrying http://10.0.{rng.randint(0, 255)}.{rng.randint(1, 254)}:8080/healthz (attempt {rng.randint(1, 5)})",
+                      f"  at {word()}.{word()}({word()}.java:{rng.randint(10, 900)})", f"ERROR {C(ERRORS)}"]))
+    return "```\n" + "\n".join(out) + "\n```"
+
+def issue_text():
+    k = rng.random()
+    title = C([f"{C(['Crash', 'Panic', 'Error', 'Timeout', 'Regression'])} when {C(['config is empty', 'running on arm64', 'the cache is cold', 'uploading large files', 'using IPv6'])}",
+               f"Support {C(['3-D Secure 2', 'Lightning payments', 'USDT on Tron', 'Apple Pay', 'SEPA direct debit', 'betting odds in decimal format', 'M3U playlists'])}",
+               f"Docs: {C(['clarify install steps', 'fix broken link', 'add example for webhooks', 'explain rate limits'])}",
+               f"{C(['runner', 'build', 'job', 'pipeline'])} not start", "Memory leak in worker pool", "Update dependencies", f"Feature request: {C(TOPICS)} export"])
+    body = " ".join(x for x in [
+        C([f"Steps to reproduce: {C(['start 5 nodes and kill the leader', 'run make test on a clean checkout', 'open the settings page twice', 'upload a 2 GB file'])}.",
+           f"Since v{rng.randint(1, 5)}.{rng.randint(0, 20)} I get `{C(ERRORS)}`.", "hello, my runner not starting, what i do? thank you for help",
+           f"We need this for our {C(['payment', 'casino game', 'pharmacy', 'IPTV player', 'SEO audit'])} integration; see the spec at https://docs.{word()}.{C(HAM_TLDS)}/{word()}.",
+           "Hola, al compilar en Windows aparece un error de enlace. ¿Alguna idea?", "Bonjour, l'installation échoue avec Python 3.12.",
+           "Привет! После обновления не запускается сервер, лог ниже.", "升级到最新版本后，构建失败，日志如下。", "Halo, setelah update aplikasinya crash saat login.",
+           "Xin chào, mình gặp lỗi khi build trên macOS."]),
+        maybe(0.4, log_lines()),
+        maybe(0.3, f"Related: https://gitlab.{C(['com', 'example.org'])}/{word()}/{word()}/-/issues/{rng.randint(1, 9999)} and https://stackoverflow.com/q/{rng.randint(10**6, 10**8)}"),
+        maybe(0.2, "Expected: it works. Actual: it does not."), maybe(0.15, f"On-call: call the NOC at +41 44 {rng.randint(100, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)} if prod is down.")] if x)
+    if k < 0.1:  # issue template filled by different people (legitimate near-duplicates)
+        body = "### Summary\n\n" + body + "\n\n### Steps to reproduce\n\n1. Install\n2. Run\n\n### What is the current bug behavior?\n\n### What is the expected correct behavior?\n\n### Relevant logs and/or screenshots\n"
+    if k > 0.93:  # a security advisory quoting defanged phishing URLs
+        body = f"Heads up: phishing mails imitate our login page at hxxps://{word()}-login[.]com and hxxp://{word()}[.]xyz/verify. Do not enter your token there; report to security@{word()}.org."
+    return title, body
+
+def note_text():
+    return C([f"I can reproduce this on main; {C(['the timeout is not reset', 'it only fails on arm64', 'it happens with IPv6 only'])}.", "LGTM, one nit in the log message.",
+              "Thanks, this saved me an hour.", f"See the upstream fix in https://github.com/{word()}/{word()}/pull/{rng.randint(1, 9999)}", "+1, we need this too.",
+              f"Fixed in !{rng.randint(1, 500)}, closing.", f"Docs are here: https://docs.{word()}.{C(HAM_TLDS)}/{word()}#{word()}", log_lines(),
+              f"Could you share the output of `{C(['kubectl describe pod', 'gitlab-runner --debug run', 'journalctl -u nginx'])}`?", "Merci, ça marche maintenant !",
+              "Gracias, funciona con la versión nueva.", "Спасибо, помогло.", "谢谢，问题已解决。", "Terima kasih, sudah berhasil.", "Cảm ơn bạn, đã chạy được.",
+              f"For the phone parser tests I used {C(['+1 202 555 0143', '+44 20 7946 0958', '030 901820'])} (fictional ranges).",
+              f"We use the bet365 and Betfair odds feeds in the tests, see fixtures/odds_{word()}.json.",
+              f"Our agency site lists the integrations: https://www.{word()}-digital.{C(HAM_TLDS)}/integrations (disclosure: I work there)."])
+
+def readme_text(name, kind):
+    badges = " ".join(f"[![{b}](https://img.shields.io/badge/{b}-{C(['passing', 'green', '95%', 'MIT'])}-green)](https://gitlab.com/{word()}/{name})" for b in
+                      rng.sample(["build", "coverage", "license", "docs", "release", "downloads", "chat"], rng.randint(0, 5)))
+    what = {"lib": f"A {C(LANGS_HAM)} library for {C(TOPICS)}.", "payments": "Payment gateway SDK: Stripe, Adyen, PayPal and crypto (BTC, ETH, USDT) checkouts.",
+            "odds": "Sports betting odds aggregation API client: decimal, fractional and American odds, arbitrage calculator.",
+            "slots": "A slot-machine game made for a game jam: reels, free spins, no real money.", "iptv": "An IPTV player for your own M3U playlists and EPG files.",
+            "seo": "Open-source SEO audit tool: crawls your site, checks meta tags, broken links and sitemap.xml.",
+            "marketing": f"🚀 The fastest {C(['headless CMS', 'form builder', 'analytics platform'])} for modern teams! ⭐ Star us! Try the cloud version for free at https://{word()}.io — used by 10,000+ companies.",
+            "pharmacy": "Inventory and prescription tracking for small pharmacies (HL7, barcode scanning).",
+            "keys": "License-key generator and checker for your own app (Ed25519-signed keys).", "mirrors": "Download page with mirrors for our Linux distribution ISO images."}[kind]
+    return "\n\n".join(x for x in [f"# {name}", badges, what, "## Install\n\n```\n" + C(["pip install ", "npm i ", "cargo add ", "go get "]) + name + "\n```",
+                                    maybe(0.6, "## Usage\n\nSee the docs at https://" + word() + ".readthedocs.io and the examples folder."),
+                                    maybe(0.4, "## Contributing\n\nMerge requests welcome. Please read CONTRIBUTING.md."), maybe(0.5, "## License\n\nMIT")] if x)
+
+def ham_item_text(itype):
+    if itype == "issue": return issue_text()
+    if itype == "note": return None, note_text()
+    if itype == "merge_request":
+        return C([(f"Update dependency {word()} to v{rng.randint(1, 9)}.{rng.randint(0, 30)}.{rng.randint(0, 9)}", f"This MR contains the following updates:\n\n| Package | Update |\n|---|---|\n| {word()} | minor |\n\nSee https://github.com/{word()}/{word()}/releases"),
+                  (f"Fix {C(['typo', 'race in worker pool', 'null check', 'CI on arm64'])}", f"Closes #{rng.randint(1, 900)}. {C(['Adds a test.', 'No functional change.', 'Tested locally.'])}"),
+                  ("Add link to the project website in README", f"Adds https://{word()}.{C(HAM_TLDS)} (our docs site) to the README, as discussed in #{rng.randint(1, 300)}.")])
+    if itype == "wiki_page":
+        return C(["Home", "Runbook", "Release process", "Onboarding", "FAQ"]), C([f"On-call runbook: page the primary, then call the NOC at +1 555 01{rng.randint(10, 99)} if unreachable.",
+                                                                                f"Release steps: tag, build, upload to https://releases.{word()}.{C(HAM_TLDS)}, announce.", readme_text(word(), "lib"),
+                                                                                "Bienvenue ! Voici comment configurer l'environnement de développement."])
+    if itype == "snippet":
+        return C(["helper", "CI config", "query", "Makefile snippet", "nginx conf", "odds converter", "phone parsing test"]), C([
+            "def add(a, b):\n    return a + b\n", "SELECT id, name FROM users WHERE active;\n", "server {\n  listen 443 ssl;\n  server_name example.org;\n}\n",
+            "def decimal_to_american(odds):\n    return (odds - 1) * 100 if odds >= 2 else -100 / (odds - 1)\n", "assert parse('+44 20 7946 0958').country == 'GB'\n",
+            log_lines(), "#!/bin/sh\nset -e\ncurl -fsSL https://get." + word() + ".sh | sh\n"]) * rng.randint(1, 4)
+    return None, None
+
+# --- items -----------------------------------------------------------------------
+DISPOSABLE = ["mailinator.com", "yopmail.com", "guerrillamail.com", "sharklasers.com", "trashmail.com", "10minutemail.com", "tempmail.plus", "mail.tm"]
+FREE = ["gmail.com", "gmail.com", "outlook.com", "hotmail.com", "yahoo.com", "proton.me", "icloud.com", "mail.ru", "qq.com", "yandex.ru", "gmx.de"]
+ORG = ["ethz.ch", "mit.edu", "cern.ch", "inria.fr", "tum.de", "acme-cloud.com", "paycorp.io", "datalab.org", "uni-heidelberg.de", "oddslab.io"]
+INSTANCES = ["gitlab.example.org", "gitlab.gnome.org", "code.example.com", "git.example.net", "gitlab.freedesktop.org"]
+
+def item(itype, texts, label, *, email_domain, confirmed, age, known, uname, instance):
+    it = {"type": itype, "id": str(rng.randint(1, 10**6)), "event_type": "", "web_url": f"https://{instance}/{uname}", "visibility": "public",
           "created_at": "", "updated_at": "",
-          "author": {"id": rng.randint(1, 10**6), "username": username, "name": "", "email": f"{username}@{dom}",
-                     "email_source": "api", "state": "active", "is_admin": False, "bot": False, "created_at": "",
+          "author": {"id": rng.randint(1, 10**7), "username": uname, "name": display_name(uname), "email": f"{uname}@{email_domain}" if known else "",
+                     "email_source": "api" if known else "", "state": "active", "is_admin": False, "bot": False, "created_at": "",
                      "confirmed_at": "x" if confirmed else "", "note": ""},
           "text": [[k, v] for k, v in texts if v], "refs": {}, "raw": {}}
-    signals = {"account_age_days": age, "email_confirmed": confirmed, "email_known": True,
-               "disposable_email": dom in DISPOSABLE, "email_domain": dom}
-    if extra_signals:
-        signals.update(extra_signals)
-    return {"label": label, "item": it, "signals": signals}
+    signals = {"email_known": known, "instance_host": instance}
+    if known:
+        signals.update({"account_age_days": age, "email_confirmed": confirmed, "disposable_email": email_domain in DISPOSABLE, "email_domain": email_domain})
+    return {"label": label, "item": it, "signals": signals, "weight": 2}
 
-HAM_BIOS = ["Backend engineer. Rust, Postgres, distributed systems.", "PhD student working on climate models (Fortran, Python).",
-            "Frontend, accessibility, Vue.", "Maintainer of the payments SDK. Opinions are my own.", "DevOps, Kubernetes, Terraform, GitLab CI.",
-            "Data scientist, bioinformatics pipelines in R and Snakemake.", "Student, learning Go and Linux. my english not so good sorry",
-            "Security researcher, I report bugs responsibly.", "Game dev with Godot, check out my itch.io page!", "Technical writer for open-source docs.",
-            "Sales engineer at a payment company, I help customers integrate our API.", "Crypto library contributor (libsodium bindings).",
-            "Working on blockchain analytics for compliance.", "Support engineer at a SaaS vendor.", "", "", ""]
-HAM_TITLES = ["Leader election stalls with 5 nodes", "Typo in README", "Support 3-D Secure 2 for card payments", "Restart files not written",
-              "runner not start", "how to read file", "CI fails on arm64", "Add Bitcoin and Lightning payment support", "Update dependencies",
-              "Crash when config is empty", "Docs: clarify install steps", "Improve error message for 401", "Memory leak in worker pool"]
-HAM_BODIES = ["Steps to reproduce: start 5 nodes, kill the leader. Expected a new leader within 2 s.",
-              "`cargo bulid` should be `cargo build`.", "Adyen requires 3DS2 next year, see https://docs.adyen.com/online-payments/3d-secure",
-              "Job 4711 ran out of quota; we should check disk space before the run.",
-              "hello, my runner not starting, error is x509 certificate signed by unknown authority what i do?",
-              "I can reproduce this on main; looks like the timeout is not reset.", "LGTM, one nit in the log message.",
-              "Thanks, this saved me an hour.", "See the upstream fix in https://github.com/org/project/pull/1234",
-              "[![pipeline](https://gitlab.com/org/p/badges/main/pipeline.svg)](https://gitlab.com/org/p/-/commits/main) [![coverage](https://gitlab.com/org/p/badges/main/coverage.svg)](https://gitlab.com/org/p/-/commits/main)",
-              "Please call me on +41 44 632 11 11 if the server room alarm goes off again (internal).",
-              "The payment SDK supports Stripe, Adyen and crypto (BTC, ETH) checkouts.", "+1", "Fixed in !42, closing.",
-              "This is a simple code for calculate sum, please review thank you", "```\nfn main() { println!(\"hello\"); }\n```"]
+TYPES = ["user"] * 4 + ["snippet"] * 2 + ["issue"] * 2 + ["note"] * 2 + ["project", "project", "group", "merge_request", "wiki_page"]
+
+def account(spam, itype):
+    known = itype == "user" or rng.random() < 0.5
+    if spam:
+        dom = C(DISPOSABLE + FREE * 3 + ["gmail.com"] * 3 + [domain(word(), SPAM_TLDS)])
+        age = rng.uniform(0, 0.2) if itype == "user" else C([rng.uniform(0, 1), rng.uniform(0, 7), rng.uniform(0, 60), rng.uniform(0, 900)])
+        confirmed = rng.random() < 0.75
+    else:
+        dom = C(FREE * 2 + ORG)
+        age = rng.uniform(0, 0.2) if itype == "user" else C([rng.uniform(0, 1), rng.uniform(0, 30), rng.uniform(30, 4000), rng.uniform(300, 4000)])
+        confirmed = rng.random() < 0.9
+    return dict(email_domain=dom, confirmed=confirmed, age=age, known=known)
+
+def spam_item(family=None, text=None):
+    family = family or C([f for f, w in SPAM_FAMILIES for _ in range(w)])
+    itype = C(TYPES)
+    if family == "link_farm": itype = C(["project", "group", "snippet"])
+    if family in ("seo", "website_only"): itype = "user"
+    acc = account(True, itype)
+    uname = username(True)
+    instance = C(INSTANCES)
+    body, dom = (text, None) if text else spam_content(family)
+    if itype == "user":
+        if family == "website_only":
+            texts = [("username", uname), ("name", C([display_name(uname), C(SERVICES).title(), word().title()])), ("website_url", url(domain(C(SERVICES).replace(" ", "")[:10], SPAM_TLDS), "https://"))]
+        elif family == "seo":
+            svc, city = C(SERVICES), C(CITIES)
+            texts = [("username", uname), ("name", C([display_name(uname), f"{svc.title()} {city}"])), ("bio", seo_profile_bio(svc, city)),
+                     ("website_url", url(dom or domain(svc.replace(" ", "")[:10], SPAM_TLDS), "https://")), ("location", maybe(0.6, city)),
+                     ("organization", maybe(0.4, f"{svc.title()} {C(['LLC', 'Ltd', 'Co', 'Pros'])}"))]
+        else:
+            texts = [("username", uname), ("name", C([display_name(uname), body[:40]])), ("bio", body[:250]),
+                     ("website_url", maybe(0.5, url(domain(word(), SPAM_TLDS), "https://"))), ("location", maybe(0.4, C(CITIES)))]
+    elif itype == "snippet":
+        lines = [body] + [C([body, spam_content(family)[0]]) for _ in range(rng.randint(0, 6))]
+        texts = [("title", body.split(".")[0][:80]), ("description", maybe(0.4, body[:120])), ("file_names", word() + C([".txt", ".md", ".html", ".json", ".py"])),
+                 ("content", "\n".join(lines))]
+    elif itype in ("issue", "merge_request", "wiki_page"):
+        texts = [("title", body.split(".")[0][:90]), ("description" if itype != "wiki_page" else "content", body)]
+    elif itype == "note":
+        texts = [("body", body)]
+    elif itype == "project":
+        name = "-".join(body.lower().split()[:4])[:40]
+        texts = [("name", name), ("path", f"{uname}/{name}"), ("description", body[:200]), ("readme", maybe(0.7, f"# {name}\n\n{body}\n\n{spam_content(family)[0]}"))]
+    else:
+        name = " ".join(body.split()[:4])
+        projects = "\n".join(f"{word()}-{word()}: {spam_content(family)[0][:100]}" for _ in range(rng.randint(0, 6)))
+        texts = [("name", name), ("path", name.lower().replace(" ", "-")[:30]), ("description", body[:200]), ("projects", projects)]
+    return item(itype, texts, "spam", uname=uname, instance=instance, **acc)
+
+def ham_item():
+    itype = C(TYPES)
+    acc = account(False, itype)
+    uname = username()
+    instance = C(INSTANCES)
+    if itype == "user":
+        bio = ham_bio()
+        site = maybe(0.45, ham_site())
+        if not bio and rng.random() < 0.3: site = ham_site()  # a personal site and nothing else: real people do that too
+        texts = [("username", uname), ("name", display_name(uname)), ("bio", bio), ("website_url", site), ("location", maybe(0.4, C(CITIES))),
+                 ("organization", maybe(0.3, C(ORGS))), ("job_title", maybe(0.2, C(["Software Engineer", "Researcher", "Student", "CTO", "Consultant"]))),
+                 ("github", maybe(0.2, uname)), ("linkedin", maybe(0.1, uname))]
+        if acc["known"] and acc["email_domain"] in ORG and site and rng.random() < 0.5:
+            texts = [(k, (f"https://www.{acc['email_domain']}" if k == "website_url" else v)) for k, v in texts]
+    elif itype in ("project", "group"):
+        kind = C(["lib", "lib", "payments", "odds", "slots", "iptv", "seo", "marketing", "pharmacy", "keys", "mirrors"])
+        name = C([word(), word() + "-" + C(["rs", "py", "js", "sdk", "cli", "api"]), C(["pay", "odds", "slot", "iptv", "seo", "rx", "key"]) + "-" + word()])
+        if itype == "project":
+            texts = [("name", name), ("path", f"{uname}/{name}"), ("description", maybe(0.8, readme_text(name, kind).split("\n\n")[2])), ("readme", maybe(0.7, readme_text(name, kind)))]
+        else:
+            texts = [("name", name.title()), ("path", name), ("description", maybe(0.6, f"{C(TOPICS).capitalize()} projects of {C(ORGS)}")),
+                     ("projects", "\n".join(f"{word()}: {C(TOPICS)} {C(['library', 'tools', 'docs', 'experiments'])}" for _ in range(rng.randint(0, 5))))]
+    else:
+        title, body = ham_item_text(itype)
+        field = {"issue": "description", "merge_request": "description", "wiki_page": "content", "snippet": "content", "note": "body"}[itype]
+        texts = ([("title", title)] if title else []) + [(field, body)]
+        if itype == "snippet": texts.insert(1, ("file_names", word() + C([".py", ".sql", ".conf", ".sh", ".txt"])))
+        if itype == "merge_request" and rng.random() < 0.5: texts.append(("added_lines", C(["- [Docs](https://docs." + word() + ".org)\n", "+version = \"1.2.3\"\n", "fix: handle empty config\n"])))
+    return item(itype, texts, "ham", uname=uname, instance=instance, **acc)
 
 out = []
-def add(x):
-    out.append(x)
-
-for _ in range(900):  # spam of every type and family
-    fam = rng.choice(list(FAMILIES))
-    t, topic = spam_text(fam)
-    dom = spam_domain(topic)
-    u = obfuscate(url(dom))
-    itype = rng.choice(["user", "user", "user", "snippet", "issue", "note", "project", "group", "merge_request", "wiki_page"])
-    a = author("spam")
-    if itype == "user":
-        style = rng.random()
-        if style < 0.3:   # SEO profile: the only signal is the website
-            texts = [("username", word() + str(rng.randint(1, 99))), ("name", rng.choice(["seo", t.split(",")[0], word()])),
-                     ("website_url", url(dom))]
-        else:
-            texts = [("username", word()), ("name", t[:40]), ("bio", t + " " + rng.choice(["", u, "[click here](" + url(dom) + ")"])),
-                     ("website_url", url(dom) if rng.random() < 0.7 else ""), ("location", rng.choice(["", "USA", "Dubai", "Jakarta", "London"]))]
-    elif itype == "snippet":
-        body = "\n".join(rng.choice([t, t + " " + u, u, "<a href=\"" + url(dom) + "\">" + t + "</a>"]) for _ in range(rng.randint(2, 20)))
-        texts = [("title", t.title()), ("description", rng.choice(["", t])), ("file_names", word() + rng.choice([".txt", ".md", ".html"])),
-                 ("content", body)]
-    elif itype in ("issue", "merge_request", "wiki_page"):
-        texts = [("title", t.capitalize()), ("description", t + ". " + rng.choice([u, "[" + t + "](" + url(dom) + ")", "Contact " + phone(), ""]))]
-    elif itype == "note":
-        texts = [("body", rng.choice([t + " " + u, t, "[" + t + "](" + url(dom) + ")", t + " " + phone()]))]
-    else:
-        texts = [("name", t[:50]), ("path", t[:30].replace(" ", "-")), ("description", t + " " + rng.choice(["", u]))]
-    add(item(itype, texts, a, "spam"))
-
-for _ in range(1300):  # legitimate content, including the hard cases
-    itype = rng.choice(["user", "user", "user", "snippet", "issue", "note", "note", "project", "group", "merge_request", "wiki_page"])
-    a = author("ham")
-    site = rng.choice(["", "", f"https://{word()}.{rng.choice(TLDS_HAM)}", f"https://{word()}.github.io"])
-    if itype == "user":
-        texts = [("username", word() + rng.choice(["", ".", "_"]) + word(2)), ("name", word().title() + " " + word().title()),
-                 ("bio", rng.choice(HAM_BIOS)), ("website_url", site), ("location", rng.choice(["", "Zurich", "Berlin", "Tokyo", "Cairo", "Lagos"])),
-                 ("organization", rng.choice(["", "", "ETH Zurich", "Acme Cloud", "PayCorp", "CERN"]))]
-    elif itype == "snippet":
-        code = rng.choice(["def add(a, b):\n    return a + b\n", "SELECT id, name FROM users WHERE active;\n",
-                           "runners:\n  privileged: false\n", ":focus-visible { outline: 3px solid #1f75cb; }\n",
-                           "#!/bin/sh\nset -e\nmake test\n", "apiVersion: v1\nkind: ConfigMap\n"])
-        texts = [("title", rng.choice(["helper", "CI config", "query", "focus ring", "Makefile snippet", word()])),
-                 ("file_names", word() + rng.choice([".py", ".sql", ".yaml", ".css", ".sh"])), ("content", code * rng.randint(1, 5))]
-    elif itype in ("issue", "merge_request", "wiki_page"):
-        texts = [("title", rng.choice(HAM_TITLES)), ("description", rng.choice(HAM_BODIES))]
-    elif itype == "note":
-        texts = [("body", rng.choice(HAM_BODIES))]
-    else:
-        texts = [("name", word() + "-" + word()), ("path", word()), ("description", rng.choice(["", "Simulator for Raft", "Payment gateway SDK with crypto support",
-                                                                                               "Helm values for runners", "my first go project", "README with badges"]))]
-    add(item(itype, texts, a, "ham"))
-
+for _ in range(3600):
+    out.append(spam_item())
+for _ in range(150):  # campaigns: one text, several accounts
+    fam = C(["care", "casino", "comment_link", "crypto", "movie", "crack"])
+    text = spam_content(fam)[0]
+    for _ in range(rng.randint(3, 6)):
+        out.append(spam_item(fam, text))
+for _ in range(5200):
+    out.append(ham_item())
 rng.shuffle(out)
 with open("models/training_data.jsonl", "w") as f:
     for x in out:

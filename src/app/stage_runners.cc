@@ -12,6 +12,7 @@
 #include "stages/act_stage.h"
 #include "stages/archive_stage.h"
 #include "stages/classify_stage.h"
+#include "stages/redis_campaign_memory.h"
 #include "stages/fetch_stage.h"
 #include "stages/notify_stage.h"
 #include "stages/pipeline.h"
@@ -120,7 +121,21 @@ std::unique_ptr<StageRunner> ClassifyRunner(const RunnerContext& c, const classi
         return remote->Predict(event_type, item, score);
       };
     }
-    return std::make_unique<ClassifyStage>(o, models, c.registry, c.log);
+    // Each worker its own Redis connection for the campaign memory.
+    struct Owned : ClassifyStage {
+      Owned(ClassifyStageOptions o, std::unique_ptr<RedisCampaignMemory> campaigns, const classify::ModelHolder& models,
+            metrics::Registry& registry, spdlog::logger& log)
+          : ClassifyStage(WithCampaigns(std::move(o), campaigns.get()), models, registry, log),
+            campaigns_(std::move(campaigns)) {}
+      static ClassifyStageOptions WithCampaigns(ClassifyStageOptions o, classify::CampaignMemory* campaigns) {
+        o.campaigns = campaigns;
+        return o;
+      }
+      std::unique_ptr<RedisCampaignMemory> campaigns_;
+    };
+    auto campaigns = std::make_unique<RedisCampaignMemory>(c.connector, c.config.pipeline.key_prefix,
+                                                           c.config.classify.campaign_window_ms);
+    return std::make_unique<Owned>(o, std::move(campaigns), models, c.registry, c.log);
   };
   return Runner(c, RunnerOptions(config, kCandidatesStream, config.pipeline.workers, config.pipeline.batch_size),
                 factory);

@@ -17,7 +17,7 @@ TEST(Render, SeoProfileWithOnlyAWebsite) {
                           {"email_domain", "mailinator.com"}});
   for (const char* t : {"sig_type_user", "sig_links_1", "sig_website_url", "sig_website_without_bio",
                         "sig_disposable_email", "sig_email_unconfirmed", "sig_age_lt1d", "__url__",
-                        "url_domain:seo-agency.example.agency", "url_tld:agency", "email_domain:mailinator.com",
+                        "url_domain:example.agency", "url_tld:agency", "email_domain:mailinator.com",
                         "bestseo2026"}) {
     EXPECT_TRUE(Has(r, t)) << t << " in: " << r.text;
   }

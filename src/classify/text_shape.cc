@@ -112,7 +112,11 @@ TextShape ShapeOf(std::string_view text, std::string_view skeleton) {
     }
   }
   s.phone = HasPhone(text);
-  s.phone_obfuscated = (!s.phone && HasPhone(skeleton)) || RE2::PartialMatch(text, LetterDigits()) ||
+  // Disguised digits (①, 𝟏, fullwidth) are ASCII digits in the skeleton
+  // only: more digits there, and a number among them, is a disguised number.
+  int skeleton_digits = 0;
+  for (char c : skeleton) skeleton_digits += std::isdigit(static_cast<unsigned char>(c)) ? 1 : 0;
+  s.phone_obfuscated = (skeleton_digits > s.digits && HasPhone(skeleton)) || RE2::PartialMatch(text, LetterDigits()) ||
                        RE2::PartialMatch(text, TildeGroups());
   return s;
 }

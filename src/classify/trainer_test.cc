@@ -68,7 +68,7 @@ TEST(Train, WordsModelAloneForFtzAndBin) {
     std::ofstream out(data);
     for (int i = 0; i < 60; ++i) {
       nlohmann::json item = {{"type", "note"}, {"author", {{"username", "u"}}},
-                             {"text", nlohmann::json::array({{"body", i % 2 ? "casino bonus" : "fix test"}})}};
+                             {"text", nlohmann::json::array({{"body", (i % 2 ? "casino bonus " : "fix test ") + std::to_string(i)}})}};
       out << nlohmann::json{{"label", i % 2 ? "spam" : "ham"}, {"item", item}}.dump() << "\n";
     }
   }
@@ -78,7 +78,8 @@ TEST(Train, WordsModelAloneForFtzAndBin) {
   o.dim = 5;
   o.threads = 1;
   TrainReport report;
-  ASSERT_TRUE(Train(o, &report).ok());
+  const Status trained = Train(o, &report);
+  ASSERT_TRUE(trained.ok()) << trained.ToString();
   std::shared_ptr<const SpamModel> model;
   ASSERT_TRUE(SpamModel::Load(o.out, &model).ok());
   EXPECT_FALSE(model->has_combiner());

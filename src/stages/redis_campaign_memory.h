@@ -1,0 +1,31 @@
+// RedisCampaignMemory: the campaign memory (classify/campaigns.h) in Redis,
+// shared by every classify worker of every replica. Each bucket (a SimHash
+// band, a link domain) is a sorted set of author -> last time seen, under
+// `prefix` + "campaign:" + bucket, expiring after the window. One Lua
+// script per item records it in all its buckets, drops entries older than
+// the window and counts the other authors: one round trip, atomic.
+//
+// Not thread-safe (owns a redis::Client): one per classify worker.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "classify/campaigns.h"
+#include "redis/client.h"
+
+namespace spamphibian {
+
+class RedisCampaignMemory : public classify::CampaignMemory {
+ public:
+  // `connector` must outlive this.
+  RedisCampaignMemory(const redis::Connector& connector, std::string prefix, std::int64_t window_ms);
+  Status Observe(const classify::CampaignKey& key, std::int64_t now_ms, classify::CampaignCounts* out) override;
+
+ private:
+  redis::Client client_;
+  const std::string prefix_;
+  const std::int64_t window_ms_;
+};
+
+}  // namespace spamphibian

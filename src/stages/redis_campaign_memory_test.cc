@@ -1,0 +1,80 @@
+// The campaign memory against a real redis-server: the third account
+// pasting nearly the same text is flagged as a campaign; different texts
+// are not; an author repeating itself is no campaign; the window ends it.
+#include "stages/redis_campaign_memory.h"
+
+#include <gtest/gtest.h>
+
+#include "classify/text_rendering.h"
+#include "classify/examples.h"
+#include "redis_server.h"
+
+namespace spamphibian {
+namespace {
+
+classify::CampaignKey Key(const std::string& author, const std::string& text) {
+  gitlab::Item item;
+  item.type = "note";
+  item.author.username = author;
+  item.text = {{"body", text}};
+  return classify::CampaignKeyOf(item, classify::Render(item, nlohmann::json::object()));
+}
+
+constexpr const char* kSpam =
+    "QuickBooks customer care number call now toll free for payroll errors refunds and login help 24/7 agents";
+
+class RedisCampaignMemoryTest : public ::testing::Test {
+ protected:
+  testing::RedisServer server_;
+  redis::Connector connector_{server_.Options()};
+  RedisCampaignMemory memory_{connector_, "p:", 60000};
+};
+
+TEST_F(RedisCampaignMemoryTest, TheThirdAccountWithTheSameTextIsACampaign) {
+  classify::CampaignCounts c;
+  ASSERT_TRUE(memory_.Observe(Key("a", kSpam), 1000, &c).ok());
+  EXPECT_EQ(c.text_accounts, 0);
+  ASSERT_TRUE(memory_.Observe(Key("a", kSpam), 1001, &c).ok());
+  EXPECT_EQ(c.text_accounts, 0) << "the same author again is not a campaign";
+  ASSERT_TRUE(memory_.Observe(Key("b", std::string(kSpam) + " now"), 1002, &c).ok());
+  EXPECT_EQ(c.text_accounts, 1) << "nearly the same text";
+  ASSERT_TRUE(memory_.Observe(Key("c", kSpam), 1003, &c).ok());
+  EXPECT_EQ(c.text_accounts, 2);
+  classify::Rendering r;
+  classify::ApplyCampaign(c.text_accounts, c.domain_accounts, &r);
+  EXPECT_NE(r.text.find("sig_campaign_text"), std::string::npos);
+}
+
+TEST_F(RedisCampaignMemoryTest, DifferentTextsAreNot) {
+  classify::CampaignCounts c;
+  const char* texts[] = {"I can reproduce this on main the election timeout is not reset after the leader dies",
+                         "Could you share the output of kubectl describe pod for the runner that keeps restarting",
+                         "The payment SDK now supports SEPA direct debit mandates and refunds through the same client"};
+  int author = 0;
+  for (const char* t : texts) {
+    ASSERT_TRUE(memory_.Observe(Key("u" + std::to_string(author++), t), 1000, &c).ok());
+    EXPECT_EQ(c.text_accounts, 0) << t;
+  }
+}
+
+TEST_F(RedisCampaignMemoryTest, LinkDomainsAcrossAccountsAndTheWindow) {
+  classify::CampaignCounts c;
+  const std::string text = "see https://cheap-seo.example.top/x";
+  ASSERT_TRUE(memory_.Observe(Key("a", text), 1000, &c).ok());
+  ASSERT_TRUE(memory_.Observe(Key("b", "visit cheap-seo.example.top now"), 2000, &c).ok());
+  EXPECT_EQ(c.domain_accounts, 1);
+  ASSERT_TRUE(memory_.Observe(Key("c", text), 1000 + 60000 + 1500, &c).ok());
+  EXPECT_EQ(c.domain_accounts, 1) << "a's link is older than the window";
+  ASSERT_TRUE(memory_.Observe(Key("d", "docs at https://github.com/org/repo"), 3000, &c).ok());
+  ASSERT_TRUE(memory_.Observe(Key("e", "docs at https://github.com/org/other"), 3001, &c).ok());
+  EXPECT_EQ(c.domain_accounts, 0) << "a common domain is nobody's campaign";
+}
+
+TEST_F(RedisCampaignMemoryTest, RedisDownIsUnavailable) {
+  server_.Stop();
+  classify::CampaignCounts c;
+  EXPECT_TRUE(memory_.Observe(Key("a", kSpam), 1000, &c).IsUnavailable());
+}
+
+}  // namespace
+}  // namespace spamphibian
