@@ -249,8 +249,33 @@ def comment_with_link(dom):
            "You might also like", "For more tips visit"]),
         spam_link(dom, C([word(), "this site", "our guide", "a sports streaming platform", "best tools"]))] if x)
 
+def malware_lure_text():
+    fix = C(["fix.zip", "patch.rar", "installer.exe", "update-tool.7z", "solution.zip", "driver-fix.msi"])
+    host = C(["mediafire.com/file/" + word(), "dropbox.com/s/" + word(), "bit.ly/" + word(), "gofile.io/d/" + word(), domain(word(), SPAM_TLDS) + "/" + fix])
+    return " ".join(x for x in [
+        C(["I had the same error, this fixed it for me:", "Here is the solution, download and run:", "Try this patch, works for me:", "The maintainers posted a fix here:",
+           "Use this tool to fix the issue:"]),
+        "https://" + host,
+        C([f"password: {rng.randint(1000, 9999)}", "in the installer select \"gcc\" and click install", "run as administrator", "extract and replace the dll", "disable defender first"]),
+        maybe(0.4, "Good luck!")] if x)
+
+def tea_text():
+    names = [word() + C(["", "-" + word(), str(rng.randint(1, 999))]) for _ in range(3)]
+    return C([f"{names[0]}", f"{names[0]} {names[1]}", f"{names[0]}: a package", "tea.xyz", f"{names[0]} {rng.randint(1, 99999)}"]) + maybe(0.6, f" tea.yaml {word()}") + \
+        maybe(0.5, "\n" + "\n".join(f'"{n}": "^{rng.randint(1, 9)}.{rng.randint(0, 9)}.0"' for n in names))
+
+def backlink_mr_text():
+    dom = domain(C(SERVICES).replace(" ", "")[:10] + C(["", "guide", "reviews", "blog"]), SPAM_TLDS)
+    anchor = C(["best " + C(SERVICES), C(SERVICES) + " guide", "useful resource", "more info", C(["VPN", "casino", "CBD", "essay"]) + " reviews", word()])
+    return C([f"- [{anchor}](https://{dom})", f"Also see [{anchor}](https://{dom}) for more.", f"| {anchor} | https://{dom} |", f"* {anchor}: https://{dom}"])
+
+def spaced_url():
+    d = domain(word(), SPAM_TLDS)
+    return C([" ".join("https://" + d), d.replace(".", " dot "), d.replace(".", "[dot]"), "h t t p s : / / " + d, d.replace(".", " . ")])
+
 SPAM_FAMILIES = [("seo", 8), ("website_only", 5), ("care", 8), ("crypto", 6), ("essay", 5), ("pharma", 5), ("casino", 12), ("iptv", 3), ("movie", 4),
-                 ("crack", 6), ("loan", 3), ("escort", 3), ("misc", 5), ("comment_link", 5), ("link_farm", 4)]
+                 ("crack", 6), ("loan", 3), ("escort", 3), ("misc", 5), ("comment_link", 5), ("link_farm", 4),
+                 ("malware_lure", 3), ("tea", 2), ("backlink_mr", 3), ("spaced_url", 2)]
 
 def spam_content(family):
     """(text, link domain or None) for a family, for content items."""
@@ -265,6 +290,10 @@ def spam_content(family):
     if family == "loan": return loan_text(), None
     if family == "escort": return escort_text(), None
     if family == "misc": return misc_scam_text(), None
+    if family == "malware_lure": return malware_lure_text(), None
+    if family == "tea": return tea_text(), None
+    if family == "backlink_mr": return backlink_mr_text(), None
+    if family == "spaced_url": return C(["Visit", "Check", "Go to", "More at", "Best deals:"]) + " " + spaced_url() + " " + C(["now", "", "today!", "for the bonus"]), None
     svc, city = C(SERVICES), C(CITIES)
     dom = domain(svc.replace(" ", "")[:10], SPAM_TLDS)
     if family == "comment_link": return comment_with_link(dom), dom
@@ -287,6 +316,7 @@ def ham_site():
 def ham_bio():
     k = rng.random()
     if k < 0.15: return ""
+    if k < 0.25: return foreign_ham().split("\n")[0][:200]
     if k < 0.5:
         return C([f"{C(LANGS_HAM)} developer. {C(TOPICS).capitalize()}.", f"Working on {C(TOPICS)} at {C(ORGS)}.", f"PhD student, {C(TOPICS)}.",
                   f"Maintainer of {word()}-{C(['rs', 'py', 'js', 'go'])}. Opinions are my own.", f"Backend engineer ({C(LANGS_HAM)}, {C(LANGS_HAM)}).",
@@ -345,7 +375,12 @@ def note_text():
               "Gracias, funciona con la versión nueva.", "Спасибо, помогло.", "谢谢，问题已解决。", "Terima kasih, sudah berhasil.", "Cảm ơn bạn, đã chạy được.",
               f"For the phone parser tests I used {C(['+1 202 555 0143', '+44 20 7946 0958', '030 901820'])} (fictional ranges).",
               f"We use the bet365 and Betfair odds feeds in the tests, see fixtures/odds_{word()}.json.",
-              f"Our agency site lists the integrations: https://www.{word()}-digital.{C(HAM_TLDS)}/integrations (disclosure: I work there)."])
+              f"Our agency site lists the integrations: https://www.{word()}-digital.{C(HAM_TLDS)}/integrations (disclosure: I work there).",
+              "```\n" + code_text() + "```", f"Try this:\n\n```\n{code_text()}```\n\nIt worked for me on {C(['Debian 12', 'macOS 14', 'Windows 11'])}.",
+              f"The support line in the footer ({C(['+1 555 0100', '0800 123 4567', '+49 30 1234567'])}) is our customer's, please keep it in the template.",
+              f"Warning: the link in the previous comment is malware (hxxps://{word()}[.]xyz/fix.zip). Reported and hidden.",
+              f"Danke! Mit Version {rng.randint(1, 9)}.{rng.randint(0, 9)} funktioniert es.", f"Obrigado, resolvido com a atualização {rng.randint(1, 9)}.{rng.randint(0, 9)}.",
+              f"بعد التحديث يعمل بشكل صحيح، شكراً.", f"Merci pour la revue, j'ai corrigé les tests."])
 
 def readme_text(name, kind):
     badges = " ".join(f"[![{b}](https://img.shields.io/badge/{b}-{C(['passing', 'green', '95%', 'MIT'])}-green)](https://gitlab.com/{word()}/{name})" for b in
@@ -361,7 +396,60 @@ def readme_text(name, kind):
                                     maybe(0.6, "## Usage\n\nSee the docs at https://" + word() + ".readthedocs.io and the examples folder."),
                                     maybe(0.4, "## Contributing\n\nMerge requests welcome. Please read CONTRIBUTING.md."), maybe(0.5, "## License\n\nMIT")] if x)
 
+def code_text():
+    n = lambda: rng.randint(0, 99999)
+    return C([
+        f"def {word()}({word()}, {word()}={n()}):\n    return {word()} * {rng.randint(2, 60)} + {n()}\n",
+        f"SELECT id, {word()}, created_at FROM {word()} WHERE {word()}_id = {n()} AND status IN (1, 2, 3) LIMIT {rng.randint(10, 500)};\n",
+        f"INSERT INTO contacts (name, phone) VALUES ('{C(FIRST)}', '+1 555 01{rng.randint(10, 99)}'), ('{C(FIRST)}', '030 {rng.randint(1000000, 9999999)}');\n",
+        f"id,{word()},amount\n" + "\n".join(f"{i},{word()},{n()}.{rng.randint(0, 99)}" for i in range(rng.randint(3, 12))) + "\n",
+        f"server:\n  port: {rng.randint(1024, 65535)}\n  host: 10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}\n  timeout_ms: {n()}\n",
+        f"const {word()} = require('{word()}');\nmodule.exports = function () {{ return {n()}; }};\n",
+        f"#include <stdio.h>\nint main(void) {{ printf(\"%d\\n\", {n()}); return 0; }}\n",
+        f"fn {word()}(x: u64) -> u64 {{ x.wrapping_mul({n()}) ^ 0x{rng.randint(0, 2**32):08x} }}\n",
+        f"func {word().title()}(ctx context.Context) error {{\n\treturn fmt.Errorf(\"{word()}: %w\", err)\n}}\n",
+        f"test_phone_numbers = ['+44 20 7946 0{rng.randint(100, 999)}', '(555) 01{rng.randint(10, 99)}-{rng.randint(1000, 9999)}', '+61 491 570 {rng.randint(100, 999)}']\n",
+        f"# {C(['Installation', 'Usage', 'Notes'])}\n\nRun `make {word()}` then open http://localhost:{rng.randint(3000, 9000)}/.\n",
+        f"[{word()}]\nurl = \"https://{word()}.{C(HAM_TLDS)}/{word()}\"\nretries = {rng.randint(1, 9)}\n",
+        "# Опции сборки\nCFLAGS=-O2 -g\n", "# 配置文件\nport = 8080\n", "# Configuración\ndebug: true\n",
+    ]) * rng.randint(1, 3)
+
+# Ordinary developer text in the languages spam also comes in: a model
+# that saw non-English text only in spam would flag every non-English user.
+FOREIGN_HAM = {
+    "id": ["Halo, aplikasinya crash setelah update ke versi {v}. Log ada di bawah.", "Terima kasih atas perbaikannya, sekarang sudah jalan.",
+           "Saya mahasiswa informatika, sedang belajar {lang}.", "Dokumentasi untuk instalasi di Windows belum lengkap.", "Bagaimana cara mengatur proxy untuk runner?",
+           "Komunitas developer {lang} di {city}. Kami mengadakan meetup setiap bulan.", "Terjemahan bahasa Indonesia untuk antarmuka pengguna."],
+    "vi": ["Mình gặp lỗi khi build trên macOS với phiên bản {v}.", "Cảm ơn bạn, đã sửa được rồi.", "Lập trình viên {lang}, thích mã nguồn mở.",
+           "Tài liệu hướng dẫn cài đặt bằng tiếng Việt.", "Làm sao để cấu hình CI cho dự án này?", "Nhóm phát triển phần mềm quản lý thư viện trường học."],
+    "zh": ["升级到 {v} 之后构建失败，日志如下。", "谢谢，问题已经解决了。", "我是学生，正在学习{lang}。", "请问如何配置代理？", "这是一个用于数据分析的开源工具。",
+           "中文文档翻译，欢迎提交合并请求。", "我们的开源社区每月举办一次线下交流会。"],
+    "ru": ["После обновления до {v} сервер не запускается, лог ниже.", "Спасибо, помогло.", "Разработчик {lang}, люблю открытый исходный код.",
+           "Документация по установке на русском языке.", "Как настроить кэш для CI?", "Сообщество разработчиков {lang} в {city}."],
+    "ar": ["بعد التحديث إلى {v} يتوقف البرنامج عن العمل.", "شكراً، تم حل المشكلة.", "مطور برمجيات مهتم بالمصادر المفتوحة.", "ترجمة الواجهة إلى اللغة العربية.",
+           "كيف يمكنني إعداد بيئة التطوير؟", "مجتمع المطورين العرب للمشاريع المفتوحة."],
+    "pt": ["Depois de atualizar para {v} o build falha, segue o log.", "Obrigado, resolvido.", "Desenvolvedor {lang}, apaixonado por código aberto.",
+           "Tradução da documentação para português.", "Como configuro o proxy do runner?", "Comunidade de desenvolvedores de {city}."],
+    "es": ["Al compilar en Windows con {v} aparece un error de enlace.", "Gracias, ya funciona.", "Desarrolladora {lang} en {city}.", "Traducción de la documentación al español.",
+           "¿Cómo configuro la caché en CI?", "Grupo de estudiantes de la universidad, proyectos de clase."],
+    "de": ["Nach dem Update auf {v} startet der Dienst nicht mehr.", "Danke, funktioniert jetzt.", "Entwickler bei {org}.", "Deutsche Übersetzung der Oberfläche.",
+           "Wie richte ich den Runner hinter einem Proxy ein?"],
+    "fr": ["Depuis la version {v}, l'installation échoue.", "Merci, ça marche !", "Développeuse {lang} à {city}.", "Traduction française de la documentation.",
+           "Comment configurer le cache de la CI ?"],
+    "ja": ["{v} にアップデートした後、ビルドが失敗します。", "ありがとうございます、解決しました。", "{lang} エンジニアです。", "日本語のドキュメントを追加しました。"],
+    "tr": ["{v} sürümüne güncelledikten sonra derleme hata veriyor.", "Teşekkürler, sorun çözüldü.", "{lang} geliştiricisiyim.", "Türkçe çeviri ekledim."],
+    "it": ["Dopo l'aggiornamento a {v} il server non parte.", "Grazie, ora funziona.", "Sviluppatore {lang} a {city}.", "Traduzione italiana della documentazione."],
+}
+def foreign_ham(lang=None):
+    lang = lang or C(list(FOREIGN_HAM))
+    fill = lambda t: t.format(v=f"{rng.randint(1, 9)}.{rng.randint(0, 20)}", lang=C(LANGS_HAM), city=C(CITIES), org=C(ORGS))
+    return " ".join(fill(C(FOREIGN_HAM[lang])) for _ in range(rng.randint(1, 3))) + maybe(0.3, "\n" + log_lines()) + \
+        maybe(0.2, f" https://{C(['docs', 'wiki', 'forum'])}.{word()}.{C(HAM_TLDS)}/{word()}")
+
 def ham_item_text(itype):
+    if rng.random() < 0.25 and itype in ("issue", "note", "wiki_page", "merge_request"):
+        text = foreign_ham()
+        return (text.split(".")[0][:60] if itype != "note" else None), text
     if itype == "issue": return issue_text()
     if itype == "note": return None, note_text()
     if itype == "merge_request":
@@ -376,7 +464,7 @@ def ham_item_text(itype):
         return C(["helper", "CI config", "query", "Makefile snippet", "nginx conf", "odds converter", "phone parsing test"]), C([
             "def add(a, b):\n    return a + b\n", "SELECT id, name FROM users WHERE active;\n", "server {\n  listen 443 ssl;\n  server_name example.org;\n}\n",
             "def decimal_to_american(odds):\n    return (odds - 1) * 100 if odds >= 2 else -100 / (odds - 1)\n", "assert parse('+44 20 7946 0958').country == 'GB'\n",
-            log_lines(), "#!/bin/sh\nset -e\ncurl -fsSL https://get." + word() + ".sh | sh\n"]) * rng.randint(1, 4)
+            log_lines(), "#!/bin/sh\nset -e\ncurl -fsSL https://get." + word() + ".sh | sh\n", code_text(), code_text(), code_text()]) * rng.randint(1, 4)
     return None, None
 
 # --- items -----------------------------------------------------------------------
@@ -415,6 +503,9 @@ def spam_item(family=None, text=None):
     family = family or C([f for f, w in SPAM_FAMILIES for _ in range(w)])
     itype = C(TYPES)
     if family == "link_farm": itype = C(["project", "group", "snippet"])
+    if family == "malware_lure": itype = C(["note", "note", "issue"])
+    if family == "tea": itype = "project"
+    if family == "backlink_mr": itype = "merge_request"
     if family in ("seo", "website_only"): itype = "user"
     acc = account(True, itype)
     uname = username(True)
@@ -435,6 +526,10 @@ def spam_item(family=None, text=None):
         lines = [body] + [C([body, spam_content(family)[0]]) for _ in range(rng.randint(0, 6))]
         texts = [("title", body.split(".")[0][:80]), ("description", maybe(0.4, body[:120])), ("file_names", word() + C([".txt", ".md", ".html", ".json", ".py"])),
                  ("content", "\n".join(lines))]
+    elif itype == "merge_request" and family == "backlink_mr":
+        texts = [("title", C(["Update README.md", "Add resource", "docs: add link", "Update docs", "Added useful link"])),
+                 ("description", maybe(0.5, C(["Added a helpful resource for users.", "Small docs improvement.", "I think this link would help readers."]))),
+                 ("added_lines", body + "\n")]
     elif itype in ("issue", "merge_request", "wiki_page"):
         texts = [("title", body.split(".")[0][:90]), ("description" if itype != "wiki_page" else "content", body)]
     elif itype == "note":
@@ -466,9 +561,11 @@ def ham_item():
         kind = C(["lib", "lib", "payments", "odds", "slots", "iptv", "seo", "marketing", "pharmacy", "keys", "mirrors"])
         name = C([word(), word() + "-" + C(["rs", "py", "js", "sdk", "cli", "api"]), C(["pay", "odds", "slot", "iptv", "seo", "rx", "key"]) + "-" + word()])
         if itype == "project":
-            texts = [("name", name), ("path", f"{uname}/{name}"), ("description", maybe(0.8, readme_text(name, kind).split("\n\n")[2])), ("readme", maybe(0.7, readme_text(name, kind)))]
+            description = readme_text(name, kind).split("\n\n")[2] if rng.random() < 0.8 else foreign_ham().split("\n")[0]
+            texts = [("name", name), ("path", f"{uname}/{name}"), ("description", description),
+                     ("readme", maybe(0.7, readme_text(name, kind) + maybe(0.2, "\n\n" + foreign_ham())))]
         else:
-            texts = [("name", name.title()), ("path", name), ("description", maybe(0.6, f"{C(TOPICS).capitalize()} projects of {C(ORGS)}")),
+            texts = [("name", name.title()), ("path", name), ("description", maybe(0.6, C([f"{C(TOPICS).capitalize()} projects of {C(ORGS)}", foreign_ham().split(chr(10))[0]]))),
                      ("projects", "\n".join(f"{word()}: {C(TOPICS)} {C(['library', 'tools', 'docs', 'experiments'])}" for _ in range(rng.randint(0, 5))))]
     else:
         title, body = ham_item_text(itype)
@@ -479,14 +576,14 @@ def ham_item():
     return item(itype, texts, "ham", uname=uname, instance=instance, **acc)
 
 out = []
-for _ in range(3600):
+for _ in range(3800):
     out.append(spam_item())
 for _ in range(150):  # campaigns: one text, several accounts
     fam = C(["care", "casino", "comment_link", "crypto", "movie", "crack"])
     text = spam_content(fam)[0]
     for _ in range(rng.randint(3, 6)):
         out.append(spam_item(fam, text))
-for _ in range(5200):
+for _ in range(6500):
     out.append(ham_item())
 rng.shuffle(out)
 with open("models/training_data.jsonl", "w") as f:

@@ -81,7 +81,9 @@ int main(int argc, char** argv) {
 
   train->add_option("--folds", train_options.folds, "Folds for the combiner's out-of-fold scores (default 4)");
   train->add_option("--target-precision", train_options.target_precision,
-                    "Precision the shipped per-type thresholds aim at on the held-out split (default 0.99)");
+                    "Precision the shipped per-type thresholds aim at (default 0.99)");
+  train->add_option("--thresholds-from", train_options.thresholds_from,
+                    "Labelled JSONL to choose the thresholds on, never trained on (default: the held-out split)");
 
   std::string classify_input = "-", classify_type;
   auto* classify_cmd = app.add_subcommand("classify", "Classify one item (JSON) with the configured model");
@@ -99,6 +101,8 @@ int main(int argc, char** argv) {
   evaluate->add_option("--target-precision", eval_options.target_precision,
                        "Print the threshold that reaches this precision (default 0.99)");
   evaluate->add_flag("--json", eval_options.json, "Print JSON instead of a table");
+  evaluate->add_option("--scores", eval_options.scores_out,
+                       "Also write each example's score to this JSONL file ({type, label, score, difficulty, family})");
 
   std::string config_file;
   auto* config_cmd = app.add_subcommand("config", "Configuration tools");

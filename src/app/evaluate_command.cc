@@ -1,6 +1,7 @@
 #include "app/evaluate_command.h"
 
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <map>
 
@@ -57,6 +58,14 @@ int RunEvaluate(const Config& config, const EvaluateOptions& o) {
     return 2;
   }
 
+  std::ofstream scores_out;
+  if (!o.scores_out.empty()) {
+    scores_out.open(o.scores_out);
+    if (!scores_out) {
+      std::cerr << "spamphibian evaluate: --scores: cannot write '" << o.scores_out << "'\n";
+      return 2;
+    }
+  }
   std::vector<classify::Scored> all;
   std::map<std::string, std::vector<classify::Scored>> by_type, by_difficulty, by_family;
   for (const auto& e : examples) {
@@ -70,6 +79,10 @@ int RunEvaluate(const Config& config, const EvaluateOptions& o) {
     const classify::Scored s{model->Predict(e.rendering, 0).probability, e.spam, t.spam, t.suspicious};
     all.push_back(s);
     by_type[e.type].push_back(s);
+    if (scores_out.is_open()) {
+      scores_out << nlohmann::json{{"type", e.type}, {"label", e.spam ? "spam" : "ham"}, {"score", s.score},
+                                   {"difficulty", e.difficulty}, {"family", e.family}}.dump() << "\n";
+    }
     if (!e.difficulty.empty()) by_difficulty[e.difficulty].push_back(s);
     if (!e.family.empty()) by_family[(e.spam ? "spam/" : "ham/") + e.family].push_back(s);
   }

@@ -18,6 +18,7 @@ struct EvaluateOptions {
   std::string model;  // "" = the configured model
   double target_precision = 0.99;
   bool json = false;
+  std::string scores_out;  // "" = none
 };
 
 // Exit code: 0, or 2 for unreadable data or model.

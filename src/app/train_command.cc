@@ -9,6 +9,7 @@
 #include "app/components.h"
 #include "classify/s3_model_source.h"
 #include "storage/s3_object_store.h"
+#include "trust/account_signals.h"
 
 namespace spamphibian {
 namespace {
@@ -47,7 +48,8 @@ Status Upload(storage::ObjectStore& store, const std::string& model_path, const 
   std::ifstream in(model_path, std::ios::binary);
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const std::string sha = storage::Sha256Hex(bytes);
-  const std::string ext = model_path.ends_with(".bin") ? ".bin" : ".ftz";
+  // The model file's own extension: .spam (a bundle), .bin or .ftz.
+  const std::string ext = model_path.ends_with(".bin") ? ".bin" : model_path.ends_with(".ftz") ? ".ftz" : ".spam";
   const std::string key = "models/spam-" + sha.substr(0, 12) + ext;
   // The model first, then the manifest that points at it: a service never
   // sees a manifest whose model is not there yet.
@@ -80,6 +82,16 @@ int RunTrain(const Config& config, classify::TrainOptions options, bool upload) 
     std::cerr << "spamphibian train: " << objects << " objects from " << options.data << "\n";
     options.data = downloaded;
   }
+  std::shared_ptr<const TrustPolicy> policy;
+  if (Status p = LoadTrustPolicy(config, &policy); !p.ok()) {
+    std::cerr << "spamphibian train: " << p.message() << "\n";
+    return kConfigError;
+  }
+  // API lines (e.g. --thresholds-from a hand-labelled set): the author's
+  // signals as the trust stage computes them, when the item was made.
+  options.account_signals = [policy](const gitlab::Item& item) {
+    return AccountSignals(item.author, ItemTime(item, std::chrono::system_clock::now()), *policy);
+  };
   classify::TrainReport report;
   Status s = classify::Train(options, &report);
   if (!downloaded.empty()) std::filesystem::remove(downloaded);

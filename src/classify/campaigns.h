@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,15 @@ class CampaignMemory {
   // Records `key` at `now_ms` and counts the other accounts seen within the
   // window before it. Unavailable when the store cannot answer.
   virtual Status Observe(const CampaignKey& key, std::int64_t now_ms, CampaignCounts* out) = 0;
+  // Observe() for several keys in order; (*out)[i] answers keys[i]. The
+  // Redis memory sends them in one round trip.
+  virtual Status ObserveBatch(std::span<const CampaignKey> keys, std::int64_t now_ms, std::vector<CampaignCounts>* out) {
+    out->assign(keys.size(), CampaignCounts());
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      if (Status s = Observe(keys[i], now_ms, &(*out)[i]); !s.ok()) return s;
+    }
+    return Status::Ok();
+  }
 };
 
 // In-process memory. Thread-safe.

@@ -90,7 +90,9 @@ Status S3ModelSource::Verify(const std::string& key, const std::string& bytes, l
   std::error_code ec;
   std::filesystem::create_directories(cache_dir_, ec);
   if (ec) return Status::Internal("cannot create " + cache_dir_ + ": " + ec.message());
-  out->path = cache_dir_ + "/" + out->sha256 + (key.ends_with(".bin") ? ".bin" : ".ftz");
+  // Named by content; the extension only helps a reader (the loader tells
+  // a bundle from a plain fastText model by its first bytes).
+  out->path = cache_dir_ + "/" + out->sha256 + (key.ends_with(".bin") ? ".bin" : key.ends_with(".ftz") ? ".ftz" : ".spam");
   return WriteAtomically(out->path, bytes);
 }
 

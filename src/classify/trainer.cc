@@ -87,6 +87,27 @@ std::vector<Scored> ScoreAll(const SpamModel& model, const std::vector<const Exa
   return all;
 }
 
+// Thresholds per type where there is enough to choose on, and overall.
+std::map<std::string, Thresholds> ChooseThresholds(const std::map<std::string, std::vector<Scored>>& by_type,
+                                                   double target) {
+  auto choose = [&](const std::vector<Scored>& scored) {
+    const Metrics strict = Evaluate(scored, target);
+    const Metrics loose = Evaluate(scored, 0.85);
+    const double spam = std::clamp(strict.threshold_for_target < 0 ? 0.9 : strict.threshold_for_target, 0.5, 0.99);
+    const double suspicious = std::clamp(loose.threshold_for_target < 0 ? 0.5 : loose.threshold_for_target, 0.2, spam);
+    return Thresholds{spam, suspicious};
+  };
+  std::map<std::string, Thresholds> out;
+  std::vector<Scored> all;
+  for (const auto& [type, scored] : by_type) {
+    if (type != "mail") all.insert(all.end(), scored.begin(), scored.end());
+    const long spam = std::count_if(scored.begin(), scored.end(), [](const Scored& s) { return s.spam; });
+    if (scored.size() >= 30 && spam >= 10 && type != "mail") out[type] = choose(scored);
+  }
+  out["default"] = all.empty() ? Thresholds{0.5, 0.3} : choose(all);
+  return out;
+}
+
 }  // namespace
 
 Status Train(const TrainOptions& o, TrainReport* report) {
@@ -139,15 +160,19 @@ Status Train(const TrainOptions& o, TrainReport* report) {
     if (Status s = SpamModel::Load(o.out, &draft); !s.ok()) return s;
     std::map<std::string, std::vector<Scored>> by_type;
     card["heldout"] = Evaluate(ScoreAll(*draft, heldout, &by_type), o.target_precision).ToJson();
-    std::map<std::string, Thresholds> thresholds;
-    for (const auto& [type, scored] : by_type) {
-      const Metrics m = Evaluate(scored, o.target_precision);
-      const double spam = std::max(0.5, m.threshold_for_target < 0 ? 0.9 : m.threshold_for_target);
-      thresholds[type] = {spam, std::min(spam, 0.3)};
-      report->thresholds[type] = {{"spam", thresholds[type].spam}, {"suspicious", thresholds[type].suspicious}};
+    std::vector<Example> validation;
+    if (!o.thresholds_from.empty()) {
+      if (Status s = ReadExamples(o.thresholds_from, o.account_signals, &validation); !s.ok()) return s;
+      std::vector<const Example*> v;
+      for (const Example& e : validation) v.push_back(&e);
+      by_type.clear();
+      card["thresholds_from"] = std::filesystem::path(o.thresholds_from).filename().string();
+      card["validation"] = Evaluate(ScoreAll(*draft, v, &by_type), o.target_precision).ToJson();
+    } else {
+      card["thresholds_from"] = "heldout";
     }
-    thresholds["default"] = {0.5, 0.3};
-    report->thresholds["default"] = {{"spam", 0.5}, {"suspicious", 0.3}};
+    const std::map<std::string, Thresholds> thresholds = ChooseThresholds(by_type, o.target_precision);
+    for (const auto& [type, t] : thresholds) report->thresholds[type] = {{"spam", t.spam}, {"suspicious", t.suspicious}};
     card["thresholds_target_precision"] = o.target_precision;
     if (Status s = SpamModel::WriteBundle(o.out, words_path, combiner, thresholds, card); !s.ok()) return s;
     std::filesystem::remove(words_path);

@@ -12,8 +12,10 @@
 // SHA-256 starts with a byte below 0x33 (about 20%) is never trained on. An
 // example may fix its side itself with "split": "train" | "heldout" (the
 // SpamAssassin corpus is split by its files' checksums). Per-type
-// thresholds are chosen on the held-out split for `target_precision` and
-// shipped in the bundle (never below 0.5 for spam).
+// thresholds are chosen for `target_precision` on `thresholds_from` (or the
+// held-out split) and shipped in the bundle: `spam` at the lowest score
+// whose verdicts reach the target, `suspicious` at precision 0.85. A type
+// with fewer than 30 examples or 10 spam there takes the overall ones.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -41,6 +43,11 @@ struct TrainOptions {
   int folds = 4;      // for the combiner's out-of-fold scores
   double combiner_c = 1.0;
   double target_precision = 0.99;
+  // A labelled file to choose the per-type thresholds on (never trained
+  // on), e.g. a set labelled by hand; "" = the held-out split. Its API
+  // lines need `account_signals`.
+  std::string thresholds_from;
+  AccountSignalsFn account_signals;
 };
 
 struct TrainReport {

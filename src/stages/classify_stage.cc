@@ -23,25 +23,60 @@ ClassifyStage::ClassifyStage(ClassifyStageOptions options, const classify::Model
       log_(log) {}
 
 Outcome ClassifyStage::Process(const Entry& entry) {
-  gitlab::Item item;
-  nlohmann::json j = nlohmann::json::parse(entry.Get("item"), nullptr, false);
-  if (Status s = gitlab::FromJson(j, &item); !s.ok()) return Outcome::DeadLetter(s.message());
-  nlohmann::json signals = nlohmann::json::parse(entry.Get("signals"), nullptr, false);
-  if (signals.is_discarded()) signals = nlohmann::json::object();
+  std::vector<Outcome> outcomes;
+  ProcessBatch(std::span<const Entry>(&entry, 1), &outcomes);
+  return std::move(outcomes.front());
+}
 
+// A batch in three steps: parse and render every entry, count campaigns for
+// all of them in one round trip, then score and decide each.
+void ClassifyStage::ProcessBatch(std::span<const Entry> entries, std::vector<Outcome>* outcomes) {
+  outcomes->assign(entries.size(), Outcome::Done());
+  std::vector<Prepared> prepared(entries.size());
+  std::vector<classify::CampaignKey> keys;
+  std::vector<std::size_t> keyed;  // keys[k] belongs to entries[keyed[k]]
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    Prepared& p = prepared[i];
+    p.json = nlohmann::json::parse(entries[i].Get("item"), nullptr, false);
+    if (Status s = gitlab::FromJson(p.json, &p.item); !s.ok()) {
+      (*outcomes)[i] = Outcome::DeadLetter(s.message());
+      continue;
+    }
+    p.signals = nlohmann::json::parse(entries[i].Get("signals"), nullptr, false);
+    if (p.signals.is_discarded()) p.signals = nlohmann::json::object();
+    p.rendering = classify::Render(p.item, p.signals);
+    p.ok = true;
+    if (options_.campaigns != nullptr) {
+      keys.push_back(classify::CampaignKeyOf(p.item, p.rendering));
+      keyed.push_back(i);
+    }
+  }
+  if (!keys.empty()) {
+    std::vector<classify::CampaignCounts> counts;
+    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    if (Status s = options_.campaigns->ObserveBatch(keys, now_ms, &counts); !s.ok()) {
+      for (std::size_t i : keyed) (*outcomes)[i] = Outcome::Retry("campaign memory: " + s.message());
+      return;
+    }
+    for (std::size_t k = 0; k < keyed.size(); ++k) {
+      classify::ApplyCampaign(counts[k].text_accounts, counts[k].domain_accounts, &prepared[keyed[k]].rendering);
+    }
+  }
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (prepared[i].ok) (*outcomes)[i] = Decide(entries[i], &prepared[i]);
+  }
+}
+
+Outcome ClassifyStage::Decide(const Entry& entry, Prepared* prepared) {
+  const gitlab::Item& item = prepared->item;
+  nlohmann::json& j = prepared->json;
+  const nlohmann::json& signals = prepared->signals;
+  const classify::Rendering& rendering = prepared->rendering;
   std::string version;
   const auto model = models_.Get(&version);
   if (model == nullptr) return Outcome::Retry("no model loaded");
-  classify::Rendering rendering = classify::Render(item, signals);
-  if (options_.campaigns != nullptr) {
-    classify::CampaignCounts counts;
-    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            std::chrono::system_clock::now().time_since_epoch()).count();
-    if (Status s = options_.campaigns->Observe(classify::CampaignKeyOf(item, rendering), now_ms, &counts); !s.ok()) {
-      return Outcome::Retry("campaign memory: " + s.message());
-    }
-    classify::ApplyCampaign(counts.text_accounts, counts.domain_accounts, &rendering);
-  }
   classify::Score p = model->Predict(rendering, 5);
   std::string scored_by = "embedded model " + version;
   if (options_.remote) {

@@ -1,12 +1,15 @@
 // ClassifyStage: candidates -> decisions (spam, suspicious, ham) with the
-// score, the model version and the reasons: the signal tokens that fired and
-// the words that pushed the score most.
+// score, the model version and the reasons: the signals that fired, the
+// features and the words that pushed the score most.
 //
-// The score comes from the embedded fastText model (MODEL_PATH, or the
-// bundled models/default.ftz) or, with MODEL_URL, from an external model
-// service; when that is down, the embedded model answers (default) or the
-// entry waits (Hold). The embedded model always supplies the explanation. The model is shared by all workers and
-// read through a holder so that a later hot swap is one pointer exchange.
+// A batch is rendered first (classify/text_rendering.h), its campaigns
+// counted in one round trip to the campaign memory, then each item scored.
+// The score comes from the embedded model (MODEL_PATH, the S3 model, or the
+// bundled models/default.spam: words model + combiner) or, with MODEL_URL,
+// from an external model service; when that is down, the embedded model
+// answers (default) or the entry waits (Hold). The embedded model always
+// supplies the explanation. The model is shared by all workers and read
+// through a holder so that a later hot swap is one pointer exchange.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -19,6 +22,8 @@
 
 #include "classify/campaigns.h"
 #include "classify/model_holder.h"
+#include "classify/text_rendering.h"
+#include "gitlab/item.h"
 #include "config/config.h"
 #include "metrics/registry.h"
 #include "decisions/decision.h"
@@ -52,8 +57,18 @@ class ClassifyStage : public Stage {
 
   std::string_view name() const override { return "classify"; }
   Outcome Process(const Entry& entry) override;
+  void ProcessBatch(std::span<const Entry> entries, std::vector<Outcome>* outcomes) override;
 
  private:
+  struct Prepared {
+    bool ok = false;
+    gitlab::Item item;
+    nlohmann::json json;     // the item as parsed (once), carried into the decision
+    nlohmann::json signals;
+    classify::Rendering rendering;
+  };
+  Outcome Decide(const Entry& entry, Prepared* prepared);
+
   ClassifyStageOptions options_;
   const classify::ModelHolder& models_;
   metrics::CounterFamily& decisions_;
@@ -61,7 +76,7 @@ class ClassifyStage : public Stage {
   spdlog::logger& log_;
 };
 
-// The bundled default model's location (models/default.ftz of the build).
+// The bundled default model's location (models/default.spam of the build).
 std::string DefaultModelPath();
 
 }  // namespace spamphibian

@@ -79,6 +79,29 @@ TEST_F(ClassifyStageTest, ThresholdsPerItemType) {
   EXPECT_EQ(Classify(Developer(), developer_signals_, {{"user", {score / 2, score / 4}}})["verdict"], "spam");
 }
 
+TEST_F(ClassifyStageTest, ABatchCountsCampaignsAcrossAccounts) {
+  classify::LocalCampaignMemory campaigns(3600 * 1000);
+  ClassifyStageOptions options{{"p:decisions", "", 0}, "", {}, {}, nullptr, false, &campaigns};
+  ClassifyStage stage(options, models_, registry_, *log_);
+  std::vector<Entry> entries;
+  for (int i = 0; i < 3; ++i) {
+    gitlab::Item n;
+    n.type = "note";
+    n.id = std::to_string(i);
+    n.author.id = 100 + i;
+    n.text = {{"body", "Thanks for the detailed write up, I learnt a lot about the release process from this thread today"}};
+    entries.push_back(Entry{std::to_string(i) + "-0", {{"item", gitlab::ToJson(n).dump()}, {"signals", "{}"}}});
+  }
+  entries.push_back(Entry{"9-0", {{"item", "nope"}}});
+  std::vector<Outcome> outcomes;
+  stage.ProcessBatch(entries, &outcomes);
+  ASSERT_EQ(outcomes.size(), 4u);
+  EXPECT_EQ(outcomes[3].kind, Outcome::Kind::kDeadLetter) << "a bad entry fails alone";
+  auto reasons = [&](int i) { return nlohmann::json::parse(outcomes[i].emits.at(0).fields[0].second)["reasons"].dump(); };
+  EXPECT_EQ(reasons(1).find("sig_campaign_text"), std::string::npos) << "one other account is no campaign yet";
+  EXPECT_NE(reasons(2).find("sig_campaign_text"), std::string::npos) << "the third account with the same text";
+}
+
 TEST_F(ClassifyStageTest, MalformedEntryIsDeadLettered) {
   ClassifyStage stage(ClassifyStageOptions{{"p:decisions", "", 0}, "", {}, {}, nullptr, false}, models_, registry_, *log_);
   EXPECT_EQ(stage.Process(Entry{"1-0", {{"item", "nope"}}}).kind, Outcome::Kind::kDeadLetter);

@@ -35,28 +35,66 @@ return {text, domain}
 RedisCampaignMemory::RedisCampaignMemory(const redis::Connector& connector, std::string prefix, std::int64_t window_ms)
     : client_(connector), prefix_(std::move(prefix)), window_ms_(window_ms) {}
 
-Status RedisCampaignMemory::Observe(const classify::CampaignKey& key, std::int64_t now_ms,
-                                    classify::CampaignCounts* out) {
-  *out = classify::CampaignCounts();
-  redis::Args keys;
-  for (const auto& bucket : classify::TextBuckets(key.simhash)) keys.push_back(prefix_ + "campaign:" + bucket);
-  const std::size_t text_buckets = keys.size();
+bool RedisCampaignMemory::Command(const classify::CampaignKey& key, std::int64_t now_ms, redis::Args* keys,
+                                  redis::Args* argv) const {
+  for (const auto& bucket : classify::TextBuckets(key.simhash)) keys->push_back(prefix_ + "campaign:" + bucket);
+  const std::size_t text_buckets = keys->size();
   for (const auto& domain : key.domains) {
-    if (classify::IsCommonDomain(domain) || keys.size() >= text_buckets + 20) continue;
-    keys.push_back(prefix_ + "campaign:" + classify::DomainBucket(domain));
+    if (classify::IsCommonDomain(domain) || keys->size() >= text_buckets + 20) continue;
+    keys->push_back(prefix_ + "campaign:" + classify::DomainBucket(domain));
   }
-  if (keys.empty()) return Status::Ok();
-  redis::Reply reply;
-  Status s = client_.Eval(ObserveScript(), keys,
-                          {key.author, std::to_string(now_ms), std::to_string(window_ms_), std::to_string(text_buckets),
-                           std::to_string(classify::kCampaignCountCap)},
-                          &reply);
-  if (!s.ok()) return s;
+  *argv = {key.author, std::to_string(now_ms), std::to_string(window_ms_), std::to_string(text_buckets),
+           std::to_string(classify::kCampaignCountCap)};
+  return !keys->empty();
+}
+
+namespace {
+
+Status ReadCounts(const redisReply* reply, classify::CampaignCounts* out) {
   if (reply == nullptr || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2) {
     return Status::Internal("campaign script: unexpected reply");
   }
   out->text_accounts = static_cast<int>(reply->element[0]->integer);
   out->domain_accounts = static_cast<int>(reply->element[1]->integer);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status RedisCampaignMemory::Observe(const classify::CampaignKey& key, std::int64_t now_ms,
+                                    classify::CampaignCounts* out) {
+  *out = classify::CampaignCounts();
+  redis::Args keys, argv;
+  if (!Command(key, now_ms, &keys, &argv)) return Status::Ok();
+  redis::Reply reply;
+  if (Status s = client_.Eval(ObserveScript(), keys, argv, &reply); !s.ok()) return s;
+  return ReadCounts(reply.get(), out);
+}
+
+Status RedisCampaignMemory::ObserveBatch(std::span<const classify::CampaignKey> batch, std::int64_t now_ms,
+                                         std::vector<classify::CampaignCounts>* out) {
+  out->assign(batch.size(), classify::CampaignCounts());
+  if (Status s = client_.Load(ObserveScript()); !s.ok()) return s;
+  std::vector<redis::Args> commands;
+  std::vector<std::size_t> index;  // commands[k] answers batch[index[k]]
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    redis::Args keys, argv;
+    if (!Command(batch[i], now_ms, &keys, &argv)) continue;
+    commands.push_back(redis::Client::EvalArgs(ObserveScript(), keys, argv));
+    index.push_back(i);
+  }
+  if (commands.empty()) return Status::Ok();
+  std::vector<redis::Reply> replies;
+  if (Status s = client_.RunPipeline(commands, &replies); !s.ok()) return s;
+  for (std::size_t k = 0; k < replies.size(); ++k) {
+    if (redis::IsError(replies[k].get())) {
+      const std::string error(redis::ReplyText(replies[k].get()));
+      // A restarted Redis has forgotten the script: load it again next time.
+      if (error.find("NOSCRIPT") != std::string::npos) ObserveScript().set_sha("");
+      return Status::Unavailable("campaign script: " + error);
+    }
+    if (Status s = ReadCounts(replies[k].get(), &(*out)[index[k]]); !s.ok()) return s;
+  }
   return Status::Ok();
 }
 

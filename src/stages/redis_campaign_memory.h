@@ -21,8 +21,13 @@ class RedisCampaignMemory : public classify::CampaignMemory {
   // `connector` must outlive this.
   RedisCampaignMemory(const redis::Connector& connector, std::string prefix, std::int64_t window_ms);
   Status Observe(const classify::CampaignKey& key, std::int64_t now_ms, classify::CampaignCounts* out) override;
+  Status ObserveBatch(std::span<const classify::CampaignKey> keys, std::int64_t now_ms,
+                      std::vector<classify::CampaignCounts>* out) override;
 
  private:
+  // The script's keys and arguments for `key`; false when it has no bucket.
+  bool Command(const classify::CampaignKey& key, std::int64_t now_ms, redis::Args* keys, redis::Args* argv) const;
+
   redis::Client client_;
   const std::string prefix_;
   const std::int64_t window_ms_;
