@@ -124,9 +124,26 @@ SOFTWARE = ["Microsoft Office 2026", "Adobe Photoshop", "Windows 11 Pro", "FL St
             "Ableton Live", "Sony Vegas", "GTA V", "Minecraft", "Revo Uninstaller", "Camtasia", "Nitro PDF", "Avast Premium", "Fortnite", "Roblox"]
 CITIES = ["Dubai", "Austin", "London", "Jakarta", "Mumbai", "Toronto", "Sydney", "Manila", "Lagos", "Karachi", "Delhi", "Miami", "Berlin", "Paris"]
 SERVICES = ["roofing", "plumbing", "carpet cleaning", "movers", "pest control", "dental clinic", "web design", "seo agency", "locksmith",
-            "hvac repair", "interior design", "car rental", "limo service", "solar panels", "hair salon", "wedding photography", "tree removal"]
+            "hvac repair", "interior design", "car rental", "limo service", "solar panels", "hair salon", "wedding photography", "tree removal",
+            "kitchen remodeling", "window cleaning", "personal injury lawyer", "divorce attorney", "real estate", "mortgage broker", "cosmetic surgery",
+            "hair transplant", "teeth whitening", "yoga studio", "dog grooming", "catering", "event planning", "travel agency", "visa consultancy",
+            "immigration lawyer", "bail bonds", "junk removal", "garage door repair", "flooring", "painting contractor", "landscaping", "pool cleaning",
+            "furniture store", "mattress store", "jewelry store", "bridal shop", "fashion boutique", "skin care clinic", "weight loss clinic", "chiropractor",
+            "physiotherapy", "home tutoring", "driving school", "digital marketing", "social media marketing", "video production", "printing services",
+            "packaging boxes", "custom t-shirts", "office furniture", "used cars", "auto detailing", "tow truck", "scrap metal", "water damage restoration"]
+LIFESTYLE = ["home decor", "small-space living", "travel", "fashion", "skincare", "parenting", "pets", "gardening", "recipes", "fitness", "personal finance",
+             "wedding ideas", "beauty tips", "outdoor gear", "coffee", "camping", "budget travel", "minimalism", "DIY crafts", "healthy eating"]
+
+def lifestyle_bio():
+    topic = C(LIFESTYLE)
+    return " ".join(x for x in [
+        C([f"{C(['Lifestyle', 'Travel', 'Food', 'Fashion', 'Mom', 'Outdoor'])} blogger", f"Writer and {topic} enthusiast", f"I write about {topic} and {C(LIFESTYLE)}",
+           f"{C(FIRST).title()} here! Sharing {topic} tips", f"Content creator, {topic}", f"Passionate about {topic}"]) + C([".", "!", " ☕", " ✨", " 🌿"]),
+        maybe(0.7, C([f"New post every week on my blog.", f"Check out my latest guide on {topic}.", "Coffee addict, plant lover.", "Based in " + C(CITIES) + ".",
+                      f"Read my {topic} reviews.", "Affiliate links may earn me a commission."]))] if x)
 
 def seo_profile_bio(svc, city):
+    if rng.random() < 0.3: return lifestyle_bio()
     return " ".join(x for x in [
         C([f"{svc.title()} experts in {city}", f"Family-owned {svc} company serving {city}", f"Leading {svc} provider in {city} since {rng.randint(1995, 2020)}",
            f"We offer professional {svc} services", f"Affordable {svc} in {city} and nearby areas", f"Top rated {svc} {city}",
@@ -242,6 +259,14 @@ def misc_scam_text():
     ])
 
 def comment_with_link(dom):
+    if rng.random() < 0.5:  # on-topic, technical-sounding, one commercial link
+        topic = C(["caching", "the retry logic", "rate limiting", "this config", "the migration", "error handling", "the API design", "performance tuning",
+                   "the deployment", "load balancing", "the streaming setup", "video playback", "the payment flow", "the dashboard"])
+        return " ".join([C([f"Really like how {topic} is handled here.", f"This approach to {topic} is clean.", f"I ran into the same issue with {topic}.",
+                            f"Solid explanation of {topic}, thanks.", f"Good point about {topic}."]),
+                         C(["It reminds me of how", "We did something similar for", "It works a lot like", "Similar to what we see on", "Same idea as"]),
+                         spam_link(dom, C([f"{C(SERVICES)} sites", "a sports broadcasting platform", "our streaming service", "this VPN review", "a casino platform",
+                                           "an online pharmacy", f"{C(SERVICES)} in {C(CITIES)}", word()])) + C([" does it.", ".", " handles it.", "."])])
     return " ".join(x for x in [
         C(["Great post, thanks for sharing!", "Nice article, very informative.", "This is exactly what I was looking for.", "Really helpful explanation, thank you.",
            "I had the same problem and this fixed it.", "Very useful thread.", "Awesome work on this project!", "Thanks for the detailed write-up."]),
@@ -328,7 +353,10 @@ def ham_bio():
                   f"Game developer at a licensed slot machine studio: RNG, reel engines, free spins features for casino operators.",
                   f"Consultant: {C(TOPICS)}, trainings and audits. Available for hire.", f"Marketing engineer, growth and analytics. Ex-{C(ORGS)}.",
                   f"Working on pharmacy inventory software at {C(ORGS)}.", f"Building sports betting odds APIs at OddsLab."])
-    return C([f"I write about {C(TOPICS)} at my blog.", f"Photographer and {C(LANGS_HAM)} hacker. Portfolio on my site.", f"Desarrollador {C(LANGS_HAM)} en {C(CITIES)}.",
+    return C([f"I write about {C(TOPICS)} at my blog.", f"Photographer and {C(LANGS_HAM)} hacker. Portfolio on my site.",
+              f"{C(LANGS_HAM)} dev by day, {C(LIFESTYLE)} at the weekend.", f"Looking for a job in {C(TOPICS)}. CV on my site.",
+              f"Core team member of {word().title()}. Talks and slides on my website.", f"Mastodon: @{word()}@fosstodon.org. {C(TOPICS).capitalize()}.",
+              f"Indie game developer. Devlog at my site, games on itch.io.", f"Open-source maintainer ({word()}, {word()}). Sponsors welcome.", f"Desarrollador {C(LANGS_HAM)} en {C(CITIES)}.",
               f"Entwickler bei {C(ORGS)}.", f"Lập trình viên {C(LANGS_HAM)}, thích mã nguồn mở.", f"Разработчик {C(LANGS_HAM)}, open source.", f"程序员，喜欢{C(['开源', '编译器', '数据库'])}。",
               f"Pengembang {C(LANGS_HAM)} dari {C(['Jakarta', 'Bandung', 'Surabaya'])}.", f"Desenvolvedor {C(LANGS_HAM)}, apaixonado por open source.", f"مطور برمجيات في {C(['القاهرة', 'الرياض', 'عمان'])}"])
 
@@ -565,7 +593,13 @@ def ham_item():
             texts = [("name", name), ("path", f"{uname}/{name}"), ("description", description),
                      ("readme", maybe(0.7, readme_text(name, kind) + maybe(0.2, "\n\n" + foreign_ham())))]
         else:
-            texts = [("name", name.title()), ("path", name), ("description", maybe(0.6, C([f"{C(TOPICS).capitalize()} projects of {C(ORGS)}", foreign_ham().split(chr(10))[0]]))),
+            desc = C([f"{C(TOPICS).capitalize()} projects of {C(ORGS)}", foreign_ham().split(chr(10))[0],
+                      f"Official group of the {word().title()} project: {C(TOPICS)} tools, docs and website. https://{word()}.org",
+                      f"{C(ORGS)} engineering. Open-source {C(TOPICS)} components we maintain. Careers: https://{word()}.{C(HAM_TLDS)}/jobs",
+                      f"Course projects for {C(['CS101', 'Distributed Systems', 'Compilers', 'Web Engineering'])} ({rng.randint(2019, 2026)}).",
+                      f"Community forks and plugins for {word().title()}.", f"Payments and crypto integrations by {C(ORGS)}: SDKs, examples and sandboxes.",
+                      f"Research group on {C(TOPICS)} at {C(['ETH Zurich', 'TU Delft', 'KTH', 'University of Tokyo', 'USP'])}."])
+            texts = [("name", name.title()), ("path", name), ("description", maybe(0.8, desc)),
                      ("projects", "\n".join(f"{word()}: {C(TOPICS)} {C(['library', 'tools', 'docs', 'experiments'])}" for _ in range(rng.randint(0, 5))))]
     else:
         title, body = ham_item_text(itype)

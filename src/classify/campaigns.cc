@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <set>
 #include <cstdio>
 #include <functional>
 #include <string_view>
@@ -73,30 +75,37 @@ std::vector<std::string> TextBuckets(std::uint64_t simhash) {
 
 std::string DomainBucket(const std::string& domain) { return "d:" + domain; }
 
-int LocalCampaignMemory::CountAndAdd(const std::string& bucket, const std::string& author, std::int64_t now_ms) {
-  auto& authors = buckets_[bucket];
-  int others = 0;
-  for (auto it = authors.begin(); it != authors.end();) {
-    if (it->second < now_ms - window_ms_) {
-      it = authors.erase(it);
+void LocalCampaignMemory::Sweep(std::map<std::string, Seen>& bucket, std::int64_t now_ms,
+                                const std::function<void(const std::string&, const Seen&)>& each) {
+  for (auto it = bucket.begin(); it != bucket.end();) {
+    if (it->second.time_ms < now_ms - window_ms_) {
+      it = bucket.erase(it);
       continue;
     }
-    if (it->first != author) ++others;
+    each(it->first, it->second);
     ++it;
   }
-  authors[author] = now_ms;
-  return std::min(others, kCampaignCountCap);
 }
 
 Status LocalCampaignMemory::Observe(const CampaignKey& key, std::int64_t now_ms, CampaignCounts* out) {
   std::lock_guard<std::mutex> lock(mu_);
   *out = CampaignCounts();
-  for (const auto& bucket : TextBuckets(key.simhash)) {
-    out->text_accounts = std::max(out->text_accounts, CountAndAdd(bucket, key.author, now_ms));
+  std::set<std::string> near;
+  for (const auto& name : TextBuckets(key.simhash)) {
+    auto& bucket = buckets_[name];
+    Sweep(bucket, now_ms, [&](const std::string& author, const Seen& seen) {
+      if (author != key.author && std::popcount(seen.simhash ^ key.simhash) <= kNearDuplicateBits) near.insert(author);
+    });
+    bucket[key.author] = {now_ms, key.simhash};
   }
+  out->text_accounts = std::min(static_cast<int>(near.size()), kCampaignCountCap);
   for (const auto& domain : key.domains) {
     if (IsCommonDomain(domain)) continue;
-    out->domain_accounts = std::max(out->domain_accounts, CountAndAdd(DomainBucket(domain), key.author, now_ms));
+    auto& bucket = buckets_[DomainBucket(domain)];
+    int others = 0;
+    Sweep(bucket, now_ms, [&](const std::string& author, const Seen&) { others += author != key.author ? 1 : 0; });
+    bucket[key.author] = {now_ms, 0};
+    out->domain_accounts = std::max(out->domain_accounts, std::min(others, kCampaignCountCap));
   }
   return Status::Ok();
 }

@@ -3,9 +3,12 @@
 // third account even when its words are new to the model.
 //
 // Near-duplicates by SimHash (64 bits over word 3-shingles): two texts whose
-// hashes differ in at most 3 bits share at least one of four 16-bit bands,
-// so each band is a bucket of the accounts that used it. Counts are of
-// *other* accounts (an author repeating itself is not a campaign), capped.
+// hashes differ in at most kNearDuplicateBits (3) bits share at least one
+// of four 16-bit bands, so each band is a bucket of candidates, and a
+// candidate counts only when its whole hash is that near (a band alone
+// collides by chance once a window holds tens of thousands of items).
+// Counts are of *other* accounts (an author repeating itself is not a
+// campaign), capped.
 //
 // CampaignMemory is the interface; LocalCampaignMemory keeps it in the
 // process (training, evaluation, the classify command), and the classify
@@ -14,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <span>
@@ -36,6 +40,7 @@ struct CampaignCounts {
 };
 
 inline constexpr int kCampaignCountCap = 50;
+inline constexpr int kNearDuplicateBits = 3;
 inline constexpr int kCampaignMinWords = 8;  // shorter texts ("Thanks!", "+1") are everybody's
 
 // The SimHash of space-separated `words`; 0 when fewer than kCampaignMinWords.
@@ -68,10 +73,16 @@ class LocalCampaignMemory : public CampaignMemory {
   Status Observe(const CampaignKey& key, std::int64_t now_ms, CampaignCounts* out) override;
 
  private:
-  int CountAndAdd(const std::string& bucket, const std::string& author, std::int64_t now_ms);
+  struct Seen {
+    std::int64_t time_ms;
+    std::uint64_t simhash;
+  };
+  // Drops entries older than the window; calls `each` for the others.
+  void Sweep(std::map<std::string, Seen>& bucket, std::int64_t now_ms,
+             const std::function<void(const std::string& author, const Seen&)>& each);
   const std::int64_t window_ms_;
   std::mutex mu_;
-  std::map<std::string, std::map<std::string, std::int64_t>> buckets_;  // bucket -> author -> last seen
+  std::map<std::string, std::map<std::string, Seen>> buckets_;  // bucket -> author -> last seen
 };
 
 // The bucket names of a key ("t<band>:<hex>", "d:<domain>"), as both

@@ -1,4 +1,5 @@
 #include "classify/fasttext_model.h"
+#include "classify/spam_model.h"
 
 #include <fasttext/args.h>
 #include <gtest/gtest.h>
@@ -96,10 +97,17 @@ TEST_F(FastTextModelTest, APrefixOfTheBundledModelIsRefusedNotLoadedWithoutBound
 }
 
 TEST_F(FastTextModelTest, ScoresStayWithinZeroAndOne) {
-  std::shared_ptr<const FastTextModel> model;
-  ASSERT_TRUE(FastTextModel::Load(SPAMPHIBIAN_DEFAULT_MODEL, &model).ok());
+  // The bundled model: its words model and the combiner over it.
+  std::shared_ptr<const SpamModel> model;
+  ASSERT_TRUE(SpamModel::Load(SPAMPHIBIAN_DEFAULT_MODEL, &model).ok());
   for (const char* text : {"buy cheap viagra casino backlinks seo loans crypto", "", "sig_type_user", "hello"}) {
-    const double p = model->Predict(text, 0).spam_probability;
+    const double words = model->words().Predict(text, 0).spam_probability;
+    EXPECT_GE(words, 0.0);
+    EXPECT_LE(words, 1.0);
+    Rendering r;
+    r.text = text;
+    r.features.fill(1e6);  // absurd features still give a probability
+    const double p = model->Predict(r, 0).probability;
     EXPECT_GE(p, 0.0);
     EXPECT_LE(p, 1.0);
   }

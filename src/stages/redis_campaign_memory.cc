@@ -6,25 +6,45 @@ namespace spamphibian {
 namespace {
 
 // KEYS: text buckets, then domain buckets. ARGV: author, now, window,
-// number of text buckets, cap. Returns {text accounts, domain accounts}.
+// number of text buckets, cap, the SimHash as two 32-bit halves, the most
+// bits two near-duplicates may differ in. Text buckets hold
+// "author|hi|lo" members: a band is only a candidate, and a member counts
+// when its whole hash is near. Domain buckets hold authors. Returns
+// {text accounts, domain accounts}.
 const redis::Script& ObserveScript() {
   static const redis::Script script(R"(
 local author, now, window = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local n_text, cap = tonumber(ARGV[4]), tonumber(ARGV[5])
-local text, domain = 0, 0
+local hi, lo, max_bits = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
+local function bits(x)
+  local n = 0
+  while x ~= 0 do x = bit.band(x, x - 1); n = n + 1 end
+  return n
+end
+local near, domain = {}, 0
+local text = 0
 for i, key in ipairs(KEYS) do
   redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-  local others = redis.call('ZCARD', key)
-  if redis.call('ZSCORE', key, author) then others = others - 1 end
-  if others > cap then others = cap end
   if i <= n_text then
-    if others > text then text = others end
-  elseif others > domain then
-    domain = others
+    for _, m in ipairs(redis.call('ZRANGE', key, 0, -1)) do
+      local a, h, l = string.match(m, '^(.*)|(%-?%d+)|(%-?%d+)$')
+      if a and a ~= author and not near[a] and
+         bits(bit.bxor(tonumber(h), hi)) + bits(bit.bxor(tonumber(l), lo)) <= max_bits then
+        near[a] = true
+        text = text + 1
+      end
+    end
+    redis.call('ZADD', key, now, author .. '|' .. ARGV[6] .. '|' .. ARGV[7])
+  else
+    local others = redis.call('ZCARD', key)
+    if redis.call('ZSCORE', key, author) then others = others - 1 end
+    if others > domain then domain = others end
+    redis.call('ZADD', key, now, author)
   end
-  redis.call('ZADD', key, now, author)
   redis.call('PEXPIRE', key, window)
 end
+if text > cap then text = cap end
+if domain > cap then domain = cap end
 return {text, domain}
 )");
   return script;
@@ -43,8 +63,12 @@ bool RedisCampaignMemory::Command(const classify::CampaignKey& key, std::int64_t
     if (classify::IsCommonDomain(domain) || keys->size() >= text_buckets + 20) continue;
     keys->push_back(prefix_ + "campaign:" + classify::DomainBucket(domain));
   }
+  // Lua's bit library works on 32-bit numbers: the hash goes in halves.
+  // Halves are given signed, as bit.bxor returns them.
+  const auto half = [](std::uint64_t h) { return std::to_string(static_cast<std::int32_t>(static_cast<std::uint32_t>(h))); };
   *argv = {key.author, std::to_string(now_ms), std::to_string(window_ms_), std::to_string(text_buckets),
-           std::to_string(classify::kCampaignCountCap)};
+           std::to_string(classify::kCampaignCountCap), half(key.simhash >> 32), half(key.simhash),
+           std::to_string(classify::kNearDuplicateBits)};
   return !keys->empty();
 }
 

@@ -36,13 +36,25 @@ TEST_F(RedisCampaignMemoryTest, TheThirdAccountWithTheSameTextIsACampaign) {
   EXPECT_EQ(c.text_accounts, 0);
   ASSERT_TRUE(memory_.Observe(Key("a", kSpam), 1001, &c).ok());
   EXPECT_EQ(c.text_accounts, 0) << "the same author again is not a campaign";
-  ASSERT_TRUE(memory_.Observe(Key("b", std::string(kSpam) + " now"), 1002, &c).ok());
+  // Another number and link: the same words once those are placeholders.
+  ASSERT_TRUE(memory_.Observe(Key("b", std::string(kSpam) + " +1 888 555 0123 https://qb.example.top"), 1002, &c).ok());
   EXPECT_EQ(c.text_accounts, 1) << "nearly the same text";
   ASSERT_TRUE(memory_.Observe(Key("c", kSpam), 1003, &c).ok());
   EXPECT_EQ(c.text_accounts, 2);
   classify::Rendering r;
   classify::ApplyCampaign(c.text_accounts, c.domain_accounts, &r);
   EXPECT_NE(r.text.find("sig_campaign_text"), std::string::npos);
+}
+
+TEST_F(RedisCampaignMemoryTest, ABandInCommonIsNotEnough) {
+  // The same low 16 bits (one band), far apart otherwise: a chance
+  // collision, not a near-duplicate. Negative halves travel too.
+  classify::CampaignCounts c;
+  ASSERT_TRUE(memory_.Observe({"x", 0xFFFF00000000ABCDull, {}}, 1000, &c).ok());
+  ASSERT_TRUE(memory_.Observe({"y", 0x0000FFFFFFFFABCDull, {}}, 1001, &c).ok());
+  EXPECT_EQ(c.text_accounts, 0);
+  ASSERT_TRUE(memory_.Observe({"z", 0xFFFF00000000ABCFull, {}}, 1002, &c).ok());
+  EXPECT_EQ(c.text_accounts, 1) << "one bit from x";
 }
 
 TEST_F(RedisCampaignMemoryTest, DifferentTextsAreNot) {
@@ -63,7 +75,7 @@ TEST_F(RedisCampaignMemoryTest, LinkDomainsAcrossAccountsAndTheWindow) {
   ASSERT_TRUE(memory_.Observe(Key("a", text), 1000, &c).ok());
   ASSERT_TRUE(memory_.Observe(Key("b", "visit cheap-seo.example.top now"), 2000, &c).ok());
   EXPECT_EQ(c.domain_accounts, 1);
-  ASSERT_TRUE(memory_.Observe(Key("c", text), 1000 + 60000 + 1500, &c).ok());
+  ASSERT_TRUE(memory_.Observe(Key("c", text), 1000 + 60000 + 500, &c).ok());
   EXPECT_EQ(c.domain_accounts, 1) << "a's link is older than the window";
   ASSERT_TRUE(memory_.Observe(Key("d", "docs at https://github.com/org/repo"), 3000, &c).ok());
   ASSERT_TRUE(memory_.Observe(Key("e", "docs at https://github.com/org/other"), 3001, &c).ok());
