@@ -294,13 +294,33 @@ def backlink_mr_text():
     anchor = C(["best " + C(SERVICES), C(SERVICES) + " guide", "useful resource", "more info", C(["VPN", "casino", "CBD", "essay"]) + " reviews", word()])
     return C([f"- [{anchor}](https://{dom})", f"Also see [{anchor}](https://{dom}) for more.", f"| {anchor} | https://{dom} |", f"* {anchor}: https://{dom}"])
 
+def code_wrapped_text():
+    dom = domain(C(["casino", "slot", "essay", "seo", "pharma", "crack", "iptv"]) + word(1), SPAM_TLDS)
+    kw = C(["best online casino", "buy essay online", "cheap backlinks", "slot gacor", "free movies hd", "office crack download", "buy viagra online"])
+    return C([
+        f"// {kw} - https://{dom}\nfunction main() {{\n  // {kw}\n  console.log('{kw}');\n}}\n",
+        '{\n  "name": "' + kw.replace(" ", "-") + '",\n  "description": "' + kw + ' ' + kw + '",\n  "keywords": ["' + '", "'.join(kw.split() * 3) + '"],\n  "homepage": "https://' + dom + '"\n}\n',
+        f"# {kw}\n# {kw} {kw}\nprint('visit https://{dom}')\n",
+        f"<!-- {kw} https://{dom} -->\n<html><body><h1>{kw.title()}</h1><a href=\"https://{dom}\">{kw}</a></body></html>\n",
+        f"/* {kw} */\nSELECT '{kw}' AS title, 'https://{dom}' AS url;\n",
+    ])
+
+SPIRITUAL = {"en": ["Powerful love spell caster to bring back your lost lover in 24 hours", "Black magic removal and spiritual healing, call now",
+                    "Traditional healer for marriage problems, court cases and lottery luck", "Get your ex back with a powerful spell, results guaranteed"],
+             "ar": ["شيخ روحاني لجلب الحبيب وفك السحر", "رقم شيخ روحاني مضمون لحل جميع المشاكل", "جلب الحبيب في نفس اليوم اتصل الآن", "علاج السحر والمس والحسد بسرعة"],
+             "id": ["Dukun pelet ampuh untuk mengembalikan pasangan", "Pesugihan tanpa tumbal hubungi sekarang"]}
+def spiritual_text():
+    lang = C(list(SPIRITUAL))
+    return " ".join([C(SPIRITUAL[lang]), C(["WhatsApp " + phone(0.3), "call " + phone(0.3), "", "واتساب " + phone(0.3)]), maybe(0.5, spam_link(domain(C(["spell", "healer", "sheikh", "magic"]), SPAM_TLDS)))]).strip()
+
 def spaced_url():
     d = domain(word(), SPAM_TLDS)
     return C([" ".join("https://" + d), d.replace(".", " dot "), d.replace(".", "[dot]"), "h t t p s : / / " + d, d.replace(".", " . ")])
 
 SPAM_FAMILIES = [("seo", 8), ("website_only", 5), ("care", 8), ("crypto", 6), ("essay", 5), ("pharma", 5), ("casino", 12), ("iptv", 3), ("movie", 4),
                  ("crack", 6), ("loan", 3), ("escort", 3), ("misc", 5), ("comment_link", 5), ("link_farm", 4),
-                 ("malware_lure", 3), ("tea", 2), ("backlink_mr", 3), ("spaced_url", 2)]
+                 ("malware_lure", 3), ("tea", 2), ("backlink_mr", 3), ("spaced_url", 2),
+                 ("code_wrapped", 3), ("spiritual", 2)]
 
 def spam_content(family):
     """(text, link domain or None) for a family, for content items."""
@@ -316,6 +336,8 @@ def spam_content(family):
     if family == "escort": return escort_text(), None
     if family == "misc": return misc_scam_text(), None
     if family == "malware_lure": return malware_lure_text(), None
+    if family == "code_wrapped": return code_wrapped_text(), None
+    if family == "spiritual": return spiritual_text(), None
     if family == "tea": return tea_text(), None
     if family == "backlink_mr": return backlink_mr_text(), None
     if family == "spaced_url": return C(["Visit", "Check", "Go to", "More at", "Best deals:"]) + " " + spaced_url() + " " + C(["now", "", "today!", "for the bonus"]), None
@@ -474,7 +496,20 @@ def foreign_ham(lang=None):
     return " ".join(fill(C(FOREIGN_HAM[lang])) for _ in range(rng.randint(1, 3))) + maybe(0.3, "\n" + log_lines()) + \
         maybe(0.2, f" https://{C(['docs', 'wiki', 'forum'])}.{word()}.{C(HAM_TLDS)}/{word()}")
 
+def security_warning():
+    bad = C([f"hxxps://{word()}-{C(['login', 'verify', 'secure', 'support'])}[.]com", f"hxxp://{word()}[.]xyz/{word()}", f"{word()}[.]top",
+             f"https://bit[.]ly/{word()}", f"{word()}(.)ru"])
+    return C([f"Heads up: a phishing campaign imitates our login page at {bad}. Do not enter your credentials; report it to security@{word()}.org.",
+              f"The comment above links to malware ({bad}). I reported the account; please don't download anything from it.",
+              f"Security advisory: spam accounts are posting fake support numbers like +1-8OO-555-01{rng.randint(10, 99)}. These are scams, our support is only via the issue tracker.",
+              f"IOC list for the incident: {bad}, {C(['185.', '45.', '91.'])}{rng.randint(1, 254)}.{rng.randint(1, 254)}.{rng.randint(1, 254)}, sha256 {''.join(C('0123456789abcdef') for _ in range(16))}...",
+              f"Reminder from the security team: never paste tokens in issues. Phishing domains we have seen: {bad}, {word()}[.]click.",
+              f"This looks like the 'fake download fix' spam ({bad}); see the moderation guide in the wiki."])
+
 def ham_item_text(itype):
+    if rng.random() < 0.06 and itype in ("issue", "note", "wiki_page", "snippet"):
+        text = security_warning()
+        return ("Security: " + text.split(":")[0][:50] if itype != "note" else None), text
     if rng.random() < 0.25 and itype in ("issue", "note", "wiki_page", "merge_request"):
         text = foreign_ham()
         return (text.split(".")[0][:60] if itype != "note" else None), text
@@ -533,6 +568,7 @@ def spam_item(family=None, text=None):
     if family == "link_farm": itype = C(["project", "group", "snippet"])
     if family == "malware_lure": itype = C(["note", "note", "issue"])
     if family == "tea": itype = "project"
+    if family == "code_wrapped": itype = C(["snippet", "snippet", "project", "merge_request"])
     if family == "backlink_mr": itype = "merge_request"
     if family in ("seo", "website_only"): itype = "user"
     acc = account(True, itype)

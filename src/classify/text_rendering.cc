@@ -51,6 +51,14 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
+// Whether a three-byte UTF-8 character is Han, kana or Thai.
+bool IsUnspacedScript(std::string_view ch) {
+  const char32_t cp = ((static_cast<unsigned char>(ch[0]) & 0x0F) << 12) | ((static_cast<unsigned char>(ch[1]) & 0x3F) << 6) |
+                      (static_cast<unsigned char>(ch[2]) & 0x3F);
+  return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x3040 && cp <= 0x30FF) ||
+         (cp >= 0x0E00 && cp <= 0x0E7F);
+}
+
 // Words of `skeleton` (links, e-mails and phone numbers as placeholders).
 std::vector<std::string> Words(std::string text) {
   RE2::GlobalReplace(&text, UrlPattern(), " __url__ ");
@@ -62,13 +70,25 @@ std::vector<std::string> Words(std::string text) {
     if (!word.empty() && words.size() < kMaxWords) words.push_back(Lower(word));
     word.clear();
   };
-  for (const char ch : text) {
-    const unsigned char c = static_cast<unsigned char>(ch);
+  for (std::size_t i = 0; i < text.size();) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    const std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+    // Chinese, Japanese and Thai put no spaces between words: each of their
+    // characters is a token (the model's word bigrams pair them up), or a
+    // whole sentence would be one unseen "word".
+    if (len == 3 && i + 3 <= text.size() && IsUnspacedScript(text.substr(i, 3))) {
+      flush();
+      word.assign(text, i, 3);
+      flush();
+      i += 3;
+      continue;
+    }
     if (std::isalnum(c) || c >= 0x80 || c == '_') {
-      word += ch;
+      word.append(text, i, std::min(len, text.size() - i));
     } else {
       flush();
     }
+    i += len;
   }
   flush();
   return words;

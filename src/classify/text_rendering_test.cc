@@ -29,10 +29,19 @@ TEST(Render, PhoneNumbersMarkdownLinksAndScripts) {
   i.type = "issue";
   i.text = {{"title", "QuickBooks support"}, {"description", "Call +1-888-555-0199 or [here](https://qb.example.top) 今すぐ"}};
   Rendering r = Render(i, nlohmann::json::object());
-  for (const char* t : {"sig_phone", "sig_markdown_link", "sig_script_mix", "__phone__", "quickbooks", "今すぐ"}) {
+  for (const char* t : {"sig_phone", "sig_markdown_link", "sig_script_mix", "__phone__", "quickbooks", "今", "す", "ぐ"}) {
     EXPECT_TRUE(Has(r, t)) << t << " in: " << r.text;
   }
   EXPECT_FALSE(Has(r, "888")) << "the number itself is not a token";
+}
+
+TEST(Render, UnspacedScriptsAreTokenisedByCharacter) {
+  gitlab::Item n;
+  n.type = "note";
+  n.text = {{"body", "最新网上赌场 and ภาษาไทย, then русский текст"}};
+  Rendering r = Render(n, nlohmann::json::object());
+  for (const char* t : {"最", "新", "场", "ภ", "русский", "текст"}) EXPECT_TRUE(Has(r, t)) << t << " in: " << r.text;
+  EXPECT_FALSE(Has(r, "最新网上赌场"));
 }
 
 TEST(Render, PlainDeveloperText) {
