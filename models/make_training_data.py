@@ -546,7 +546,7 @@ def item(itype, texts, label, *, email_domain, confirmed, age, known, uname, ins
     signals = {"email_known": known, "instance_host": instance}
     if known:
         signals.update({"account_age_days": age, "email_confirmed": confirmed, "disposable_email": email_domain in DISPOSABLE, "email_domain": email_domain})
-    return {"label": label, "item": it, "signals": signals, "weight": 2}
+    return {"label": label, "item": it, "signals": signals, "weight": 4}
 
 TYPES = ["user"] * 4 + ["snippet"] * 2 + ["issue"] * 2 + ["note"] * 2 + ["project", "project", "group", "merge_request", "wiki_page"]
 

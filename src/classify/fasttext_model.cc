@@ -20,17 +20,7 @@
 namespace spamphibian::classify {
 
 Status FastTextModel::Load(const std::string& path, std::shared_ptr<const FastTextModel>* out) {
-  std::ifstream probe(path, std::ios::binary);
-  if (!probe) return Status::InvalidArgument("model '" + path + "': cannot read it");
-  probe.close();
-  if (Status s = TryInChild(path, [&] {
-        std::shared_ptr<const FastTextModel> model;
-        return LoadUnchecked(path, &model).ok();
-      });
-      !s.ok()) {
-    return s;
-  }
-  return LoadUnchecked(path, out);
+  return LoadCheckedInChild(path, out);
 }
 
 Status FastTextModel::LoadUnchecked(const std::string& path, std::shared_ptr<const FastTextModel>* out) {

@@ -9,39 +9,10 @@
 #include <set>
 #include <utility>
 
+#include "text/utf8.h"
+
 namespace spamphibian::classify {
 namespace {
-
-// --- UTF-8, code point by code point (input is valid UTF-8) ---------------
-
-char32_t Next(std::string_view s, std::size_t* i) {
-  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = b(*i);
-  int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
-  if (*i + len > s.size()) len = 1;
-  char32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
-  for (int k = 1; k < len; ++k) cp = (cp << 6) | (b(*i + k) & 0x3F);
-  *i += len;
-  return cp;
-}
-
-void Append(char32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
 
 bool Invisible(char32_t cp) {
   return (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x2060 && cp <= 0x2064) || cp == 0xFEFF || cp == 0x00AD ||
@@ -130,7 +101,7 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-std::string HostOf(std::string_view url) {
+std::string UrlHost(std::string_view url) {
   std::string_view rest = url;
   if (const auto scheme = rest.find("://"); scheme != std::string_view::npos) rest = rest.substr(scheme + 3);
   rest = rest.substr(0, rest.find_first_of("/?#"));
@@ -158,7 +129,7 @@ bool Among(std::string_view domain, std::initializer_list<std::string_view> list
 void Collect(std::string_view text, std::set<std::string>* hosts, std::vector<std::pair<std::string, bool>>* found,
              std::size_t max_links) {
   auto add = [&](const std::string& url) {
-    const std::string host = HostOf(url);
+    const std::string host = UrlHost(url);
     if (host.empty() || host.find('.') == std::string::npos || found->size() >= max_links) return;
     hosts->insert(host);
     found->emplace_back(host, false);
@@ -168,7 +139,7 @@ void Collect(std::string_view text, std::set<std::string>* hosts, std::vector<st
   while (RE2::FindAndConsume(&rest, UrlPattern(), &url)) add(url);
   rest = re2::StringPiece(text.data(), text.size());
   while (RE2::FindAndConsume(&rest, BareDomainPattern(), &url)) {
-    if (hosts->count(HostOf(url)) == 0) add(url);
+    if (hosts->count(UrlHost(url)) == 0) add(url);
   }
 }
 
@@ -179,7 +150,7 @@ std::string Skeleton(std::string_view text) {
   std::vector<char32_t> cps;
   cps.reserve(text.size());
   for (std::size_t i = 0; i < text.size();) {
-    char32_t cp = Next(text, &i);
+    char32_t cp = text::NextCodePoint(text, &i);
     if (Invisible(cp)) continue;
     if (char32_t a = AsciiForm(cp)) cp = a;
     cps.push_back(cp);
@@ -202,12 +173,14 @@ std::string Skeleton(std::string_view text) {
   }
   std::string out;
   out.reserve(text.size());
-  for (char32_t cp : cps) Append(cp, &out);
+  for (char32_t cp : cps) text::AppendCodePoint(cp, &out);
   RE2::GlobalReplace(&out, DefangScheme(), "http\\1://");
   RE2::GlobalReplace(&out, DefangDot(), ".");
   RE2::GlobalReplace(&out, SpelledDot(), "\\1.\\2");
   return out;
 }
+
+std::string HostOf(std::string_view url) { return UrlHost(url); }
 
 std::string RegistrableDomain(std::string_view host) {
   const std::string h(host);
@@ -237,7 +210,7 @@ std::vector<Link> ExtractLinks(std::string_view text, std::string_view skel, std
   std::set<std::string> hidden;
   re2::StringPiece rest(text.data(), text.size());
   std::string target;
-  while (RE2::FindAndConsume(&rest, EmptyAnchor(), &target)) hidden.insert(HostOf(target));
+  while (RE2::FindAndConsume(&rest, EmptyAnchor(), &target)) hidden.insert(UrlHost(target));
   rest = re2::StringPiece(text.data(), text.size());
   while (RE2::FindAndConsume(&rest, HidingStyle())) {
     re2::StringPiece block = rest.substr(0, 2000);

@@ -41,6 +41,9 @@ std::vector<Link> ExtractLinks(std::string_view text, std::string_view skeleton,
 // when it has none (an IP address, a bare suffix, an unknown TLD).
 std::string RegistrableDomain(std::string_view host);
 
+// The lower-cased host of a URL (scheme, user, port, path dropped).
+std::string HostOf(std::string_view url);
+
 // Whether `host` is `instance` or under it (links to the GitLab instance).
 bool SameSite(std::string_view host, std::string_view instance);
 

@@ -31,15 +31,7 @@ Status ParseThresholds(const nlohmann::json& j, std::map<std::string, Thresholds
 }  // namespace
 
 Status SpamModel::Load(const std::string& path, std::shared_ptr<const SpamModel>* out) {
-  if (!std::ifstream(path, std::ios::binary)) return Status::InvalidArgument("model '" + path + "': cannot read it");
-  if (Status s = TryInChild(path, [&] {
-        std::shared_ptr<const SpamModel> model;
-        return LoadUnchecked(path, &model).ok();
-      });
-      !s.ok()) {
-    return s;
-  }
-  return LoadUnchecked(path, out);
+  return LoadCheckedInChild(path, out);
 }
 
 Status SpamModel::LoadUnchecked(const std::string& path, std::shared_ptr<const SpamModel>* out) {

@@ -10,6 +10,7 @@
 
 #include "classify/links.h"
 #include "classify/text_shape.h"
+#include "text/utf8.h"
 
 namespace spamphibian::classify {
 namespace {
@@ -51,10 +52,8 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-// Whether a three-byte UTF-8 character is Han, kana or Thai.
-bool IsUnspacedScript(std::string_view ch) {
-  const char32_t cp = ((static_cast<unsigned char>(ch[0]) & 0x0F) << 12) | ((static_cast<unsigned char>(ch[1]) & 0x3F) << 6) |
-                      (static_cast<unsigned char>(ch[2]) & 0x3F);
+// Whether a character is Han, kana or Thai.
+bool IsUnspacedScript(char32_t cp) {
   return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x3040 && cp <= 0x30FF) ||
          (cp >= 0x0E00 && cp <= 0x0E7F);
 }
@@ -71,32 +70,25 @@ std::vector<std::string> Words(std::string text) {
     word.clear();
   };
   for (std::size_t i = 0; i < text.size();) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    const std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+    const std::size_t start = i;
+    const char32_t cp = text::NextCodePoint(text, &i);
     // Chinese, Japanese and Thai put no spaces between words: each of their
     // characters is a token (the model's word bigrams pair them up), or a
     // whole sentence would be one unseen "word".
-    if (len == 3 && i + 3 <= text.size() && IsUnspacedScript(text.substr(i, 3))) {
+    if (IsUnspacedScript(cp)) {
       flush();
-      word.assign(text, i, 3);
+      word.assign(text, start, i - start);
       flush();
-      i += 3;
       continue;
     }
-    if (std::isalnum(c) || c >= 0x80 || c == '_') {
-      word.append(text, i, std::min(len, text.size() - i));
+    if (cp >= 0x80 || std::isalnum(static_cast<int>(cp)) || cp == '_') {
+      word.append(text, start, i - start);
     } else {
       flush();
     }
-    i += len;
   }
   flush();
   return words;
-}
-
-std::string HostOfUrl(std::string_view url) {
-  if (const auto scheme = url.find("://"); scheme != std::string_view::npos) url = url.substr(scheme + 3);
-  return Lower(url.substr(0, url.find_first_of("/:?#")));
 }
 
 const char* AgeBucket(double days) {
@@ -176,7 +168,7 @@ Rendering Render(const gitlab::Item& item, const ItemContext& ctx) {
   std::vector<std::string> words = Words(skeleton);
 
   // Links.
-  const std::string instance = ctx.instance_host.empty() ? HostOfUrl(item.web_url) : ctx.instance_host;
+  const std::string instance = ctx.instance_host.empty() ? HostOf(item.web_url) : ctx.instance_host;
   std::set<std::string> domains, tlds;
   std::size_t offsite = 0;
   bool shortener = false, messaging = false, defanged = false, hidden = false, punycode = false;

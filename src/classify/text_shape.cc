@@ -5,18 +5,10 @@
 #include <array>
 #include <cctype>
 
+#include "text/utf8.h"
+
 namespace spamphibian::classify {
 namespace {
-
-char32_t Next(std::string_view s, std::size_t* i) {
-  const unsigned char c = static_cast<unsigned char>(s[*i]);
-  int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
-  if (*i + len > s.size()) len = 1;
-  char32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
-  for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[*i + k]) & 0x3F);
-  *i += len;
-  return cp;
-}
 
 enum Script { kLatin, kCyrillic, kArabic, kCjk, kThai, kGreek, kHebrew, kDevanagari, kHangul, kOther, kNone };
 constexpr const char* kScriptNames[] = {"latin", "cyrillic", "arabic", "cjk", "thai", "greek", "hebrew",
@@ -85,7 +77,7 @@ TextShape ShapeOf(std::string_view text, std::string_view skeleton) {
   std::array<int, kNone + 1> by_script{};
   bool word_latin = false, word_other = false;
   for (std::size_t i = 0; i < text.size();) {
-    const char32_t cp = Next(text, &i);
+    const char32_t cp = text::NextCodePoint(text, &i);
     const Script script = ScriptOf(cp);
     if (script != kNone) {
       ++s.letters;

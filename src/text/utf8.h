@@ -26,4 +26,12 @@ std::string_view CutUtf8(std::string_view in, std::size_t max_bytes);
 // capped at N bytes leaves); everything else unchanged.
 std::string_view DropCutCharacter(std::string_view in);
 
+// The code point at in[*i], advancing *i past it. For valid UTF-8; a byte
+// that starts no sequence (or one cut short by the end) is read alone, as
+// its own value, so that a loop over any input ends.
+char32_t NextCodePoint(std::string_view in, std::size_t* i);
+
+// Appends `cp` encoded as UTF-8.
+void AppendCodePoint(char32_t cp, std::string* out);
+
 }  // namespace spamphibian::text

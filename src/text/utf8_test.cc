@@ -6,6 +6,22 @@
 namespace spamphibian::text {
 namespace {
 
+TEST(CodePoints, DecodeAndEncodeRoundTrip) {
+  const std::string text = "a\xc3\xa9\xe6\x97\xa5\xf0\x9f\x90\xb8";  // a, é, 日, 🐸
+  std::vector<char32_t> cps;
+  std::string back;
+  for (std::size_t i = 0; i < text.size();) {
+    cps.push_back(NextCodePoint(text, &i));
+    AppendCodePoint(cps.back(), &back);
+  }
+  EXPECT_EQ(cps, (std::vector<char32_t>{U'a', 0xE9, 0x65E5, 0x1F438}));
+  EXPECT_EQ(back, text);
+  std::size_t i = 0;
+  const std::string cut = "\xe6\x97";  // a character cut short: read byte by byte, and the loop ends
+  EXPECT_EQ(NextCodePoint(cut, &i), 0xE6u);
+  EXPECT_EQ(i, 1u);
+}
+
 TEST(ValidUtf8, KeepsValidText) {
   EXPECT_EQ(ValidUtf8("plain"), "plain");
   EXPECT_EQ(ValidUtf8("Grüße 日本 🐸"), "Grüße 日本 🐸");
