@@ -36,12 +36,17 @@ std::uint64_t SimHash(std::string_view words) {
     pos = end + 1;
   }
   if (w.size() < static_cast<std::size_t>(kCampaignMinWords)) return 0;
+  // A shingle's hash combines its words' hashes (each word hashed once),
+  // order-sensitively.
+  std::vector<std::uint64_t> hashes(w.size());
+  for (std::size_t i = 0; i < w.size(); ++i) hashes[i] = Fnv1a(w[i]);
   std::array<int, 64> votes{};
-  std::string shingle;
   for (std::size_t i = 0; i + 2 < w.size(); ++i) {
-    shingle.assign(w[i]).append(" ").append(w[i + 1]).append(" ").append(w[i + 2]);
-    const std::uint64_t h = Fnv1a(shingle);
-    for (int b = 0; b < 64; ++b) votes[b] += (h >> b) & 1 ? 1 : -1;
+    std::uint64_t h = hashes[i] * 0x9E3779B97F4A7C15ull;
+    h = (h ^ hashes[i + 1]) * 0xC2B2AE3D27D4EB4Full;
+    h = (h ^ hashes[i + 2]) * 0x165667B19E3779F9ull;
+    h ^= h >> 29;
+    for (int b = 0; b < 64; ++b) votes[b] += static_cast<int>((h >> b) & 1) * 2 - 1;
   }
   std::uint64_t out = 0;
   for (int b = 0; b < 64; ++b) {

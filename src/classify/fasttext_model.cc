@@ -93,7 +93,9 @@ Prediction FastTextModel::Predict(const std::string& text, int top_k) const {
   std::set<std::string> seen;
   fasttext::Vector vec(ft_.getDimension());
   for (const std::string& w : tokens) {
-    if (!seen.insert(w).second) continue;
+    // Signal tokens are reasons of their own (the decision lists them); only
+    // words and domains are explained here.
+    if (w.starts_with("sig_") || !seen.insert(w).second) continue;
     ft_.getWordVector(vec, w);
     double dot = 0;
     for (std::int64_t j = 0; j < vec.size(); ++j) dot += vec[j] * direction_[static_cast<std::size_t>(j)];

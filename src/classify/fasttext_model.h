@@ -25,7 +25,8 @@ namespace spamphibian::classify {
 
 struct Prediction {
   double spam_probability = 0;
-  // Tokens with the largest push towards spam, largest first.
+  // Tokens with the largest push towards spam, largest first (words and
+  // domains; sig_* signal tokens are reasons of their own).
   std::vector<std::pair<std::string, double>> top_tokens;
 };
 

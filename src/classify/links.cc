@@ -143,9 +143,18 @@ void Collect(std::string_view text, std::set<std::string>* hosts, std::vector<st
   }
 }
 
+const RE2& DefangMarker() {
+  // Anything the defanging patterns below could match starts with one of these.
+  static const RE2 re(R"((?i)xxp|\*\*p|[\[\(\{<]|\sdot\s)");
+  return re;
+}
+
 }  // namespace
 
 std::string Skeleton(std::string_view text) {
+  // Most text is plain ASCII with nothing defanged: a copy and one scan.
+  const bool ascii = std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  if (ascii && !RE2::PartialMatch(text, DefangMarker())) return std::string(text);
   // Code points, with look-alikes of ASCII resolved.
   std::vector<char32_t> cps;
   cps.reserve(text.size());
@@ -203,16 +212,20 @@ std::vector<Link> ExtractLinks(std::string_view text, std::string_view skel, std
   std::vector<std::pair<std::string, bool>> raw, skeleton;
   Collect(text, &raw_hosts, &raw, max_links);
   all_hosts = raw_hosts;
-  Collect(skel, &all_hosts, &skeleton, max_links);
+  if (skel != text) Collect(skel, &all_hosts, &skeleton, max_links);
 
   // Hosts of links nobody sees: behind an empty anchor, or inside an
   // element styled invisible (up to its closing tag).
   std::set<std::string> hidden;
   re2::StringPiece rest(text.data(), text.size());
   std::string target;
-  while (RE2::FindAndConsume(&rest, EmptyAnchor(), &target)) hidden.insert(UrlHost(target));
+  // Each scan only where its pattern could match at all.
+  if (text.find("](") != std::string_view::npos) {
+    while (RE2::FindAndConsume(&rest, EmptyAnchor(), &target)) hidden.insert(UrlHost(target));
+  }
   rest = re2::StringPiece(text.data(), text.size());
-  while (RE2::FindAndConsume(&rest, HidingStyle())) {
+  const bool styled = text.find("tyle") != std::string_view::npos || text.find("TYLE") != std::string_view::npos;
+  while (styled && RE2::FindAndConsume(&rest, HidingStyle())) {
     re2::StringPiece block = rest.substr(0, 2000);
     re2::StringPiece close;
     if (RE2::PartialMatch(block, ClosingBlock(), &close)) {

@@ -24,6 +24,10 @@ const RE2& EmailPattern() {
   static const RE2 re(R"([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})");
   return re;
 }
+const RE2& HtmlLink() {
+  static const RE2 re(R"((?i)<a\s)");
+  return re;
+}
 const RE2& PhonePattern() {
   static const RE2 re(R"(\+?\d[\d\s().~-]{6,}\d)");
   return re;
@@ -31,20 +35,19 @@ const RE2& PhonePattern() {
 
 constexpr std::size_t kMaxWords = 2000;  // enough to judge; bounds the cost of a 64 KiB snippet
 
-std::size_t Index(std::string_view name) {
+constexpr std::size_t Index(std::string_view name) {
   for (std::size_t i = 0; i < kFeatureCount; ++i) {
     if (kFeatureNames[i] == name) return i;
   }
-  return kFeatureCount;  // a typo is caught by the test that sets every feature
+  return kFeatureCount;
 }
 
-struct Setter {
-  FeatureVector* f;
-  void operator()(std::string_view name, double value) const {
-    const std::size_t i = Index(name);
-    if (i < kFeatureCount) (*f)[i] = static_cast<float>(value);
-  }
-};
+// A feature's index, found when compiling: a misspelt name does not build.
+consteval std::size_t F(std::string_view name) {
+  const std::size_t i = Index(name);
+  if (i == kFeatureCount) throw "not a feature name";
+  return i;
+}
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -59,10 +62,13 @@ bool IsUnspacedScript(char32_t cp) {
 }
 
 // Words of `skeleton` (links, e-mails and phone numbers as placeholders).
-std::vector<std::string> Words(std::string text) {
-  RE2::GlobalReplace(&text, UrlPattern(), " __url__ ");
-  RE2::GlobalReplace(&text, EmailPattern(), " __email__ ");
-  RE2::GlobalReplace(&text, PhonePattern(), " __phone__ ");
+std::vector<std::string> Words(std::string text, bool has_links) {
+  // Each replacement only where it could match at all.
+  if (has_links) RE2::GlobalReplace(&text, UrlPattern(), " __url__ ");
+  if (text.find('@') != std::string::npos) RE2::GlobalReplace(&text, EmailPattern(), " __email__ ");
+  if (std::count_if(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }) >= 8) {
+    RE2::GlobalReplace(&text, PhonePattern(), " __phone__ ");
+  }
   std::vector<std::string> words;
   std::string word;
   auto flush = [&] {
@@ -153,7 +159,8 @@ Rendering Render(const gitlab::Item& item, const nlohmann::json& signals) {
 
 Rendering Render(const gitlab::Item& item, const ItemContext& ctx) {
   Rendering r;
-  const Setter set{&r.features};
+  FeatureVector& f = r.features;
+  const auto set = [&f](std::size_t i, double value) { f[i] = static_cast<float>(value); };
   std::vector<std::string>& sig = r.signals;
 
   // All of the item's text, one field a line.
@@ -165,7 +172,7 @@ Rendering Render(const gitlab::Item& item, const ItemContext& ctx) {
   const std::string skeleton = Skeleton(all);
   const std::vector<Link> links = ExtractLinks(all, skeleton);
   const TextShape shape = ShapeOf(all, skeleton);
-  std::vector<std::string> words = Words(skeleton);
+  std::vector<std::string> words = Words(skeleton, !links.empty() || skeleton.find("://") != std::string::npos);
 
   // Links.
   const std::string instance = ctx.instance_host.empty() ? HostOf(item.web_url) : ctx.instance_host;
@@ -184,15 +191,15 @@ Rendering Render(const gitlab::Item& item, const ItemContext& ctx) {
     tlds.insert(l.tld);
   }
   const double n_words = static_cast<double>(std::max<std::size_t>(words.size(), 1));
-  set("links", std::log1p(static_cast<double>(links.size())));
-  set("link_density", std::min(5.0, 10.0 * static_cast<double>(links.size()) / n_words));
-  set("distinct_domains", std::log1p(static_cast<double>(domains.size())));
-  set("offsite_links", std::log1p(static_cast<double>(offsite)));
-  set("shortener", shortener);
-  set("messaging_link", messaging);
-  set("defanged_link", defanged);
-  set("hidden_link", hidden);
-  set("punycode", punycode);
+  set(F("links"), std::log1p(static_cast<double>(links.size())));
+  set(F("link_density"), std::min(5.0, 10.0 * static_cast<double>(links.size()) / n_words));
+  set(F("distinct_domains"), std::log1p(static_cast<double>(domains.size())));
+  set(F("offsite_links"), std::log1p(static_cast<double>(offsite)));
+  set(F("shortener"), shortener);
+  set(F("messaging_link"), messaging);
+  set(F("defanged_link"), defanged);
+  set(F("hidden_link"), hidden);
+  set(F("punycode"), punycode);
   sig.push_back(LinkBucket(links.size()));
   if (shortener) sig.push_back("sig_shortener");
   if (messaging) sig.push_back("sig_messaging_link");
@@ -200,24 +207,24 @@ Rendering Render(const gitlab::Item& item, const ItemContext& ctx) {
   if (hidden) sig.push_back("sig_hidden_link");
   if (punycode) sig.push_back("sig_punycode_domain");
   const bool markdown = all.find("](") != std::string::npos;
-  const bool html = Lower(all).find("<a ") != std::string::npos;
-  set("markdown_link", markdown);
-  set("html_link", html);
+  const bool html = RE2::PartialMatch(all, HtmlLink());
+  set(F("markdown_link"), markdown);
+  set(F("html_link"), html);
   if (markdown) sig.push_back("sig_markdown_link");
   if (html) sig.push_back("sig_html_link");
 
   // Text shape.
   const double letters = std::max(shape.letters, 1);
-  set("phone", shape.phone || shape.phone_obfuscated);
-  set("phone_obfuscated", shape.phone_obfuscated);
-  set("words", std::log1p(static_cast<double>(words.size())));
-  set("capitals", shape.capitals / letters);
-  set("digits", shape.digits / (letters + shape.digits));
-  set("emoji", std::min(1.0, 10.0 * shape.emoji / n_words));
-  set("non_ascii", shape.non_ascii_letters / letters);
-  set("scripts", std::max(0, shape.scripts - 1));
-  set("mixed_script_word", shape.mixed_script_word);
-  set("exclamations", std::log1p(shape.exclamations));
+  set(F("phone"), shape.phone || shape.phone_obfuscated);
+  set(F("phone_obfuscated"), shape.phone_obfuscated);
+  set(F("words"), std::log1p(static_cast<double>(words.size())));
+  set(F("capitals"), shape.capitals / letters);
+  set(F("digits"), shape.digits / (letters + shape.digits));
+  set(F("emoji"), std::min(1.0, 10.0 * shape.emoji / n_words));
+  set(F("non_ascii"), shape.non_ascii_letters / letters);
+  set(F("scripts"), std::max(0, shape.scripts - 1));
+  set(F("mixed_script_word"), shape.mixed_script_word);
+  set(F("exclamations"), std::log1p(shape.exclamations));
   if (shape.phone || shape.phone_obfuscated) sig.push_back("sig_phone");
   if (shape.phone_obfuscated) sig.push_back("sig_phone_obfuscated");
   if (shape.scripts > 1) sig.push_back("sig_script_mix");
@@ -233,7 +240,7 @@ Rendering Render(const gitlab::Item& item, const ItemContext& ctx) {
       if (w.size() >= 4 && !w.starts_with("__")) top = std::max(top, ++counts[w]);
     }
     const double share = top / n_words;
-    set("repeated_keyword", share);
+    set(F("repeated_keyword"), share);
     if (top >= 4 && share >= 0.08) sig.push_back("sig_repeated_keyword");
   }
 
@@ -246,10 +253,10 @@ Rendering Render(const gitlab::Item& item, const ItemContext& ctx) {
                           "discord", "github"}) {
       filled += item.Text(f).empty() ? 0 : 1;
     }
-    set("website", website);
-    set("website_without_bio", website && !bio);
-    set("bio_empty", !bio);
-    set("profile_fields", filled / 10.0);
+    set(F("website"), website);
+    set(F("website_without_bio"), website && !bio);
+    set(F("bio_empty"), !bio);
+    set(F("profile_fields"), filled / 10.0);
     if (website) sig.push_back("sig_website_url");
     if (website && !bio) sig.push_back("sig_website_without_bio");
   }
@@ -258,39 +265,39 @@ Rendering Render(const gitlab::Item& item, const ItemContext& ctx) {
   for (auto it = username.rbegin(); it != username.rend() && std::isdigit(static_cast<unsigned char>(*it)); ++it) {
     ++trailing_digits;
   }
-  set("username_digits", trailing_digits >= 2);
+  set(F("username_digits"), trailing_digits >= 2);
   if (trailing_digits >= 2) sig.push_back("sig_username_digits");
   const std::string& email_domain = ctx.email_domain;
   if (email_domain.empty()) {
-    set("email_unknown", 1);
+    set(F("email_unknown"), 1);
   } else if (ctx.disposable_email) {
-    set("email_disposable", 1);
+    set(F("email_disposable"), 1);
     sig.push_back("sig_disposable_email");
   } else if (IsFreeMailDomain(email_domain)) {
-    set("email_free", 1);
+    set(F("email_free"), 1);
     sig.push_back("sig_email_free");
   } else {
-    set("email_corporate", 1);
+    set(F("email_corporate"), 1);
     sig.push_back("sig_email_corporate");
     const std::string registrable = RegistrableDomain(email_domain);
     if (domains.count(registrable) > 0) {
-      set("email_matches_link", 1);
+      set(F("email_matches_link"), 1);
       sig.push_back("sig_email_matches_link");
     }
   }
   if (ctx.email_confirmed == 0) {
-    set("email_unconfirmed", 1);
+    set(F("email_unconfirmed"), 1);
     sig.push_back("sig_email_unconfirmed");
   }
   const double age = ctx.account_age_days;
-  set("age_known", age >= 0);
-  set("age_lt1d", age >= 0 && age < 1);
-  set("age_lt7d", age >= 0 && age < 7);
-  set("age_lt30d", age >= 0 && age < 30);
-  set("age_gt1y", age >= 365);
+  set(F("age_known"), age >= 0);
+  set(F("age_lt1d"), age >= 0 && age < 1);
+  set(F("age_lt7d"), age >= 0 && age < 7);
+  set(F("age_lt30d"), age >= 0 && age < 30);
+  set(F("age_gt1y"), age >= 365);
   if (age >= 0) sig.push_back(AgeBucket(age));
 
-  set("type_" + item.type, 1);
+  if (const std::size_t type = Index("type_" + item.type); type < kFeatureCount) set(type, 1);
   sig.push_back("sig_type_" + item.type);
 
   std::sort(sig.begin(), sig.end());
@@ -315,8 +322,8 @@ Rendering Render(const gitlab::Item& item, const ItemContext& ctx) {
 }
 
 void ApplyCampaign(int text_accounts, int domain_accounts, Rendering* r) {
-  r->features[Index("campaign_accounts")] = static_cast<float>(std::log1p(text_accounts));
-  r->features[Index("domain_accounts")] = static_cast<float>(std::log1p(domain_accounts));
+  r->features[F("campaign_accounts")] = static_cast<float>(std::log1p(text_accounts));
+  r->features[F("domain_accounts")] = static_cast<float>(std::log1p(domain_accounts));
   std::string prefix;
   for (const auto& [count, token] : {std::pair{text_accounts, "sig_campaign_text"}, {domain_accounts, "sig_campaign_domain"}}) {
     if (count < 2) continue;

@@ -103,13 +103,15 @@ TextShape ShapeOf(std::string_view text, std::string_view skeleton) {
       s.main_script = kScriptNames[k];
     }
   }
-  s.phone = HasPhone(text);
+  // The scans only where they could match: seven digits make a number.
+  s.phone = s.digits >= 7 && HasPhone(text);
   // Disguised digits (①, 𝟏, fullwidth) are ASCII digits in the skeleton
   // only: more digits there, and a number among them, is a disguised number.
   int skeleton_digits = 0;
   for (char c : skeleton) skeleton_digits += std::isdigit(static_cast<unsigned char>(c)) ? 1 : 0;
-  s.phone_obfuscated = (skeleton_digits > s.digits && HasPhone(skeleton)) || RE2::PartialMatch(text, LetterDigits()) ||
-                       RE2::PartialMatch(text, TildeGroups());
+  s.phone_obfuscated = (skeleton_digits > s.digits && skeleton_digits >= 7 && HasPhone(skeleton)) ||
+                       (text.find('8') != std::string_view::npos && RE2::PartialMatch(text, LetterDigits())) ||
+                       (text.find('~') != std::string_view::npos && RE2::PartialMatch(text, TildeGroups()));
   return s;
 }
 

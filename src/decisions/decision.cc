@@ -22,12 +22,32 @@ nlohmann::json DecisionFields(const Decision& d, bool with_item) {
 
 }  // namespace
 
-nlohmann::json ToJson(const Decision& d) { return DecisionFields(d, true); }
+nlohmann::json ToJson(const Decision& d) {
+  nlohmann::json j = DecisionFields(d, true);
+  if (!d.item_json.empty()) j["item"] = nlohmann::json::parse(d.item_json, nullptr, false);
+  return j;
+}
+
+namespace {
+
+// The decision serialised once; a textual item spliced in, not re-dumped.
+std::string Serialise(const Decision& d) {
+  // Item text is hostile input: invalid UTF-8 is replaced, never thrown on.
+  std::string text = DecisionFields(d, d.item_json.empty()).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  if (!d.item_json.empty()) {
+    text.pop_back();  // the closing brace; the object is never empty (decision_id ...)
+    text += ",\"item\":";
+    text += d.item_json;
+    text += '}';
+  }
+  return text;
+}
+
+}  // namespace
 
 void AppendDecision(const DecisionLog& log, const Decision& d, std::vector<Emit>* emits) {
-  // Item text is hostile input: invalid UTF-8 is replaced, never thrown on.
   Emit queued{log.queue,
-              {{"decision", ToJson(d).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)},
+              {{"decision", Serialise(d)},
                {"verdict", d.verdict},
                {"item_type", d.item_type}},
               0};

@@ -28,6 +28,11 @@ struct Decision {
   std::vector<std::string> reasons;
   std::string time;  // RFC 3339, UTC
   nlohmann::json extra = nlohmann::json::object();  // e.g. the item, score, model_version
+  // The item as serialised JSON, when the caller has it as text (a stage
+  // entry's "item" field): spliced into the decision verbatim as "item",
+  // so that a long item is neither copied nor serialised again. It must be
+  // one valid JSON value. "" = none (or extra["item"]).
+  std::string item_json;
 };
 
 nlohmann::json ToJson(const Decision& d);

@@ -135,7 +135,9 @@ Outcome ClassifyStage::Decide(const Entry& entry, Prepared* prepared) {
   d.extra["author"] = item.author.username;
   d.extra["web_url"] = item.web_url;
   d.extra["signals"] = signals;  // the act stage's policy looks at the account's age
-  d.extra["item"] = std::move(j);  // as parsed above (not again); the act stage needs it, logs leave it out
+  // The act stage needs the item; it goes in as the entry's text, neither
+  // copied nor serialised again (logs leave it out).
+  d.item_json = std::string(entry.Get("item"));
 
   decisions_.With({item.type, verdict}).Inc();
   scores_.With({item.type}).Observe(score);

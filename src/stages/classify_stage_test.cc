@@ -58,6 +58,8 @@ TEST_F(ClassifyStageTest, SeoProfileIsSpamWithLinkReasons) {
   EXPECT_EQ(d["verdict"], "spam") << d.dump();
   EXPECT_GE(d["score"].get<double>(), 0.8);
   EXPECT_EQ(d["decision_id"], "classify-5-0");
+  EXPECT_EQ(d["item"]["id"], "101") << "the item travels with the decision, as the entry had it";
+  EXPECT_EQ(d["item"]["text"][0][1], "seo_links_4u");
   EXPECT_EQ(d["model_version"], "test");
   const std::string reasons = d["reasons"].dump();
   EXPECT_NE(reasons.find("sig_links_1"), std::string::npos) << reasons;
