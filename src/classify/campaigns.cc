@@ -27,6 +27,15 @@ std::uint64_t Fnv1a(std::string_view s) {
 
 }  // namespace
 
+CampaignKey CampaignKeyOf(const gitlab::Item& item, const Rendering& r) {
+  CampaignKey key;
+  key.author = item.author.id != 0 ? std::to_string(item.author.id) : item.author.username;
+  if (key.author.empty()) key.author = item.type + ":" + item.id;
+  key.simhash = SimHash(r.words);
+  key.domains = r.link_domains;
+  return key;
+}
+
 std::uint64_t SimHash(std::string_view words) {
   std::vector<std::string_view> w;
   for (std::size_t pos = 0; pos < words.size();) {

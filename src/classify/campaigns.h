@@ -25,6 +25,8 @@
 #include <vector>
 
 #include "base/status.h"
+#include "classify/text_rendering.h"
+#include "gitlab/item.h"
 
 namespace spamphibian::classify {
 
@@ -42,6 +44,10 @@ struct CampaignCounts {
 inline constexpr int kCampaignCountCap = 50;
 inline constexpr int kNearDuplicateBits = 3;
 inline constexpr int kCampaignMinWords = 8;  // shorter texts ("Thanks!", "+1") are everybody's
+
+// The campaign key of a rendered item: its author (id, else username), the
+// SimHash of its words, its off-site link domains.
+CampaignKey CampaignKeyOf(const gitlab::Item& item, const Rendering& rendering);
 
 // The SimHash of space-separated `words`; 0 when fewer than kCampaignMinWords.
 std::uint64_t SimHash(std::string_view words);

@@ -6,15 +6,6 @@
 
 namespace spamphibian::classify {
 
-CampaignKey CampaignKeyOf(const gitlab::Item& item, const Rendering& r) {
-  CampaignKey key;
-  key.author = item.author.id != 0 ? std::to_string(item.author.id) : item.author.username;
-  if (key.author.empty()) key.author = item.type + ":" + item.id;
-  key.simhash = SimHash(r.words);
-  key.domains = r.link_domains;
-  return key;
-}
-
 Status ReadExamples(const std::string& path, const AccountSignalsFn& account_signals, std::vector<Example>* out) {
   std::ifstream in(path);
   if (!in) return Status::InvalidArgument("--data: cannot read '" + path + "'");

@@ -41,8 +41,4 @@ using AccountSignalsFn = std::function<nlohmann::json(const gitlab::Item& item)>
 
 Status ReadExamples(const std::string& path, const AccountSignalsFn& account_signals, std::vector<Example>* out);
 
-// The campaign key of a rendered item (its author, the SimHash of its words,
-// its off-site link domains).
-CampaignKey CampaignKeyOf(const gitlab::Item& item, const Rendering& rendering);
-
 }  // namespace spamphibian::classify

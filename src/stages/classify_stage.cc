@@ -3,7 +3,6 @@
 #include <chrono>
 #include <cstdio>
 
-#include "classify/examples.h"
 #include "classify/text_rendering.h"
 #include "decisions/decision.h"
 #include "gitlab/item.h"
@@ -61,7 +60,9 @@ void ClassifyStage::ProcessBatch(std::span<const Entry> entries, std::vector<Out
       return;
     }
     for (std::size_t k = 0; k < keyed.size(); ++k) {
-      classify::ApplyCampaign(counts[k].text_accounts, counts[k].domain_accounts, &prepared[keyed[k]].rendering);
+      Prepared& p = prepared[keyed[k]];
+      p.campaign = counts[k];
+      classify::ApplyCampaign(p.campaign.text_accounts, p.campaign.domain_accounts, &p.rendering);
     }
   }
   for (std::size_t i = 0; i < entries.size(); ++i) {
@@ -135,6 +136,9 @@ Outcome ClassifyStage::Decide(const Entry& entry, Prepared* prepared) {
   d.extra["author"] = item.author.username;
   d.extra["web_url"] = item.web_url;
   d.extra["signals"] = signals;  // the act stage's policy looks at the account's age
+  // Other accounts with nearly the same text or the same link domains lately.
+  d.extra["campaign"] = {{"text_accounts", prepared->campaign.text_accounts},
+                         {"domain_accounts", prepared->campaign.domain_accounts}};
   // The act stage needs the item; it goes in as the entry's text, neither
   // copied nor serialised again (logs leave it out).
   d.item_json = std::string(entry.Get("item"));

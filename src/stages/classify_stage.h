@@ -66,6 +66,7 @@ class ClassifyStage : public Stage {
     nlohmann::json json;     // the item as parsed (once), carried into the decision
     nlohmann::json signals;
     classify::Rendering rendering;
+    classify::CampaignCounts campaign;
   };
   Outcome Decide(const Entry& entry, Prepared* prepared);
 

@@ -102,6 +102,7 @@ TEST_F(ClassifyStageTest, ABatchCountsCampaignsAcrossAccounts) {
   auto reasons = [&](int i) { return nlohmann::json::parse(outcomes[i].emits.at(0).fields[0].second)["reasons"].dump(); };
   EXPECT_EQ(reasons(1).find("sig_campaign_text"), std::string::npos) << "one other account is no campaign yet";
   EXPECT_NE(reasons(2).find("sig_campaign_text"), std::string::npos) << "the third account with the same text";
+  EXPECT_EQ(nlohmann::json::parse(outcomes[2].emits.at(0).fields[0].second)["campaign"]["text_accounts"], 2);
 }
 
 TEST_F(ClassifyStageTest, MalformedEntryIsDeadLettered) {

@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include "classify/text_rendering.h"
-#include "classify/examples.h"
 #include "redis_server.h"
 
 namespace spamphibian {
