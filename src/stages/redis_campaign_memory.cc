@@ -109,13 +109,23 @@ Status RedisCampaignMemory::ObserveBatch(std::span<const classify::CampaignKey> 
   }
   if (commands.empty()) return Status::Ok();
   std::vector<redis::Reply> replies;
-  if (Status s = client_.RunPipeline(commands, &replies); !s.ok()) return s;
+  for (int attempt = 0;; ++attempt) {
+    if (Status s = client_.RunPipeline(commands, &replies); !s.ok()) return s;
+    const bool forgotten = std::any_of(replies.begin(), replies.end(), [](const redis::Reply& r) {
+      return redis::IsError(r.get()) && redis::ReplyText(r.get()).find("NOSCRIPT") != std::string_view::npos;
+    });
+    if (!forgotten || attempt > 0) break;
+    // A restarted Redis has forgotten the script, and a script it does not
+    // know did nothing: load it again and send the batch once more.
+    ObserveScript().set_sha("");
+    if (Status s = client_.Load(ObserveScript()); !s.ok()) return s;
+    for (std::size_t k = 0; k < commands.size(); ++k) {
+      commands[k][1] = ObserveScript().sha();  // EVALSHA <sha> ...
+    }
+  }
   for (std::size_t k = 0; k < replies.size(); ++k) {
     if (redis::IsError(replies[k].get())) {
-      const std::string error(redis::ReplyText(replies[k].get()));
-      // A restarted Redis has forgotten the script: load it again next time.
-      if (error.find("NOSCRIPT") != std::string::npos) ObserveScript().set_sha("");
-      return Status::Unavailable("campaign script: " + error);
+      return Status::Unavailable("campaign script: " + std::string(redis::ReplyText(replies[k].get())));
     }
     if (Status s = ReadCounts(replies[k].get(), &(*out)[index[k]]); !s.ok()) return s;
   }

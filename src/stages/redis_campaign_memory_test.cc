@@ -27,6 +27,7 @@ class RedisCampaignMemoryTest : public ::testing::Test {
   testing::RedisServer server_;
   redis::Connector connector_{server_.Options()};
   RedisCampaignMemory memory_{connector_, "p:", 60000};
+  std::unique_ptr<testing::RedisServer::TestClient> client_ = server_.Client();
 };
 
 TEST_F(RedisCampaignMemoryTest, TheThirdAccountWithTheSameTextIsACampaign) {
@@ -79,6 +80,17 @@ TEST_F(RedisCampaignMemoryTest, LinkDomainsAcrossAccountsAndTheWindow) {
   ASSERT_TRUE(memory_.Observe(Key("d", "docs at https://github.com/org/repo"), 3000, &c).ok());
   ASSERT_TRUE(memory_.Observe(Key("e", "docs at https://github.com/org/other"), 3001, &c).ok());
   EXPECT_EQ(c.domain_accounts, 0) << "a common domain is nobody's campaign";
+}
+
+TEST_F(RedisCampaignMemoryTest, AForgottenScriptIsLoadedAgainWithinTheCall) {
+  classify::CampaignCounts c;
+  ASSERT_TRUE(memory_.Observe(Key("a", kSpam), 1000, &c).ok());
+  client_->Run({"SCRIPT", "FLUSH"});  // as after a restart of Redis
+  std::vector<classify::CampaignKey> keys = {Key("b", kSpam), Key("c", kSpam)};
+  std::vector<classify::CampaignCounts> counts;
+  ASSERT_TRUE(memory_.ObserveBatch(keys, 1001, &counts).ok());
+  EXPECT_EQ(counts[0].text_accounts, 1);
+  EXPECT_EQ(counts[1].text_accounts, 2) << "a batch counts in order";
 }
 
 TEST_F(RedisCampaignMemoryTest, RedisDownIsUnavailable) {

@@ -205,6 +205,23 @@ TEST_F(ChaosE2E, NothingLostNothingDoneTwiceWhateverFails) {
               hooks, rate, accepted.size(), lost, duplicate_decisions, flagged.size(), blocks.size(), duplicate_writes,
               unflagged_blocks, dead, before_archive);
   EXPECT_TRUE(drained);
+  if (dead > 0) {
+    // Which stage gave up on what, and why.
+    redis::Reply entries;
+    if (client_->raw().Run({"XRANGE", "spamphibian:dead_letter", "-", "+"}, &entries).ok()) {
+      for (std::size_t e = 0; e < entries->elements; ++e) {
+        const redisReply* fields = entries->element[e]->element[1];
+        std::string line = "chaos: dead letter";
+        for (std::size_t k = 0; k + 1 < fields->elements; k += 2) {
+          const std::string name(redis::ReplyText(fields->element[k]));
+          if (name.starts_with("dead_letter_")) {
+            line += " " + name + "=" + std::string(redis::ReplyText(fields->element[k + 1]));
+          }
+        }
+        std::printf("%s\n", line.c_str());
+      }
+    }
+  }
   if (!drained) {
     // What is stuck, for whoever reads a failed run.
     std::size_t undecided = 0, unblocked = 0;
