@@ -192,6 +192,13 @@ for i, (author, fname, title, desc, content, label) in enumerate(SNIPPETS):
                      "visibility": "public", "project_id": None, "author": {"id": a["id"], "username": author},
                      "web_url": f"{BASE}/-/snippets/{sid}", "created_at": T0,
                      "updated_at": f"2026-11-2{i % 5}T12:00:00.000Z", "content": content, "label": label})
+# Merge requests' diffs (the fetch stage reads them): the spam one adds a link.
+for mr in merge_requests:
+    if mr["label"] == "spam":
+        mr["diffs"] = [{"old_path": "README.md", "new_path": "README.md",
+                        "diff": "@@ -1,3 +1,4 @@\n # Project\n+Best [keto gummies](https://keto-gummies.example.health) deals!\n"}]
+    else:
+        mr["diffs"] = [{"old_path": "src/main.rs", "new_path": "src/main.rs", "diff": "@@ -1 +1 @@\n-fn old() {}\n+fn new() {}\n"}]
 # A multi-file snippet: /raw gives the first file only; the second holds the phone number.
 movers = snippets[-1]
 movers["files"].append({"path": "contact.txt", "raw_url": f"{BASE}/-/snippets/{movers['id']}/raw/main/contact.txt"})

@@ -83,6 +83,19 @@ TEST_F(FetcherTest, ProjectItemCarriesItsReadme) {
   EXPECT_TRUE(items[0].Text("readme").empty());
 }
 
+TEST_F(FetcherTest, AMergeRequestsAddedLinesAreRead) {
+  Fetcher fetcher(*api_);
+  std::vector<Item> items;
+  ASSERT_TRUE(fetcher.Fetch("merge_request_open",
+                            {{"object_kind", "merge_request"}, {"project", {{"id", 307}}}, {"object_attributes", {{"iid", 3}}}},
+                            &items)
+                  .ok());
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].Text("title"), "Update README");
+  EXPECT_NE(items[0].Text("added_lines").find("https://keto-gummies.example.health"), std::string::npos);
+  EXPECT_EQ(items[0].Text("added_lines").find("# Project"), std::string::npos) << "context lines are not added lines";
+}
+
 TEST_F(FetcherTest, EveryFileOfAMultiFileSnippetIsRead) {
   Fetcher fetcher(*api_);
   Item item;

@@ -75,7 +75,7 @@ json GitLabSim::Public(const json& obj) const {
     copy["default_branch"] = "main";
     copy["readme_url"] = obj.value("web_url", "") + "/-/blob/main/README.md";
   }
-  for (const char* hidden : {"label", "content", "parent", "readme", "file_contents"}) copy.erase(hidden);
+  for (const char* hidden : {"label", "content", "parent", "readme", "file_contents", "diffs"}) copy.erase(hidden);
   if (hide_emails_) copy.erase("email");
   return copy;
 }
@@ -363,6 +363,10 @@ http::Response GitLabSim::Api(const std::string& method, const std::vector<std::
       }
       if (obj == nullptr) return NotFound();
       if (n == 4 && method == "GET") return Json(200, Public(*obj));
+      // GET .../merge_requests/:iid/diffs: the dataset's "diffs" (paged).
+      if (n == 5 && s[2] == "merge_requests" && s[4] == "diffs" && method == "GET") {
+        return Paged(obj->value("diffs", json::array()), req);
+      }
       if (n == 4 && method == "PUT") {
         for (const char* field : {"confidential", "visibility", "state_event", "discussion_locked"}) {
           if (body.contains(field)) (*obj)[field] = body[field];
