@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "text/utf8.h"
+#include "text/ascii.h"
 
 namespace spamphibian::classify {
 namespace {
@@ -95,11 +96,6 @@ const RE2& ClosingBlock() {
   return re;
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
 
 std::string UrlHost(std::string_view url) {
   std::string_view rest = url;
@@ -107,7 +103,7 @@ std::string UrlHost(std::string_view url) {
   rest = rest.substr(0, rest.find_first_of("/?#"));
   if (const auto at = rest.rfind('@'); at != std::string_view::npos) rest = rest.substr(at + 1);
   rest = rest.substr(0, rest.find(':'));
-  std::string host = Lower(rest);
+  std::string host = text::AsciiLower(rest);
   while (!host.empty() && (host.back() == '.' || host.back() == ',' || host.back() == ';')) host.pop_back();
   return host;
 }

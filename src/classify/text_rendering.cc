@@ -11,6 +11,7 @@
 #include "classify/links.h"
 #include "classify/text_shape.h"
 #include "text/utf8.h"
+#include "text/ascii.h"
 
 namespace spamphibian::classify {
 namespace {
@@ -49,11 +50,6 @@ consteval std::size_t F(std::string_view name) {
   return i;
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
 
 // Whether a character is Han, kana or Thai.
 bool IsUnspacedScript(char32_t cp) {
@@ -72,7 +68,7 @@ std::vector<std::string> Words(std::string text, bool has_links) {
   std::vector<std::string> words;
   std::string word;
   auto flush = [&] {
-    if (!word.empty() && words.size() < kMaxWords) words.push_back(Lower(word));
+    if (!word.empty() && words.size() < kMaxWords) words.push_back(text::AsciiLower(word));
     word.clear();
   };
   for (std::size_t i = 0; i < text.size();) {
@@ -148,8 +144,8 @@ ItemContext ItemContext::FromSignals(const nlohmann::json& sig) {
   c.account_age_days = num("account_age_days", -1);
   c.email_confirmed = flag("email_confirmed");
   c.disposable_email = flag("disposable_email") == 1;
-  if (flag("email_known") != 0) c.email_domain = Lower(str("email_domain"));
-  c.instance_host = Lower(str("instance_host"));
+  if (flag("email_known") != 0) c.email_domain = text::AsciiLower(str("email_domain"));
+  c.instance_host = text::AsciiLower(str("instance_host"));
   return c;
 }
 

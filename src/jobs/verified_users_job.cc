@@ -1,6 +1,7 @@
 #include "jobs/verified_users_job.h"
 
 #include "http/percent_encoding.h"
+#include "text/ascii.h"
 
 #include <algorithm>
 #include <cctype>
@@ -10,10 +11,6 @@
 namespace spamphibian {
 namespace {
 
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
 
 }  // namespace
 
@@ -36,13 +33,13 @@ Status VerifiedUsersJob::Run() {
   // those whose admin note carries the marker.
   std::unordered_map<std::int64_t, std::string> emails;
   std::set<std::string> verified;
-  const std::string marker = Lower(options_.marker);
+  const std::string marker = text::AsciiLower(options_.marker);
   Status s = api_->GetPages("/users?order_by=id&sort=asc", [&](const nlohmann::json& page) {
     for (const auto& u : page) {
-      const std::string email = Lower(u.value("email", ""));
+      const std::string email = text::AsciiLower(u.value("email", ""));
       if (email.empty()) continue;
       emails[u.value("id", std::int64_t{0})] = email;
-      const std::string note = u.contains("note") && u["note"].is_string() ? Lower(u["note"].get<std::string>()) : "";
+      const std::string note = u.contains("note") && u["note"].is_string() ? text::AsciiLower(u["note"].get<std::string>()) : "";
       if (HasToken(note, marker)) verified.insert(email);
     }
     return true;

@@ -1,4 +1,5 @@
 #include "trust/trust_policy.h"
+#include "text/ascii.h"
 
 #include <nlohmann/json.hpp>
 #include <sys/stat.h>
@@ -11,10 +12,6 @@
 namespace spamphibian {
 namespace {
 
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
 
 // Upstream's list files: a YAML mapping with one key holding a list.
 Status ReadList(const std::string& path, const char* key, const char* what, std::vector<std::string>* out) {
@@ -72,8 +69,8 @@ Status TrustPolicy::Build(const TrustOptions& options, std::shared_ptr<const Tru
     }
     policy->domains_.push_back(std::move(re));
   }
-  for (const std::string& user : users) policy->users_.insert(Lower(user));
-  for (const std::string& bot : options.bots) policy->bots_.insert(Lower(bot));
+  for (const std::string& user : users) policy->users_.insert(text::AsciiLower(user));
+  for (const std::string& bot : options.bots) policy->bots_.insert(text::AsciiLower(bot));
 
   const std::string disposable =
       options.disposable_domains_file.empty() ? DefaultDisposableDomainsFile() : options.disposable_domains_file;
@@ -85,7 +82,7 @@ Status TrustPolicy::Build(const TrustOptions& options, std::shared_ptr<const Tru
   } else {
     policy->disposable_.reserve(list.size());
     for (const auto& d : list) {
-      if (d.is_string()) policy->disposable_.insert(Lower(d.get<std::string>()));
+      if (d.is_string()) policy->disposable_.insert(text::AsciiLower(d.get<std::string>()));
     }
   }
   *out = std::move(policy);
@@ -96,11 +93,11 @@ std::string TrustPolicy::TrustReason(const gitlab::Author& author,
                                      const std::function<bool(const std::string&)>& in_verified_set) const {
   if (author.is_admin) return "author is an admin";
   if (IsInternalBot(author.user_type)) return "author is GitLab's internal bot '" + author.user_type + "'";
-  if (author.bot && bots_.count(Lower(author.username)) > 0) return "author is a bot listed in trust.bots";
+  if (author.bot && bots_.count(text::AsciiLower(author.username)) > 0) return "author is a bot listed in trust.bots";
   // E-mail rules only for a confirmed address: anyone can sign up as
   // anything@trusted.edu without owning the mailbox.
   if (author.confirmed_at.empty()) return "";
-  const std::string email = Lower(author.email);
+  const std::string email = text::AsciiLower(author.email);
   const std::string domain = gitlab::EmailDomain(email);
   if (domain.empty() || email == "[redacted]") return "";
   for (const auto& re : domains_) {
