@@ -7,6 +7,7 @@
 #include "app/classify_command.h"
 #include "app/config_command.h"
 #include "app/evaluate_command.h"
+#include "app/model_command.h"
 #include "app/serve.h"
 #include "app/restore_command.h"
 #include "app/sweep.h"
@@ -111,6 +112,15 @@ int main(int argc, char** argv) {
   config_check->add_option("file", config_file, "YAML file to check instead of SPAMPHIBIAN_CONFIG");
   config_cmd->require_subcommand(1);
 
+  std::string model_file;
+  bool model_quiet = false;
+  auto* model_cmd = app.add_subcommand("model", "Model tools");
+  auto* model_check = model_cmd->add_subcommand(
+      "check", "Load FILE as the service would (under memory and CPU limits) and print what it is; exit 1 if unusable");
+  model_check->add_option("file", model_file, "Model file (.spam bundle or .bin/.ftz)")->required();
+  model_check->add_flag("--quiet", model_quiet, "Print nothing when the model is usable");
+  model_cmd->require_subcommand(1);
+
   std::string restore_id, restore_item;
   auto* restore = app.add_subcommand("restore", "Undo an action of the act stage from its S3 archive, and label the item ham");
   restore->add_option("action_id", restore_id, "The action id (in the audit trail and the Slack message)");
@@ -127,6 +137,7 @@ int main(int argc, char** argv) {
   }
   if (*serve) return Serve(stages);
   if (*config_check) return spamphibian::RunConfigCheck(config_file);
+  if (*model_check) return spamphibian::RunModelCheck(model_file, model_quiet);
   if (*train) {
     spamphibian::Config config;
     if (!LoadOrExplain(&config)) return kConfigError;

@@ -5,15 +5,10 @@
 #include <fasttext/densematrix.h>
 #include <fasttext/vector.h>
 
-#include <signal.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <fstream>
-#include <thread>
 #include <set>
 #include <sstream>
 
