@@ -22,6 +22,10 @@ std::unique_ptr<gitlab::RateLimiter> MakeGitLabRateLimiter(const Config& config)
   return std::make_unique<gitlab::RateLimiter>(config.gitlab.api_rate, std::max(1.0, config.gitlab.api_rate));
 }
 
+review::RedisReviewStoreOptions ReviewStoreOptions(const Config& config) {
+  return {config.pipeline.key_prefix, config.review.retention, config.pipeline.audit_maxlen, config.s3.configured()};
+}
+
 storage::S3Options S3StoreOptions(const Config& config) {
   storage::S3Options o;
   o.endpoint = config.s3.endpoint;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "review/review_store.h"
 #include "gitlab/api.h"
 #include "gitlab/rate_limiter.h"
 #include "classify/model_refresher.h"
@@ -27,6 +28,8 @@ std::unique_ptr<gitlab::RateLimiter> MakeGitLabRateLimiter(const Config& config)
 
 // S3 settings as the object store takes them. Only when config.s3.configured().
 storage::S3Options S3StoreOptions(const Config& config);
+// The review store's settings (keys, retention, whether labels go to S3).
+review::RedisReviewStoreOptions ReviewStoreOptions(const Config& config);
 
 // The refresher of the embedded model from S3 (MODEL_S3_KEY), with its own
 // S3 connection; nullptr when MODEL_PATH is set or MODEL_S3_KEY is not.

@@ -15,6 +15,7 @@
 #include "stages/action_ledger.h"
 #include "stages/archive_stage.h"
 #include "stages/pipeline.h"
+#include "stages/restorer.h"
 #include "storage/s3_object_store.h"
 
 namespace spamphibian {
@@ -33,75 +34,61 @@ struct Tools {
 
 // Restores one action; prints what it did. False when a call failed.
 bool RestoreOne(Tools& t, const std::string& id) {
-  nlohmann::json record;
-  bool found = false;
-  if (Status s = t.ledger.Recall(id, &record, &found); !s.ok()) {
-    std::cerr << "restore " << id << ": Redis: " << s.message() << "\n";
-    return false;
-  }
-  if (found && record.contains("restored")) {
-    std::cout << nlohmann::json{{"action_id", id}, {"status", "already restored"}, {"at", record["restored"]}}.dump() << "\n";
-    return true;
-  }
-  std::string text;
-  if (Status s = t.store.Get("actions/" + id + ".json", &text); !s.ok()) {
-    std::cerr << "restore " << id << ": no archive (only actions carried out are archived; dry-run and refused ones "
-              << "changed nothing): " << s.message() << "\n";
-    return false;
-  }
-  const nlohmann::json archived = nlohmann::json::parse(text, nullptr, false);
-  gitlab::Item item;
-  if (!archived.is_object() || !gitlab::FromJson(archived["decision"].value("item", nlohmann::json()), &item).ok()) {
-    std::cerr << "restore " << id << ": the archive is not an action record\n";
-    return false;
-  }
-  const std::string action = archived.value("action", "");
-  gitlab::RestorePlan plan;
-  if (Status s = gitlab::PlanRestore(item, action, id, &plan); !s.ok()) {
+  RestoreResult r;
+  const RestoreSend send = [&t](const gitlab::ApiCall& call, nlohmann::json* response) {
+    return t.api.Send(call.method, call.path, call.body, response);
+  };
+  if (Status s = RestoreAction(id, t.ledger, t.store, send, &r); !s.ok()) {
     std::cerr << "restore " << id << ": " << s.message() << "\n";
     return false;
   }
-  if (!plan.kept.empty()) {
-    std::cout << nlohmann::json{{"action_id", id}, {"status", "kept"}, {"reason", plan.kept}}.dump() << "\n";
+  if (r.status == "already_restored") {
+    std::cout << nlohmann::json{{"action_id", id}, {"status", "already restored"}, {"at", r.reason}}.dump() << "\n";
+    return true;
   }
-  nlohmann::json calls = nlohmann::json::array();
-  bool ok = true;
-  for (const auto& call : plan.calls) {
-    nlohmann::json response;
-    Status s = t.api.Send(call.method, call.path, call.body, &response);
-    calls.push_back({{"call", call.Describe()}, {"result", s.ok() ? "ok" : s.ToString()}});
-    ok = ok && s.ok();
+  if (r.status == "not_archived") {
+    std::cerr << "restore " << id << ": no archive (only actions carried out are archived; dry-run and refused ones "
+              << "changed nothing): " << r.reason << "\n";
+    return false;
   }
-  nlohmann::json result = {{"action_id", id}, {"action", action}, {"item_type", item.type}, {"item_id", item.id},
-                           {"calls", calls}, {"status", ok ? "restored" : "failed"}};
-  if (!plan.lost.empty()) {
-    result["not_restored"] = plan.lost;
+  if (r.status == "kept") {
+    std::cout << nlohmann::json{{"action_id", id}, {"status", "kept"}, {"reason", r.reason}}.dump() << "\n";
+  }
+  if (r.item_type.empty()) {
+    std::cerr << "restore " << id << ": " << r.reason << "\n";
+    return false;
+  }
+  const bool ok = r.status == "restored" || r.status == "kept";
+  nlohmann::json result = {{"action_id", id}, {"action", r.action}, {"item_type", r.item_type}, {"item_id", r.item_id},
+                           {"calls", r.calls}, {"status", ok ? "restored" : "failed"}};
+  if (!r.lost.empty()) {
+    result["not_restored"] = r.lost;
+    gitlab::Item item;
+    (void)gitlab::FromJson(r.archived["decision"]["item"], &item);
     nlohmann::json content = nlohmann::json::object();
     for (const auto& [field, value] : item.text) content[field] = value;
     result["archived_content"] = content;
   }
   std::cout << result.dump(2) << "\n";
 
-  // Audit, label, and remember, even for a partial failure (what was done is done).
+  // Audit and label, even for a partial failure (what was done is done).
   nlohmann::json audit = {{"action_id", "restore-" + id}, {"of", id}, {"action", "restore"},
-                          {"item_type", item.type},        {"item_id", item.id},
-                          {"status", ok ? "restored" : "failed"}, {"api_calls", calls},
+                          {"item_type", r.item_type},      {"item_id", r.item_id},
+                          {"status", ok ? "restored" : "failed"}, {"api_calls", r.calls},
                           {"decided_by", "operator (spamphibian restore)"}, {"time", NowRfc3339()}};
   LogJson(t.log, spdlog::level::info, "audit", audit);
   if (Status s = t.redis.Run({"XADD", t.audit_stream, "*", "audit", audit.dump(), "action_id", "restore-" + id}); !s.ok()) {
     std::cerr << "restore " << id << ": the audit entry was not written: " << s.message() << "\n";
   }
   if (ok) {
-    const nlohmann::json label = {{"label", "ham"}, {"item", archived["decision"]["item"]},
-                                  {"signals", archived["decision"].value("signals", nlohmann::json::object())},
+    const nlohmann::json& decision = r.archived["decision"];
+    const nlohmann::json label = {{"label", "ham"}, {"item", decision["item"]},
+                                  {"signals", decision.value("signals", nlohmann::json::object())},
                                   {"source", "restore"}, {"action_id", id}, {"time", NowRfc3339()}};
-    const std::string key = "labels/" + item.type + "/" + ArchiveSafeId(item.id) + "-" + id + ".json";
+    const std::string key = "labels/" + r.item_type + "/" + ArchiveSafeId(r.item_id) + "-" + id + ".json";
     if (Status s = t.store.Put(key, label.dump(), "application/json"); !s.ok()) {
       std::cerr << "restore " << id << ": the ham label was not written: " << s.message() << "\n";
     }
-    if (!found) record = {{"action_id", id}};
-    record["restored"] = NowRfc3339();
-    (void)t.ledger.Remember(id, item.type + ":" + item.id, record);
   }
   return ok;
 }

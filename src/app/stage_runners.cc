@@ -9,6 +9,8 @@
 #include "app/components.h"
 #include "gitlab/api.h"
 #include "http/curl_client.h"
+#include "review/review_stage.h"
+#include "review/review_store.h"
 #include "stages/act_stage.h"
 #include "stages/archive_stage.h"
 #include "stages/classify_stage.h"
@@ -221,6 +223,25 @@ std::unique_ptr<StageRunner> NotifyRunner(const RunnerContext& c, gitlab::RateLi
   // One worker: Slack takes one message a second anyway; batches of 20 let
   // a burst become one summary.
   return Runner(c, RunnerOptions(c.config, kNotificationsStream, 1, 20), factory);
+}
+
+std::unique_ptr<StageRunner> ReviewRunner(const RunnerContext& c) {
+  auto factory = [c]() -> std::unique_ptr<Stage> {
+    struct Owned : review::ReviewStage {
+      explicit Owned(std::unique_ptr<review::RedisReviewStore> store)
+          : ReviewStage(*store,
+                        [] {
+                          return std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                              .count();
+                        }),
+            store_(std::move(store)) {}
+      std::unique_ptr<review::RedisReviewStore> store_;
+    };
+    return std::make_unique<Owned>(std::make_unique<review::RedisReviewStore>(c.connector, ReviewStoreOptions(c.config)));
+  };
+  return Runner(c, RunnerOptions(c.config, kDecisionsStream, c.config.pipeline.workers, c.config.pipeline.batch_size),
+                factory);
 }
 
 }  // namespace spamphibian

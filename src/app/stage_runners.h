@@ -40,6 +40,8 @@ std::unique_ptr<StageRunner> ActRunner(const RunnerContext& c, const policy::Pol
                                        const TrustPolicyHolder& trust);
 // `pacer` spaces Slack messages for every notify worker of the process.
 std::unique_ptr<StageRunner> NotifyRunner(const RunnerContext& c, gitlab::RateLimiter& pacer);
+// The review queue's indexer: a second consumer group on decisions.
+std::unique_ptr<StageRunner> ReviewRunner(const RunnerContext& c);
 
 // This process's consumer names start with this: "<host>-<pid>".
 // "<host>-<pid>-<random>": unique even for replicas in containers, which

@@ -351,6 +351,56 @@ const Setting kSettings[] = {
      [](const std::string& w, const std::string& v, Config* c) {
        return SetDuration(w, v, 0, 60000, &c->slack.min_interval);
      }},
+    {"ADMIN_PORT", "admin.port",
+     [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 0, 65535, &c->admin.port); }},
+    {"ADMIN_BIND", "admin.bind_address",
+     [](const std::string& w, const std::string& v, Config* c) {
+       c->admin.bind_address = v;
+       return NotEmpty(w, v);
+     }},
+    {"", "admin.threads",
+     [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 1, 64, &c->admin.threads); }},
+    {"ADMIN_URL", "admin.url",
+     [](const std::string& w, const std::string& v, Config* c) {
+       if (!v.empty() && v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0) {
+         return Status::InvalidArgument(w + ": '" + v + "' is not an http(s) URL");
+       }
+       c->admin.url = v;
+       while (!c->admin.url.empty() && c->admin.url.back() == '/') c->admin.url.pop_back();
+       return Status::Ok();
+     }},
+    {"ADMIN_API_TOKEN", "",
+     [](const std::string& w, const std::string& v, Config* c) {
+       if (!v.empty() && v.size() < 16) return Status::InvalidArgument(w + ": at least 16 characters");
+       c->admin.api_token = Secret(v);
+       return Status::Ok();
+     }},
+    {"GITLAB_OAUTH_CLIENT_ID", "admin.oauth_client_id",
+     [](const std::string&, const std::string& v, Config* c) {
+       c->admin.oauth_client_id = v;
+       return Status::Ok();
+     }},
+    {"GITLAB_OAUTH_CLIENT_SECRET", "",
+     [](const std::string&, const std::string& v, Config* c) {
+       c->admin.oauth_client_secret = Secret(v);
+       return Status::Ok();
+     }},
+    {"", "admin.session_hours",
+     [](const std::string& w, const std::string& v, Config* c) {
+       return SetDuration(w, v, 1, 24 * 30, &c->admin.session_lifetime);
+     }},
+    {"", "review.retention_days",
+     [](const std::string& w, const std::string& v, Config* c) {
+       long long days = 0;
+       Status s = ParseInt(w, v, 1, 3650, &days);
+       if (s.ok()) c->review.retention = std::chrono::hours(24 * days);
+       return s;
+     }},
+    {"SLACK_SIGNING_SECRET", "",
+     [](const std::string&, const std::string& v, Config* c) {
+       c->slack_signing_secret = Secret(v);
+       return Status::Ok();
+     }},
     {"MODEL_URL", "model.url",
      [](const std::string&, const std::string& v, Config* c) {
        c->model_url = v;
@@ -414,6 +464,38 @@ Status ApplyThresholds(const YAML::Node& node, Config* c) {
   return Status::Ok();
 }
 
+// review.slack_users: {<Slack user id>: <GitLab username>};
+// review.on_spam: {<item type>: [actions]}.
+Status ApplyReviewMap(const std::string& key, const YAML::Node& node, Config* c) {
+  const std::string what = "SPAMPHIBIAN_CONFIG: " + key;
+  if (!node.IsMap()) return Status::InvalidArgument(what + ": expected a mapping");
+  static const char* kTypes[] = {"user", "project", "group", "issue", "note", "merge_request", "wiki_page", "snippet"};
+  static const char* kActions[] = {"quarantine", "delete", "ban_user", "block_user"};
+  for (const auto& kv : node) {
+    const std::string name = kv.first.as<std::string>();
+    if (key == "review.slack_users") {
+      if (!kv.second.IsScalar() || kv.second.Scalar().empty()) {
+        return Status::InvalidArgument(what + "." + name + ": expected a GitLab username");
+      }
+      c->review.slack_users[name] = kv.second.Scalar();
+      continue;
+    }
+    if (std::find(std::begin(kTypes), std::end(kTypes), name) == std::end(kTypes)) {
+      return Status::InvalidArgument(what + ": unknown item type '" + name + "'");
+    }
+    if (!kv.second.IsSequence()) return Status::InvalidArgument(what + "." + name + ": expected a list of actions");
+    auto& actions = c->review.on_spam[name];
+    for (const auto& a : kv.second) {
+      if (!a.IsScalar() || std::find(std::begin(kActions), std::end(kActions), a.Scalar()) == std::end(kActions)) {
+        return Status::InvalidArgument(what + "." + name +
+                                       ": actions are quarantine, delete, ban_user, block_user");
+      }
+      actions.push_back(a.Scalar());
+    }
+  }
+  return Status::Ok();
+}
+
 Status ApplyYamlUnchecked(const std::string& path, Config* c);
 
 // Every YAML shape error becomes a message naming the file and, where
@@ -450,6 +532,18 @@ Status ApplyYamlUnchecked(const std::string& path, Config* c) {
           if (!item.IsScalar()) return Status::InvalidArgument("SPAMPHIBIAN_CONFIG: " + key + ": list items must be text");
           list.push_back(item.Scalar());
         }
+        continue;
+      }
+      if (key == "review.groups") {
+        if (!entry.second.IsSequence()) return Status::InvalidArgument("SPAMPHIBIAN_CONFIG: " + key + ": expected a list");
+        for (const auto& item : entry.second) {
+          if (!item.IsScalar()) return Status::InvalidArgument("SPAMPHIBIAN_CONFIG: " + key + ": list items must be text");
+          c->review.groups.push_back(item.Scalar());
+        }
+        continue;
+      }
+      if (key == "review.slack_users" || key == "review.on_spam") {
+        if (Status s = ApplyReviewMap(key, entry.second, c); !s.ok()) return s;
         continue;
       }
       if (key == "classify.thresholds") {

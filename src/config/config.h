@@ -138,7 +138,31 @@ struct S3Settings {
   bool configured() const { return !endpoint.empty() && !bucket.empty(); }
 };
 
+// The admin listener (ADMIN_PORT, ADMIN_BIND): the review page, its JSON
+// API and the GitLab sign-in. Kept apart from the public /events port.
+struct AdminOptions {
+  std::string bind_address = "127.0.0.1";
+  int port = 8001;  // 0: no admin listener
+  int threads = 2;
+  std::string url;  // ADMIN_URL, as reviewers reach it; the OAuth redirect is <url>/oauth/callback
+  Secret api_token;  // ADMIN_API_TOKEN: Authorization: Bearer, for scripts
+  std::string oauth_client_id;   // GITLAB_OAUTH_CLIENT_ID
+  Secret oauth_client_secret;    // GITLAB_OAUTH_CLIENT_SECRET
+  std::chrono::hours session_lifetime{12};
+};
+
+// The review queue (review/).
+struct ReviewSettings {
+  std::vector<std::string> groups;  // members (besides GitLab admins) may review
+  std::map<std::string, std::string> slack_users;  // Slack user id -> GitLab username
+  std::map<std::string, std::vector<std::string>> on_spam;  // item type -> actions on a confirmed spam item
+  std::chrono::hours retention{24 * 30};
+};
+
 struct Config {
+  AdminOptions admin;
+  ReviewSettings review;
+  Secret slack_signing_secret;  // SLACK_SIGNING_SECRET: verifies Slack's button clicks
   ServerOptions server;
   RedisOptions redis;
   PipelineOptions pipeline;

@@ -67,7 +67,15 @@ Status VerifiedUsersJob::Run() {
     }
   }
   if (sadd.size() > 2) commands.push_back(sadd);
-  commands.push_back(verified.empty() ? redis::Args{"DEL", options_.set_key} : redis::Args{"RENAME", tmp, options_.set_key});
+  // Authors a reviewer trusted (review queue: "trust this author") are kept
+  // in a set of their own, which every rebuild adds back.
+  const std::string reviewed = options_.set_key + ":reviewed";
+  if (verified.empty()) {
+    commands.push_back({"SUNIONSTORE", options_.set_key, reviewed});
+  } else {
+    commands.push_back({"SUNIONSTORE", tmp, tmp, reviewed});
+    commands.push_back({"RENAME", tmp, options_.set_key});
+  }
   std::vector<redis::Reply> replies;
   s = client_.RunPipeline(commands, &replies);
   if (!s.ok()) return s;

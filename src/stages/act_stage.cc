@@ -5,6 +5,7 @@
 #include "decisions/decision.h"
 #include "gitlab/item.h"
 #include "log/json_log.h"
+#include "stages/restorer.h"
 
 namespace spamphibian {
 namespace {
@@ -154,6 +155,10 @@ Outcome ActStage::Process(const Entry& entry) {
   gitlab::Item item;
   if (Status s = gitlab::FromJson(d.value("item", nlohmann::json()), &item); !s.ok()) return Outcome::DeadLetter(s.message());
 
+  // A reviewer's answer (review/outcomes.h): their actions, or undo ours.
+  const nlohmann::json review = d.contains("review") && d["review"].is_object() ? d["review"] : nlohmann::json();
+  if (review.is_object() && review.value("outcome", "") == "ham") return Undo(d, item);
+
   const auto policy = deps_.policies.Get();
   std::optional<double> score, age;
   if (d.contains("score") && d["score"].is_number()) score = d["score"].get<double>();
@@ -161,9 +166,21 @@ Outcome ActStage::Process(const Entry& entry) {
   if (signals.is_object() && signals.contains("account_age_days") && signals["account_age_days"].is_number()) {
     age = signals["account_age_days"].get<double>();
   }
-  const std::string verdict = policy->Verdict(item.type, decided, score, age);
-  const std::vector<std::string>& actions = policy->Actions(item.type, verdict);
+  // A person's "spam" is acted on even in monitor mode: they approved it.
+  std::vector<std::string> reviewed_actions;
+  if (review.is_object()) {
+    for (const auto& a : review.value("actions", nlohmann::json::array())) {
+      if (a.is_string()) reviewed_actions.push_back(a.get<std::string>());
+    }
+  }
+  const std::string verdict = review.is_object() ? "spam" : policy->Verdict(item.type, decided, score, age);
+  const std::vector<std::string>& actions = review.is_object() ? reviewed_actions : policy->Actions(item.type, verdict);
   if (actions.empty()) return Outcome::Done();
+  const std::string decided_by =
+      review.is_object() ? "reviewer " + review.value("reviewer", "?") + " (" + review.value("via", "?") + ")" +
+                               (policy->dry_run ? ", dry run" : "")
+                         : "policy (" + std::string(policy->dry_run ? "dry run" : "live") + "), model " +
+                               d.value("model_version", "?");
 
   // Who the author is decides whether anything may be done at all; asked
   // only when there is something to do in GitLab (monitor mode: no Redis
@@ -233,8 +250,7 @@ Outcome ActStage::Process(const Entry& entry) {
                              {"item_id", item.id},             {"verdict", verdict},
                              {"score", score ? nlohmann::json(*score) : nlohmann::json()},
                              {"model_version", d.value("model_version", "")},
-                             {"decided_by", "policy (" + std::string(policy->dry_run ? "dry run" : "live") + "), model " +
-                                                d.value("model_version", "?")},
+                             {"decided_by", decided_by},
                              {"author", item.author.username}, {"web_url", item.web_url}, {"time", NowRfc3339()}};
     nlohmann::json calls = nlohmann::json::array();
     for (const auto& c : step.calls) calls.push_back(c.Describe());
@@ -255,7 +271,8 @@ Outcome ActStage::Process(const Entry& entry) {
     results.push_back(record);
   }
 
-  if (std::find(actions.begin(), actions.end(), "notify") != actions.end() && !options_.notifications_stream.empty()) {
+  if (std::find(actions.begin(), actions.end(), "notify") != actions.end() && !options_.notifications_stream.empty() &&
+      !review.is_object()) {
     nlohmann::json note = {{"decision_id", d.value("decision_id", "")}, {"verdict", verdict},
                            {"score", score ? nlohmann::json(*score) : nlohmann::json()},
                            {"reasons", d.value("reasons", nlohmann::json::array())},
@@ -263,6 +280,44 @@ Outcome ActStage::Process(const Entry& entry) {
                            {"actions", results}, {"dry_run", policy->dry_run}, {"time", NowRfc3339()}};
     emits.push_back(Emit{options_.notifications_stream,
                          {{"notification", note.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)}}});
+  }
+  return Outcome::Done(std::move(emits));
+}
+
+Outcome ActStage::Undo(const nlohmann::json& d, const gitlab::Item& item) {
+  const nlohmann::json& review = d["review"];
+  const std::string item_key = item.type + ":" + item.id;
+  std::vector<std::string> ids;
+  if (Status s = deps_.ledger.ActionsOf(item_key, &ids); !s.ok()) return Outcome::Retry("redis: " + s.message());
+  std::sort(ids.begin(), ids.end());
+  if (ids.empty()) return Outcome::Done();
+  if (deps_.archive == nullptr) return Outcome::Hold("no S3 archive configured: nothing can be restored");
+  const auto deadline = std::chrono::steady_clock::now() + options_.action_deadline;
+  const RestoreSend send = [this, deadline](const gitlab::ApiCall& call, nlohmann::json* response) {
+    return deps_.send(call, deadline, response);
+  };
+  std::vector<Emit> emits;
+  for (const std::string& id : ids) {
+    RestoreResult r;
+    if (Status s = RestoreAction(id, deps_.ledger, *deps_.archive, send, &r); !s.ok()) {
+      return Outcome::Retry("restore " + id + ": " + s.message());
+    }
+    // Dry-run, refused and not-applicable actions changed nothing; a
+    // restore already done is not done again.
+    if (r.status == "not_archived" || r.status == "already_restored") continue;
+    Audit({{"action_id", "restore-" + id},
+           {"of", id},
+           {"action", "restore"},
+           {"decision_id", d.value("decision_id", "")},
+           {"item_type", item.type},
+           {"item_id", item.id},
+           {"status", r.status},
+           {"reason", r.reason},
+           {"api_calls", r.calls},
+           {"not_restored", r.lost},
+           {"decided_by", "reviewer " + review.value("reviewer", "?") + " (" + review.value("via", "?") + "): not spam"},
+           {"time", NowRfc3339()}},
+          &emits);
   }
   return Outcome::Done(std::move(emits));
 }

@@ -22,6 +22,10 @@
 //   6. the API calls, bounded by the reservation's lease (no request is
 //      sent after it ends, so a resumer that waits for the lease never
 //      races a write in flight); the result is recorded and audited.
+// A reviewed decision (its "review" object, from the review queue) carries
+// the reviewer's actions instead of the policy's, taken even in monitor
+// mode (dry run still holds), or, for "not spam", undoes every action taken
+// on the item.
 // Every action taken or refused is one entry in the audit stream (atomic
 // with the acknowledgement) and one JSON log line. With `notify` in the
 // list, one notification entry (for the notify stage) says what happened.
@@ -88,6 +92,9 @@ class ActStage : public Stage {
   void Audit(const nlohmann::json& record, std::vector<Emit>* emits);
   // Steps 4 (what was found), 5 and 6 for one reserved action. Fills
   // `record` (status, responses) or returns the outcome to end with.
+  // A reviewer said "not spam": every action on the item is undone from its
+  // archive (stages/restorer.h), each restore audited.
+  Outcome Undo(const nlohmann::json& decision, const gitlab::Item& item);
   std::optional<Outcome> Carry(Step& step, const std::string& item_key, const nlohmann::json& decision,
                                nlohmann::json* record);
 

@@ -13,6 +13,8 @@ constexpr StageInfo kStages[] = {
     {"archive", "archive", "", true},  // classify also writes every classified item here
     {"act", "decisions", "notifications", true},  // and the audit stream
     {"notify", "notifications", "", true},
+    // A second consumer group on decisions: the review queue (review/).
+    {"review", "decisions", "", true},
     // Not a stream stage: decisions of every stage go to `decisions`.
     {"jobs", "", "events", true},
 };
@@ -31,6 +33,7 @@ std::vector<std::string_view> PipelineStreams() {
   streams.push_back(kDecisionLogStream);
   streams.push_back(kDeadLetterStream);
   streams.push_back(kAuditStream);
+  streams.push_back(kLabelsStream);
   return streams;
 }
 
@@ -53,7 +56,7 @@ Status ParseStages(std::string_view text, std::vector<std::string>* out) {
                                  [&](const StageInfo& s) { return s.name == name; });
     if (it == std::end(kStages)) {
       return Status::InvalidArgument("--stages: unknown stage '" + std::string(name) +
-                                     "' (known: events, fetch, trust, classify, archive, act, notify, jobs)");
+                                     "' (known: events, fetch, trust, classify, archive, act, notify, review, jobs)");
     }
     if (!it->available) {
       return Status::InvalidArgument("--stages: stage '" + std::string(name) + "' is not built in this version yet");

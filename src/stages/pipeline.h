@@ -3,7 +3,8 @@
 //
 //   hooks --> [events] --events--> [fetch] --items--> [trust] --candidates-->
 //             [classify] --decisions--> [act] --notifications--> [notify] --> Slack
-//                                             --audit (a log)
+//                                   |         --audit (a log)
+//                                   +-----> [review] --> the review queue --answers--> decisions, labels
 //                        --archive--> [archive] --> S3 evaluated/
 //   [jobs] (snippet check, verified users) --events--> ...
 //   any stage, after max_attempts failures --> dead_letter
@@ -37,6 +38,7 @@ inline constexpr std::string_view kDecisionLogStream = "decision_log";  // cappe
 inline constexpr std::string_view kArchiveStream = "archive";
 inline constexpr std::string_view kNotificationsStream = "notifications";
 inline constexpr std::string_view kAuditStream = "audit";
+inline constexpr std::string_view kLabelsStream = "labels";  // reviewers' answers, for training
 
 // Every stream of the pipeline, for the queue-length metric.
 std::vector<std::string_view> PipelineStreams();

@@ -1,0 +1,247 @@
+#include "review/review_store.h"
+
+#include <charconv>
+
+namespace spamphibian::review {
+namespace {
+
+// The index keys of one review are every combination of (its state, any) ×
+// (its verdict, flagged when spam or suspicious, any) × (its type, any).
+constexpr const char* kIndexes = R"lua(
+local function verdicts(v)
+  if v == 'spam' or v == 'suspicious' then return {v, 'flagged', 'any'} end
+  return {v, 'any'}
+end
+local function index(p, s, v, t) return p .. 'reviews:idx:' .. s .. ':' .. v .. ':' .. t end
+)lua";
+
+// KEYS: review hash. ARGV: prefix, id, decision, created_ms, verdict, type,
+// author id, retention ms.
+const std::string kAdd = std::string(kIndexes) + R"lua(
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+local p, id, now, ttl = ARGV[1], ARGV[2], tonumber(ARGV[4]), tonumber(ARGV[8])
+redis.call('HSET', KEYS[1], 'decision', ARGV[3], 'state', 'pending', 'created_ms', ARGV[4], 'verdict', ARGV[5],
+           'item_type', ARGV[6], 'author_id', ARGV[7], 'answers', '[]')
+redis.call('PEXPIRE', KEYS[1], ttl)
+for _, s in ipairs({'pending', 'any'}) do
+  for _, v in ipairs(verdicts(ARGV[5])) do
+    for _, t in ipairs({ARGV[6], 'any'}) do
+      local key = index(p, s, v, t)
+      redis.call('ZADD', key, now, id)
+      redis.call('ZREMRANGEBYSCORE', key, '-inf', now - ttl)
+    end
+  end
+end
+if ARGV[7] ~= '0' then
+  local a = p .. 'reviews:author:' .. ARGV[7]
+  redis.call('ZADD', a, now, id)
+  redis.call('ZREMRANGEBYSCORE', a, '-inf', now - ttl)
+  redis.call('PEXPIRE', a, ttl)
+end
+return 1
+)lua";
+
+// KEYS: review hash, decisions, labels, archive ("" = none), audit, verified
+// users, reviewer-verified users. ARGV: prefix, id, expected state, new
+// state, answer record, reviewed decision, label, label key, audit, audit
+// id, audit maxlen, e-mail to trust.
+const std::string kApply = std::string(kIndexes) + R"lua(
+local cur = redis.call('HGET', KEYS[1], 'state')
+if not cur then return {0, ''} end
+if cur ~= ARGV[3] then return {0, cur} end
+local f = redis.call('HMGET', KEYS[1], 'created_ms', 'verdict', 'item_type', 'answers')
+local p, id, new = ARGV[1], ARGV[2], ARGV[4]
+for _, v in ipairs(verdicts(f[2])) do
+  for _, t in ipairs({f[3], 'any'}) do
+    redis.call('ZREM', index(p, cur, v, t), id)
+    redis.call('ZADD', index(p, new, v, t), tonumber(f[1]), id)
+  end
+end
+local answers = f[4]
+if answers == false or answers == '[]' then answers = '[' .. ARGV[5] .. ']'
+else answers = string.sub(answers, 1, -2) .. ',' .. ARGV[5] .. ']' end
+redis.call('HSET', KEYS[1], 'state', new, 'answers', answers)
+if ARGV[6] ~= '' then redis.call('XADD', KEYS[2], '*', 'decision', ARGV[6]) end
+if ARGV[7] ~= '' then
+  redis.call('XADD', KEYS[3], 'MAXLEN', '~', '1000000', '*', 'label', ARGV[7], 'key', ARGV[8])
+  if KEYS[4] ~= '' then redis.call('XADD', KEYS[4], '*', 'key', ARGV[8], 'object', ARGV[7]) end
+end
+local maxlen = tonumber(ARGV[11])
+if maxlen > 0 then
+  redis.call('XADD', KEYS[5], 'MAXLEN', '~', maxlen, '*', 'audit', ARGV[9], 'action_id', ARGV[10])
+else
+  redis.call('XADD', KEYS[5], '*', 'audit', ARGV[9], 'action_id', ARGV[10])
+end
+if ARGV[12] ~= '' then
+  redis.call('SADD', KEYS[6], ARGV[12])
+  redis.call('SADD', KEYS[7], ARGV[12])
+end
+return {1, new}
+)lua";
+
+constexpr std::size_t kScanChunk = 200;
+constexpr std::size_t kMaxScanned = 20000;  // a page with a narrow score filter stops here, with a cursor
+
+bool ParseCursor(const std::string& cursor, std::int64_t* ms, std::string* id) {
+  const auto colon = cursor.find(':');
+  if (colon == std::string::npos) return false;
+  auto [ptr, ec] = std::from_chars(cursor.data(), cursor.data() + colon, *ms);
+  if (ec != std::errc() || ptr != cursor.data() + colon) return false;
+  *id = cursor.substr(colon + 1);
+  return !id->empty();
+}
+
+}  // namespace
+
+std::string StateFor(const std::string& outcome) {
+  if (outcome == "spam") return kConfirmedSpam;
+  if (outcome == "ham") return kNotSpam;
+  if (outcome == "skip") return kSkipped;
+  return "";
+}
+
+RedisReviewStore::RedisReviewStore(const redis::Connector& connector, RedisReviewStoreOptions options)
+    : client_(connector), options_(std::move(options)), add_(kAdd), apply_(kApply) {}
+
+Status RedisReviewStore::Add(const nlohmann::json& d, std::int64_t now_ms) {
+  const std::string id = d.value("decision_id", "");
+  if (id.empty()) return Status::InvalidArgument("a decision without decision_id");
+  const nlohmann::json& item = d.contains("item") ? d["item"] : nlohmann::json::object();
+  std::int64_t author = 0;
+  if (item.is_object() && item.contains("author") && item["author"].is_object()) {
+    author = item["author"].value("id", std::int64_t{0});
+  }
+  redis::Reply reply;
+  return client_.Eval(add_, {options_.prefix + "review:" + id},
+                      {options_.prefix, id, d.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                       std::to_string(now_ms), d.value("verdict", ""), d.value("item_type", ""), std::to_string(author),
+                       std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(options_.retention).count())},
+                      &reply);
+}
+
+Status RedisReviewStore::Load(const std::vector<std::string>& ids, std::vector<Review>* out) {
+  if (ids.empty()) return Status::Ok();
+  std::vector<redis::Args> commands;
+  for (const auto& id : ids) {
+    commands.push_back({"HMGET", options_.prefix + "review:" + id, "decision", "state", "created_ms", "answers"});
+  }
+  std::vector<redis::Reply> replies;
+  if (Status s = client_.RunPipeline(commands, &replies); !s.ok()) return s;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const redisReply* r = replies[i].get();
+    if (redis::IsError(r)) return Status::Internal(std::string(redis::ReplyText(r)));
+    if (r->type != REDIS_REPLY_ARRAY || r->elements != 4 || r->element[0]->type != REDIS_REPLY_STRING) continue;
+    Review review;
+    review.id = ids[i];
+    review.decision = nlohmann::json::parse(redis::ReplyText(r->element[0]), nullptr, false);
+    review.state = std::string(redis::ReplyText(r->element[1]));
+    const std::string_view created = redis::ReplyText(r->element[2]);
+    std::from_chars(created.data(), created.data() + created.size(), review.created_ms);
+    review.answers = nlohmann::json::parse(redis::ReplyText(r->element[3]), nullptr, false);
+    if (!review.answers.is_array()) review.answers = nlohmann::json::array();
+    out->push_back(std::move(review));
+  }
+  return Status::Ok();
+}
+
+Status RedisReviewStore::Get(const std::string& id, Review* out, bool* found) {
+  std::vector<Review> one;
+  if (Status s = Load({id}, &one); !s.ok()) return s;
+  *found = !one.empty();
+  if (*found) *out = std::move(one.front());
+  return Status::Ok();
+}
+
+Status RedisReviewStore::List(const ReviewQuery& q, ReviewPage* out) {
+  out->reviews.clear();
+  out->next_cursor.clear();
+  const std::string key = options_.prefix + "reviews:idx:" + q.state + ":" + q.verdict + ":" + q.item_type;
+  std::int64_t cursor_ms = 0;
+  std::string cursor_id;
+  const bool has_cursor = !q.cursor.empty();
+  if (has_cursor && !ParseCursor(q.cursor, &cursor_ms, &cursor_id)) return Status::InvalidArgument("cursor: not one of ours");
+  const std::string max = has_cursor ? std::to_string(cursor_ms) : "+inf";
+  std::size_t offset = 0, scanned = 0;
+  std::int64_t last_ms = 0;
+  std::string last_id;
+  while (out->reviews.size() < q.limit && scanned < kMaxScanned) {
+    redis::Reply reply;
+    if (Status s = client_.Run({"ZREVRANGEBYSCORE", key, max, "-inf", "WITHSCORES", "LIMIT", std::to_string(offset),
+                                std::to_string(kScanChunk)},
+                               &reply);
+        !s.ok()) {
+      return s;
+    }
+    const std::size_t n = reply->elements / 2;
+    std::vector<std::string> ids;
+    std::vector<std::int64_t> scores;
+    for (std::size_t i = 0; i < n; ++i) {
+      std::string id(redis::ReplyText(reply->element[2 * i]));
+      const std::int64_t ms = std::stoll(std::string(redis::ReplyText(reply->element[2 * i + 1])));
+      // Members of equal score come in reverse lexical order: the ones at
+      // or above the cursor were on an earlier page.
+      if (has_cursor && ms == cursor_ms && id >= cursor_id) continue;
+      ids.push_back(std::move(id));
+      scores.push_back(ms);
+    }
+    offset += n;
+    std::vector<Review> loaded;
+    if (Status s = Load(ids, &loaded); !s.ok()) return s;
+    for (auto& r : loaded) {
+      ++scanned;
+      last_ms = r.created_ms;
+      last_id = r.id;
+      const double score = r.decision.is_object() && r.decision.contains("score") && r.decision["score"].is_number()
+                               ? r.decision["score"].get<double>()
+                               : 0.0;
+      if ((q.min_score && score < *q.min_score) || (q.max_score && score > *q.max_score)) continue;
+      out->reviews.push_back(std::move(r));
+      if (out->reviews.size() == q.limit) break;
+    }
+    if (n < kScanChunk) {
+      // The end of the index, unless the page filled exactly here.
+      if (out->reviews.size() < q.limit) return Status::Ok();
+      break;
+    }
+  }
+  if (!last_id.empty()) out->next_cursor = std::to_string(last_ms) + ":" + last_id;
+  return Status::Ok();
+}
+
+Status RedisReviewStore::OfAuthor(std::int64_t author_id, const std::string& except, std::size_t limit,
+                                  std::vector<Review>* out) {
+  out->clear();
+  if (author_id == 0) return Status::Ok();
+  redis::Reply reply;
+  if (Status s = client_.Run({"ZREVRANGE", options_.prefix + "reviews:author:" + std::to_string(author_id), "0",
+                              std::to_string(limit)},
+                             &reply);
+      !s.ok()) {
+    return s;
+  }
+  std::vector<std::string> ids;
+  for (std::size_t i = 0; i < reply->elements && ids.size() < limit; ++i) {
+    std::string id(redis::ReplyText(reply->element[i]));
+    if (id != except) ids.push_back(std::move(id));
+  }
+  return Load(ids, out);
+}
+
+Status RedisReviewStore::Apply(const std::string& id, const Answer& a, bool* applied, std::string* state) {
+  const std::string& p = options_.prefix;
+  redis::Reply reply;
+  if (Status s = client_.Eval(apply_,
+                              {p + "review:" + id, p + "decisions", p + "labels", a.label.empty() || !options_.archive_labels ? "" : p + "archive",
+                               p + "audit", p + "verified_users", p + "verified_users:reviewed"},
+                              {p, id, a.expected_state, StateFor(a.outcome), a.record.dump(), a.reviewed_decision, a.label,
+                               a.label_key, a.audit, a.audit_id, std::to_string(options_.audit_maxlen), a.trust_email},
+                              &reply);
+      !s.ok()) {
+    return s;
+  }
+  *applied = reply->element[0]->integer == 1;
+  *state = std::string(redis::ReplyText(reply->element[1]));
+  return Status::Ok();
+}
+
+}  // namespace spamphibian::review
