@@ -2,11 +2,26 @@
 
 #include <curl/curl.h>
 
+#include <cctype>
+
 namespace spamphibian::testing {
 namespace {
 
 size_t Collect(char* data, size_t size, size_t n, void* out) {
   static_cast<std::string*>(out)->append(data, size * n);
+  return size * n;
+}
+
+size_t CollectHeader(char* data, size_t size, size_t n, void* out) {
+  std::string line(data, size * n);
+  const auto colon = line.find(':');
+  if (colon != std::string::npos) {
+    std::string name = line.substr(0, colon), value = line.substr(colon + 1);
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    while (!value.empty() && (value.front() == ' ')) value.erase(0, 1);
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) value.pop_back();
+    static_cast<Headers*>(out)->emplace_back(name, value);
+  }
   return size * n;
 }
 
@@ -21,6 +36,8 @@ HttpResult Perform(const std::string& url, const std::string* body, const Header
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Collect);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &result.body);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, CollectHeader);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &result.headers);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 15000L);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   if (method != nullptr) curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
@@ -35,6 +52,15 @@ HttpResult Perform(const std::string& url, const std::string* body, const Header
 }
 
 }  // namespace
+
+std::string HttpResult::Header(const std::string& name) const {
+  for (const auto& [k, v] : headers) {
+    if (k == name) return v;
+  }
+  return "";
+}
+
+HttpResult HttpGet(const std::string& url, const Headers& headers) { return Perform(url, nullptr, headers); }
 
 HttpResult HttpPost(const std::string& url, const std::string& body, const Headers& headers) {
   return Perform(url, &body, headers);

@@ -7,15 +7,19 @@
 
 namespace spamphibian::testing {
 
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
 struct HttpResult {
   long status = 0;  // 0: no response (connection refused, reset, timeout)
   std::string body;
+  Headers headers;  // the response's, names lower-cased
+  // The first response header of that (lower-case) name, or "".
+  std::string Header(const std::string& name) const;
 };
-
-using Headers = std::vector<std::pair<std::string, std::string>>;
 
 HttpResult HttpPost(const std::string& url, const std::string& body, const Headers& headers = {});
 HttpResult HttpGet(const std::string& url);
+HttpResult HttpGet(const std::string& url, const Headers& headers);
 HttpResult HttpDelete(const std::string& url);
 
 }  // namespace spamphibian::testing

@@ -18,13 +18,15 @@ inline constexpr const char* kWebhookSecret = "e2e-webhook-secret-5f1c";
 class SpamphibianProcess {
  public:
   // Writes `yaml` to <dir>/spamphibian.yaml (SPAMPHIBIAN_CONFIG) and starts
-  // `spamphibian <args>` with PORT, REDIS_*, GITLAB_WEBHOOK_SECRET set; `env`
+  // `spamphibian <args>` with PORT, ADMIN_PORT, REDIS_*, GITLAB_WEBHOOK_SECRET set; `env`
   // adds or overrides variables.
   SpamphibianProcess(const RedisServer& redis, const std::string& dir, std::map<std::string, std::string> env = {},
                      std::vector<std::string> args = {"serve"}, const std::string& yaml = "");
 
   bool WaitReady();
   std::string Url(const std::string& path) const;
+  // The admin listener (ADMIN_PORT, a free port unless `env` sets one).
+  std::string AdminUrl(const std::string& path) const;
   // POSTs to /events with the right token.
   HttpResult Post(const std::string& body, Headers headers = {});
   ChildProcess& process() { return *process_; }
@@ -32,6 +34,7 @@ class SpamphibianProcess {
 
  private:
   int port_;
+  int admin_port_;
   std::string log_;
   std::unique_ptr<ChildProcess> process_;
 };

@@ -11,6 +11,7 @@
 #include <memory>
 #include <thread>
 
+#include "app/admin_listener.h"
 #include "app/components.h"
 #include "app/endpoints.h"
 #include "app/stage_runners.h"
@@ -208,6 +209,7 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
   const double slack_rate = config.slack.min_interval.count() > 0 ? 1000.0 / config.slack.min_interval.count() : 0;
   gitlab::RateLimiter slack_pacer(slack_rate, 1.0);
   if (Has(stages, "notify")) runners.push_back(NotifyRunner(context, slack_pacer));
+  if (Has(stages, "review")) runners.push_back(ReviewRunner(context));
 
   // Jobs: periodic, one process at a time across replicas.
   http::CurlHttpClient jobs_http(http::CurlOptions{config.gitlab.ca_bundle});
@@ -238,6 +240,16 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
   if (Status s = server.Listen(); !s.ok()) {
     LogJson(log, spdlog::level::critical, "listen_failed", {{"error", s.message()}});
     return 2;
+  }
+
+  // The admin listener (review page and API), beside the public one.
+  std::unique_ptr<AdminListener> admin;
+  if (config.admin.port != 0 && Has(stages, "events")) {
+    admin = std::make_unique<AdminListener>(config, connector, *gitlab_rate, registry, log);
+    if (Status s = admin->Start(); !s.ok()) {
+      LogJson(log, spdlog::level::critical, "listen_failed", {{"listener", "admin"}, {"error", s.message()}});
+      return 2;
+    }
   }
 
   // SIGHUP, and a change of a list file, reload the trust lists.
@@ -310,6 +322,7 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
   for (std::size_t i = 1; i < workers.size(); ++i) threads.emplace_back([w = workers[i]] { w->run(); });
   io.run();
   for (auto& t : threads) t.join();
+  if (admin != nullptr) admin->Stop();
 
   // Every answered request is in Redis. Stage workers finish their batch.
   // The sink's connections close when it goes, before the io_contexts they

@@ -396,6 +396,8 @@ const Setting kSettings[] = {
        if (s.ok()) c->review.retention = std::chrono::hours(24 * days);
        return s;
      }},
+    {"", "review.dry_run",
+     [](const std::string& w, const std::string& v, Config* c) { return ParseBool(w, v, &c->review.dry_run); }},
     {"SLACK_SIGNING_SECRET", "",
      [](const std::string&, const std::string& v, Config* c) {
        c->slack_signing_secret = Secret(v);

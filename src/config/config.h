@@ -157,6 +157,9 @@ struct ReviewSettings {
   std::map<std::string, std::string> slack_users;  // Slack user id -> GitLab username
   std::map<std::string, std::vector<std::string>> on_spam;  // item type -> actions on a confirmed spam item
   std::chrono::hours retention{24 * 30};
+  // review.dry_run: reviewers' answers log the API calls and send none. Off
+  // by default, unlike the policy's: a person approved.
+  bool dry_run = false;
 };
 
 struct Config {

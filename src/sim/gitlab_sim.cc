@@ -4,6 +4,9 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <charconv>
+
+#include "http/percent_encoding.h"
+#include "security/crypto.h"
 #include <memory>
 
 namespace spamphibian::sim {
@@ -196,6 +199,9 @@ json GitLabSim::Create(const char* collection, const json& body, std::int64_t pr
 
 http::Response GitLabSim::Route(const http::Request& req) {
   if (req.path.starts_with("/_sim/")) return Control(req);
+  if (req.path.starts_with("/oauth/") || (req.path == "/api/v4/user" && req.Header("Authorization").starts_with("Bearer "))) {
+    return OAuth(req);
+  }
   if (!req.path.starts_with("/api/v4/")) return NotFound();
   if (!token_.empty() && req.Header("PRIVATE-TOKEN") != token_) return Json(401, {{"message", "401 Unauthorized"}});
   return Api(req.method, Split(std::string_view(req.path).substr(8)), req);
@@ -276,6 +282,12 @@ http::Response GitLabSim::Api(const std::string& method, const std::vector<std::
     if (n == 2 && method == "DELETE") {
       (*g)["marked_for_deletion_on"] = "2026-11-25";
       return Json(202, {{"message", "202 Accepted"}});
+    }
+    if (is({"groups", ":id", "members", "all", ":user"}) && method == "GET") {
+      for (const auto& m : data_["group_members"].value(s[1], json::array())) {
+        if (m.value("id", std::int64_t{-1}) == ToInt(s[4])) return Json(200, m);
+      }
+      return NotFound();
     }
     if (is({"groups", ":id", "members", "all"}) && method == "GET") {
       return Paged(data_["group_members"].value(s[1], json::array()), req);
@@ -447,6 +459,65 @@ http::Response GitLabSim::Control(const http::Request& req) {
     return Json(200, {{"faults", faults_.size()}});
   }
   if (req.path == "/_sim/state") return Json(200, data_);
+  if (req.path == "/_sim/oauth" && req.method == "POST") {
+    json o = json::parse(req.body, nullptr, false);
+    if (!o.is_object() || !o.contains("user")) return Json(400, {{"error", "expected {\"user\": username}"}});
+    oauth_user_ = o.value("user", "");
+    return Json(200, {{"user", oauth_user_}});
+  }
+  return NotFound();
+}
+
+void GitLabSim::EnableOAuth(std::string client_id, std::string client_secret, std::string username) {
+  std::lock_guard<std::mutex> lock(mu_);
+  oauth_client_id_ = std::move(client_id);
+  oauth_client_secret_ = std::move(client_secret);
+  oauth_user_ = std::move(username);
+}
+
+http::Response GitLabSim::OAuth(const http::Request& req) {
+  if (oauth_client_id_.empty()) return NotFound();
+  const auto form = http::ParseForm(req.method == "GET" ? req.query : req.body);
+  auto param = [&](const char* name) { return http::FormValue(form, name); };
+  if (req.path == "/oauth/authorize" && req.method == "GET") {
+    if (param("client_id") != oauth_client_id_) return Json(400, {{"error", "invalid_client"}});
+    if (param("response_type") != "code" || param("code_challenge_method") != "S256" || param("code_challenge").empty()) {
+      return Json(400, {{"error", "invalid_request"}});
+    }
+    // The configured user signs in and approves at once.
+    const std::string code = "sim-code-" + std::to_string(++oauth_serial_);
+    oauth_codes_[code] = {oauth_user_, param("redirect_uri"), param("code_challenge")};
+    http::Response r;
+    r.status = 302;
+    r.headers.emplace_back("Location", param("redirect_uri") + "?code=" + code + "&state=" + http::PercentEncode(param("state")));
+    return r;
+  }
+  if (req.path == "/oauth/token" && req.method == "POST") {
+    auto it = oauth_codes_.find(param("code"));
+    if (param("grant_type") != "authorization_code" || it == oauth_codes_.end()) {
+      return Json(400, {{"error", "invalid_grant"}});
+    }
+    const OAuthGrant grant = it->second;
+    oauth_codes_.erase(it);  // a code is good once
+    if (param("client_id") != oauth_client_id_ || param("client_secret") != oauth_client_secret_) {
+      return Json(401, {{"error", "invalid_client"}});
+    }
+    if (param("redirect_uri") != grant.redirect_uri ||
+        security::Base64Url(security::Sha256(param("code_verifier"))) != grant.challenge) {
+      return Json(400, {{"error", "invalid_grant"}});
+    }
+    const std::string token = "sim-oauth-token-" + std::to_string(++oauth_serial_);
+    oauth_tokens_[token] = grant.username;
+    return Json(200, {{"access_token", token}, {"token_type", "Bearer"}, {"expires_in", 7200}, {"scope", "read_user"}});
+  }
+  if (req.path == "/api/v4/user" && req.method == "GET") {
+    auto it = oauth_tokens_.find(std::string(req.Header("Authorization").substr(7)));
+    if (it == oauth_tokens_.end()) return Json(401, {{"message", "401 Unauthorized"}});
+    for (const auto& u : data_["users"]) {
+      if (u.value("username", "") == it->second) return Json(200, Public(u));
+    }
+    return NotFound();
+  }
   return NotFound();
 }
 

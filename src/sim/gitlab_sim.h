@@ -12,6 +12,11 @@
 // * Injects faults: POST /_sim/faults {"path_prefix","status","count",
 //   "retry_after","latency_ms","drop"}; DELETE /_sim/faults clears.
 // * Checks PRIVATE-TOKEN when a token is configured (401 otherwise).
+// * Is an OAuth 2.0 provider when enabled (EnableOAuth): /oauth/authorize
+//   approves the configured user at once (POST /_sim/oauth {"user"} picks
+//   another) and redirects back with a code; /oauth/token exchanges it,
+//   checking the client secret, the redirect URI and the PKCE verifier;
+//   GET /api/v4/user answers who a Bearer token belongs to.
 //
 // Thread-safe. Latency is served with timers on `timers`, never by sleeping,
 // so one slow request does not hold up the others.
@@ -49,6 +54,10 @@ class GitLabSim : public http::Handler {
   static constexpr std::int64_t kSyntheticBase = 1000000;
   void EnableSyntheticUsers() { synthetic_users_ = true; }
 
+  // Makes the simulator an OAuth provider for one application; `username`
+  // is who "signs in" at /oauth/authorize.
+  void EnableOAuth(std::string client_id, std::string client_secret, std::string username);
+
  private:
   struct Fault {
     std::string path_prefix;
@@ -62,6 +71,7 @@ class GitLabSim : public http::Handler {
   http::Response Route(const http::Request& req);
   http::Response Api(const std::string& method, const std::vector<std::string>& seg, const http::Request& req);
   http::Response Control(const http::Request& req);
+  http::Response OAuth(const http::Request& req);
   http::Response Paged(const nlohmann::json& all, const http::Request& req);
   nlohmann::json Public(const nlohmann::json& obj) const;
 
@@ -78,6 +88,13 @@ class GitLabSim : public http::Handler {
   nlohmann::json log_ = nlohmann::json::array();
   std::vector<Fault> faults_;
   bool synthetic_users_ = false;
+  struct OAuthGrant {
+    std::string username, redirect_uri, challenge;
+  };
+  std::string oauth_client_id_, oauth_client_secret_, oauth_user_;
+  std::map<std::string, OAuthGrant> oauth_codes_;
+  std::map<std::string, std::string> oauth_tokens_;  // access token -> username
+  std::uint64_t oauth_serial_ = 0;
   std::map<std::int64_t, nlohmann::json> synthetic_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };

@@ -69,6 +69,10 @@ int main(int argc, char** argv) {
   app.add_flag("--hide-emails", hide_emails, "Answer like GitLab to a non-admin token: no e-mails");
   app.add_flag("--synthetic-users", synthetic_users,
                "Serve users with ids from 1000000 up without a dataset entry (odd: spammers, even: developers)");
+  std::string oauth_client_id, oauth_client_secret, oauth_user = "admin";
+  app.add_option("--oauth-client-id", oauth_client_id, "Be an OAuth provider for this application id");
+  app.add_option("--oauth-client-secret", oauth_client_secret, "Its secret");
+  app.add_option("--oauth-user", oauth_user, "Who signs in at /oauth/authorize (default: admin)");
   CLI11_PARSE(app, argc, argv);
 
   auto log = MakeJsonLogger("info");
@@ -82,6 +86,7 @@ int main(int argc, char** argv) {
   boost::asio::io_context io(1);
   auto guard = boost::asio::make_work_guard(io);
   sim::GitLabSim sim(dataset, token, io, max_per_page, hide_emails);
+  if (!oauth_client_id.empty()) sim.EnableOAuth(oauth_client_id, oauth_client_secret, oauth_user);
   if (synthetic_users) sim.EnableSyntheticUsers();
   metrics::Registry registry;
   ServerOptions options;

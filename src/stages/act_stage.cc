@@ -176,10 +176,13 @@ Outcome ActStage::Process(const Entry& entry) {
   const std::string verdict = review.is_object() ? "spam" : policy->Verdict(item.type, decided, score, age);
   const std::vector<std::string>& actions = review.is_object() ? reviewed_actions : policy->Actions(item.type, verdict);
   if (actions.empty()) return Outcome::Done();
+  // The policy's dry run (on by default) is about what the model may do
+  // alone; a reviewer's answer has its own switch (review.dry_run).
+  const bool dry_run = review.is_object() ? options_.review_dry_run : policy->dry_run;
   const std::string decided_by =
       review.is_object() ? "reviewer " + review.value("reviewer", "?") + " (" + review.value("via", "?") + ")" +
-                               (policy->dry_run ? ", dry run" : "")
-                         : "policy (" + std::string(policy->dry_run ? "dry run" : "live") + "), model " +
+                               (dry_run ? ", dry run" : "")
+                         : "policy (" + std::string(dry_run ? "dry run" : "live") + "), model " +
                                d.value("model_version", "?");
 
   // Who the author is decides whether anything may be done at all; asked
@@ -201,7 +204,7 @@ Outcome ActStage::Process(const Entry& entry) {
     steps.push_back(std::move(step));
   }
   const std::string item_key = item.type + ":" + item.id;
-  const bool live = trusted_by.empty() && !policy->dry_run;
+  const bool live = trusted_by.empty() && !dry_run;
   if (live) {
     // Reserve every action to send at once, with its cap slots, so that a
     // decision is never half carried out for lack of slots and no action is
@@ -227,7 +230,7 @@ Outcome ActStage::Process(const Entry& entry) {
         if (!step.calls.empty()) step.found = std::move(found[k++]);
       }
     }
-  } else if (policy->dry_run) {
+  } else if (dry_run) {
     for (Step& step : steps) {
       bool found = false;
       if (Status s = deps_.ledger.Recall(step.id, &step.found, &found); !s.ok()) return Outcome::Retry("redis: " + s.message());
@@ -261,7 +264,7 @@ Outcome ActStage::Process(const Entry& entry) {
     } else if (step.calls.empty()) {
       record["status"] = "not_applicable";
       record["reason"] = step.not_applicable;
-    } else if (policy->dry_run) {
+    } else if (dry_run) {
       record["status"] = "dry_run";
       (void)deps_.ledger.Remember(step.id, item_key, record);
     } else if (auto stop = Carry(step, item_key, d, &record)) {
@@ -277,7 +280,7 @@ Outcome ActStage::Process(const Entry& entry) {
                            {"score", score ? nlohmann::json(*score) : nlohmann::json()},
                            {"reasons", d.value("reasons", nlohmann::json::array())},
                            {"model_version", d.value("model_version", "")}, {"item", d["item"]},
-                           {"actions", results}, {"dry_run", policy->dry_run}, {"time", NowRfc3339()}};
+                           {"actions", results}, {"dry_run", dry_run}, {"time", NowRfc3339()}};
     emits.push_back(Emit{options_.notifications_stream,
                          {{"notification", note.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)}}});
   }

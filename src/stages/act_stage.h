@@ -24,7 +24,7 @@
 //      races a write in flight); the result is recorded and audited.
 // A reviewed decision (its "review" object, from the review queue) carries
 // the reviewer's actions instead of the policy's, taken even in monitor
-// mode (dry run still holds), or, for "not spam", undoes every action taken
+// mode and whatever the policy's dry run (review.dry_run has its say), or, for "not spam", undoes every action taken
 // on the item.
 // Every action taken or refused is one entry in the audit stream (atomic
 // with the acknowledgement) and one JSON log line. With `notify` in the
@@ -66,6 +66,8 @@ struct ActStageOptions {
   // The lease of a reservation: every GitLab call of an action ends within
   // it. Shorter than the claim time (checked at start-up).
   std::chrono::milliseconds action_deadline{20000};
+  // Reviewers' answers are logged, not sent (review.dry_run).
+  bool review_dry_run = false;
 };
 
 // What the stage works with; all must outlive it. `archive` may be null

@@ -1,5 +1,7 @@
 #include "stages/action_ledger.h"
 
+#include <algorithm>
+
 #include <chrono>
 
 namespace spamphibian {
@@ -151,6 +153,37 @@ Status RedisActionLedger::ActionsOf(const std::string& item_key, std::vector<std
   if (Status s = client_.Run({"SMEMBERS", prefix_ + "actions:" + item_key}, &r); !s.ok()) return s;
   action_ids->clear();
   for (std::size_t i = 0; i < r->elements; ++i) action_ids->emplace_back(redis::ReplyText(r->element[i]));
+  return Status::Ok();
+}
+
+Status RedisActionLedger::RecordsOf(const std::vector<std::string>& item_keys,
+                                    std::vector<std::vector<nlohmann::json>>* records) {
+  records->assign(item_keys.size(), {});
+  if (item_keys.empty()) return Status::Ok();
+  std::vector<redis::Args> members;
+  for (const auto& key : item_keys) members.push_back({"SMEMBERS", prefix_ + "actions:" + key});
+  std::vector<redis::Reply> sets;
+  if (Status s = client_.RunPipeline(members, &sets); !s.ok()) return s;
+  std::vector<redis::Args> gets;
+  std::vector<std::size_t> owner;
+  for (std::size_t i = 0; i < sets.size(); ++i) {
+    if (redis::IsError(sets[i].get())) return Status::Internal(std::string(redis::ReplyText(sets[i].get())));
+    std::vector<std::string> ids;
+    for (std::size_t k = 0; k < sets[i]->elements; ++k) ids.emplace_back(redis::ReplyText(sets[i]->element[k]));
+    std::sort(ids.begin(), ids.end());
+    for (auto& id : ids) {
+      gets.push_back({"GET", prefix_ + "action:" + id});
+      owner.push_back(i);
+    }
+  }
+  if (gets.empty()) return Status::Ok();
+  std::vector<redis::Reply> replies;
+  if (Status s = client_.RunPipeline(gets, &replies); !s.ok()) return s;
+  for (std::size_t k = 0; k < replies.size(); ++k) {
+    if (replies[k]->type != REDIS_REPLY_STRING) continue;
+    nlohmann::json record = nlohmann::json::parse(redis::ReplyText(replies[k].get()), nullptr, false);
+    if (record.is_object()) (*records)[owner[k]].push_back(std::move(record));
+  }
   return Status::Ok();
 }
 

@@ -65,6 +65,10 @@ class RedisActionLedger : public ActionLedger {
                   const std::string& owner, std::int64_t lease_until_ms, bool* ok) override;
   Status Release(const std::string& id, const std::string& item_key, const std::string& owner, bool maybe_sent) override;
 
+  // The records of every action on each item of `item_keys`, in two round
+  // trips whatever their number (the review page lists fifty at a time).
+  Status RecordsOf(const std::vector<std::string>& item_keys, std::vector<std::vector<nlohmann::json>>* records);
+
  private:
   redis::Client client_;
   const std::string prefix_;

@@ -1,7 +1,8 @@
 // ArchiveStage: archive -> S3. Every classified item, with its verdict,
 // score, reasons and model version, is stored as JSON at
 //   evaluated/<item_type>/<YYYY-MM-DD>/<item_id>-<decision_id>.json
-// for retraining. It is its own stream and consumer group so that S3's
+// for retraining, and every reviewer's label (an entry {key, object}, the
+// key under labels/). It is its own stream and consumer group so that S3's
 // latency or an S3 outage never slows classification.
 //
 //   stored                   -> acknowledged

@@ -1,0 +1,426 @@
+#include "admin/admin_service.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "admin/review_page.h"
+#include "gitlab/item.h"
+#include "http/percent_encoding.h"
+#include "log/json_log.h"
+#include "security/constant_time.h"
+#include "security/crypto.h"
+
+namespace spamphibian::admin {
+
+namespace {
+
+constexpr std::string_view kSessionCookie = "spamphibian_session";
+constexpr std::string_view kOAuthCookie = "spamphibian_oauth";
+constexpr std::size_t kMaxAnswerBody = 4096;
+
+std::int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+http::Response Text(int status, std::string content_type, std::string body) {
+  http::Response r;
+  r.status = status;
+  r.content_type = std::move(content_type);
+  r.body = std::move(body);
+  return r;
+}
+
+http::Response Redirect(const std::string& location) {
+  http::Response r = Text(302, "text/plain; charset=utf-8", "");
+  r.headers.push_back({"Location", location});
+  return r;
+}
+
+// A small HTML page saying why (sign-in refused, GitLab down); `message` is
+// escaped.
+http::Response Page(int status, const std::string& title, const std::string& message) {
+  std::string escaped;
+  for (char c : message) {
+    switch (c) {
+      case '<': escaped += "&lt;"; break;
+      case '>': escaped += "&gt;"; break;
+      case '&': escaped += "&amp;"; break;
+      case '"': escaped += "&quot;"; break;
+      case '\'': escaped += "&#39;"; break;
+      default: escaped += c;
+    }
+  }
+  return Text(status, "text/html; charset=utf-8",
+              "<!doctype html><html><head><meta charset=utf-8><title>Spamphibian: " + title +
+                  "</title><link rel=stylesheet href=/static/app.css></head><body><main class=notice><h1>" + title +
+                  "</h1><p>" + escaped + "</p><p><a href=/>Back</a></p></main></body></html>");
+}
+
+std::optional<double> Number(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  double v = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
+  return v;
+}
+
+bool OneOf(const std::string& v, std::initializer_list<const char*> allowed) {
+  return std::any_of(allowed.begin(), allowed.end(), [&](const char* a) { return v == a; });
+}
+
+}  // namespace
+
+struct AdminService::Caller {
+  std::string username;
+  bool by_token = false;
+  std::string csrf;  // of the session
+};
+
+void AddSecurityHeaders(http::Response* r) {
+  r->headers.push_back({"Content-Security-Policy",
+                        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+                        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"});
+  r->headers.push_back({"X-Content-Type-Options", "nosniff"});
+  r->headers.push_back({"X-Frame-Options", "DENY"});
+  r->headers.push_back({"Referrer-Policy", "no-referrer"});
+  r->headers.push_back({"Cache-Control", "no-store"});
+}
+
+AdminService::AdminService(AdminServiceOptions options, std::vector<AdminWorker> workers, metrics::Registry& metrics,
+                           spdlog::logger& log)
+    : options_(std::move(options)),
+      workers_(std::move(workers)),
+      requests_(metrics.AddCounter("spamphibian_admin_requests_total", "Requests to the admin listener, by status.",
+                                   {"status"})),
+      answers_(metrics.AddCounter("spamphibian_review_answers_total",
+                                  "Reviewers' answers applied, by outcome and where they came from (page, api, slack).",
+                                  {"outcome", "via"})),
+      auth_failures_(metrics.AddCounter("spamphibian_admin_auth_failures_total",
+                                        "Refused admin requests, by reason (no_credentials, bad_token, bad_session, "
+                                        "no_csrf, not_reviewer, oauth).",
+                                        {"reason"})),
+      log_(log) {
+  // Cookies are signed with a key every replica derives alike from a secret
+  // they share; with none, a random one (sessions then last one process).
+  const std::string base = !options_.oauth_client_secret.empty() ? options_.oauth_client_secret.reveal()
+                           : !options_.api_token.empty()         ? options_.api_token.reveal()
+                                                                 : security::RandomToken(32);
+  cookie_key_ = security::HmacSha256(base, "spamphibian admin cookies");
+}
+
+std::string AdminService::CookieKey() const { return cookie_key_; }
+
+std::string AdminService::CookieAttributes() const {
+  return std::string("; Path=/; HttpOnly; SameSite=Lax") + (options_.admin_url.rfind("https://", 0) == 0 ? "; Secure" : "");
+}
+
+void AdminService::Handle(http::Request request, http::Respond respond) {
+  AdminWorker& w = workers_[request.worker % workers_.size()];
+  http::Response r;
+  try {
+    r = Route(request, w);
+  } catch (const std::exception& e) {
+    // Hostile or unexpected input must never take the listener down.
+    LogJson(log_, spdlog::level::err, "admin_error", {{"path", request.path}, {"error", e.what()}});
+    r = http::JsonError(500, "internal error");
+  }
+  AddSecurityHeaders(&r);
+  requests_.With({std::to_string(r.status)}).Inc();
+  respond(std::move(r));
+}
+
+http::Response AdminService::Route(const http::Request& req, AdminWorker& w) {
+  const std::string& p = req.path;
+  if (req.method == "GET" && p == "/static/app.js") return Text(200, "text/javascript; charset=utf-8", std::string(kAppJs));
+  if (req.method == "GET" && p == "/static/app.css") return Text(200, "text/css; charset=utf-8", std::string(kAppCss));
+  if (req.method == "GET" && p == "/login") return Login(w);
+  if (req.method == "GET" && p == "/oauth/callback") return Callback(req, w);
+  if (req.method == "GET" && p == "/") {
+    http::Response ignored;
+    if (!Authenticate(req, w, &ignored)) return Text(200, "text/html; charset=utf-8", std::string(kSignInHtml));
+    return Text(200, "text/html; charset=utf-8", std::string(kReviewPageHtml));
+  }
+
+  http::Response refusal;
+  const std::optional<Caller> caller = Authenticate(req, w, &refusal);
+  if (!caller) return refusal;
+  // A signed-in browser proves every change with the session's CSRF token
+  // (a header a cross-site form cannot set); a script's bearer token is
+  // proof enough.
+  if (req.method != "GET" && !caller->by_token && !ConstantTimeEquals(req.Header("X-CSRF-Token"), caller->csrf)) {
+    auth_failures_.With({"no_csrf"}).Inc();
+    return http::JsonError(403, "missing or wrong X-CSRF-Token");
+  }
+  if (p == "/logout" && req.method == "POST") return Logout(req, w);
+  if (p == "/api/v1/session" && req.method == "GET") {
+    return Text(200, "application/json",
+                nlohmann::json{{"username", caller->username}, {"csrf_token", caller->csrf},
+                               {"gitlab_url", options_.gitlab_url}}
+                    .dump());
+  }
+  if (p == "/api/v1/reviews" && req.method == "GET") return ListReviews(req, w);
+  constexpr std::string_view kReview = "/api/v1/reviews/";
+  if (p.starts_with(kReview) && p.size() > kReview.size()) {
+    const std::string id = http::PercentDecode(p.substr(kReview.size()));
+    if (id.size() > 200 || id.find('/') != std::string::npos) return http::JsonError(404, "no such review");
+    if (req.method == "GET") return GetReview(id, w);
+    if (req.method == "POST") return Answer(id, req, *caller, w);
+    return http::JsonError(405, "method not allowed");
+  }
+  return http::JsonError(404, "not found");
+}
+
+std::optional<AdminService::Caller> AdminService::Authenticate(const http::Request& req, AdminWorker& w,
+                                                              http::Response* refusal) {
+  const std::string_view auth = req.Header("Authorization");
+  if (!auth.empty()) {
+    constexpr std::string_view kBearer = "Bearer ";
+    if (options_.api_token.empty() || !auth.starts_with(kBearer) ||
+        !ConstantTimeEquals(auth.substr(kBearer.size()), options_.api_token.reveal())) {
+      auth_failures_.With({"bad_token"}).Inc();
+      *refusal = http::JsonError(401, "wrong API token");
+      return std::nullopt;
+    }
+    return Caller{"api-token", true, ""};
+  }
+  const auto id = VerifyCookie(cookie_key_, std::string(kSessionCookie),
+                               CookieValue(req.Header("Cookie"), kSessionCookie));
+  if (!id) {
+    auth_failures_.With({"no_credentials"}).Inc();
+    *refusal = http::JsonError(401, "sign in first (GET /login) or send Authorization: Bearer <ADMIN_API_TOKEN>");
+    return std::nullopt;
+  }
+  Session session;
+  bool found = false;
+  if (Status s = w.sessions->Find(*id, &session, &found); !s.ok()) {
+    *refusal = http::JsonError(503, "Redis: " + s.message());
+    return std::nullopt;
+  }
+  if (!found || session.expires_ms < NowMs()) {
+    auth_failures_.With({"bad_session"}).Inc();
+    *refusal = http::JsonError(401, "the session has ended; sign in again");
+    return std::nullopt;
+  }
+  return Caller{session.username, false, session.csrf};
+}
+
+http::Response AdminService::Login(AdminWorker& w) {
+  if (w.oauth == nullptr) {
+    return Page(503, "Sign-in is not configured",
+                "Set GITLAB_OAUTH_CLIENT_ID, GITLAB_OAUTH_CLIENT_SECRET, ADMIN_URL and GITLAB_URL.");
+  }
+  const std::string state = security::RandomToken(24), verifier = security::RandomToken(48);
+  http::Response r = Redirect(w.oauth->AuthorizeUrl(state, verifier));
+  r.headers.push_back({"Set-Cookie", std::string(kOAuthCookie) + "=" +
+                                         SignCookie(cookie_key_, std::string(kOAuthCookie), state + "~" + verifier) +
+                                         "; Max-Age=600" + CookieAttributes()});
+  return r;
+}
+
+http::Response AdminService::Callback(const http::Request& req, AdminWorker& w) {
+  if (w.oauth == nullptr) return Page(503, "Sign-in is not configured", "");
+  const auto query = http::ParseForm(req.query);
+  const auto pending = VerifyCookie(cookie_key_, std::string(kOAuthCookie), CookieValue(req.Header("Cookie"), kOAuthCookie));
+  const std::string state = http::FormValue(query, "state"), code = http::FormValue(query, "code");
+  const std::size_t tilde = pending ? pending->find('~') : std::string::npos;
+  if (tilde == std::string::npos || code.empty() || !ConstantTimeEquals(pending->substr(0, tilde), state)) {
+    auth_failures_.With({"oauth"}).Inc();
+    return Page(400, "Sign-in failed", "The sign-in did not start here or took too long; start again.");
+  }
+  std::string token;
+  if (Status s = w.oauth->Exchange(code, pending->substr(tilde + 1), &token); !s.ok()) {
+    auth_failures_.With({"oauth"}).Inc();
+    return Page(s.IsUnavailable() ? 503 : 403, "Sign-in failed", s.message());
+  }
+  nlohmann::json user;
+  if (Status s = w.oauth->CurrentUser(token, &user); !s.ok()) {
+    auth_failures_.With({"oauth"}).Inc();
+    return Page(s.IsUnavailable() ? 503 : 403, "Sign-in failed", s.message());
+  }
+  Session session;
+  session.username = user.value("username", "");
+  session.user_id = user.value("id", std::int64_t{0});
+  session.is_admin = user.contains("is_admin") && user["is_admin"].is_boolean() && user["is_admin"].get<bool>();
+  bool member = false;
+  if (!session.is_admin && !options_.review_groups.empty() && w.in_review_groups) {
+    if (Status s = w.in_review_groups(session.user_id, &member); !s.ok()) {
+      return Page(503, "Sign-in failed", "GitLab did not say whether you are a reviewer: " + s.message());
+    }
+  }
+  if (!session.is_admin && !member) {
+    auth_failures_.With({"not_reviewer"}).Inc();
+    LogJson(log_, spdlog::level::warn, "admin_sign_in_refused", {{"username", session.username}});
+    return Page(403, "Not a reviewer",
+                "@" + session.username + " is neither a GitLab administrator nor a member of a review group.");
+  }
+  session.csrf = security::RandomToken(32);
+  session.expires_ms = NowMs() + std::chrono::duration_cast<std::chrono::milliseconds>(options_.session_lifetime).count();
+  std::string id;
+  if (Status s = w.sessions->Create(session, &id); !s.ok()) return Page(503, "Sign-in failed", "Redis: " + s.message());
+  LogJson(log_, spdlog::level::info, "admin_signed_in", {{"username", session.username}, {"admin", session.is_admin}});
+  http::Response r = Redirect(options_.admin_url.empty() ? "/" : options_.admin_url + "/");
+  const auto max_age = std::chrono::duration_cast<std::chrono::seconds>(options_.session_lifetime).count();
+  r.headers.push_back({"Set-Cookie", std::string(kSessionCookie) + "=" +
+                                         SignCookie(cookie_key_, std::string(kSessionCookie), id) +
+                                         "; Max-Age=" + std::to_string(max_age) + CookieAttributes()});
+  r.headers.push_back({"Set-Cookie", std::string(kOAuthCookie) + "=; Max-Age=0" + CookieAttributes()});
+  return r;
+}
+
+http::Response AdminService::Logout(const http::Request& req, AdminWorker& w) {
+  if (auto id = VerifyCookie(cookie_key_, std::string(kSessionCookie), CookieValue(req.Header("Cookie"), kSessionCookie))) {
+    (void)w.sessions->Delete(*id);
+  }
+  http::Response r = Text(200, "application/json", R"({"signed_out":true})");
+  r.headers.push_back({"Set-Cookie", std::string(kSessionCookie) + "=; Max-Age=0" + CookieAttributes()});
+  return r;
+}
+
+nlohmann::json AdminService::View(const review::Review& r, const std::vector<nlohmann::json>& actions) const {
+  nlohmann::json decision = r.decision.is_object() ? r.decision : nlohmann::json::object();
+  nlohmann::json item = decision.contains("item") ? decision["item"] : nlohmann::json::object();
+  decision.erase("item");
+  gitlab::Item parsed;
+  (void)gitlab::FromJson(item, &parsed);
+  // What a reviewer needs of the item, without the raw API object (it is
+  // in S3) and with the author's e-mail reduced to its domain.
+  nlohmann::json text = nlohmann::json::array();
+  for (const auto& [field, value] : parsed.text) text.push_back({{"field", field}, {"value", value}});
+  nlohmann::json author = {{"id", parsed.author.id},
+                           {"username", parsed.author.username},
+                           {"name", parsed.author.name},
+                           {"email_domain", gitlab::EmailDomain(parsed.author.email)},
+                           {"state", parsed.author.state},
+                           {"created_at", parsed.author.created_at}};
+  if (!options_.gitlab_url.empty() && !parsed.author.username.empty()) {
+    author["admin_url"] = options_.gitlab_url + "/admin/users/" + http::PercentEncode(parsed.author.username);
+  }
+  return {{"review_id", r.id},
+          {"state", r.state},
+          {"created_ms", r.created_ms},
+          {"decision", decision},
+          {"item",
+           {{"type", parsed.type},
+            {"id", parsed.id},
+            {"web_url", parsed.web_url},
+            {"visibility", parsed.visibility},
+            {"created_at", parsed.created_at},
+            {"author", author},
+            {"text", text}}},
+          {"actions", actions},
+          {"answers", r.answers}};
+}
+
+http::Response AdminService::ListReviews(const http::Request& req, AdminWorker& w) {
+  const auto q = http::ParseForm(req.query);
+  review::ReviewQuery query;
+  auto get = [&](const char* name, const std::string& fallback) {
+    const std::string v = http::FormValue(q, name);
+    return v.empty() ? fallback : v;
+  };
+  query.state = get("state", review::kPending);
+  query.verdict = get("verdict", "flagged");
+  query.item_type = get("item_type", "any");
+  if (query.verdict == "all") query.verdict = "any";
+  if (query.state == "all") query.state = "any";
+  if (query.item_type == "all") query.item_type = "any";
+  if (!OneOf(query.state, {"pending", "confirmed_spam", "not_spam", "skipped", "any"})) {
+    return http::JsonError(400, "state: pending, confirmed_spam, not_spam, skipped or all");
+  }
+  if (!OneOf(query.verdict, {"spam", "suspicious", "ham", "flagged", "any"})) {
+    return http::JsonError(400, "verdict: spam, suspicious, ham, flagged or all");
+  }
+  if (!OneOf(query.item_type,
+             {"user", "project", "group", "issue", "note", "merge_request", "wiki_page", "snippet", "any"})) {
+    return http::JsonError(400, "item_type: user, project, group, issue, note, merge_request, wiki_page, snippet or all");
+  }
+  for (auto [name, field] : {std::pair{"min_score", &query.min_score}, std::pair{"max_score", &query.max_score}}) {
+    const std::string v = http::FormValue(q, name);
+    if (v.empty()) continue;
+    *field = Number(v);
+    if (!*field || **field < 0 || **field > 1) return http::JsonError(400, std::string(name) + ": a number in [0, 1]");
+  }
+  if (const std::string limit = http::FormValue(q, "limit"); !limit.empty()) {
+    const auto n = Number(limit);
+    if (!n || *n < 1 || *n > 200 || *n != static_cast<double>(static_cast<int>(*n))) {
+      return http::JsonError(400, "limit: a whole number from 1 to 200");
+    }
+    query.limit = static_cast<std::size_t>(*n);
+  }
+  query.cursor = http::FormValue(q, "cursor");
+  review::ReviewPage page;
+  if (Status s = w.reviews->List(query, &page); !s.ok()) {
+    return http::JsonError(s.IsInvalidArgument() ? 400 : 503, s.message());
+  }
+  std::vector<std::string> keys;
+  for (const auto& r : page.reviews) {
+    keys.push_back(r.decision.value("item_type", "") + ":" + r.decision.value("item_id", ""));
+  }
+  std::vector<std::vector<nlohmann::json>> actions;
+  if (Status s = w.ledger->RecordsOf(keys, &actions); !s.ok()) return http::JsonError(503, "Redis: " + s.message());
+  nlohmann::json out = {{"reviews", nlohmann::json::array()},
+                        {"next_cursor", page.next_cursor.empty() ? nlohmann::json() : nlohmann::json(page.next_cursor)}};
+  for (std::size_t i = 0; i < page.reviews.size(); ++i) out["reviews"].push_back(View(page.reviews[i], actions[i]));
+  return Text(200, "application/json", out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+http::Response AdminService::GetReview(const std::string& id, AdminWorker& w) {
+  review::Review r;
+  bool found = false;
+  if (Status s = w.reviews->Get(id, &r, &found); !s.ok()) return http::JsonError(503, "Redis: " + s.message());
+  if (!found) return http::JsonError(404, "no review " + id);
+  std::vector<std::vector<nlohmann::json>> actions;
+  if (Status s = w.ledger->RecordsOf({r.decision.value("item_type", "") + ":" + r.decision.value("item_id", "")}, &actions);
+      !s.ok()) {
+    return http::JsonError(503, "Redis: " + s.message());
+  }
+  nlohmann::json view = View(r, actions.front());
+  std::vector<review::Review> others;
+  const std::int64_t author = view["item"]["author"].value("id", std::int64_t{0});
+  if (Status s = w.reviews->OfAuthor(author, id, 20, &others); !s.ok()) return http::JsonError(503, "Redis: " + s.message());
+  view["author_reviews"] = nlohmann::json::array();
+  for (const auto& o : others) {
+    view["author_reviews"].push_back({{"review_id", o.id},
+                                      {"state", o.state},
+                                      {"item_type", o.decision.value("item_type", "")},
+                                      {"verdict", o.decision.value("verdict", "")},
+                                      {"score", o.decision.contains("score") ? o.decision["score"] : nlohmann::json()}});
+  }
+  return Text(200, "application/json", view.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+http::Response AdminService::Answer(const std::string& id, const http::Request& req, const Caller& caller,
+                                    AdminWorker& w) {
+  if (req.body.size() > kMaxAnswerBody || req.body_too_large) return http::JsonError(413, "body too large");
+  const nlohmann::json body = nlohmann::json::parse(req.body, nullptr, false);
+  if (!body.is_object()) return http::JsonError(400, "body: a JSON object {\"outcome\", \"scope\", \"trust_author\"}");
+  review::OutcomeRequest request;
+  if (!body.contains("outcome") || !body["outcome"].is_string()) return http::JsonError(400, "outcome: spam, ham or skip");
+  request.outcome = body["outcome"].get<std::string>();
+  if (body.contains("scope")) {
+    if (!body["scope"].is_string()) return http::JsonError(400, "scope: item or author");
+    request.scope = body["scope"].get<std::string>();
+  }
+  if (body.contains("trust_author")) {
+    if (!body["trust_author"].is_boolean()) return http::JsonError(400, "trust_author: true or false");
+    request.trust_author = body["trust_author"].get<bool>();
+  }
+  const review::Reviewer reviewer{caller.username, caller.by_token ? "api" : "page"};
+  review::OutcomeResult result;
+  if (Status s = review::Decide(*w.reviews, id, request, reviewer, options_.policy, &result); !s.ok()) {
+    if (s.IsNotFound()) return http::JsonError(404, s.message());
+    if (s.IsInvalidArgument()) return http::JsonError(400, s.message());
+    return http::JsonError(503, s.message());
+  }
+  if (result.applied) {
+    answers_.With({request.outcome, reviewer.via}).Inc();
+    LogJson(log_, spdlog::level::info, "review_answered",
+            {{"review_id", id}, {"outcome", request.outcome}, {"reviewer", reviewer.username}, {"via", reviewer.via}});
+  }
+  return Text(200, "application/json",
+              nlohmann::json{{"review_id", id}, {"state", result.state}, {"applied", result.applied}, {"done", result.done}}
+                  .dump());
+}
+
+}  // namespace spamphibian::admin

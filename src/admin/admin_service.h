@@ -1,0 +1,104 @@
+// AdminService: everything on the admin listener (ADMIN_BIND:ADMIN_PORT,
+// loopback by default), one handler:
+//
+//   GET  /                     the review page (sign-in link when signed out)
+//   GET  /static/app.js, /static/app.css
+//   GET  /login                to GitLab's /oauth/authorize (PKCE)
+//   GET  /oauth/callback       back from GitLab: code -> reviewer -> session
+//   POST /logout               ends the session (CSRF token)
+//   GET  /api/v1/session       who is signed in, and the CSRF token
+//   GET  /api/v1/reviews       ?state=&verdict=&item_type=&min_score=&max_score=&limit=&cursor=
+//   GET  /api/v1/reviews/{id}  one review, with the author's other reviews
+//   POST /api/v1/reviews/{id}  {"outcome", "scope", "trust_author"}
+//
+// Who may call: a reviewer signed in with GitLab (a GitLab admin, or a
+// member of a group in review.groups), whose every POST carries the
+// session's CSRF token in X-CSRF-Token; or a script with
+// `Authorization: Bearer <ADMIN_API_TOKEN>` (compared in constant time).
+// Everything else is 401 (403 for a missing CSRF token or a non-reviewer).
+//
+// Every response carries a strict Content-Security-Policy: spam is shown
+// here, and it is hostile (no inline script, no remote anything).
+#pragma once
+
+#include <spdlog/logger.h>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "admin/gitlab_oauth.h"
+#include "admin/sessions.h"
+#include "config/secret.h"
+#include "http/message.h"
+#include "metrics/registry.h"
+#include "review/outcomes.h"
+#include "review/review_store.h"
+#include "stages/action_ledger.h"
+
+namespace spamphibian::admin {
+
+struct AdminServiceOptions {
+  std::string gitlab_url;  // links to items and to the admin pages; OAuth
+  std::string admin_url;   // ADMIN_URL ("" = sign-in off); https makes cookies Secure
+  std::string oauth_client_id;
+  Secret oauth_client_secret;
+  Secret api_token;  // "" = no script access
+  std::vector<std::string> review_groups;
+  std::chrono::hours session_lifetime{12};
+  review::ReviewPolicy policy;
+};
+
+// What one admin worker thread owns: its own Redis connections and HTTP
+// client, so that no request waits for another's lock.
+struct AdminWorker {
+  std::unique_ptr<review::ReviewStore> reviews;
+  std::unique_ptr<SessionStore> sessions;
+  std::unique_ptr<RedisActionLedger> ledger;  // what was done to each item
+  std::unique_ptr<GitLabOAuth> oauth;         // null without OAuth settings
+  // Is this GitLab user a member of one of review.groups? (the service's
+  // own token asks GitLab)
+  std::function<Status(std::int64_t user_id, bool* member)> in_review_groups;
+  std::shared_ptr<void> owned;  // keeps what the members above use alive
+};
+
+class AdminService : public http::Handler {
+ public:
+  // workers[i] serves requests of the admin server's thread i.
+  AdminService(AdminServiceOptions options, std::vector<AdminWorker> workers, metrics::Registry& metrics,
+               spdlog::logger& log);
+
+  void Handle(http::Request request, http::Respond respond) override;
+
+ private:
+  struct Caller;
+  http::Response Route(const http::Request& request, AdminWorker& w);
+  // Who is calling: by bearer token or session cookie; nullopt with the
+  // response to give when neither holds.
+  std::optional<Caller> Authenticate(const http::Request& request, AdminWorker& w, http::Response* refusal);
+  http::Response Login(AdminWorker& w);
+  http::Response Callback(const http::Request& request, AdminWorker& w);
+  http::Response Logout(const http::Request& request, AdminWorker& w);
+  http::Response ListReviews(const http::Request& request, AdminWorker& w);
+  http::Response GetReview(const std::string& id, AdminWorker& w);
+  http::Response Answer(const std::string& id, const http::Request& request, const Caller& caller, AdminWorker& w);
+  // A review as the API shows it; `with_author` adds the author's others.
+  nlohmann::json View(const review::Review& r, const std::vector<nlohmann::json>& actions) const;
+  std::string CookieKey() const;
+  std::string CookieAttributes() const;
+
+  AdminServiceOptions options_;
+  std::vector<AdminWorker> workers_;
+  std::string cookie_key_;
+  metrics::CounterFamily& requests_;
+  metrics::CounterFamily& answers_;
+  metrics::CounterFamily& auth_failures_;
+  spdlog::logger& log_;
+};
+
+// The headers every admin response carries (CSP and friends).
+void AddSecurityHeaders(http::Response* response);
+
+}  // namespace spamphibian::admin

@@ -1,0 +1,58 @@
+// Reviewer sessions of the admin listener. A session is a random id in a
+// cookie (HttpOnly, SameSite=Lax, Secure behind https, signed so that a
+// forged value is refused before Redis is asked) and a record in Redis
+// under the SHA-256 of the id, so that a stolen Redis dump holds no usable
+// cookie and sign-out ends the session everywhere.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "base/status.h"
+#include "redis/client.h"
+
+namespace spamphibian::admin {
+
+struct Session {
+  std::string username;
+  std::int64_t user_id = 0;
+  bool is_admin = false;
+  std::string csrf;          // the token every state-changing request must carry
+  std::int64_t expires_ms = 0;
+};
+
+class SessionStore {
+ public:
+  virtual ~SessionStore() = default;
+  // Stores `session` until its expiry; *id is the new random id.
+  virtual Status Create(const Session& session, std::string* id) = 0;
+  virtual Status Find(const std::string& id, Session* out, bool* found) = 0;
+  virtual Status Delete(const std::string& id) = 0;
+};
+
+// Not thread-safe: one per thread.
+class RedisSessionStore : public SessionStore {
+ public:
+  RedisSessionStore(const redis::Connector& connector, std::string prefix) : client_(connector), prefix_(std::move(prefix)) {}
+  Status Create(const Session& session, std::string* id) override;
+  Status Find(const std::string& id, Session* out, bool* found) override;
+  Status Delete(const std::string& id) override;
+
+ private:
+  std::string Key(const std::string& id) const;
+  redis::Client client_;
+  std::string prefix_;
+};
+
+// "<value>.<base64url HMAC-SHA256(key, name + value)>": a value the service
+// wrote, bound to its cookie name.
+std::string SignCookie(const std::string& key, const std::string& name, const std::string& value);
+// The value when the signature is the service's (compared in constant
+// time); nullopt otherwise.
+std::optional<std::string> VerifyCookie(const std::string& key, const std::string& name, const std::string& signed_value);
+
+// The value of cookie `name` in a Cookie header, or "".
+std::string CookieValue(std::string_view header, std::string_view name);
+
+}  // namespace spamphibian::admin

@@ -1,0 +1,112 @@
+#include "app/admin_listener.h"
+
+#include <boost/asio/executor_work_guard.hpp>
+
+#include <future>
+
+#include "app/components.h"
+#include "gitlab/api.h"
+#include "http/curl_client.h"
+#include "http/percent_encoding.h"
+#include "log/json_log.h"
+
+namespace spamphibian {
+
+AdminListener::AdminListener(const Config& config, const redis::Connector& connector, gitlab::RateLimiter& gitlab_rate,
+                             metrics::Registry& registry, spdlog::logger& log)
+    : log_(log) {
+  admin::AdminServiceOptions o;
+  o.gitlab_url = config.gitlab_url;
+  o.admin_url = config.admin.url;
+  o.oauth_client_id = config.admin.oauth_client_id;
+  o.oauth_client_secret = config.admin.oauth_client_secret;
+  o.api_token = config.admin.api_token;
+  o.review_groups = config.review.groups;
+  o.session_lifetime = config.admin.session_lifetime;
+  o.policy.on_spam = config.review.on_spam;
+  const bool oauth = !config.admin.oauth_client_id.empty() && !config.admin.oauth_client_secret.empty() &&
+                     !config.admin.url.empty() && !config.gitlab_url.empty();
+  std::vector<admin::AdminWorker> workers;
+  for (int i = 0; i < config.admin.threads; ++i) {
+    admin::AdminWorker w;
+    w.reviews = std::make_unique<review::RedisReviewStore>(connector, ReviewStoreOptions(config));
+    w.sessions = std::make_unique<admin::RedisSessionStore>(connector, config.pipeline.key_prefix);
+    w.ledger = std::make_unique<RedisActionLedger>(connector, config.pipeline.key_prefix);
+    if (oauth) {
+      auto http = std::make_shared<http::CurlHttpClient>(http::CurlOptions{config.gitlab.ca_bundle});
+      w.oauth = std::make_unique<admin::GitLabOAuth>(
+          admin::OAuthOptions{config.gitlab_url, config.admin.oauth_client_id, config.admin.oauth_client_secret,
+                              config.admin.url + "/oauth/callback"},
+          *http);
+      auto api = std::make_shared<gitlab::GitLabApi>(GitLabApiOptions(config), *http, gitlab_rate);
+      const std::vector<std::string> groups = config.review.groups;
+      // A member of a review group: GitLab answers 200 for a direct or
+      // inherited member, 404 for anyone else.
+      w.in_review_groups = [api, groups](std::int64_t user_id, bool* member) {
+        *member = false;
+        for (const auto& g : groups) {
+          nlohmann::json out;
+          Status s = api->Get("/groups/" + http::PercentEncode(g) + "/members/all/" + std::to_string(user_id), &out);
+          if (s.ok()) {
+            *member = out.is_object() && out.value("state", "active") == "active";
+            if (*member) return Status::Ok();
+          } else if (!s.IsNotFound()) {
+            return s;
+          }
+        }
+        return Status::Ok();
+      };
+      w.owned = std::make_shared<std::pair<std::shared_ptr<http::CurlHttpClient>, std::shared_ptr<gitlab::GitLabApi>>>(
+          http, api);
+    }
+    workers.push_back(std::move(w));
+  }
+  service_ = std::make_unique<admin::AdminService>(std::move(o), std::move(workers), registry, log);
+
+  ServerOptions server = config.server;
+  server.bind_address = config.admin.bind_address;
+  server.port = config.admin.port;
+  server.threads = config.admin.threads;
+  server.max_body_bytes = 64 << 10;
+  server.max_connections = 256;
+  std::vector<boost::asio::io_context*> raw;
+  for (int i = 0; i < config.admin.threads; ++i) {
+    contexts_.push_back(std::make_unique<boost::asio::io_context>(1));
+    raw.push_back(contexts_.back().get());
+  }
+  server_ = std::make_unique<http::Server>(raw, server, std::vector<http::Route>{{"*", "/*", service_.get()}}, registry, log);
+  if (!oauth) {
+    LogJson(log, spdlog::level::warn, "admin_sign_in_off",
+            {{"message", "GITLAB_OAUTH_CLIENT_ID, GITLAB_OAUTH_CLIENT_SECRET, ADMIN_URL and GITLAB_URL are not all "
+                         "set: no sign-in with GitLab; only ADMIN_API_TOKEN reaches the review API"}});
+  }
+}
+
+AdminListener::~AdminListener() { Stop(); }
+
+Status AdminListener::Start() {
+  if (Status s = server_->Listen(); !s.ok()) return s;
+  for (auto& c : contexts_) {
+    threads_.emplace_back([ctx = c.get()] {
+      auto guard = boost::asio::make_work_guard(*ctx);
+      ctx->run();
+    });
+  }
+  LogJson(log_, spdlog::level::info, "admin_listening", {{"port", server_->port()}});
+  return Status::Ok();
+}
+
+int AdminListener::port() const { return server_->port(); }
+
+void AdminListener::Stop() {
+  if (threads_.empty()) return;
+  auto drained = std::make_shared<std::promise<void>>();
+  auto done = drained->get_future();
+  server_->Shutdown([drained] { drained->set_value(); });
+  (void)done.wait_for(std::chrono::seconds(10));
+  for (auto& c : contexts_) c->stop();
+  for (auto& t : threads_) t.join();
+  threads_.clear();
+}
+
+}  // namespace spamphibian

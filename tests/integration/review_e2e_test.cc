@@ -1,0 +1,334 @@
+// The review queue end to end, through the real binary: hooks in, the real
+// gitlab-sim (also the OAuth provider), s3rver, redis-server; the admin
+// listener's JSON API with a token and with a GitLab sign-in session.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+
+#include "gitlab_sim_process.h"
+#include "http/curl_client.h"
+#include "http/percent_encoding.h"
+#include "redis_server.h"
+#include "s3rver_process.h"
+#include "sim/gitlab_sim.h"
+#include "spamphibian_process.h"
+#include "storage/s3_object_store.h"
+
+namespace spamphibian {
+namespace {
+
+using nlohmann::json;
+using testing::HttpGet;
+using testing::HttpPost;
+using testing::WaitFor;
+
+constexpr const char* kToken = "review-e2e-api-token-0123456789";
+constexpr const char* kClientId = "spamphibian-review";
+constexpr const char* kClientSecret = "oauth-secret-never-logged";
+
+const std::string kYaml =
+    "pipeline:\n  claim_idle_ms: 3000\n  block_ms: 100\n  max_attempts: 3\n"
+    "gitlab:\n  act_deadline_ms: 2000\n  timeout_ms: 2000\n"
+    "review:\n  groups: ['200']\n  on_spam:\n    note: [delete]\n";
+
+class ReviewE2E : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    admin_port_ = testing::FreePort();
+    auto env = s3_.Env();
+    env.insert({{"GITLAB_URL", sim_.url()},
+                {"GITLAB_API_RATE", "0"},
+                {"ADMIN_PORT", std::to_string(admin_port_)},
+                {"ADMIN_URL", "http://127.0.0.1:" + std::to_string(admin_port_)},
+                {"ADMIN_API_TOKEN", kToken},
+                {"GITLAB_OAUTH_CLIENT_ID", kClientId},
+                {"GITLAB_OAUTH_CLIENT_SECRET", kClientSecret}});
+    service_ = std::make_unique<testing::SpamphibianProcess>(
+        redis_, dir_.path(), env,
+        std::vector<std::string>{"serve", "--stages", "events,fetch,trust,classify,archive,act,review"}, kYaml);
+    ASSERT_TRUE(service_->WaitReady()) << service_->log();
+    std::ifstream in(SPAMPHIBIAN_SIM_DATASET);
+    hooks_ = sim::HookPayloads(json::parse(in));
+    for (const auto& hook : hooks_) {
+      testing::Headers h;
+      if (!hook["event"].get<std::string>().empty()) h.emplace_back("X-Gitlab-Event", hook["event"]);
+      ASSERT_EQ(service_->Post(hook["payload"].dump(), h).status, 200);
+    }
+    // Every classified decision becomes a review.
+    ASSERT_TRUE(WaitFor([&] { return classified() > 0 && All("state=all&verdict=all").size() == classified(); },
+                        std::chrono::seconds(60)))
+        << service_->log();
+  }
+
+  std::size_t classified() {
+    std::size_t n = 0;
+    for (const auto& t : redis_client_->StreamField("spamphibian:decision_log", "decision")) {
+      const std::string v = json::parse(t).value("verdict", "");
+      n += v == "spam" || v == "suspicious" || v == "ham";
+    }
+    return n;
+  }
+  std::string Admin(const std::string& path) { return "http://127.0.0.1:" + std::to_string(admin_port_) + path; }
+  testing::HttpResult Get(const std::string& path, testing::Headers h = {{"Authorization", std::string("Bearer ") + kToken}}) {
+    return HttpGet(Admin(path), h);
+  }
+  testing::HttpResult Answer(const std::string& id, const json& body,
+                             testing::Headers h = {{"Authorization", std::string("Bearer ") + kToken}}) {
+    h.emplace_back("Content-Type", "application/json");
+    return HttpPost(Admin("/api/v1/reviews/" + http::PercentEncode(id)), body.dump(), h);
+  }
+  // Every review of a query, following the cursors.
+  std::vector<json> All(const std::string& query, int limit = 200) {
+    std::vector<json> out;
+    std::string cursor;
+    for (int pages = 0; pages < 100; ++pages) {
+      auto r = Get("/api/v1/reviews?limit=" + std::to_string(limit) + "&" + query +
+                   (cursor.empty() ? "" : "&cursor=" + http::PercentEncode(cursor)));
+      if (r.status != 200) {
+        ADD_FAILURE() << r.status << " " << r.body;
+        return out;
+      }
+      const json page = json::parse(r.body);
+      for (const auto& review : page["reviews"]) out.push_back(review);
+      if (page["next_cursor"].is_null()) break;
+      cursor = page["next_cursor"];
+    }
+    return out;
+  }
+  json FindReview(const std::string& type, const std::string& username) {
+    for (const auto& r : All("state=all&verdict=all")) {
+      if (r["item"]["type"] == type && r["item"]["author"]["username"] == username) return r;
+    }
+    ADD_FAILURE() << "no review of " << type << " by " << username;
+    return json();
+  }
+  json SimUser(std::int64_t id) {
+    const json state = sim_.State();  // kept alive for the loop
+    for (const auto& u : state["users"]) {
+      if (u["id"] == id) return u;
+    }
+    return json();
+  }
+  int Writes(const std::string& path_part) {
+    int n = 0;
+    for (const auto& r : sim_.Requests()) {
+      n += r["method"] != "GET" && r["path"].get<std::string>().find(path_part) != std::string::npos;
+    }
+    return n;
+  }
+  std::vector<json> Stream(const std::string& name, const std::string& field) {
+    std::vector<json> out;
+    for (const auto& t : redis_client_->StreamField("spamphibian:" + name, field)) out.push_back(json::parse(t));
+    return out;
+  }
+  // Signs in through the simulator as `user`: the session cookie, or "" when
+  // refused (*status: the callback's status).
+  std::string SignIn(const std::string& user, long* status) {
+    EXPECT_EQ(HttpPost(sim_.url() + "/_sim/oauth", json{{"user", user}}.dump()).status, 200);
+    auto login = Get("/login", {});
+    EXPECT_EQ(login.status, 302);
+    const std::string authorize = login.Header("location");
+    EXPECT_EQ(authorize.rfind(sim_.url() + "/oauth/authorize?", 0), 0u) << authorize;
+    EXPECT_NE(authorize.find("code_challenge_method=S256"), std::string::npos);
+    const std::string oauth_cookie = login.Header("set-cookie").substr(0, login.Header("set-cookie").find(';'));
+    auto approved = HttpGet(authorize);
+    EXPECT_EQ(approved.status, 302);
+    const std::string callback = approved.Header("location");
+    EXPECT_EQ(callback.rfind(Admin("/oauth/callback?"), 0), 0u) << callback;
+    auto back = HttpGet(callback, {{"Cookie", oauth_cookie}});
+    *status = back.status;
+    for (const auto& [k, v] : back.headers) {
+      if (k == "set-cookie" && v.rfind("spamphibian_session=", 0) == 0) return v.substr(0, v.find(';'));
+    }
+    return "";
+  }
+
+  testing::RedisServer redis_;
+  std::unique_ptr<testing::RedisServer::TestClient> redis_client_ = redis_.Client();
+  testing::GitLabSimProcess sim_{{"--oauth-client-id", kClientId, "--oauth-client-secret", kClientSecret}};
+  testing::S3rverProcess s3_;
+  testing::TempDir dir_;
+  int admin_port_ = 0;
+  json hooks_;
+  std::unique_ptr<testing::SpamphibianProcess> service_;
+};
+
+TEST_F(ReviewE2E, ListsFiltersAndPagesWithoutGapsOrRepeats) {
+  const auto flagged = All("");
+  ASSERT_FALSE(flagged.empty());
+  for (const auto& r : flagged) {
+    EXPECT_EQ(r["state"], "pending");
+    const std::string v = r["decision"]["verdict"];
+    EXPECT_TRUE(v == "spam" || v == "suspicious") << v;
+    EXPECT_TRUE(r["item"].contains("text"));
+    EXPECT_FALSE(r["item"]["author"].contains("email")) << "only the e-mail's domain is shown";
+  }
+  for (std::size_t i = 1; i < flagged.size(); ++i) {
+    EXPECT_GE(flagged[i - 1]["created_ms"].get<std::int64_t>(), flagged[i]["created_ms"].get<std::int64_t>())
+        << "newest first";
+  }
+  // Pages of two cover the same reviews, once each.
+  const auto paged = All("", 2);
+  ASSERT_EQ(paged.size(), flagged.size());
+  std::set<std::string> ids;
+  for (const auto& r : paged) ids.insert(r["review_id"]);
+  EXPECT_EQ(ids.size(), flagged.size());
+
+  for (const auto& r : All("item_type=user&verdict=all")) EXPECT_EQ(r["item"]["type"], "user");
+  const auto ham = All("verdict=ham");
+  ASSERT_FALSE(ham.empty()) << "items judged ordinary can be reviewed too";
+  for (const auto& r : ham) EXPECT_EQ(r["decision"]["verdict"], "ham");
+  for (const auto& r : All("verdict=all&min_score=0.9")) EXPECT_GE(r["decision"]["score"].get<double>(), 0.9);
+  EXPECT_EQ(All("verdict=all&min_score=0.2&max_score=0.1").size(), 0u);
+
+  for (const char* bad : {"state=done", "verdict=maybe", "item_type=pipeline", "min_score=2", "limit=0",
+                          "limit=abc", "cursor=nonsense"}) {
+    auto r = Get(std::string("/api/v1/reviews?") + bad);
+    EXPECT_EQ(r.status, 400) << bad;
+    EXPECT_TRUE(json::parse(r.body).contains("error")) << bad;
+  }
+  EXPECT_EQ(Get("/api/v1/reviews/no-such-review").status, 404);
+}
+
+TEST_F(ReviewE2E, SpamActsOnceEvenInMonitorModeAndNotSpamUndoesIt) {
+  const json review = FindReview("user", "seo_links_4u");
+  const std::string id = review["review_id"];
+  const std::int64_t user_id = std::stoll(review["item"]["id"].get<std::string>());
+  ASSERT_EQ(SimUser(user_id)["state"], "active") << "monitor mode: nothing was done automatically";
+
+  auto r = Answer(id, {{"outcome", "spam"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body)["state"], "confirmed_spam");
+  EXPECT_TRUE(json::parse(r.body)["applied"]);
+  ASSERT_TRUE(WaitFor([&] { return SimUser(user_id)["state"] == "blocked"; }, std::chrono::seconds(20)))
+      << service_->log();
+
+  // Given twice: the existing state, nothing sent again.
+  r = Answer(id, {{"outcome", "spam"}});
+  ASSERT_EQ(r.status, 200);
+  EXPECT_FALSE(json::parse(r.body)["applied"]);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(Writes("/users/" + std::to_string(user_id) + "/block"), 1);
+
+  // The review shows what was done, and the audit says who decided.
+  const json full = json::parse(Get("/api/v1/reviews/" + http::PercentEncode(id)).body);
+  ASSERT_EQ(full["actions"].size(), 1u) << full.dump();
+  EXPECT_EQ(full["actions"][0]["status"], "taken");
+  EXPECT_EQ(full["answers"][0]["reviewer"], "api-token");
+  bool audited_review = false, audited_block = false;
+  for (const auto& a : Stream("audit", "audit")) {
+    audited_review |= a["action"] == "review" && a["review_id"] == id && a["outcome"] == "spam";
+    audited_block |= a["action"] == "quarantine" && a["status"] == "taken" &&
+                     a["decided_by"].get<std::string>().find("reviewer api-token") == 0;
+  }
+  EXPECT_TRUE(audited_review);
+  EXPECT_TRUE(audited_block);
+
+  // A label in Redis and, through the archive stage, in S3, in the format
+  // `spamphibian train --data` reads.
+  const auto labels = Stream("labels", "label");
+  ASSERT_EQ(labels.size(), 1u);
+  EXPECT_EQ(labels[0]["label"], "spam");
+  EXPECT_EQ(labels[0]["item"]["type"], "user");
+  EXPECT_FALSE(labels[0]["rendering"].get<std::string>().empty());
+  http::CurlHttpClient http;
+  storage::S3ObjectStore store(s3_.Options(), http);
+  const std::string key = redis_client_->StreamField("spamphibian:labels", "key")[0];
+  std::string object;
+  ASSERT_TRUE(WaitFor([&] { return store.Get(key, &object).ok(); }, std::chrono::seconds(20))) << key;
+  EXPECT_EQ(json::parse(object)["label"], "spam");
+
+  // Not spam after all: every action on the item is undone.
+  r = Answer(id, {{"outcome", "ham"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body)["state"], "not_spam");
+  ASSERT_TRUE(WaitFor([&] { return SimUser(user_id)["state"] == "active"; }, std::chrono::seconds(20)))
+      << service_->log();
+  EXPECT_EQ(Writes("/users/" + std::to_string(user_id) + "/unblock"), 1);
+  EXPECT_EQ(Stream("labels", "label").back()["label"], "ham");
+}
+
+TEST_F(ReviewE2E, SkipTrustAndPurgeAndBadAnswers) {
+  const std::string ham_id = FindReview("user", "eva")["review_id"];
+  auto r = Answer(ham_id, {{"outcome", "ham"}, {"trust_author", true}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  // In the verified set now, and in the reviewers' own, which the verified
+  // users job adds back on every rebuild.
+  EXPECT_EQ(redis_client_->Integer({"SISMEMBER", "spamphibian:verified_users", "eva@gmail.com"}), 1);
+  EXPECT_EQ(redis_client_->Integer({"SISMEMBER", "spamphibian:verified_users:reviewed", "eva@gmail.com"}), 1);
+
+  const std::string skip_id = FindReview("user", "quickbooks_help_desk")["review_id"];
+  r = Answer(skip_id, {{"outcome", "skip"}});
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(json::parse(r.body)["state"], "skipped");
+  for (const auto& review : All("state=skipped&verdict=all")) EXPECT_EQ(review["review_id"], skip_id);
+
+  // The purge: the author's user review and every other pending one of theirs.
+  const json casino = FindReview("user", "casino_bonus_888");
+  r = Answer(casino["review_id"], {{"outcome", "spam"}, {"scope", "author"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  std::size_t confirmed = 0;
+  for (const auto& review : All("state=all&verdict=all")) {
+    if (review["item"]["author"]["username"] != "casino_bonus_888") continue;
+    EXPECT_EQ(review["state"], "confirmed_spam") << review["item"]["type"];
+    ++confirmed;
+  }
+  EXPECT_GE(confirmed, 2u);
+  const std::int64_t casino_id = std::stoll(casino["item"]["id"].get<std::string>());
+  ASSERT_TRUE(WaitFor([&] { return SimUser(casino_id)["state"] == "blocked"; }, std::chrono::seconds(20)));
+
+  for (const json& bad : {json{{"outcome", "maybe"}}, json{{"outcome", "ham"}, {"scope", "author"}},
+                          json{{"outcome", "spam"}, {"trust_author", true}}, json{{"outcome", 1}}, json::array()}) {
+    r = Answer(skip_id, bad);
+    EXPECT_EQ(r.status, 400) << bad.dump();
+    EXPECT_TRUE(json::parse(r.body).contains("error"));
+  }
+  r = Answer(casino["review_id"], {{"outcome", "skip"}});
+  EXPECT_EQ(r.status, 400) << "skip is for pending reviews only";
+  EXPECT_EQ(Answer("no-such-review", {{"outcome", "spam"}}).status, 404);
+}
+
+TEST_F(ReviewE2E, OnlyReviewersWithTheRightCredentialsGetIn) {
+  EXPECT_EQ(Get("/api/v1/reviews", {}).status, 401);
+  EXPECT_EQ(Get("/api/v1/reviews", {{"Authorization", "Bearer wrong-token-of-some-length"}}).status, 401);
+  EXPECT_EQ(Get("/api/v1/reviews", {{"Cookie", "spamphibian_session=forged.value"}}).status, 401);
+  auto page = Get("/", {});
+  EXPECT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("Sign in with GitLab"), std::string::npos);
+  EXPECT_NE(page.Header("content-security-policy").find("script-src 'self'"), std::string::npos);
+
+  // A GitLab admin signs in (PKCE through the simulator).
+  long status = 0;
+  const std::string cookie = SignIn("admin", &status);
+  ASSERT_EQ(status, 302);
+  ASSERT_FALSE(cookie.empty());
+  auto session = Get("/api/v1/session", {{"Cookie", cookie}});
+  ASSERT_EQ(session.status, 200) << session.body;
+  EXPECT_EQ(json::parse(session.body)["username"], "admin");
+  const std::string csrf = json::parse(session.body)["csrf_token"];
+  const std::string id = FindReview("user", "crypto_recovery_pro")["review_id"];
+  auto r = Answer(id, {{"outcome", "skip"}}, {{"Cookie", cookie}});
+  EXPECT_EQ(r.status, 403) << "a session's POST without the CSRF token";
+  r = Answer(id, {{"outcome", "skip"}}, {{"Cookie", cookie}, {"X-CSRF-Token", "wrong"}});
+  EXPECT_EQ(r.status, 403);
+  r = Answer(id, {{"outcome", "skip"}}, {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(Get("/api/v1/reviews/" + http::PercentEncode(id)).body)["answers"][0]["reviewer"], "admin");
+
+  // Sign-out ends the session on the server, not only in the browser.
+  EXPECT_EQ(HttpPost(Admin("/logout"), "{}", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}}).status, 200);
+  EXPECT_EQ(Get("/api/v1/session", {{"Cookie", cookie}}).status, 401);
+
+  // A member of a review group may review; anyone else is refused.
+  ASSERT_FALSE(SignIn("rachel", &status).empty());
+  EXPECT_TRUE(SignIn("bob_k", &status).empty());
+  EXPECT_EQ(status, 403);
+  // A callback that did not start here is refused.
+  EXPECT_EQ(HttpGet(Admin("/oauth/callback?code=sim-code-1&state=x")).status, 400);
+  EXPECT_EQ(service_->log().find(kClientSecret), std::string::npos) << "secrets are never logged";
+  EXPECT_EQ(service_->log().find(kToken), std::string::npos);
+}
+
+}  // namespace
+}  // namespace spamphibian
