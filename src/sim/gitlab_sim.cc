@@ -459,6 +459,14 @@ http::Response GitLabSim::Control(const http::Request& req) {
     return Json(200, {{"faults", faults_.size()}});
   }
   if (req.path == "/_sim/state") return Json(200, data_);
+  if (req.path.starts_with("/_sim/objects/") && req.method == "POST") {
+    // Adds an object to a collection (a test's own user, with hostile text).
+    const std::string collection = req.path.substr(14);
+    json o = json::parse(req.body, nullptr, false);
+    if (!data_.contains(collection) || !o.is_object()) return Json(400, {{"error", "unknown collection or not an object"}});
+    data_[collection].push_back(o);
+    return Json(201, o);
+  }
   if (req.path == "/_sim/oauth" && req.method == "POST") {
     json o = json::parse(req.body, nullptr, false);
     if (!o.is_object() || !o.contains("user")) return Json(400, {{"error", "expected {\"user\": username}"}});

@@ -9,6 +9,7 @@
 //   delete user, visibility, confidential issues, deletes) and changes its
 //   state accordingly.
 // * Records every request: GET /_sim/requests (DELETE clears).
+// * POST /_sim/objects/<collection> adds an object (e.g. a test's user).
 // * Injects faults: POST /_sim/faults {"path_prefix","status","count",
 //   "retry_after","latency_ms","drop"}; DELETE /_sim/faults clears.
 // * Checks PRIVATE-TOKEN when a token is configured (401 otherwise).

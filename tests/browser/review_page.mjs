@@ -1,0 +1,124 @@
+// The review page in Debian's chromium, driven by puppeteer-core: run by
+// tests/integration/review_page_e2e_test.cc, which starts the services,
+// passes what to click in the environment and checks GitLab, S3 and the
+// audit afterwards. Exit 0 when every check here held; otherwise the first
+// failure is printed and the exit code is 1.
+//
+//   ADMIN_URL      the admin listener
+//   SIM_URL        the GitLab simulator (OAuth provider)
+//   CONFIRM_ID     a review to confirm as spam by clicking
+//   OVERTURN_ID    a review to mark not spam by clicking
+//   SKIP_ID        a review to skip with the keyboard (j … x)
+//   HOSTILE_ID     a review whose text is an attack on the page
+//   SCREENSHOT     where to save a screenshot of the queue
+//   TEST_TOOLS     test-tools/, where npm installed puppeteer-core
+import { createRequire } from 'node:module';
+
+const puppeteer = createRequire(process.env.TEST_TOOLS + '/package.json')('puppeteer-core');
+
+const env = process.env;
+const checks = [];
+function check(ok, what) {
+  checks.push(what);
+  if (!ok) throw new Error('check failed: ' + what);
+}
+
+async function signInAs(page, user) {
+  const r = await fetch(env.SIM_URL + '/_sim/oauth', { method: 'POST', body: JSON.stringify({ user }) });
+  check(r.ok, 'the simulator takes ' + user + ' as the next to sign in');
+  await page.goto(env.ADMIN_URL + '/', { waitUntil: 'domcontentloaded' });
+  await Promise.all([page.waitForNavigation({ waitUntil: 'domcontentloaded' }), page.click('#sign-in')]);
+}
+
+function card(id) { return `article.review[data-id="${id}"]`; }
+
+async function stateOf(page, id) {
+  return page.$eval(card(id) + ' .state', (e) => e.textContent);
+}
+
+async function main() {
+  const browser = await puppeteer.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+           '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+  try {
+    const page = await browser.newPage();
+    await page.setViewport({ width: 1280, height: 1400 });
+    const dialogs = [];
+    page.on('dialog', async (d) => { dialogs.push(d.message()); await d.dismiss(); });
+    const popups = [];
+    browser.on('targetcreated', (t) => { if (t.type() === 'page') popups.push(t.url()); });
+
+    // Someone who is neither an admin nor in a review group is refused.
+    await signInAs(page, 'bob_k');
+    const refused = await page.content();
+    check(refused.includes('Not a reviewer'), 'a non-admin is refused');
+    check(!(await page.$('#queue')), 'a refused user sees no queue');
+
+    // An admin signs in and sees the queue.
+    await signInAs(page, 'admin');
+    await page.waitForSelector('body[data-loaded="true"]', { timeout: 15000 });
+    check((await page.$$('article.review')).length > 0, 'the queue lists reviews');
+    for (const id of [env.CONFIRM_ID, env.OVERTURN_ID, env.SKIP_ID, env.HOSTILE_ID]) {
+      check(!!(await page.$(card(id))), 'review ' + id + ' is in the queue');
+    }
+
+    // Spam content is inert: nothing ran, no image or javascript: link exists,
+    // and its text is shown as text.
+    const inert = await page.evaluate((sel) => ({
+      pwned: window.__pwned,
+      images: document.querySelectorAll('#queue img').length,
+      scripts: document.querySelectorAll('#queue script').length,
+      jsLinks: Array.from(document.querySelectorAll('a')).filter((a) => /^\s*javascript:/i.test(a.getAttribute('href') || '')).length,
+      text: document.querySelector(sel).textContent,
+    }), card(env.HOSTILE_ID));
+    check(inert.pwned === undefined, 'no script from spam ran (window.__pwned unset)');
+    check(inert.images === 0 && inert.scripts === 0 && inert.jsLinks === 0, 'no <img>, <script> or javascript: link in the queue');
+    check(inert.text.includes('<script>') && inert.text.includes('onerror'), 'the attack is shown as text');
+    // A link in spam opens only after a confirmation that shows all of it.
+    const link = await page.$(card(env.HOSTILE_ID) + ' .link');
+    check(!!link, 'the URL in the spam is marked as a link');
+    await link.click();
+    await new Promise((r) => setTimeout(r, 300));
+    check(dialogs.length === 1 && dialogs[0].includes('https://cheap-seo.example.xyz/buy'), 'the click-through shows the full URL');
+    check(popups.length === 0, 'a dismissed click-through opens nothing');
+
+    // Confirm one spam item and overturn one decision, by clicking.
+    await page.click(card(env.CONFIRM_ID) + ' button[data-outcome="spam"]');
+    await page.waitForFunction((sel) => document.querySelector(sel).textContent === 'confirmed_spam', { timeout: 10000 },
+      card(env.CONFIRM_ID) + ' .state');
+    await page.click(card(env.OVERTURN_ID) + ' button[data-outcome="ham"]');
+    await page.waitForFunction((sel) => document.querySelector(sel).textContent === 'not_spam', { timeout: 10000 },
+      card(env.OVERTURN_ID) + ' .state');
+
+    // The keyboard: j moves to the next card, x skips it.
+    const ids = await page.$$eval('article.review', (as) => as.map((a) => a.dataset.id));
+    const steps = ids.indexOf(env.SKIP_ID) + 1;
+    check(steps > 0, 'the review to skip is listed');
+    await page.click('header h1');  // focus outside the form
+    for (let i = 0; i < steps; i++) await page.keyboard.press('j');
+    await page.keyboard.press('x');
+    await page.waitForFunction((sel) => document.querySelector(sel).textContent === 'skipped', { timeout: 10000 },
+      card(env.SKIP_ID) + ' .state');
+
+    check((await stateOf(page, env.CONFIRM_ID)) === 'confirmed_spam', 'the confirmed review says so');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: env.SCREENSHOT, fullPage: false });
+
+    // After sign-out the API refuses the old session.
+    await page.click('#sign-out');
+    await page.waitForSelector('#sign-in', { timeout: 10000 });
+    const after = await page.evaluate(() => fetch('/api/v1/reviews').then((r) => r.status));
+    check(after === 401, 'signed out: the API answers 401');
+    console.log(JSON.stringify({ ok: true, checks }));
+  } finally {
+    await browser.close();
+  }
+}
+
+main().catch((e) => {
+  console.log(JSON.stringify({ ok: false, error: String(e && e.stack || e), checks }));
+  process.exit(1);
+});
