@@ -15,6 +15,7 @@
 #include "app/components.h"
 #include "app/endpoints.h"
 #include "app/stage_runners.h"
+#include "review/slack_interactions.h"
 #include "classify/model_refresher.h"
 #include "classify/remote_model.h"
 #include "events/event_service.h"
@@ -151,6 +152,16 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
     events = std::make_unique<EventService>(std::move(options), *sink, registry, log);
     routes.push_back({"POST", "/events", events.get()});
     routes.push_back({"POST", "/event", events.get()});  // the upstream project's path
+  }
+  // Slack's review buttons: clicks come to the public port.
+  std::unique_ptr<review::SlackInteractions> slack_interactions;
+  if (Has(stages, "events") && !config.slack_signing_secret.empty()) {
+    review::SlackInteractionsOptions o{config.slack_signing_secret, config.review.slack_users,
+                                       config.slack.response_url_prefix, {config.review.on_spam}};
+    slack_interactions = std::make_unique<review::SlackInteractions>(
+        std::move(o), std::make_unique<review::RedisReviewStore>(connector, ReviewStoreOptions(config)),
+        std::make_unique<http::CurlHttpClient>(), registry, log);
+    routes.push_back({"POST", "/slack/interactions", slack_interactions.get()});
   }
   // Trust lists: loaded now (a bad list stops start-up), reloaded when their
   // files change and on SIGHUP.

@@ -218,6 +218,7 @@ std::unique_ptr<StageRunner> NotifyRunner(const RunnerContext& c, gitlab::RateLi
     NotifyStageOptions o;
     o.webhook_url = c.config.slack_webhook_url;
     o.summarize_from = c.config.slack.summarize_from == 0 ? SIZE_MAX : c.config.slack.summarize_from;
+    if (!c.config.slack_signing_secret.empty() && c.config.admin.port != 0) o.review_url = c.config.admin.url;
     return std::make_unique<Owned>(o, std::make_unique<http::CurlHttpClient>(), pacer, c.registry, c.log);
   };
   // One worker: Slack takes one message a second anyway; batches of 20 let

@@ -403,6 +403,11 @@ const Setting kSettings[] = {
        c->slack_signing_secret = Secret(v);
        return Status::Ok();
      }},
+    {"", "slack.response_url_prefix",
+     [](const std::string& w, const std::string& v, Config* c) {
+       c->slack.response_url_prefix = v;
+       return NotEmpty(w, v);
+     }},
     {"MODEL_URL", "model.url",
      [](const std::string&, const std::string& v, Config* c) {
        c->model_url = v;

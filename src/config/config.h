@@ -124,6 +124,8 @@ struct ClassifyOptions {
 struct SlackOptions {
   std::size_t summarize_from = 3;               // a batch this big is one summary message; 0 = never
   std::chrono::milliseconds min_interval{1000};  // between messages (Slack: about one per second)
+  // Button clicks are answered only at response URLs under this.
+  std::string response_url_prefix = "https://hooks.slack.com/";
 };
 
 // The S3 (or S3-compatible) bucket for models, evaluated items, action

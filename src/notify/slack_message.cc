@@ -130,7 +130,7 @@ std::string Excerpt(std::string_view text, std::size_t max_bytes) {
   return Cut(text, max_bytes, [](std::string_view piece) { return std::string(piece); });
 }
 
-nlohmann::json BuildMessage(const nlohmann::json& n) {
+nlohmann::json BuildMessage(const nlohmann::json& n, const std::string& review_url) {
   const auto& item = n.value("item", nlohmann::json::object());
   const auto& author = item.value("author", nlohmann::json::object());
   const std::string type = item.value("type", "");
@@ -172,7 +172,36 @@ nlohmann::json BuildMessage(const nlohmann::json& n) {
                     {"elements", {{{"type", "mrkdwn"}, {"text", EscapeMrkdwn("decision " + n.value("decision_id", "") +
                                                                           " · model " + n.value("model_version", "") +
                                                                           " · " + mode)}}}}});
+  const std::string review_id = n.value("decision_id", "");
+  if (!review_url.empty() && !review_id.empty() && review_id.size() <= 2000) {
+    auto button = [&](const char* text, const char* action, const char* style) {
+      return nlohmann::json{{"type", "button"}, {"text", {{"type", "plain_text"}, {"text", text}}},
+                            {"action_id", action}, {"value", review_id}, {"style", style}};
+    };
+    blocks.push_back({{"type", "actions"},
+                      {"block_id", "review"},
+                      {"elements", {button("Spam", "review_spam", "danger"), button("Not spam", "review_ham", "primary"),
+                                    {{"type", "button"},
+                                     {"text", {{"type", "plain_text"}, {"text", "Open"}}},
+                                     {"action_id", "review_open"},
+                                     {"url", review_url + "/"}}}}});
+  }
   return {{"text", EscapedExcerpt(header, kMaxSection)}, {"blocks", blocks}};
+}
+
+nlohmann::json AnsweredMessage(const nlohmann::json& original, const std::string& line) {
+  nlohmann::json blocks = nlohmann::json::array();
+  if (original.is_object() && original.contains("blocks") && original["blocks"].is_array()) {
+    for (const auto& b : original["blocks"]) {
+      if (b.is_object() && b.value("type", "") != "actions" && blocks.size() + 1 < kMaxBlocks) blocks.push_back(b);
+    }
+  }
+  blocks.push_back({{"type", "context"}, {"elements", {{{"type", "mrkdwn"}, {"text", EscapedExcerpt(line, kMaxSection)}}}}});
+  return {{"replace_original", true},
+          {"text", original.is_object() && original.contains("text") && original["text"].is_string()
+                       ? original["text"].get<std::string>()
+                       : EscapedExcerpt(line, kMaxSection)},
+          {"blocks", blocks}};
 }
 
 nlohmann::json BuildSummary(const std::vector<nlohmann::json>& notifications) {

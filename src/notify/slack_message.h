@@ -32,7 +32,15 @@ std::string EscapedExcerpt(std::string_view text, std::size_t max_bytes);
 std::string Excerpt(std::string_view text, std::size_t max_bytes);
 
 // One message for one notification (the act stage's "notification" entry).
-nlohmann::json BuildMessage(const nlohmann::json& notification);
+// With `review_url` (ADMIN_URL), it ends with the review queue's buttons:
+// Spam and Not spam (action ids review_spam, review_ham; the value is the
+// review id, the decision's id), answered at POST /slack/interactions, and
+// Open, a link to the review page.
+nlohmann::json BuildMessage(const nlohmann::json& notification, const std::string& review_url = "");
+
+// The message after a reviewer's answer: `original`'s blocks without the
+// buttons, and a line saying who answered what.
+nlohmann::json AnsweredMessage(const nlohmann::json& original, const std::string& line);
 
 // One message for a burst of notifications: a line each, up to the block
 // limit, then "and N more".

@@ -60,7 +60,7 @@ Outcome NotifyStage::Send(const nlohmann::json& message) {
 Outcome NotifyStage::Process(const Entry& entry) {
   const nlohmann::json n = nlohmann::json::parse(entry.Get("notification"), nullptr, false);
   if (!n.is_object()) return Outcome::DeadLetter("not a notification");
-  return Send(notify::BuildMessage(n));
+  return Send(notify::BuildMessage(n, options_.review_url));
 }
 
 void NotifyStage::ProcessBatch(std::span<const Entry> entries, std::vector<Outcome>* outcomes) {

@@ -34,6 +34,9 @@ struct NotifyStageOptions {
   std::chrono::seconds max_retry_after{30};
   int attempts_on_429 = 3;
   std::chrono::milliseconds timeout{10000};
+  // ADMIN_URL when Slack's buttons can be answered (SLACK_SIGNING_SECRET
+  // set); "" = no buttons.
+  std::string review_url;
 };
 
 class NotifyStage : public Stage {

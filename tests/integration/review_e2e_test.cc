@@ -13,6 +13,8 @@
 #include "s3rver_process.h"
 #include "sim/gitlab_sim.h"
 #include "spamphibian_process.h"
+#include "security/crypto.h"
+#include "stand_in_server.h"
 #include "storage/s3_object_store.h"
 
 namespace spamphibian {
@@ -27,10 +29,12 @@ constexpr const char* kToken = "review-e2e-api-token-0123456789";
 constexpr const char* kClientId = "spamphibian-review";
 constexpr const char* kClientSecret = "oauth-secret-never-logged";
 
+constexpr const char* kSigningSecret = "slack-signing-secret-8f2e";
+
 const std::string kYaml =
     "pipeline:\n  claim_idle_ms: 3000\n  block_ms: 100\n  max_attempts: 3\n"
     "gitlab:\n  act_deadline_ms: 2000\n  timeout_ms: 2000\n"
-    "review:\n  groups: ['200']\n  on_spam:\n    note: [delete]\n";
+    "review:\n  groups: ['200']\n  on_spam:\n    note: [delete]\n  slack_users: {U0REVIEWER: admin}\n";
 
 class ReviewE2E : public ::testing::Test {
  protected:
@@ -43,10 +47,12 @@ class ReviewE2E : public ::testing::Test {
                 {"ADMIN_URL", "http://127.0.0.1:" + std::to_string(admin_port_)},
                 {"ADMIN_API_TOKEN", kToken},
                 {"GITLAB_OAUTH_CLIENT_ID", kClientId},
-                {"GITLAB_OAUTH_CLIENT_SECRET", kClientSecret}});
+                {"GITLAB_OAUTH_CLIENT_SECRET", kClientSecret},
+                {"SLACK_SIGNING_SECRET", kSigningSecret}});
     service_ = std::make_unique<testing::SpamphibianProcess>(
         redis_, dir_.path(), env,
-        std::vector<std::string>{"serve", "--stages", "events,fetch,trust,classify,archive,act,review"}, kYaml);
+        std::vector<std::string>{"serve", "--stages", "events,fetch,trust,classify,archive,act,review"},
+        kYaml + "slack:\n  response_url_prefix: " + slack_.url() + "/actions/\n");
     ASSERT_TRUE(service_->WaitReady()) << service_->log();
     std::ifstream in(SPAMPHIBIAN_SIM_DATASET);
     hooks_ = sim::HookPayloads(json::parse(in));
@@ -148,6 +154,7 @@ class ReviewE2E : public ::testing::Test {
   std::unique_ptr<testing::RedisServer::TestClient> redis_client_ = redis_.Client();
   testing::GitLabSimProcess sim_{{"--oauth-client-id", kClientId, "--oauth-client-secret", kClientSecret}};
   testing::S3rverProcess s3_;
+  testing::StandInServer slack_;  // Slack's response_url
   testing::TempDir dir_;
   int admin_port_ = 0;
   json hooks_;
@@ -328,6 +335,67 @@ TEST_F(ReviewE2E, OnlyReviewersWithTheRightCredentialsGetIn) {
   EXPECT_EQ(HttpGet(Admin("/oauth/callback?code=sim-code-1&state=x")).status, 400);
   EXPECT_EQ(service_->log().find(kClientSecret), std::string::npos) << "secrets are never logged";
   EXPECT_EQ(service_->log().find(kToken), std::string::npos);
+}
+
+// A click as Slack sends it: a form with the payload, signed.
+testing::HttpResult Click(const std::string& url, const std::string& slack_user, const std::string& action,
+                          const std::string& review_id, const std::string& response_url, long long age_s = 0,
+                          const std::string& secret = kSigningSecret) {
+  const json payload = {{"type", "block_actions"},
+                        {"user", {{"id", slack_user}, {"username", "someone"}}},
+                        {"actions", {{{"action_id", action}, {"value", review_id}, {"type", "button"}}}},
+                        {"response_url", response_url},
+                        {"message", {{"text", "Spam user", }, {"blocks", {{{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", "Spam user"}}}},
+                                                                  {{"type", "actions"}, {"elements", json::array()}}}}}}};
+  const std::string body = "payload=" + http::PercentEncode(payload.dump());
+  const std::string ts = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                            std::chrono::system_clock::now().time_since_epoch()).count() - age_s);
+  const std::string signature = "v0=" + security::Hex(security::HmacSha256(secret, "v0:" + ts + ":" + body));
+  return HttpPost(url, body,
+                  {{"Content-Type", "application/x-www-form-urlencoded"},
+                   {"X-Slack-Request-Timestamp", ts},
+                   {"X-Slack-Signature", signature}});
+}
+
+TEST_F(ReviewE2E, SlackButtonsApplyTheAnswerOnlyForSignedClicksOfReviewers) {
+  const json review = FindReview("user", "judi_slot_gacor");
+  const std::string id = review["review_id"];
+  const std::int64_t user_id = std::stoll(review["item"]["id"].get<std::string>());
+  const std::string url = service_->Url("/slack/interactions");
+  const std::string response_url = slack_.url() + "/actions/T0/1/abc";
+  auto state = [&] { return json::parse(Get("/api/v1/reviews/" + http::PercentEncode(id)).body)["state"]; };
+
+  // Refused, and nothing done: a wrong secret, a stale timestamp, a stranger.
+  EXPECT_EQ(Click(url, "U0REVIEWER", "review_spam", id, response_url, 0, "not-the-secret").status, 401);
+  EXPECT_EQ(Click(url, "U0REVIEWER", "review_spam", id, response_url, 600).status, 401);
+  EXPECT_EQ(HttpPost(url, "payload={}", {{"X-Slack-Request-Timestamp", "1"}, {"X-Slack-Signature", "v0=00"}}).status, 401);
+  EXPECT_EQ(Click(url, "U0STRANGER", "review_spam", id, response_url).status, 200);
+  ASSERT_TRUE(WaitFor([&] { return slack_.received().size() == 1; }, std::chrono::seconds(10)));
+  const json ephemeral = json::parse(slack_.received()[0].body);
+  EXPECT_EQ(ephemeral["response_type"], "ephemeral");
+  EXPECT_NE(ephemeral["text"].get<std::string>().find("not a reviewer"), std::string::npos);
+  EXPECT_EQ(state(), "pending");
+  EXPECT_EQ(SimUser(user_id)["state"], "active");
+
+  // A reviewer's click: applied as the page would, the message updated.
+  EXPECT_EQ(Click(url, "U0REVIEWER", "review_spam", id, response_url).status, 200);
+  ASSERT_TRUE(WaitFor([&] { return slack_.received().size() == 2; }, std::chrono::seconds(10)));
+  const json updated = json::parse(slack_.received()[1].body);
+  EXPECT_EQ(slack_.received()[1].path, "/actions/T0/1/abc");
+  EXPECT_TRUE(updated["replace_original"]);
+  EXPECT_NE(updated.dump().find("Confirmed spam by @admin in Slack (confirmed_spam)"), std::string::npos) << updated.dump();
+  for (const auto& b : updated["blocks"]) EXPECT_NE(b["type"], "actions") << "the buttons are gone";
+  EXPECT_EQ(state(), "confirmed_spam");
+  ASSERT_TRUE(WaitFor([&] { return SimUser(user_id)["state"] == "blocked"; }, std::chrono::seconds(20)));
+  const json full = json::parse(Get("/api/v1/reviews/" + http::PercentEncode(id)).body);
+  EXPECT_EQ(full["answers"][0]["reviewer"], "admin");
+  EXPECT_EQ(full["answers"][0]["via"], "slack");
+
+  // A response URL outside Slack's is never called.
+  EXPECT_EQ(Click(url, "U0REVIEWER", "review_ham", id, "http://127.0.0.1:1/elsewhere").status, 200);
+  ASSERT_TRUE(WaitFor([&] { return state() == "not_spam"; }, std::chrono::seconds(10)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(slack_.received().size(), 2u);
 }
 
 }  // namespace

@@ -1,0 +1,170 @@
+#include "review/slack_interactions.h"
+
+#include <charconv>
+
+#include "http/percent_encoding.h"
+#include "log/json_log.h"
+#include "notify/slack_message.h"
+#include "security/constant_time.h"
+#include "security/crypto.h"
+
+namespace spamphibian::review {
+
+namespace {
+
+constexpr std::size_t kMaxQueued = 1000;
+
+http::Response Empty(int status) {
+  http::Response r;
+  r.status = status;
+  r.content_type = "text/plain; charset=utf-8";
+  return r;
+}
+
+}  // namespace
+
+Status VerifySlackSignature(const std::string& secret, std::string_view timestamp, std::string_view signature,
+                            std::string_view body, std::chrono::system_clock::time_point now,
+                            std::chrono::seconds max_age) {
+  if (secret.empty()) return Status::PermissionDenied("no SLACK_SIGNING_SECRET configured");
+  long long ts = 0;
+  auto [ptr, ec] = std::from_chars(timestamp.data(), timestamp.data() + timestamp.size(), ts);
+  if (timestamp.empty() || ec != std::errc() || ptr != timestamp.data() + timestamp.size()) {
+    return Status::PermissionDenied("no X-Slack-Request-Timestamp");
+  }
+  const long long now_s = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  if (std::llabs(now_s - ts) > max_age.count()) return Status::PermissionDenied("stale timestamp (a replay?)");
+  const std::string base = "v0:" + std::string(timestamp) + ":" + std::string(body);
+  const std::string expected = "v0=" + security::Hex(security::HmacSha256(secret, base));
+  if (!ConstantTimeEquals(expected, signature)) return Status::PermissionDenied("wrong signature");
+  return Status::Ok();
+}
+
+SlackInteractions::SlackInteractions(SlackInteractionsOptions options, std::unique_ptr<ReviewStore> store,
+                                     std::unique_ptr<http::HttpClient> http, metrics::Registry& metrics,
+                                     spdlog::logger& log)
+    : options_(std::move(options)),
+      store_(std::move(store)),
+      http_(std::move(http)),
+      results_(metrics.AddCounter("spamphibian_slack_interactions_total",
+                                  "Clicks on Slack's review buttons, by result (applied, already, refused_signature, "
+                                  "unknown_user, bad_request, failed, busy).",
+                                  {"result"})),
+      log_(log),
+      worker_([this] { Run(); }) {}
+
+SlackInteractions::~SlackInteractions() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  worker_.join();
+}
+
+void SlackInteractions::Handle(http::Request req, http::Respond respond) {
+  if (req.body_too_large) {
+    results_.With({"bad_request"}).Inc();
+    return respond(http::JsonError(413, "body too large"));
+  }
+  if (Status s = VerifySlackSignature(options_.signing_secret.reveal(), req.Header("X-Slack-Request-Timestamp"),
+                                      req.Header("X-Slack-Signature"), req.body, std::chrono::system_clock::now());
+      !s.ok()) {
+    results_.With({"refused_signature"}).Inc();
+    LogJson(log_, spdlog::level::warn, "slack_interaction_refused", {{"reason", s.message()}});
+    return respond(http::JsonError(401, s.message()));
+  }
+  const nlohmann::json payload = nlohmann::json::parse(http::FormValue(http::ParseForm(req.body), "payload"), nullptr, false);
+  if (!payload.is_object() || payload.value("type", "") != "block_actions" || !payload.contains("actions") ||
+      !payload["actions"].is_array() || payload["actions"].empty() || !payload["actions"][0].is_object()) {
+    results_.With({"bad_request"}).Inc();
+    return respond(http::JsonError(400, "not a block_actions payload"));
+  }
+  const nlohmann::json& action = payload["actions"][0];
+  const std::string action_id = action.value("action_id", "");
+  if (action_id == "review_open") return respond(Empty(200));  // a link button: Slack opens it
+  if (action_id != "review_spam" && action_id != "review_ham") {
+    results_.With({"bad_request"}).Inc();
+    return respond(http::JsonError(400, "unknown action"));
+  }
+  Job job;
+  job.review_id = action.value("value", "");
+  job.outcome = action_id == "review_spam" ? "spam" : "ham";
+  job.slack_user = payload.contains("user") && payload["user"].is_object() ? payload["user"].value("id", "") : "";
+  job.response_url = payload.value("response_url", "");
+  job.message = payload.contains("message") ? payload["message"] : nlohmann::json::object();
+  if (auto it = options_.slack_users.find(job.slack_user); it != options_.slack_users.end()) job.reviewer = it->second;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (jobs_.size() >= kMaxQueued) {
+      results_.With({"busy"}).Inc();
+      return respond(http::JsonError(503, "busy"));
+    }
+    jobs_.push_back(std::move(job));
+  }
+  cv_.notify_one();
+  respond(Empty(200));
+}
+
+void SlackInteractions::Run() {
+  for (;;) {
+    Job job;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [&] { return stop_ || !jobs_.empty(); });
+      if (jobs_.empty()) return;  // stopping, and nothing left
+      job = std::move(jobs_.front());
+      jobs_.pop_front();
+    }
+    Apply(job);
+  }
+}
+
+void SlackInteractions::Apply(const Job& job) {
+  if (job.reviewer.empty()) {
+    results_.With({"unknown_user"}).Inc();
+    LogJson(log_, spdlog::level::warn, "slack_interaction_refused",
+            {{"reason", "not a reviewer"}, {"slack_user", job.slack_user}});
+    Reply(job.response_url, {{"response_type", "ephemeral"}, {"replace_original", false},
+                             {"text", "You are not a reviewer: ask an admin to add your Slack id to review.slack_users."}});
+    return;
+  }
+  OutcomeResult result;
+  const Status s = Decide(*store_, job.review_id, {job.outcome, "item", false}, {job.reviewer, "slack"},
+                          options_.policy, &result);
+  if (!s.ok()) {
+    results_.With({"failed"}).Inc();
+    Reply(job.response_url, {{"response_type", "ephemeral"}, {"replace_original", false},
+                             {"text", "Not recorded: " + notify::EscapeMrkdwn(s.message())}});
+    return;
+  }
+  results_.With({result.applied ? "applied" : "already"}).Inc();
+  LogJson(log_, spdlog::level::info, "review_answered",
+          {{"review_id", job.review_id}, {"outcome", job.outcome}, {"reviewer", job.reviewer}, {"via", "slack"},
+           {"applied", result.applied}});
+  const std::string line = (job.outcome == "spam" ? "Confirmed spam" : "Marked not spam") + std::string(" by @") +
+                           job.reviewer + " in Slack (" + result.state + (result.applied ? "" : ", already") + ")";
+  Reply(job.response_url, notify::AnsweredMessage(job.message, line));
+}
+
+void SlackInteractions::Reply(const std::string& url, const nlohmann::json& body) {
+  // Only Slack's own URLs: a response_url is part of a signed payload, but
+  // this service never posts where a payload alone says.
+  if (url.empty() || !url.starts_with(options_.response_url_prefix)) {
+    LogJson(log_, spdlog::level::warn, "slack_response_url_refused", {{"prefix", options_.response_url_prefix}});
+    return;
+  }
+  http::ClientRequest req;
+  req.method = "POST";
+  req.url = url;
+  req.headers = {{"Content-Type", "application/json"}};
+  req.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  req.timeout = std::chrono::seconds(10);
+  http::ClientResponse resp;
+  if (Status s = http_->Send(req, &resp); !s.ok() || resp.status >= 300) {
+    LogJson(log_, spdlog::level::warn, "slack_response_failed",
+            {{"status", resp.status}, {"error", s.ok() ? "" : s.message()}});
+  }
+}
+
+}  // namespace spamphibian::review
