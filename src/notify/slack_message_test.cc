@@ -100,3 +100,25 @@ TEST(BuildSummary, ABurstBecomesOneMessageWithinLimits) {
 
 }  // namespace
 }  // namespace spamphibian::notify
+
+namespace spamphibian::notify {
+namespace {
+
+TEST(BuildMessage, ReviewButtonsOnlyWithAReviewUrl) {
+  nlohmann::json n = {{"decision_id", "classify-1-0"}, {"verdict", "spam"}, {"item", {{"type", "user"}, {"id", "4"}}}};
+  for (const auto& b : BuildMessage(n)["blocks"]) EXPECT_NE(b["type"], "actions");
+  const auto m = BuildMessage(n, "https://spam.example.org");
+  const auto& actions = m["blocks"].back();
+  ASSERT_EQ(actions["type"], "actions");
+  EXPECT_EQ(actions["elements"][0]["action_id"], "review_spam");
+  EXPECT_EQ(actions["elements"][0]["value"], "classify-1-0");
+  EXPECT_EQ(actions["elements"][1]["action_id"], "review_ham");
+  EXPECT_EQ(actions["elements"][2]["url"], "https://spam.example.org/");
+  const auto answered = AnsweredMessage(m, "Confirmed spam by @ann <!channel>");
+  for (const auto& b : answered["blocks"]) EXPECT_NE(b["type"], "actions");
+  EXPECT_TRUE(answered["replace_original"]);
+  EXPECT_EQ(answered["blocks"].back()["elements"][0]["text"], "Confirmed spam by @ann &lt;!channel&gt;");
+}
+
+}  // namespace
+}  // namespace spamphibian::notify
