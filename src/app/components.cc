@@ -102,6 +102,15 @@ nlohmann::json DescribeConfig(const Config& c, const std::vector<std::string>& s
       {"trusted_bots", c.trust.bots},
       {"verified_marker", c.jobs.verified_marker},
       {"config_file", c.config_file},
+      {"admin", c.admin.port == 0 ? "off" : c.admin.bind_address + ":" + std::to_string(c.admin.port)},
+      {"admin_url", c.admin.url},
+      {"admin_api_token", c.admin.api_token.redacted()},
+      {"gitlab_oauth_client_id", c.admin.oauth_client_id},
+      {"gitlab_oauth_client_secret", c.admin.oauth_client_secret.redacted()},
+      {"slack_signing_secret", c.slack_signing_secret.redacted()},
+      {"review_groups", c.review.groups},
+      {"review_dry_run", c.review.dry_run},
+      {"review_retention_days", c.review.retention.count() / 24},
   };
 }
 

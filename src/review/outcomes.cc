@@ -40,7 +40,7 @@ Answer BuildAnswer(const Review& r, const OutcomeRequest& req, const Reviewer& w
   (void)gitlab::FromJson(item, &parsed);
 
   std::vector<std::string> actions;
-  if (req.outcome == "spam") {
+  if (req.outcome == "spam" && policy.can_act) {
     actions = policy.OnSpam(item_type);
     if (req.scope == "author" && item_type != "user") actions.push_back("block_user");
   }
@@ -118,7 +118,10 @@ Status Decide(ReviewStore& store, const std::string& id, const OutcomeRequest& r
     if (result->state.empty()) return Status::NotFound("no review " + id);
     return Status::Ok();  // someone answered meanwhile; theirs stands
   }
-  if (!answer.reviewed_decision.empty()) {
+  if (req.outcome == "spam" && !policy.can_act) {
+    result->done.push_back({{"not_acted", "no S3 archive configured (S3_ENDPOINT, S3_BUCKET): nothing is changed in "
+                                          "GitLab without one"}});
+  } else if (!answer.reviewed_decision.empty()) {
     result->done.push_back({{"sent_to_act_stage", answer.record["answer_id"]}, {"actions", answer.record["actions"]},
                             {"undo_actions_on_item", req.outcome == "ham"}});
   }

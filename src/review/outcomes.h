@@ -42,6 +42,9 @@ struct Reviewer {
 struct ReviewPolicy {
   // item type -> actions for a confirmed spam item (policy/policy.h names).
   std::map<std::string, std::vector<std::string>> on_spam;
+  // False without an S3 archive (nothing is changed in GitLab without one):
+  // answers are recorded and labelled, and say that nothing was sent.
+  bool can_act = true;
   // The actions for `item_type`: its own, else [quarantine].
   std::vector<std::string> OnSpam(const std::string& item_type) const;
 };
