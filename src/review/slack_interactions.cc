@@ -63,6 +63,17 @@ SlackInteractions::~SlackInteractions() {
 }
 
 void SlackInteractions::Handle(http::Request req, http::Respond respond) {
+  try {
+    HandleChecked(req, respond);
+  } catch (const std::exception& e) {
+    // A signed payload of an unexpected shape (a number where text was
+    // expected): refused, never a crash.
+    results_.With({"bad_request"}).Inc();
+    respond(http::JsonError(400, "unexpected payload shape"));
+  }
+}
+
+void SlackInteractions::HandleChecked(const http::Request& req, const http::Respond& respond) {
   if (req.body_too_large) {
     results_.With({"bad_request"}).Inc();
     return respond(http::JsonError(413, "body too large"));

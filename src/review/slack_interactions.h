@@ -65,6 +65,7 @@ class SlackInteractions : public http::Handler {
     std::string review_id, outcome, reviewer, slack_user, response_url;
     nlohmann::json message;  // the message clicked on
   };
+  void HandleChecked(const http::Request& request, const http::Respond& respond);
   void Run();
   void Apply(const Job& job);
   void Reply(const std::string& response_url, const nlohmann::json& body);

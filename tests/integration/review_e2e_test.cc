@@ -337,6 +337,18 @@ TEST_F(ReviewE2E, OnlyReviewersWithTheRightCredentialsGetIn) {
   EXPECT_EQ(service_->log().find(kToken), std::string::npos);
 }
 
+// A form body signed as Slack signs it.
+testing::HttpResult SignedPost(const std::string& url, const std::string& body, long long age_s = 0,
+                               const std::string& secret = kSigningSecret) {
+  const std::string ts = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                            std::chrono::system_clock::now().time_since_epoch()).count() - age_s);
+  const std::string signature = "v0=" + security::Hex(security::HmacSha256(secret, "v0:" + ts + ":" + body));
+  return HttpPost(url, body,
+                  {{"Content-Type", "application/x-www-form-urlencoded"},
+                   {"X-Slack-Request-Timestamp", ts},
+                   {"X-Slack-Signature", signature}});
+}
+
 // A click as Slack sends it: a form with the payload, signed.
 testing::HttpResult Click(const std::string& url, const std::string& slack_user, const std::string& action,
                           const std::string& review_id, const std::string& response_url, long long age_s = 0,
@@ -347,14 +359,7 @@ testing::HttpResult Click(const std::string& url, const std::string& slack_user,
                         {"response_url", response_url},
                         {"message", {{"text", "Spam user", }, {"blocks", {{{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", "Spam user"}}}},
                                                                   {{"type", "actions"}, {"elements", json::array()}}}}}}};
-  const std::string body = "payload=" + http::PercentEncode(payload.dump());
-  const std::string ts = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                            std::chrono::system_clock::now().time_since_epoch()).count() - age_s);
-  const std::string signature = "v0=" + security::Hex(security::HmacSha256(secret, "v0:" + ts + ":" + body));
-  return HttpPost(url, body,
-                  {{"Content-Type", "application/x-www-form-urlencoded"},
-                   {"X-Slack-Request-Timestamp", ts},
-                   {"X-Slack-Signature", signature}});
+  return SignedPost(url, "payload=" + http::PercentEncode(payload.dump()), age_s, secret);
 }
 
 TEST_F(ReviewE2E, SlackButtonsApplyTheAnswerOnlyForSignedClicksOfReviewers) {
@@ -369,6 +374,11 @@ TEST_F(ReviewE2E, SlackButtonsApplyTheAnswerOnlyForSignedClicksOfReviewers) {
   EXPECT_EQ(Click(url, "U0REVIEWER", "review_spam", id, response_url, 0, "not-the-secret").status, 401);
   EXPECT_EQ(Click(url, "U0REVIEWER", "review_spam", id, response_url, 600).status, 401);
   EXPECT_EQ(HttpPost(url, "payload={}", {{"X-Slack-Request-Timestamp", "1"}, {"X-Slack-Signature", "v0=00"}}).status, 401);
+  // Signed, but not a click of ours: refused, and the listener stays up.
+  for (const char* odd : {"payload=%7B%22type%22%3A%22block_actions%22%2C%22actions%22%3A%5B%7B%22action_id%22%3A5%7D%5D%7D",
+                          "payload=not-json", "nothing=here"}) {
+    EXPECT_EQ(SignedPost(url, odd).status, 400) << odd;
+  }
   EXPECT_EQ(Click(url, "U0STRANGER", "review_spam", id, response_url).status, 200);
   ASSERT_TRUE(WaitFor([&] { return slack_.received().size() == 1; }, std::chrono::seconds(10)));
   const json ephemeral = json::parse(slack_.received()[0].body);
