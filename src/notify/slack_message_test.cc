@@ -106,7 +106,8 @@ namespace {
 
 TEST(BuildMessage, ReviewButtonsOnlyWithAReviewUrl) {
   nlohmann::json n = {{"decision_id", "classify-1-0"}, {"verdict", "spam"}, {"item", {{"type", "user"}, {"id", "4"}}}};
-  for (const auto& b : BuildMessage(n)["blocks"]) EXPECT_NE(b["type"], "actions");
+  const auto plain = BuildMessage(n);
+  for (const auto& b : plain["blocks"]) EXPECT_NE(b["type"], "actions");
   const auto m = BuildMessage(n, "https://spam.example.org");
   const auto& actions = m["blocks"].back();
   ASSERT_EQ(actions["type"], "actions");
