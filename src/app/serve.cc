@@ -125,6 +125,7 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
   std::vector<QueueMonitor::Stream> streams;
   for (std::string_view name : PipelineStreams()) streams.push_back({std::string(name), prefix + std::string(name)});
   QueueMonitor monitor(connector, std::move(streams), registry, std::chrono::seconds(2));
+  if (Has(stages, "review") || (config.admin.port != 0 && Has(stages, "events"))) monitor.WatchReviews(prefix);
   monitor.Start();
   if (!monitor.redis_up()) {
     LogJson(log, spdlog::level::warn, "redis_unreachable",

@@ -38,6 +38,8 @@ QueueMonitor::QueueMonitor(const redis::Connector& connector, std::vector<Stream
                             "Entries of a stream not yet delivered to a consumer group; -1 when Redis cannot tell.",
                             {"stream", "group"})),
       redis_up_gauge_(metrics.AddGauge("spamphibian_redis_up", "1 when Redis answered the last check.").With({})),
+      reviews_(metrics.AddGauge("spamphibian_reviews",
+                                "Reviews in the review queue by state; pending ones wait for a person.", {"state"})),
       interval_(interval) {}
 
 QueueMonitor::~QueueMonitor() { Stop(); }
@@ -71,6 +73,12 @@ void QueueMonitor::Sample() {
     commands.push_back({"XLEN", stream.key});
     commands.push_back({"XINFO", "GROUPS", stream.key});
   }
+  static constexpr const char* kStates[] = {"pending", "confirmed_spam", "not_spam", "skipped"};
+  if (!reviews_prefix_.empty()) {
+    for (const char* state : kStates) {
+      commands.push_back({"ZCARD", reviews_prefix_ + "reviews:idx:" + state + ":any:any"});
+    }
+  }
   std::vector<redis::Reply> replies;
   const bool up = client_.RunPipeline(commands, &replies).ok();
   redis_up_.store(up);
@@ -97,6 +105,12 @@ void QueueMonitor::Sample() {
       length = busiest;
     }
     queue_length_.With({streams_[i].label}).Set(length);
+  }
+  if (!reviews_prefix_.empty()) {
+    for (std::size_t k = 0; k < std::size(kStates); ++k) {
+      const redisReply* n = replies[2 * streams_.size() + k].get();
+      reviews_.With({kStates[k]}).Set(n->type == REDIS_REPLY_INTEGER ? static_cast<double>(n->integer) : 0);
+    }
   }
 }
 

@@ -32,6 +32,10 @@ class QueueMonitor {
                std::chrono::milliseconds interval);
   ~QueueMonitor();
 
+  // Also counts reviews by state (review/review_store.h), keys under
+  // `prefix`. Before Start().
+  void WatchReviews(std::string prefix) { reviews_prefix_ = std::move(prefix); }
+
   void Start();
   void Stop();
 
@@ -48,6 +52,8 @@ class QueueMonitor {
   metrics::GaugeFamily& pending_;  // per stream and consumer group
   metrics::GaugeFamily& lag_;
   metrics::Gauge& redis_up_gauge_;
+  metrics::GaugeFamily& reviews_;
+  std::string reviews_prefix_;
   const std::chrono::milliseconds interval_;
   std::atomic<bool> redis_up_{false};
   std::mutex mu_;

@@ -196,6 +196,12 @@ TEST_F(ReviewE2E, ListsFiltersAndPagesWithoutGapsOrRepeats) {
     EXPECT_TRUE(json::parse(r.body).contains("error")) << bad;
   }
   EXPECT_EQ(Get("/api/v1/reviews/no-such-review").status, 404);
+
+  // What waits for a person is on /metrics.
+  const std::string gauge = "spamphibian_reviews{state=\"pending\"} " + std::to_string(All("verdict=all").size());
+  EXPECT_TRUE(WaitFor([&] { return HttpGet(service_->Url("/metrics")).body.find(gauge) != std::string::npos; },
+                      std::chrono::seconds(10)))
+      << gauge;
 }
 
 TEST_F(ReviewE2E, SpamActsOnceEvenInMonitorModeAndNotSpamUndoesIt) {
