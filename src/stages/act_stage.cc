@@ -293,8 +293,9 @@ Outcome ActStage::Undo(const nlohmann::json& d, const gitlab::Item& item) {
   std::vector<std::string> ids;
   if (Status s = deps_.ledger.ActionsOf(item_key, &ids); !s.ok()) return Outcome::Retry("redis: " + s.message());
   std::sort(ids.begin(), ids.end());
-  if (ids.empty()) return Outcome::Done();
-  if (deps_.archive == nullptr) return Outcome::Hold("no S3 archive configured: nothing can be restored");
+  // Without an archive nothing was ever changed in GitLab (archive first),
+  // so there is nothing to undo: the recorded actions are dry runs.
+  if (ids.empty() || deps_.archive == nullptr) return Outcome::Done();
   const auto deadline = std::chrono::steady_clock::now() + options_.action_deadline;
   const RestoreSend send = [this, deadline](const gitlab::ApiCall& call, nlohmann::json* response) {
     return deps_.send(call, deadline, response);

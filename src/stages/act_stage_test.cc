@@ -85,7 +85,7 @@ class ActStageTest : public ::testing::Test {
     std::ofstream(dir_.path() + "/c.yaml") << yaml;
     ASSERT_TRUE(policies_.Load().ok());
   }
-  std::unique_ptr<ActStage> Stage(bool with_slack = true) {
+  std::unique_ptr<ActStage> Stage(bool with_slack = true, bool review_dry_run = false) {
     ActStageDeps deps{policies_, ledger_, &store_,
                       [this](const gitlab::ApiCall& c, std::chrono::steady_clock::time_point, nlohmann::json*) {
                         sent_.push_back(c.Describe());
@@ -105,8 +105,9 @@ class ActStageTest : public ::testing::Test {
                         });
                         return Status::Ok();
                       }};
-    return std::make_unique<ActStage>(ActStageOptions{"p:audit", 1000, with_slack ? "p:notifications" : "", "me"},
-                                      std::move(deps), registry_, *log_);
+    ActStageOptions options{"p:audit", 1000, with_slack ? "p:notifications" : "", "me"};
+    options.review_dry_run = review_dry_run;
+    return std::make_unique<ActStage>(options, std::move(deps), registry_, *log_);
   }
   static Entry Decision(const std::string& entry_id, const std::string& type = "user", const std::string& verdict = "spam",
                         const std::string& email = "bot@spam.example") {
@@ -160,6 +161,48 @@ TEST_F(ActStageTest, MonitorModeNotifiesAndChangesNothing) {
   EXPECT_TRUE(notes[0]["actions"].empty());
   EXPECT_TRUE(store_.objects.empty());
   EXPECT_EQ(ledger_.verified_lookups, 0) << "nothing to refuse: no Redis round trip";
+}
+
+// A reviewer's answer as the review queue sends it (review/outcomes.cc).
+Entry Reviewed(const Entry& original, const std::string& entry_id, const std::string& outcome) {
+  nlohmann::json d = nlohmann::json::parse(original.Get("decision"));
+  d["decision_id"] = "review-" + entry_id;
+  d["verdict"] = outcome;
+  d["review"] = {{"outcome", outcome}, {"reviewer", "ann"}, {"via", "page"},
+                 {"actions", outcome == "spam" ? nlohmann::json::array({"quarantine"}) : nlohmann::json::array()}};
+  return Entry{entry_id, {{"decision", d.dump()}}};
+}
+
+TEST_F(ActStageTest, AReviewersSpamActsInMonitorModeAndNotSpamUndoesIt) {
+  UsePolicy("");  // monitor mode, and the policy's dry run
+  const Entry original = ActStageTest::Decision("1-0");
+  expected_id_ = ActionId("9-0", "quarantine");
+  Outcome o = Stage()->Process(Reviewed(original, "9-0", "spam"));
+  ASSERT_EQ(o.kind, Outcome::Kind::kDone) << o.error;
+  ASSERT_EQ(sent_, std::vector<std::string>{"POST /api/v4/users/41/block"});
+  EXPECT_TRUE(archived_before_call_);
+  const auto audits = In(o, "p:audit", "audit");
+  ASSERT_EQ(audits.size(), 1u);
+  EXPECT_EQ(audits[0]["decided_by"], "reviewer ann (page)");
+  EXPECT_TRUE(In(o, "p:notifications", "notification").empty()) << "the reviewer knows already";
+
+  o = Stage()->Process(Reviewed(original, "9-1", "ham"));
+  ASSERT_EQ(o.kind, Outcome::Kind::kDone) << o.error;
+  ASSERT_EQ(sent_.size(), 2u);
+  EXPECT_EQ(sent_[1], "POST /api/v4/users/41/unblock");
+  EXPECT_EQ(In(o, "p:audit", "audit")[0]["action"], "restore");
+  // Not spam again: nothing is restored twice.
+  EXPECT_EQ(Stage()->Process(Reviewed(original, "9-2", "ham")).kind, Outcome::Kind::kDone);
+  EXPECT_EQ(sent_.size(), 2u);
+}
+
+TEST_F(ActStageTest, AReviewersDryRunSendsNothing) {
+  UsePolicy(kQuarantine);
+  const Outcome o = Stage(true, /*review_dry_run=*/true)->Process(Reviewed(ActStageTest::Decision("1-0"), "9-0", "spam"));
+  ASSERT_EQ(o.kind, Outcome::Kind::kDone);
+  EXPECT_TRUE(sent_.empty());
+  EXPECT_EQ(In(o, "p:audit", "audit")[0]["status"], "dry_run");
+  EXPECT_EQ(In(o, "p:audit", "audit")[0]["decided_by"], "reviewer ann (page), dry run");
 }
 
 TEST_F(ActStageTest, HamTrustedAndGoneNeedNothing) {
