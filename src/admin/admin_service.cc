@@ -379,13 +379,26 @@ http::Response AdminService::GetReview(const std::string& id, AdminWorker& w) {
   std::vector<review::Review> others;
   const std::int64_t author = view["item"]["author"].value("id", std::int64_t{0});
   if (Status s = w.reviews->OfAuthor(author, id, 20, &others); !s.ok()) return http::JsonError(503, "Redis: " + s.message());
+  auto brief = [](const review::Review& o) {
+    return nlohmann::json{{"review_id", o.id},
+                          {"state", o.state},
+                          {"item_type", o.decision.value("item_type", "")},
+                          {"author", o.decision.value("author", "")},
+                          {"verdict", o.decision.value("verdict", "")},
+                          {"score", o.decision.contains("score") ? o.decision["score"] : nlohmann::json()}};
+  };
   view["author_reviews"] = nlohmann::json::array();
-  for (const auto& o : others) {
-    view["author_reviews"].push_back({{"review_id", o.id},
-                                      {"state", o.state},
-                                      {"item_type", o.decision.value("item_type", "")},
-                                      {"verdict", o.decision.value("verdict", "")},
-                                      {"score", o.decision.contains("score") ? o.decision["score"] : nlohmann::json()}});
+  for (const auto& o : others) view["author_reviews"].push_back(brief(o));
+  // The campaign: other reviews linking to the same domains.
+  view["campaign_reviews"] = nlohmann::json::array();
+  for (const auto& domain : r.link_domains) {
+    std::vector<review::Review> same;
+    if (Status s = w.reviews->OfDomain(domain, id, 20, &same); !s.ok()) return http::JsonError(503, "Redis: " + s.message());
+    for (const auto& o : same) {
+      nlohmann::json b = brief(o);
+      b["domain"] = domain;
+      view["campaign_reviews"].push_back(std::move(b));
+    }
   }
   return Text(200, "application/json", view.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }

@@ -220,14 +220,17 @@ const std::string_view kAppJs = R"js('use strict';
       }).join(' · ')));
     }
     var others = el('div', 'others');
-    var show = el('button', '', 'Other items of this author'); show.type = 'button';
+    var show = el('button', '', 'Other items of this author and campaign'); show.type = 'button';
     show.addEventListener('click', function () {
       api('GET', '/api/v1/reviews/' + encodeURIComponent(r.review_id)).then(function (full) {
         others.textContent = '';
-        var list = full.author_reviews || [];
-        others.appendChild(el('span', '', list.length ? list.map(function (o) {
+        var list = full.author_reviews || [], same = full.campaign_reviews || [];
+        others.appendChild(el('div', '', 'This author: ' + (list.length ? list.map(function (o) {
           return o.item_type + ' ' + o.verdict + ' ' + o.state;
-        }).join(' · ') : 'none'));
+        }).join(' · ') : 'nothing else')));
+        others.appendChild(el('div', 'campaign', 'Same link domain: ' + (same.length ? same.map(function (o) {
+          return o.domain + ': ' + o.item_type + ' by @' + o.author + ' ' + o.verdict + ' ' + o.state;
+        }).join(' · ') : 'nothing else')));
       }, function (e) { say(e.message); });
     });
     others.appendChild(show);

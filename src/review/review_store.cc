@@ -16,12 +16,12 @@ local function index(p, s, v, t) return p .. 'reviews:idx:' .. s .. ':' .. v .. 
 )lua";
 
 // KEYS: review hash. ARGV: prefix, id, decision, created_ms, verdict, type,
-// author id, retention ms.
+// author id, retention ms, link domains joined by spaces, then each domain.
 const std::string kAdd = std::string(kIndexes) + R"lua(
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 local p, id, now, ttl = ARGV[1], ARGV[2], tonumber(ARGV[4]), tonumber(ARGV[8])
 redis.call('HSET', KEYS[1], 'decision', ARGV[3], 'state', 'pending', 'created_ms', ARGV[4], 'verdict', ARGV[5],
-           'item_type', ARGV[6], 'author_id', ARGV[7], 'answers', '[]')
+           'item_type', ARGV[6], 'author_id', ARGV[7], 'answers', '[]', 'domains', ARGV[9])
 redis.call('PEXPIRE', KEYS[1], ttl)
 for _, s in ipairs({'pending', 'any'}) do
   for _, v in ipairs(verdicts(ARGV[5])) do
@@ -37,6 +37,12 @@ if ARGV[7] ~= '0' then
   redis.call('ZADD', a, now, id)
   redis.call('ZREMRANGEBYSCORE', a, '-inf', now - ttl)
   redis.call('PEXPIRE', a, ttl)
+end
+for i = 10, #ARGV do
+  local k = p .. 'reviews:domain:' .. ARGV[i]
+  redis.call('ZADD', k, now, id)
+  redis.call('ZREMRANGEBYSCORE', k, '-inf', now - ttl)
+  redis.call('PEXPIRE', k, ttl)
 end
 return 1
 )lua";
@@ -80,6 +86,7 @@ return {1, new}
 )lua";
 
 constexpr std::size_t kScanChunk = 200;
+constexpr std::size_t kMaxDomains = 5;  // campaign indexes per review
 constexpr std::size_t kMaxScanned = 20000;  // a page with a narrow score filter stops here, with a cursor
 
 bool ParseCursor(const std::string& cursor, std::int64_t* ms, std::string* id) {
@@ -103,7 +110,8 @@ std::string StateFor(const std::string& outcome) {
 RedisReviewStore::RedisReviewStore(const redis::Connector& connector, RedisReviewStoreOptions options)
     : client_(connector), options_(std::move(options)), add_(kAdd), apply_(kApply) {}
 
-Status RedisReviewStore::Add(const nlohmann::json& d, std::int64_t now_ms) {
+Status RedisReviewStore::Add(const nlohmann::json& d, const std::vector<std::string>& link_domains,
+                             std::int64_t now_ms) {
   const std::string id = d.value("decision_id", "");
   if (id.empty()) return Status::InvalidArgument("a decision without decision_id");
   const nlohmann::json& item = d.contains("item") ? d["item"] : nlohmann::json::object();
@@ -111,26 +119,31 @@ Status RedisReviewStore::Add(const nlohmann::json& d, std::int64_t now_ms) {
   if (item.is_object() && item.contains("author") && item["author"].is_object()) {
     author = item["author"].value("id", std::int64_t{0});
   }
+  redis::Args argv = {options_.prefix, id, d.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                      std::to_string(now_ms), d.value("verdict", ""), d.value("item_type", ""), std::to_string(author),
+                      std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(options_.retention).count()),
+                      ""};
+  for (const auto& domain : link_domains) {
+    if (domain.empty() || domain.find(' ') != std::string::npos || argv.size() >= 9 + kMaxDomains) continue;
+    argv[8] += (argv[8].empty() ? "" : " ") + domain;
+    argv.push_back(domain);
+  }
   redis::Reply reply;
-  return client_.Eval(add_, {options_.prefix + "review:" + id},
-                      {options_.prefix, id, d.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                       std::to_string(now_ms), d.value("verdict", ""), d.value("item_type", ""), std::to_string(author),
-                       std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(options_.retention).count())},
-                      &reply);
+  return client_.Eval(add_, {options_.prefix + "review:" + id}, argv, &reply);
 }
 
 Status RedisReviewStore::Load(const std::vector<std::string>& ids, std::vector<Review>* out) {
   if (ids.empty()) return Status::Ok();
   std::vector<redis::Args> commands;
   for (const auto& id : ids) {
-    commands.push_back({"HMGET", options_.prefix + "review:" + id, "decision", "state", "created_ms", "answers"});
+    commands.push_back({"HMGET", options_.prefix + "review:" + id, "decision", "state", "created_ms", "answers", "domains"});
   }
   std::vector<redis::Reply> replies;
   if (Status s = client_.RunPipeline(commands, &replies); !s.ok()) return s;
   for (std::size_t i = 0; i < ids.size(); ++i) {
     const redisReply* r = replies[i].get();
     if (redis::IsError(r)) return Status::Internal(std::string(redis::ReplyText(r)));
-    if (r->type != REDIS_REPLY_ARRAY || r->elements != 4 || r->element[0]->type != REDIS_REPLY_STRING) continue;
+    if (r->type != REDIS_REPLY_ARRAY || r->elements != 5 || r->element[0]->type != REDIS_REPLY_STRING) continue;
     Review review;
     review.id = ids[i];
     review.decision = nlohmann::json::parse(redis::ReplyText(r->element[0]), nullptr, false);
@@ -139,6 +152,12 @@ Status RedisReviewStore::Load(const std::vector<std::string>& ids, std::vector<R
     std::from_chars(created.data(), created.data() + created.size(), review.created_ms);
     review.answers = nlohmann::json::parse(redis::ReplyText(r->element[3]), nullptr, false);
     if (!review.answers.is_array()) review.answers = nlohmann::json::array();
+    std::string_view domains = redis::ReplyText(r->element[4]);
+    while (!domains.empty()) {
+      const auto space = domains.find(' ');
+      review.link_domains.emplace_back(domains.substr(0, space));
+      domains = space == std::string_view::npos ? std::string_view() : domains.substr(space + 1);
+    }
     out->push_back(std::move(review));
   }
   return Status::Ok();
@@ -208,23 +227,31 @@ Status RedisReviewStore::List(const ReviewQuery& q, ReviewPage* out) {
   return Status::Ok();
 }
 
-Status RedisReviewStore::OfAuthor(std::int64_t author_id, const std::string& except, std::size_t limit,
-                                  std::vector<Review>* out) {
+Status RedisReviewStore::Newest(const std::string& key, const std::string& except, std::size_t limit,
+                                std::vector<Review>* out) {
   out->clear();
-  if (author_id == 0) return Status::Ok();
   redis::Reply reply;
-  if (Status s = client_.Run({"ZREVRANGE", options_.prefix + "reviews:author:" + std::to_string(author_id), "0",
-                              std::to_string(limit)},
-                             &reply);
-      !s.ok()) {
-    return s;
-  }
+  if (Status s = client_.Run({"ZREVRANGE", key, "0", std::to_string(limit)}, &reply); !s.ok()) return s;
   std::vector<std::string> ids;
   for (std::size_t i = 0; i < reply->elements && ids.size() < limit; ++i) {
     std::string id(redis::ReplyText(reply->element[i]));
     if (id != except) ids.push_back(std::move(id));
   }
   return Load(ids, out);
+}
+
+Status RedisReviewStore::OfAuthor(std::int64_t author_id, const std::string& except, std::size_t limit,
+                                  std::vector<Review>* out) {
+  out->clear();
+  if (author_id == 0) return Status::Ok();
+  return Newest(options_.prefix + "reviews:author:" + std::to_string(author_id), except, limit, out);
+}
+
+Status RedisReviewStore::OfDomain(const std::string& domain, const std::string& except, std::size_t limit,
+                                  std::vector<Review>* out) {
+  out->clear();
+  if (domain.empty()) return Status::Ok();
+  return Newest(options_.prefix + "reviews:domain:" + domain, except, limit, out);
 }
 
 Status RedisReviewStore::Apply(const std::string& id, const Answer& a, bool* applied, std::string* state) {

@@ -21,7 +21,9 @@
 //       combination where each of the three may also be "any" (verdict also
 //       "flagged": spam or suspicious), so that every filter of the page is
 //       one ZREVRANGEBYSCORE, never a scan;
-//   reviews:author:<author id>           sorted set: the author's reviews.
+//   reviews:author:<author id>           sorted set: the author's reviews;
+//   reviews:domain:<registrable domain>  sorted set: reviews linking there
+//       (a campaign across accounts shows as one domain).
 // Reviews and index entries expire after the retention.
 #pragma once
 
@@ -55,6 +57,7 @@ struct Review {
   std::int64_t created_ms = 0;
   nlohmann::json decision;                 // as the classify stage wrote it, with the item
   nlohmann::json answers = nlohmann::json::array();  // every outcome given, oldest first
+  std::vector<std::string> link_domains;   // off-site registrable domains it links to
 };
 
 struct ReviewQuery {
@@ -89,12 +92,17 @@ class ReviewStore {
  public:
   virtual ~ReviewStore() = default;
   // Creates the review of a classified decision (its "decision_id"), once:
-  // a decision indexed again changes nothing.
-  virtual Status Add(const nlohmann::json& decision, std::int64_t now_ms) = 0;
+  // a decision indexed again changes nothing. `link_domains`: the
+  // registrable domains it links to (classify/links.h), for campaigns.
+  virtual Status Add(const nlohmann::json& decision, const std::vector<std::string>& link_domains,
+                     std::int64_t now_ms) = 0;
   virtual Status Get(const std::string& id, Review* out, bool* found) = 0;
   virtual Status List(const ReviewQuery& query, ReviewPage* out) = 0;
   // The newest reviews of an author (other than `except`), at most `limit`.
   virtual Status OfAuthor(std::int64_t author_id, const std::string& except, std::size_t limit,
+                          std::vector<Review>* out) = 0;
+  // The newest reviews linking to `domain` (other than `except`).
+  virtual Status OfDomain(const std::string& domain, const std::string& except, std::size_t limit,
                           std::vector<Review>* out) = 0;
   // Applies `answer` if the review is still in answer.expected_state.
   // *applied false: it was not (*state is the state found; "" = no such
@@ -116,16 +124,21 @@ class RedisReviewStore : public ReviewStore {
  public:
   RedisReviewStore(const redis::Connector& connector, RedisReviewStoreOptions options);
 
-  Status Add(const nlohmann::json& decision, std::int64_t now_ms) override;
+  Status Add(const nlohmann::json& decision, const std::vector<std::string>& link_domains,
+             std::int64_t now_ms) override;
   Status Get(const std::string& id, Review* out, bool* found) override;
   Status List(const ReviewQuery& query, ReviewPage* out) override;
   Status OfAuthor(std::int64_t author_id, const std::string& except, std::size_t limit,
+                  std::vector<Review>* out) override;
+  Status OfDomain(const std::string& domain, const std::string& except, std::size_t limit,
                   std::vector<Review>* out) override;
   Status Apply(const std::string& id, const Answer& answer, bool* applied, std::string* state) override;
 
  private:
   // Reads the hashes of `ids` in one round trip; missing ones are skipped.
   Status Load(const std::vector<std::string>& ids, std::vector<Review>* out);
+  // The newest members of sorted set `key` but `except`, loaded.
+  Status Newest(const std::string& key, const std::string& except, std::size_t limit, std::vector<Review>* out);
 
   redis::Client client_;
   RedisReviewStoreOptions options_;

@@ -85,6 +85,12 @@ async function main() {
     check(dialogs.length === 1 && dialogs[0].includes('https://cheap-seo.example.xyz/buy'), 'the click-through shows the full URL');
     check(popups.length === 0, 'a dismissed click-through opens nothing');
 
+    // The author's other items and the campaign, on demand.
+    await page.click(card(env.HOSTILE_ID) + ' .others button');
+    await page.waitForSelector(card(env.HOSTILE_ID) + ' .campaign', { timeout: 10000 });
+    const campaign = await page.$eval(card(env.HOSTILE_ID) + ' .campaign', (e) => e.textContent);
+    check(campaign.includes('example.xyz') && campaign.includes('@seo_links_4u'), 'the campaign lists the other account: ' + campaign);
+
     // Confirm one spam item and overturn one decision, by clicking.
     await page.click(card(env.CONFIRM_ID) + ' button[data-outcome="spam"]');
     await page.waitForFunction((sel) => document.querySelector(sel).textContent === 'confirmed_spam', { timeout: 10000 },

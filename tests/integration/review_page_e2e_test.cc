@@ -132,6 +132,12 @@ TEST(ReviewPageE2E, SignInConfirmOverturnAndSpamStaysInert) {
     return json();
   };
   ASSERT_EQ(snippet()["visibility"], "private") << "quarantined automatically";
+  // The attack links to the same registrable domain as another spam user
+  // (cheap-seo.example.xyz, cheap-backlinks.example.xyz): one campaign.
+  const json full = json::parse(testing::HttpGet(admin_url + "/api/v1/reviews/" + http::PercentEncode(hostile), auth).body);
+  bool same_campaign = false;
+  for (const auto& o : full["campaign_reviews"]) same_campaign |= o["review_id"] == confirm && o["domain"] == "example.xyz";
+  EXPECT_TRUE(same_campaign) << full["campaign_reviews"].dump();
 
   // The browser part.
   // ctest runs in the build directory: the screenshot stays there.
