@@ -164,8 +164,8 @@ std::unique_ptr<StageRunner> ActRunner(const RunnerContext& c, const policy::Pol
     struct Owned : ActStage {
       Owned(ActStageOptions o, const policy::PolicyHolder& p, const TrustPolicyHolder& trust,
             std::unique_ptr<RedisActionLedger> ledger, std::unique_ptr<storage::ObjectStore> archive,
-            std::unique_ptr<http::CurlHttpClient> http, std::shared_ptr<gitlab::GitLabApi> api, metrics::Registry& m,
-            spdlog::logger& l)
+            std::unique_ptr<http::CurlHttpClient> http, std::shared_ptr<gitlab::GitLabApi> api, ReviewState review_state,
+            metrics::Registry& m, spdlog::logger& l)
           : ActStage(std::move(o),
                      ActStageDeps{p, *ledger, archive.get(),
                                   [api](const gitlab::ApiCall& call, std::chrono::steady_clock::time_point deadline,
@@ -184,7 +184,8 @@ std::unique_ptr<StageRunner> ActRunner(const RunnerContext& c, const policy::Pol
                                       return verified;
                                     });
                                     return redis;
-                                  }},
+                                  },
+                                  std::move(review_state)},
                      m, l),
             ledger_(std::move(ledger)), archive_(std::move(archive)), http_(std::move(http)), api_(std::move(api)) {}
       std::unique_ptr<RedisActionLedger> ledger_;
@@ -196,10 +197,21 @@ std::unique_ptr<StageRunner> ActRunner(const RunnerContext& c, const policy::Pol
     o.owner += "-" + std::to_string(workers->fetch_add(1));
     auto http = std::make_unique<http::CurlHttpClient>(http::CurlOptions{c.config.gitlab.ca_bundle});
     auto api = std::make_shared<gitlab::GitLabApi>(GitLabApiOptions(c.config), *http, c.gitlab_rate);
+    // The review queue's answer, asked before the model's decision changes
+    // GitLab (review/review_store.h keeps the state in review:<id>).
+    auto reviews = std::make_shared<redis::Client>(c.connector);
+    ReviewState review_state = [reviews, key = c.config.pipeline.key_prefix + "review:"](const std::string& id,
+                                                                                         std::string* state) {
+      redis::Reply r;
+      state->clear();
+      Status s = reviews->Run({"HGET", key + id, "state"}, &r);
+      if (s.ok() && r->type == REDIS_REPLY_STRING) *state = std::string(redis::ReplyText(r.get()));
+      return s;
+    };
     return std::make_unique<Owned>(
         o, policies, trust, std::make_unique<RedisActionLedger>(c.connector, c.config.pipeline.key_prefix),
         c.config.s3.configured() ? storage::NewS3ObjectStore(S3StoreOptions(c.config)) : nullptr, std::move(http),
-        std::move(api), c.registry, c.log);
+        std::move(api), std::move(review_state), c.registry, c.log);
   };
   // Each action waits on S3 (the archive) and GitLab: several workers, small
   // batches. The decisions stream is a work queue, trimmed as consumed; the

@@ -190,7 +190,14 @@ Outcome ActStage::Process(const Entry& entry) {
   // round trip per decision).
   const bool changes_gitlab = std::any_of(actions.begin(), actions.end(), policy::IsDestructive);
   std::string trusted_by;
-  if (changes_gitlab) {
+  if (changes_gitlab && !review.is_object() && deps_.review_state) {
+    std::string state;
+    if (Status s = deps_.review_state(d.value("decision_id", ""), &state); !s.ok()) {
+      return Outcome::Retry("review state: " + s.message());
+    }
+    if (state == "not_spam") trusted_by = "a reviewer answered not spam before this decision was acted on";
+  }
+  if (changes_gitlab && trusted_by.empty()) {
     if (Status s = deps_.trust(item.author, &trusted_by); !s.ok()) return Outcome::Retry("trust: " + s.message());
   }
 

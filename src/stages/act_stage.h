@@ -72,6 +72,11 @@ struct ActStageOptions {
 
 // What the stage works with; all must outlive it. `archive` may be null
 // only while the policy changes nothing in GitLab.
+// The review queue's state of a decision ("" when it has no review, or no
+// queue runs): a decision that waited here (S3 down, the cap) while a
+// reviewer answered "not spam" is not acted on afterwards.
+using ReviewState = std::function<Status(const std::string& decision_id, std::string* state)>;
+
 struct ActStageDeps {
   const policy::PolicyHolder& policies;
   ActionLedger& ledger;
@@ -79,6 +84,7 @@ struct ActStageDeps {
   GitLabSend send;
   gitlab::ApiGet get;  // for reconciling
   AuthorTrust trust;
+  ReviewState review_state = nullptr;  // null: no review queue
 };
 
 class ActStage : public Stage {

@@ -105,6 +105,10 @@ class ActStageTest : public ::testing::Test {
                         });
                         return Status::Ok();
                       }};
+    deps.review_state = [this](const std::string& id, std::string* state) {
+      *state = review_states_.count(id) ? review_states_[id] : "";
+      return Status::Ok();
+    };
     ActStageOptions options{"p:audit", 1000, with_slack ? "p:notifications" : "", "me"};
     options.review_dry_run = review_dry_run;
     return std::make_unique<ActStage>(options, std::move(deps), registry_, *log_);
@@ -139,6 +143,7 @@ class ActStageTest : public ::testing::Test {
   FakeLedger ledger_;
   TrustPolicyHolder trust_{TrustOptions{}};
   std::map<std::string, nlohmann::json> gitlab_now_;  // what GitLab answers to GET, by path
+  std::map<std::string, std::string> review_states_;  // decision id -> review state
   bool gitlab_down_ = false;
   testing::MemoryObjectStore store_;
   std::vector<std::string> sent_;
@@ -194,6 +199,21 @@ TEST_F(ActStageTest, AReviewersSpamActsInMonitorModeAndNotSpamUndoesIt) {
   // Not spam again: nothing is restored twice.
   EXPECT_EQ(Stage()->Process(Reviewed(original, "9-2", "ham")).kind, Outcome::Kind::kDone);
   EXPECT_EQ(sent_.size(), 2u);
+}
+
+TEST_F(ActStageTest, ADecisionAReviewerAlreadyCalledNotSpamIsNotActedOn) {
+  UsePolicy(kQuarantine);
+  review_states_["classify-3-0"] = "not_spam";  // answered while the decision waited (S3 down, the cap)
+  const Outcome o = Stage()->Process(Decision("3-0"));
+  ASSERT_EQ(o.kind, Outcome::Kind::kDone);
+  EXPECT_TRUE(sent_.empty());
+  const auto audits = In(o, "p:audit", "audit");
+  ASSERT_EQ(audits.size(), 1u);
+  EXPECT_EQ(audits[0]["status"], "refused");
+  EXPECT_NE(audits[0]["reason"].get<std::string>().find("not spam"), std::string::npos);
+  review_states_["classify-3-0"] = "pending";
+  EXPECT_EQ(Stage()->Process(Decision("3-0")).kind, Outcome::Kind::kDone);
+  EXPECT_EQ(sent_.size(), 1u) << "a pending review does not hold the policy back";
 }
 
 TEST_F(ActStageTest, AReviewersDryRunSendsNothing) {
