@@ -2,8 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "classify/text_rendering.h"
-#include "gitlab/item.h"
 
 namespace spamphibian::review {
 
@@ -17,14 +15,15 @@ Outcome ReviewStage::Process(const Entry& entry) {
   if (verdict != "spam" && verdict != "suspicious" && verdict != "ham") return Outcome::Done();
   if (d.contains("review")) return Outcome::Done();  // a reviewer's answer on its way to the act stage
   if (!d.contains("item") || !d["item"].is_object()) return Outcome::Done();
-  // The domains it links to, as the classify stage saw them: a campaign
+  // The domains it links to, as the classify stage found them: a campaign
   // across accounts is one domain in the review queue.
-  gitlab::Item item;
   std::vector<std::string> domains;
-  if (gitlab::FromJson(d["item"], &item).ok()) {
-    domains = classify::Render(item, d.value("signals", nlohmann::json::object())).link_domains;
+  if (d.contains("campaign") && d["campaign"].is_object() && d["campaign"].contains("domains")) {
+    for (const auto& domain : d["campaign"]["domains"]) {
+      if (domain.is_string()) domains.push_back(domain.get<std::string>());
+    }
   }
-  if (Status s = store_.Add(d, domains, now_ms_()); !s.ok()) {
+  if (Status s = store_.Add(d, entry.Get("decision"), domains, now_ms_()); !s.ok()) {
     if (s.IsInvalidArgument()) return Outcome::DeadLetter(s.message());
     return Outcome::Retry("redis: " + s.message());
   }

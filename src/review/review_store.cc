@@ -110,8 +110,8 @@ std::string StateFor(const std::string& outcome) {
 RedisReviewStore::RedisReviewStore(const redis::Connector& connector, RedisReviewStoreOptions options)
     : client_(connector), options_(std::move(options)), add_(kAdd), apply_(kApply) {}
 
-Status RedisReviewStore::Add(const nlohmann::json& d, const std::vector<std::string>& link_domains,
-                             std::int64_t now_ms) {
+Status RedisReviewStore::Add(const nlohmann::json& d, std::string_view text,
+                             const std::vector<std::string>& link_domains, std::int64_t now_ms) {
   const std::string id = d.value("decision_id", "");
   if (id.empty()) return Status::InvalidArgument("a decision without decision_id");
   const nlohmann::json& item = d.contains("item") ? d["item"] : nlohmann::json::object();
@@ -119,7 +119,7 @@ Status RedisReviewStore::Add(const nlohmann::json& d, const std::vector<std::str
   if (item.is_object() && item.contains("author") && item["author"].is_object()) {
     author = item["author"].value("id", std::int64_t{0});
   }
-  redis::Args argv = {options_.prefix, id, d.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+  redis::Args argv = {options_.prefix, id, std::string(text),
                       std::to_string(now_ms), d.value("verdict", ""), d.value("item_type", ""), std::to_string(author),
                       std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(options_.retention).count()),
                       ""};

@@ -92,10 +92,11 @@ class ReviewStore {
  public:
   virtual ~ReviewStore() = default;
   // Creates the review of a classified decision (its "decision_id"), once:
-  // a decision indexed again changes nothing. `link_domains`: the
-  // registrable domains it links to (classify/links.h), for campaigns.
-  virtual Status Add(const nlohmann::json& decision, const std::vector<std::string>& link_domains,
-                     std::int64_t now_ms) = 0;
+  // a decision indexed again changes nothing. `text` is the decision as
+  // the stream holds it (stored as it is, not serialised again);
+  // `link_domains` the registrable domains it links to, for campaigns.
+  virtual Status Add(const nlohmann::json& decision, std::string_view text,
+                     const std::vector<std::string>& link_domains, std::int64_t now_ms) = 0;
   virtual Status Get(const std::string& id, Review* out, bool* found) = 0;
   virtual Status List(const ReviewQuery& query, ReviewPage* out) = 0;
   // The newest reviews of an author (other than `except`), at most `limit`.
@@ -124,7 +125,7 @@ class RedisReviewStore : public ReviewStore {
  public:
   RedisReviewStore(const redis::Connector& connector, RedisReviewStoreOptions options);
 
-  Status Add(const nlohmann::json& decision, const std::vector<std::string>& link_domains,
+  Status Add(const nlohmann::json& decision, std::string_view text, const std::vector<std::string>& link_domains,
              std::int64_t now_ms) override;
   Status Get(const std::string& id, Review* out, bool* found) override;
   Status List(const ReviewQuery& query, ReviewPage* out) override;

@@ -31,6 +31,11 @@ json DecisionOf(int n, const std::string& verdict, const std::string& type, doub
             {"text", json::array({json::array({"body", "buy cheap pills"})})}}}};
 }
 
+// As the review stage adds it: the decision and its text.
+Status Add(ReviewStore& store, const json& d, const std::vector<std::string>& domains, std::int64_t now_ms) {
+  return store.Add(d, d.dump(), domains, now_ms);
+}
+
 class ReviewStoreTest : public ::testing::Test {
  protected:
   std::vector<std::string> Ids(ReviewQuery q) {
@@ -56,9 +61,9 @@ TEST_F(ReviewStoreTest, ADecisionIsOneReviewAndFiltersAndCursorsCoverEachOnce) {
   // Thirty decisions, several in the same millisecond (equal scores in the index).
   for (int i = 0; i < 30; ++i) {
     const std::string verdict = i % 3 == 0 ? "spam" : i % 3 == 1 ? "suspicious" : "ham";
-    ASSERT_TRUE(store_.Add(DecisionOf(i, verdict, i % 2 ? "user" : "note", i / 30.0), {}, t0 + i / 4).ok());
+    ASSERT_TRUE(Add(store_, DecisionOf(i, verdict, i % 2 ? "user" : "note", i / 30.0), {}, t0 + i / 4).ok());
   }
-  ASSERT_TRUE(store_.Add(DecisionOf(0, "spam", "note", 0.0), {}, t0 + 99).ok()) << "indexed again: nothing changes";
+  ASSERT_TRUE(Add(store_, DecisionOf(0, "spam", "note", 0.0), {}, t0 + 99).ok()) << "indexed again: nothing changes";
 
   ReviewQuery flagged;
   flagged.limit = 4;
@@ -84,9 +89,9 @@ TEST_F(ReviewStoreTest, ADecisionIsOneReviewAndFiltersAndCursorsCoverEachOnce) {
 }
 
 TEST_F(ReviewStoreTest, AnAnswerAppliesOnceAndWritesEverythingInOneStep) {
-  ASSERT_TRUE(store_.Add(DecisionOf(1, "spam", "user", 0.99), {"casino.example.xyz"}, 1000).ok());
-  ASSERT_TRUE(store_.Add(DecisionOf(2, "spam", "note", 0.98), {}, 1001).ok());
-  ASSERT_TRUE(store_.Add(DecisionOf(3, "suspicious", "issue", 0.6, 8), {"casino.example.xyz", "pills.example.top"}, 1002).ok());
+  ASSERT_TRUE(Add(store_, DecisionOf(1, "spam", "user", 0.99), {"casino.example.xyz"}, 1000).ok());
+  ASSERT_TRUE(Add(store_, DecisionOf(2, "spam", "note", 0.98), {}, 1001).ok());
+  ASSERT_TRUE(Add(store_, DecisionOf(3, "suspicious", "issue", 0.6, 8), {"casino.example.xyz", "pills.example.top"}, 1002).ok());
   // A campaign across accounts: the reviews linking to the same domain.
   std::vector<Review> same;
   ASSERT_TRUE(store_.OfDomain("casino.example.xyz", "classify-3", 10, &same).ok());
@@ -145,8 +150,8 @@ TEST_F(ReviewStoreTest, AnAnswerAppliesOnceAndWritesEverythingInOneStep) {
 TEST_F(ReviewStoreTest, OldReviewsLeaveTheIndexes) {
   RedisReviewStore short_lived(connector_, {"q:", std::chrono::hours(1), 0, false});
   const std::int64_t hour = 3600 * 1000;
-  ASSERT_TRUE(short_lived.Add(DecisionOf(1, "spam", "user", 0.9), {}, 10 * hour).ok());
-  ASSERT_TRUE(short_lived.Add(DecisionOf(2, "spam", "user", 0.9), {}, 12 * hour).ok());
+  ASSERT_TRUE(Add(short_lived, DecisionOf(1, "spam", "user", 0.9), {}, 10 * hour).ok());
+  ASSERT_TRUE(Add(short_lived, DecisionOf(2, "spam", "user", 0.9), {}, 12 * hour).ok());
   ReviewPage page;
   ASSERT_TRUE(short_lived.List(ReviewQuery(), &page).ok());
   ASSERT_EQ(page.reviews.size(), 1u);

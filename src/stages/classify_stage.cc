@@ -137,8 +137,10 @@ Outcome ClassifyStage::Decide(const Entry& entry, Prepared* prepared) {
   d.extra["web_url"] = item.web_url;
   d.extra["signals"] = signals;  // the act stage's policy looks at the account's age
   // Other accounts with nearly the same text or the same link domains lately.
+  // The domains are the review queue's campaign index (review/review_stage.h).
   d.extra["campaign"] = {{"text_accounts", prepared->campaign.text_accounts},
-                         {"domain_accounts", prepared->campaign.domain_accounts}};
+                         {"domain_accounts", prepared->campaign.domain_accounts},
+                         {"domains", rendering.link_domains}};
   // The act stage needs the item; it goes in as the entry's text, neither
   // copied nor serialised again (logs leave it out).
   d.item_json = std::string(entry.Get("item"));
