@@ -23,8 +23,7 @@ AdminListener::AdminListener(const Config& config, const redis::Connector& conne
   o.api_token = config.admin.api_token;
   o.review_groups = config.review.groups;
   o.session_lifetime = config.admin.session_lifetime;
-  o.policy.on_spam = config.review.on_spam;
-  o.policy.can_act = config.s3.configured() && !config.gitlab_url.empty();
+  o.policy = ReviewPolicyOf(config);
   const bool oauth = !config.admin.oauth_client_id.empty() && !config.admin.oauth_client_secret.empty() &&
                      !config.admin.url.empty() && !config.gitlab_url.empty();
   std::vector<admin::AdminWorker> workers;

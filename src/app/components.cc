@@ -1,4 +1,5 @@
 #include "app/components.h"
+#include "security/crypto.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -24,6 +25,10 @@ std::unique_ptr<gitlab::RateLimiter> MakeGitLabRateLimiter(const Config& config)
 
 review::RedisReviewStoreOptions ReviewStoreOptions(const Config& config) {
   return {config.pipeline.key_prefix, config.review.retention, config.pipeline.audit_maxlen, config.s3.configured()};
+}
+
+review::ReviewPolicy ReviewPolicyOf(const Config& config) {
+  return {config.review.on_spam, config.s3.configured() && !config.gitlab_url.empty()};
 }
 
 storage::S3Options S3StoreOptions(const Config& config) {
@@ -62,7 +67,7 @@ Status LoadConfiguredModel(const Config& config, classify::ModelHolder* holder, 
   }
   std::ifstream file(*path, std::ios::binary);
   const std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-  *version = storage::Sha256Hex(bytes).substr(0, 12);
+  *version = security::Sha256Hex(bytes).substr(0, 12);
   *source = config.classify.model_path.empty() ? "bundled" : "file";
   holder->Set(std::move(model), *version, *source);
   return Status::Ok();

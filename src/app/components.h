@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "review/outcomes.h"
 #include "review/review_store.h"
 #include "gitlab/api.h"
 #include "gitlab/rate_limiter.h"
@@ -30,6 +31,9 @@ std::unique_ptr<gitlab::RateLimiter> MakeGitLabRateLimiter(const Config& config)
 storage::S3Options S3StoreOptions(const Config& config);
 // The review store's settings (keys, retention, whether labels go to S3).
 review::RedisReviewStoreOptions ReviewStoreOptions(const Config& config);
+// What a reviewer's "spam" does (review.on_spam; nothing in GitLab without
+// an S3 archive and GITLAB_URL), for the page, the API and Slack alike.
+review::ReviewPolicy ReviewPolicyOf(const Config& config);
 
 // The refresher of the embedded model from S3 (MODEL_S3_KEY), with its own
 // S3 connection; nullptr when MODEL_PATH is set or MODEL_S3_KEY is not.

@@ -158,8 +158,7 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
   std::unique_ptr<review::SlackInteractions> slack_interactions;
   if (Has(stages, "events") && !config.slack_signing_secret.empty()) {
     review::SlackInteractionsOptions o{config.slack_signing_secret, config.review.slack_users,
-                                       config.slack.response_url_prefix,
-                                       {config.review.on_spam, config.s3.configured() && !config.gitlab_url.empty()}};
+                                       config.slack.response_url_prefix, ReviewPolicyOf(config)};
     slack_interactions = std::make_unique<review::SlackInteractions>(
         std::move(o), std::make_unique<review::RedisReviewStore>(connector, ReviewStoreOptions(config)),
         std::make_unique<http::CurlHttpClient>(), registry, log);
