@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "storage/object_store.h"
+#include "security/crypto.h"
 #include "storage/s3_object_store.h"
 
 namespace spamphibian::testing {
@@ -39,7 +40,7 @@ class MemoryObjectStore : public storage::ObjectStore {
     if (it == objects.end()) return Status::NotFound(key);
     info->key = key;
     info->size = static_cast<std::int64_t>(it->second.size());
-    info->etag = storage::Sha256Hex(it->second).substr(0, 32);
+    info->etag = security::Sha256Hex(it->second).substr(0, 32);
     return Status::Ok();
   }
   Status List(const std::string& prefix, std::vector<storage::ObjectInfo>* out) override {

@@ -10,7 +10,7 @@
 namespace spamphibian::admin {
 
 std::string RedisSessionStore::Key(const std::string& id) const {
-  return prefix_ + "admin:session:" + security::Hex(security::Sha256(id));
+  return prefix_ + "admin:session:" + security::Sha256Hex(id);
 }
 
 Status RedisSessionStore::Create(const Session& s, std::string* id) {

@@ -1,4 +1,5 @@
 #include "app/model_command.h"
+#include "security/crypto.h"
 
 #include <fstream>
 #include <iostream>
@@ -29,7 +30,7 @@ int RunModelCheck(const std::string& path, bool quiet) {
     if (auto t = model->ThresholdsFor(type)) thresholds[type] = {{"spam", t->spam}, {"suspicious", t->suspicious}};
   }
   const nlohmann::json out = {{"path", path},
-                              {"version", storage::Sha256Hex(bytes.str()).substr(0, 12)},
+                              {"version", security::Sha256Hex(bytes.str()).substr(0, 12)},
                               {"format", model->has_combiner() ? "bundle" : "fasttext"},
                               {"thresholds", thresholds},
                               {"card", model->card()}};

@@ -1,4 +1,5 @@
 #include "app/train_command.h"
+#include "security/crypto.h"
 
 #include <nlohmann/json.hpp>
 
@@ -47,7 +48,7 @@ Status Upload(storage::ObjectStore& store, const std::string& model_path, const 
               nlohmann::json* uploaded) {
   std::ifstream in(model_path, std::ios::binary);
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const std::string sha = storage::Sha256Hex(bytes);
+  const std::string sha = security::Sha256Hex(bytes);
   // The model file's own extension: .spam (a bundle), .bin or .ftz.
   const std::string ext = model_path.ends_with(".bin") ? ".bin" : model_path.ends_with(".ftz") ? ".ftz" : ".spam";
   const std::string key = "models/spam-" + sha.substr(0, 12) + ext;

@@ -1,4 +1,5 @@
 #include "classify/model_refresher.h"
+#include "security/crypto.h"
 
 #include <gtest/gtest.h>
 
@@ -28,7 +29,7 @@ class ModelRefresherTest : public ::testing::Test {
       *changed = false;
       if (!status.ok()) return status;
       out->path = path;
-      out->sha256 = storage::Sha256Hex(testing::ReadBytes(path));
+      out->sha256 = security::Sha256Hex(testing::ReadBytes(path));
       out->version = out->sha256.substr(0, 12);
       *changed = out->version != current;
       return Status::Ok();
@@ -51,7 +52,7 @@ TEST_F(ModelRefresherTest, SwapsInANewModelAndPublishesIt) {
   ModelRefresher r(Serve(dir_.path() + "/b.bin"), "s3", holder_, std::chrono::seconds(0), registry_, *log_);
   ASSERT_TRUE(r.RefreshNow().ok());
   const std::string v = Version();
-  EXPECT_EQ(v, storage::Sha256Hex(testing::ReadBytes(dir_.path() + "/b.bin")).substr(0, 12));
+  EXPECT_EQ(v, security::Sha256Hex(testing::ReadBytes(dir_.path() + "/b.bin")).substr(0, 12));
   EXPECT_NE(holder_.Get(), before);
   // The inverted model calls casino spam ham.
   EXPECT_LT(holder_.Get()->words().Predict("cheap casino bonus backlinks").spam_probability, 0.5);

@@ -1,4 +1,5 @@
 #include "classify/s3_model_source.h"
+#include "security/crypto.h"
 
 #include <nlohmann/json.hpp>
 #include <unistd.h>
@@ -31,7 +32,7 @@ Status WriteAtomically(const std::string& path, const std::string& bytes) {
 
 std::string ModelManifest(const std::string& model_key, const std::string& model_bytes) {
   return nlohmann::json{{"key", model_key},
-                        {"sha256", storage::Sha256Hex(model_bytes)},
+                        {"sha256", security::Sha256Hex(model_bytes)},
                         {"size", model_bytes.size()}}
       .dump();
 }
@@ -81,7 +82,7 @@ Status S3ModelSource::Verify(const std::string& key, const std::string& bytes, l
     return Status::InvalidArgument("s3://" + key + ": " + std::to_string(bytes.size()) + " bytes, expected " +
                                    std::to_string(expected_size));
   }
-  out->sha256 = storage::Sha256Hex(bytes);
+  out->sha256 = security::Sha256Hex(bytes);
   if (!expected_sha256.empty() && out->sha256 != expected_sha256) {
     return Status::InvalidArgument("s3://" + key + ": SHA-256 " + out->sha256 + " does not match the manifest's " +
                                    expected_sha256);

@@ -1,4 +1,5 @@
 #include "classify/s3_model_source.h"
+#include "security/crypto.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -31,7 +32,7 @@ TEST_F(S3ModelSourceTest, ManifestModelIsDownloadedVerifiedAndCached) {
   bool changed = false;
   ASSERT_TRUE(source_.Fetch("", &f, &changed).ok());
   EXPECT_TRUE(changed);
-  EXPECT_EQ(f.sha256, storage::Sha256Hex(model_));
+  EXPECT_EQ(f.sha256, security::Sha256Hex(model_));
   EXPECT_EQ(f.version, f.sha256.substr(0, 12));
   EXPECT_EQ(testing::ReadBytes(f.path), model_);
   EXPECT_EQ(f.path.rfind(dir_.path() + "/cache/", 0), 0u);

@@ -1,4 +1,5 @@
 #include "classify/trainer.h"
+#include "security/crypto.h"
 
 #include <fasttext/args.h>
 #include <fasttext/fasttext.h>
@@ -116,7 +117,7 @@ Status Train(const TrainOptions& o, TrainReport* report) {
   std::vector<const Example*> train, heldout;
   for (const Example& e : examples) {
     const bool held_out =
-        e.split.empty() ? storage::Sha256Hex(e.rendering.text).substr(0, 2) < "33" : e.split == "heldout";
+        e.split.empty() ? security::Sha256Hex(e.rendering.text).substr(0, 2) < "33" : e.split == "heldout";
     (held_out ? heldout : train).push_back(&e);
   }
   report->train_examples = static_cast<long>(train.size());

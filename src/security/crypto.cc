@@ -44,6 +44,8 @@ std::string Hex(std::string_view raw) {
   return out;
 }
 
+std::string Sha256Hex(std::string_view data) { return Hex(Sha256(data)); }
+
 std::string Base64Url(std::string_view raw) {
   static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::string out;

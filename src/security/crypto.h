@@ -16,6 +16,8 @@ std::string Sha256(std::string_view data);
 std::string HmacSha256(std::string_view key, std::string_view data);
 
 std::string Hex(std::string_view raw);
+// Hex(Sha256(data)): model versions, S3 payload hashes, session keys.
+std::string Sha256Hex(std::string_view data);
 // RFC 4648 §5, without padding (PKCE's code challenge, tokens in URLs).
 std::string Base64Url(std::string_view raw);
 

@@ -1,9 +1,10 @@
 #include "storage/s3_object_store.h"
 
+#include "security/crypto.h"
+
 #include "http/curl_client.h"
 #include "http/percent_encoding.h"
 
-#include <openssl/sha.h>
 
 #include <cctype>
 #include <cstdio>
@@ -41,14 +42,6 @@ std::string StripQuotes(std::string s) {
 
 }  // namespace
 
-std::string Sha256Hex(const std::string& data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  char hex[2 * SHA256_DIGEST_LENGTH + 1];
-  for (int i = 0; i < SHA256_DIGEST_LENGTH; ++i) std::snprintf(hex + 2 * i, 3, "%02x", digest[i]);
-  return std::string(hex, 2 * SHA256_DIGEST_LENGTH);
-}
-
 std::string EncodeKey(const std::string& key) { return http::PercentEncode(key, true); }
 
 S3ObjectStore::S3ObjectStore(S3Options options, http::HttpClient& http) : options_(std::move(options)), http_(http) {
@@ -63,7 +56,7 @@ Status S3ObjectStore::Send(const std::string& method, const std::string& path_an
   req.body = body;
   req.timeout = options_.timeout;
   req.max_response_bytes = 256 << 20;
-  req.headers = {{"x-amz-content-sha256", Sha256Hex(body)}};
+  req.headers = {{"x-amz-content-sha256", security::Sha256Hex(body)}};
   if (!content_type.empty()) req.headers.emplace_back("Content-Type", content_type);
   req.aws_sigv4 = "aws:amz:" + options_.region + ":s3";
   req.aws_access_key_id = options_.access_key_id;

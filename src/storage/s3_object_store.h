@@ -47,8 +47,6 @@ class S3ObjectStore : public ObjectStore {
 // An S3ObjectStore with its own HTTP connection: one per thread.
 std::unique_ptr<ObjectStore> NewS3ObjectStore(S3Options options);
 
-// Hex SHA-256 of `data` (the x-amz-content-sha256 header).
-std::string Sha256Hex(const std::string& data);
 
 // Percent-encodes an object key for a URL path (keeps '/').
 std::string EncodeKey(const std::string& key);
