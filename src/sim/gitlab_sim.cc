@@ -47,19 +47,6 @@ std::int64_t ToInt(std::string_view s) {
   return v;
 }
 
-std::string QueryParam(const std::string& query, std::string_view name) {
-  std::size_t pos = 0;
-  while (pos <= query.size()) {
-    std::size_t amp = query.find('&', pos);
-    if (amp == std::string::npos) amp = query.size();
-    std::string_view kv(query.data() + pos, amp - pos);
-    const std::size_t eq = kv.find('=');
-    if (kv.substr(0, eq) == name) return eq == std::string_view::npos ? "" : Unescape(kv.substr(eq + 1));
-    pos = amp + 1;
-  }
-  return {};
-}
-
 http::Response Json(int status, const json& body) {
   http::Response r;
   r.status = status;
@@ -208,9 +195,9 @@ http::Response GitLabSim::Route(const http::Request& req) {
 }
 
 http::Response GitLabSim::Paged(const json& all, const http::Request& req) {
-  const std::int64_t asked = ToInt(QueryParam(req.query, "per_page"));
+  const std::int64_t asked = ToInt(http::FormValue(http::ParseForm(req.query), "per_page"));
   const std::int64_t per_page = std::clamp<std::int64_t>(asked == 0 ? 20 : asked, 1, max_per_page_);
-  const std::int64_t page = std::max<std::int64_t>(1, ToInt(QueryParam(req.query, "page")));
+  const std::int64_t page = std::max<std::int64_t>(1, ToInt(http::FormValue(http::ParseForm(req.query), "page")));
   const std::int64_t total = static_cast<std::int64_t>(all.size());
   json out = json::array();
   for (std::int64_t i = (page - 1) * per_page; i < std::min(total, page * per_page); ++i) out.push_back(Public(all[i]));
