@@ -28,6 +28,7 @@ Account signals as the pipeline sees them: a user item is classified when it
 signs up (age about 0), content items carry their author's age and e-mail
 when the fetch stage knows them, and half carry nothing (an embedded author
 object, as `spamphibian evaluate` sees API objects)."""
+import sys
 import json
 import random
 
@@ -656,7 +657,7 @@ for _ in range(150):  # campaigns: one text, several accounts
 for _ in range(6500):
     out.append(ham_item())
 rng.shuffle(out)
-with open("models/training_data.jsonl", "w") as f:
+with open(sys.argv[1] if len(sys.argv) > 1 else "models/training_data.jsonl", "w") as f:
     for x in out:
         f.write(json.dumps(x, ensure_ascii=False) + "\n")
 print(len(out), "items;", sum(x["label"] == "spam" for x in out), "spam")

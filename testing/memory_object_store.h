@@ -54,6 +54,14 @@ class MemoryObjectStore : public storage::ObjectStore {
     return Status::Ok();
   }
 
+  Status Delete(const std::string& key) override {
+    std::lock_guard<std::mutex> lock(mu);
+    ++calls;
+    if (down) return Status::Unavailable("memory store is down");
+    objects.erase(key);
+    return Status::Ok();
+  }
+
   std::mutex mu;
   std::map<std::string, std::string> objects;
   bool down = false;

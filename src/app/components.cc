@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "registry/model_registry.h"
 #include "storage/s3_object_store.h"
 
 namespace spamphibian {
@@ -24,7 +25,8 @@ std::unique_ptr<gitlab::RateLimiter> MakeGitLabRateLimiter(const Config& config)
 }
 
 review::RedisReviewStoreOptions ReviewStoreOptions(const Config& config) {
-  return {config.pipeline.key_prefix, config.review.retention, config.pipeline.audit_maxlen, config.s3.configured()};
+  return {config.pipeline.key_prefix, config.review.retention, config.pipeline.audit_maxlen, config.s3.configured(),
+          config.review.memory};
 }
 
 review::ReviewPolicy ReviewPolicyOf(const Config& config) {
@@ -43,18 +45,20 @@ storage::S3Options S3StoreOptions(const Config& config) {
 }
 
 std::unique_ptr<classify::ModelRefresher> MakeModelRefresher(const Config& config, classify::ModelHolder& holder,
-                                                             metrics::Registry& metrics, spdlog::logger& log) {
+                                                             metrics::Registry& metrics, spdlog::logger& log,
+                                                             bool shadow) {
   if (!config.classify.model_path.empty() || config.classify.model_s3_key.empty()) return nullptr;
+  const std::string key = shadow ? registry::RegistryKeys().shadow : config.classify.model_s3_key;
   const std::string cache = config.classify.model_cache_dir.empty()
                                 ? (std::filesystem::temp_directory_path() / "spamphibian-models").string()
                                 : config.classify.model_cache_dir;
   // The refresher's thread is the only user of this store and source.
   std::shared_ptr<storage::ObjectStore> store = storage::NewS3ObjectStore(S3StoreOptions(config));
-  auto source = std::make_shared<classify::S3ModelSource>(*store, config.classify.model_s3_key, cache);
+  auto source = std::make_shared<classify::S3ModelSource>(*store, key, cache);
   classify::ModelFetch fetch = [store, source](const std::string& current, classify::ModelFile* out, bool* changed) {
     return source->Fetch(current, out, changed);
   };
-  return std::make_unique<classify::ModelRefresher>(std::move(fetch), "s3", holder,
+  return std::make_unique<classify::ModelRefresher>(std::move(fetch), shadow ? "shadow" : "s3", holder,
                                                     config.classify.model_refresh_interval, metrics, log);
 }
 

@@ -37,8 +37,11 @@ review::ReviewPolicy ReviewPolicyOf(const Config& config);
 
 // The refresher of the embedded model from S3 (MODEL_S3_KEY), with its own
 // S3 connection; nullptr when MODEL_PATH is set or MODEL_S3_KEY is not.
+// `shadow`: the refresher of the model scored beside it (the registry's
+// shadow manifest), whose holder empties when the shadow ends.
 std::unique_ptr<classify::ModelRefresher> MakeModelRefresher(const Config& config, classify::ModelHolder& holder,
-                                                             metrics::Registry& metrics, spdlog::logger& log);
+                                                             metrics::Registry& metrics, spdlog::logger& log,
+                                                             bool shadow = false);
 
 // Loads the embedded model (MODEL_PATH, or the bundled default) into
 // `holder`, with its version (the first 12 hex digits of the file's SHA-256)

@@ -193,9 +193,10 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
   // or the external model service (MODEL_URL) with the embedded one as fallback.
   // With MODEL_S3_KEY, the S3 model replaces it at start-up (if S3 answers;
   // else the service starts with the bundled one) and is kept current.
-  classify::ModelHolder models;
+  // A candidate the registry shadows is scored beside it (no action).
+  classify::ModelHolder models, shadow_models;
   classify::CircuitBreaker model_breaker(5, std::chrono::seconds(30));
-  std::unique_ptr<classify::ModelRefresher> model_refresher;
+  std::unique_ptr<classify::ModelRefresher> model_refresher, shadow_refresher;
   if (Has(stages, "classify")) {
     std::string path, version, source;
     if (Status s = LoadConfiguredModel(config, &models, &path, &version, &source); !s.ok()) {
@@ -206,13 +207,20 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
     classify::PublishModelInfo(registry, models, "", "");
     model_refresher = MakeModelRefresher(config, models, registry, log);
     if (model_refresher != nullptr) {
-      if (!model_refresher->RefreshNow().ok()) {
+      const Status s = model_refresher->RefreshNow();
+      if (s.IsNotFound() && config.classify.model_s3_key == kDefaultModelManifest) {
+        LogJson(log, spdlog::level::info, "model_registry_empty",
+                {{"key", config.classify.model_s3_key}, {"using", version},
+                 {"message", "no model promoted yet (spamphibian model promote)"}});
+      } else if (!s.ok()) {
         LogJson(log, spdlog::level::warn, "model_s3_unavailable",
                 {{"key", config.classify.model_s3_key}, {"using", version},
                  {"message", "starting with the model above; the S3 model is tried again every refresh interval"}});
       }
+      shadow_refresher = MakeModelRefresher(config, shadow_models, registry, log, /*shadow=*/true);
+      (void)shadow_refresher->RefreshNow();
     }
-    runners.push_back(ClassifyRunner(context, models, model_breaker));
+    runners.push_back(ClassifyRunner(context, models, model_breaker, &shadow_models));
   }
 
   if (Has(stages, "archive")) runners.push_back(ArchiveRunner(context));
@@ -298,6 +306,7 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
       if (ec) return;
       reload(true);
       if (model_refresher != nullptr) model_refresher->Trigger();
+      if (shadow_refresher != nullptr) shadow_refresher->Trigger();
       on_hangup();
     });
   };
@@ -328,6 +337,7 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
   for (auto& r : runners) r->Start();
   jobs.Start();
   if (model_refresher != nullptr) model_refresher->Start();
+  if (shadow_refresher != nullptr) shadow_refresher->Start();
 
   LogJson(log, spdlog::level::info, "listening", {{"port", server.port()}});
   std::vector<std::thread> threads;
@@ -342,6 +352,7 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
   for (auto& r : runners) r->Stop();
   jobs.Stop();
   if (model_refresher != nullptr) model_refresher->Stop();
+  if (shadow_refresher != nullptr) shadow_refresher->Stop();
   monitor.Stop();
   LogJson(log, spdlog::level::info, "stopped", {});
   return 0;

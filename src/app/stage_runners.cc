@@ -103,7 +103,7 @@ std::unique_ptr<StageRunner> TrustRunner(const RunnerContext& c, const TrustPoli
 }
 
 std::unique_ptr<StageRunner> ClassifyRunner(const RunnerContext& c, const classify::ModelHolder& models,
-                                            classify::CircuitBreaker& breaker) {
+                                            classify::CircuitBreaker& breaker, const classify::ModelHolder* shadow) {
   const Config& config = c.config;
   ClassifyStageOptions options;
   options.decisions = Decisions(config);
@@ -112,6 +112,7 @@ std::unique_ptr<StageRunner> ClassifyRunner(const RunnerContext& c, const classi
   options.defaults = {config.classify.spam_threshold, config.classify.suspicious_threshold};
   options.by_type = config.classify.thresholds_by_type;
   options.hold_when_remote_down = config.classify.hold_when_model_url_down;
+  options.shadow = shadow;
   auto factory = [c, options, &models, &breaker]() -> std::unique_ptr<Stage> {
     ClassifyStageOptions o = options;
     if (!c.config.model_url.empty()) {

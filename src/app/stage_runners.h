@@ -30,9 +30,11 @@ struct RunnerContext {
 
 std::unique_ptr<StageRunner> FetchRunner(const RunnerContext& c);
 std::unique_ptr<StageRunner> TrustRunner(const RunnerContext& c, const TrustPolicyHolder& policies);
-// `breaker` is shared by every worker's model-service client.
+// `breaker` is shared by every worker's model-service client; `shadow`
+// (may be null or empty) holds the candidate scored beside the model.
 std::unique_ptr<StageRunner> ClassifyRunner(const RunnerContext& c, const classify::ModelHolder& models,
-                                            classify::CircuitBreaker& breaker);
+                                            classify::CircuitBreaker& breaker,
+                                            const classify::ModelHolder* shadow = nullptr);
 std::unique_ptr<StageRunner> ArchiveRunner(const RunnerContext& c);
 // `trust` is the same trust decision the trust stage makes, asked again
 // before anything changes in GitLab.

@@ -16,7 +16,6 @@ namespace spamphibian {
 namespace {
 
 constexpr int kConfigError = 2;
-constexpr const char* kDefaultManifestKey = "models/current.json";
 
 // Every labelled example under `prefix`: .jsonl objects line by line, and
 // .json objects holding one {"label", "item"} (as restore writes labels/).
@@ -103,7 +102,7 @@ int RunTrain(const Config& config, classify::TrainOptions options, bool upload) 
   nlohmann::json out = report.ToJson();
   if (upload) {
     const std::string manifest_key =
-        config.classify.model_s3_key.empty() ? kDefaultManifestKey : config.classify.model_s3_key;
+        config.classify.model_s3_key.empty() ? kDefaultModelManifest : config.classify.model_s3_key;
     nlohmann::json uploaded;
     if (Status u = Upload(*store, options.out, manifest_key, &uploaded); !u.ok()) {
       std::cerr << "spamphibian train: upload failed: " << u.message() << "\n";

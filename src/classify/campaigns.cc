@@ -1,5 +1,7 @@
 #include "classify/campaigns.h"
 
+#include "classify/links.h"
+
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -74,6 +76,10 @@ bool IsCommonDomain(std::string_view d) {
       "apache.org",   "w3.org",         "cloudflare.com",  "amazon.com",        "amazonaws.com", "gstatic.com",
       "shields.io",   "codecov.io",     "discord.gg",      "discord.com",       "reddit.com",  "opensource.org"};
   return std::find(std::begin(kCommon), std::end(kCommon), d) != std::end(kCommon);
+}
+
+bool IsTellingDomain(std::string_view d) {
+  return !d.empty() && !IsCommonDomain(d) && !IsShortenerDomain(d) && !IsMessengerDomain(d);
 }
 
 std::vector<std::string> TextBuckets(std::uint64_t simhash) {

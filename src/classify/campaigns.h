@@ -21,6 +21,7 @@
 #include <map>
 #include <mutex>
 #include <span>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -39,7 +40,19 @@ struct CampaignKey {
 struct CampaignCounts {
   int text_accounts = 0;    // other accounts with nearly the same text
   int domain_accounts = 0;  // other accounts linking one of its domains (the most of any)
+  // What reviewers answered lately (the review store's memory, kept with an
+  // expiry): "spam" or "ham" for this author's last answered item, and a
+  // linked domain they confirmed spam and never ham. Only the Redis memory
+  // knows them; training and evaluation leave them empty.
+  std::string reviewed_author;
+  std::string reviewed_spam_domain;
 };
+
+// The reviewers' memory in Redis (after the key prefix): the review store
+// writes it with each answer (the author's last answer; per domain, how
+// many answers said spam and ham), the campaign memory reads it.
+inline constexpr std::string_view kReviewedAuthorKey = "memory:author:";
+inline constexpr std::string_view kReviewedDomainKey = "memory:domain:";
 
 inline constexpr int kCampaignCountCap = 50;
 inline constexpr int kNearDuplicateBits = 3;
@@ -54,6 +67,10 @@ std::uint64_t SimHash(std::string_view words);
 
 // Domains whose links say nothing about a campaign (code hosts, docs, Q&A).
 bool IsCommonDomain(std::string_view domain);
+// Domains whose links say something about the site itself: not common, not
+// a URL shortener or messenger (everyone's links go through those), so a
+// reviewer's answer about one item may stand for the domain.
+bool IsTellingDomain(std::string_view domain);
 
 class CampaignMemory {
  public:

@@ -243,11 +243,8 @@ std::vector<Link> ExtractLinks(std::string_view text, std::string_view skel, std
     l.tld = dot == std::string::npos ? l.domain : l.domain.substr(dot + 1);
     l.defanged = defanged;
     l.hidden = hidden.count(host) > 0;
-    l.shortener = Among(l.domain, {"bit.ly", "tinyurl.com", "t.co", "goo.gl", "ow.ly", "is.gd", "buff.ly", "rebrand.ly",
-                                   "cutt.ly", "shorturl.at", "t.ly", "rb.gy", "s.id", "tiny.cc", "bitly.com", "v.gd",
-                                   "shorte.st", "adf.ly", "linktr.ee", "tiny.one", "lnkd.in"});
-    l.messaging = Among(l.domain, {"wa.me", "t.me", "telegram.me", "whatsapp.com", "line.me", "wechat.com"}) ||
-                  host == "chat.whatsapp.com" || host == "api.whatsapp.com";
+    l.shortener = IsShortenerDomain(l.domain);
+    l.messaging = IsMessengerDomain(l.domain) || host == "chat.whatsapp.com" || host == "api.whatsapp.com";
     l.punycode = host.find("xn--") != std::string::npos ||
                  std::any_of(host.begin(), host.end(), [](unsigned char c) { return c >= 0x80; });
     return l;
@@ -257,6 +254,16 @@ std::vector<Link> ExtractLinks(std::string_view text, std::string_view skel, std
     if (raw_hosts.count(host) == 0 && out.size() < max_links) out.push_back(make(host, true));
   }
   return out;
+}
+
+bool IsShortenerDomain(std::string_view domain) {
+  return Among(domain, {"bit.ly", "tinyurl.com", "t.co", "goo.gl", "ow.ly", "is.gd", "buff.ly", "rebrand.ly",
+                        "cutt.ly", "shorturl.at", "t.ly", "rb.gy", "s.id", "tiny.cc", "bitly.com", "v.gd",
+                        "shorte.st", "adf.ly", "linktr.ee", "tiny.one", "lnkd.in"});
+}
+
+bool IsMessengerDomain(std::string_view domain) {
+  return Among(domain, {"wa.me", "t.me", "telegram.me", "whatsapp.com", "line.me", "wechat.com"});
 }
 
 }  // namespace spamphibian::classify

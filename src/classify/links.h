@@ -41,6 +41,11 @@ std::vector<Link> ExtractLinks(std::string_view text, std::string_view skeleton,
 // when it has none (an IP address, a bare suffix, an unknown TLD).
 std::string RegistrableDomain(std::string_view host);
 
+// Registrable domains everybody's links go through (URL shorteners,
+// messengers): what one of their links says is not about the domain.
+bool IsShortenerDomain(std::string_view domain);
+bool IsMessengerDomain(std::string_view domain);
+
 // The lower-cased host of a URL (scheme, user, port, path dropped).
 std::string HostOf(std::string_view url);
 

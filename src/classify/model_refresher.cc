@@ -25,11 +25,12 @@ ModelRefresher::ModelRefresher(ModelFetch fetch, std::string source, ModelHolder
                                std::chrono::seconds interval, metrics::Registry& metrics, spdlog::logger& log)
     : fetch_(std::move(fetch)),
       source_(std::move(source)),
+      shadow_(source_ == "shadow"),
       holder_(holder),
       interval_(interval),
       metrics_(metrics),
-      refreshes_(metrics.AddCounter("spamphibian_model_refreshes_total",
-                                    "Checks for a newer model, by result (swapped, unchanged, unavailable, refused).",
+      refreshes_(metrics.AddCounter(shadow_ ? "spamphibian_shadow_model_refreshes_total" : "spamphibian_model_refreshes_total",
+                                    "Checks for a newer model, by result (swapped, unchanged, absent, unavailable, refused).",
                                     {"result"})),
       log_(log) {}
 
@@ -45,6 +46,14 @@ Status ModelRefresher::RefreshNow() {
     refreshes_.With({"unchanged"}).Inc();
     return s;
   }
+  if (s.IsNotFound()) {
+    refreshes_.With({"absent"}).Inc();
+    if (shadow_ && holder_.Get() != nullptr) {
+      holder_.Set(nullptr, "", "");
+      LogJson(log_, spdlog::level::info, "shadow_model_stopped", {{"version", version}});
+    }
+    return shadow_ ? Status::Ok() : s;
+  }
   std::shared_ptr<const SpamModel> model;
   if (s.ok()) s = SpamModel::Load(file.path, &model);
   if (!s.ok()) {
@@ -55,9 +64,9 @@ Status ModelRefresher::RefreshNow() {
     return s;
   }
   holder_.Set(std::move(model), file.version, source_);
-  PublishModelInfo(metrics_, holder_, version, source);
+  if (!shadow_) PublishModelInfo(metrics_, holder_, version, source);
   refreshes_.With({"swapped"}).Inc();
-  LogJson(log_, spdlog::level::info, "model_swapped",
+  LogJson(log_, spdlog::level::info, shadow_ ? "shadow_model_loaded" : "model_swapped",
           {{"version", file.version}, {"previous", version}, {"source", source_}, {"sha256", file.sha256}});
   return Status::Ok();
 }

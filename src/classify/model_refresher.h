@@ -31,13 +31,16 @@ using ModelFetch = std::function<Status(const std::string& current, ModelFile* o
 class ModelRefresher {
  public:
   // `holder`, `metrics` and `log` must outlive the refresher. `source` is
-  // the label of models it loads (e.g. "s3").
+  // the label of models it loads (e.g. "s3"; "shadow" for the model scored
+  // beside the current one: its metrics are its own, and when its manifest
+  // is gone the holder is emptied, ending the shadow).
   ModelRefresher(ModelFetch fetch, std::string source, ModelHolder& holder, std::chrono::seconds interval,
                  metrics::Registry& metrics, spdlog::logger& log);
   ~ModelRefresher();
 
   // One check, now, on the caller's thread. Ok when the model is current
-  // (swapped or unchanged).
+  // (swapped or unchanged); NotFound when the key names nothing (nothing
+  // promoted yet: the model in use stays, counted as "absent").
   Status RefreshNow();
 
   // The periodic thread (interval 0: only on Trigger()).
@@ -50,6 +53,7 @@ class ModelRefresher {
 
   ModelFetch fetch_;
   const std::string source_;
+  const bool shadow_;
   ModelHolder& holder_;
   const std::chrono::seconds interval_;
   metrics::Registry& metrics_;

@@ -277,6 +277,33 @@ const Setting kSettings[] = {
      [](const std::string& w, const std::string& v, Config* c) {
        return SetDuration(w, v, 0, 7 * 86400, &c->classify.model_refresh_interval);
      }},
+    {"MODEL_TRAINING_DATA", "model.training_data",
+     [](const std::string&, const std::string& v, Config* c) {
+       c->classify.training_data = v;
+       return Status::Ok();
+     }},
+    {"MODEL_EVAL_DATA", "model.eval_data",
+     [](const std::string&, const std::string& v, Config* c) {
+       c->classify.eval_data = v;
+       return Status::Ok();
+     }},
+    {"", "jobs.retrain_interval",
+     [](const std::string& w, const std::string& v, Config* c) {
+       return SetDuration(w, v, 60, 90 * 86400, &c->jobs.retrain_interval);
+     }},
+    {"", "jobs.retrain_min_new_labels",
+     [](const std::string& w, const std::string& v, Config* c) {
+       return ParseInt(w, v, 1, 100000000, &c->jobs.retrain_min_new_labels);
+     }},
+    {"", "jobs.shadow_hours",
+     [](const std::string& w, const std::string& v, Config* c) {
+       long long hours = 0;
+       Status s = ParseInt(w, v, 0, 24 * 90, &hours);
+       if (s.ok()) c->jobs.shadow_hours = std::chrono::hours(hours);
+       return s;
+     }},
+    {"", "jobs.auto_promote",
+     [](const std::string& w, const std::string& v, Config* c) { return ParseBool(w, v, &c->jobs.auto_promote); }},
     {"", "model.cache_dir",
      [](const std::string&, const std::string& v, Config* c) {
        c->classify.model_cache_dir = v;
@@ -394,6 +421,13 @@ const Setting kSettings[] = {
        long long days = 0;
        Status s = ParseInt(w, v, 1, 3650, &days);
        if (s.ok()) c->review.retention = std::chrono::hours(24 * days);
+       return s;
+     }},
+    {"", "review.memory_days",
+     [](const std::string& w, const std::string& v, Config* c) {
+       long long days = 0;
+       Status s = ParseInt(w, v, 0, 3650, &days);
+       if (s.ok()) c->review.memory = std::chrono::hours(24 * days);
        return s;
      }},
     {"", "review.dry_run",
@@ -668,6 +702,12 @@ Status LoadConfig(const EnvLookup& env, Config* out) {
   }
   if (!out->classify.model_s3_key.empty() && !out->s3.configured()) {
     return Status::InvalidArgument("MODEL_S3_KEY: needs S3_ENDPOINT and S3_BUCKET");
+  }
+  // With S3 and no model file, replicas follow the registry's manifest
+  // (registry/model_registry.h), so that `serve`, `classify` and `model`
+  // agree without a setting.
+  if (out->classify.model_s3_key.empty() && out->classify.model_path.empty() && out->s3.configured()) {
+    out->classify.model_s3_key = std::string(kDefaultModelManifest);
   }
   if (out->redis.sentinel_enabled && out->redis.sentinel_hosts.empty()) {
     return Status::InvalidArgument("REDIS_SENTINEL_HOSTS: required when REDIS_SENTINEL_ENABLED is true");

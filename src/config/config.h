@@ -99,7 +99,18 @@ struct JobsOptions {
   // carry "verified").
   std::string verified_marker = "[spamphibian:verified]";
   std::vector<std::string> verified_groups;  // members are verified too
+  // The retrain job (jobs/retrain_job.h): retrain every interval, or
+  // sooner once this many new labels arrived; shadow the candidate for
+  // shadow_hours; promote it then only with auto_promote.
+  std::chrono::seconds retrain_interval{86400};
+  long long retrain_min_new_labels = 200;
+  std::chrono::hours shadow_hours{24};
+  bool auto_promote = false;
 };
+
+// The manifest replicas follow when S3 is configured and neither MODEL_PATH
+// nor MODEL_S3_KEY says otherwise (the model registry writes it).
+inline constexpr const char* kDefaultModelManifest = "models/current.json";
 
 struct ThresholdPair {
   double spam = 0.8;        // score >= spam: "spam"
@@ -111,6 +122,10 @@ struct ClassifyOptions {
   std::string model_s3_key;       // MODEL_S3_KEY: a manifest (see classify/model_source.h) or a model object
   std::chrono::seconds model_refresh_interval{300};  // MODEL_REFRESH_INTERVAL; 0 = only on SIGHUP
   std::string model_cache_dir;    // where downloaded models are kept; "" = a temporary directory
+  // `model retrain`: the bundled training data, and the evaluation set
+  // candidates are judged on (never trained on).
+  std::string training_data = SPAMPHIBIAN_TRAINING_DATA;  // MODEL_TRAINING_DATA
+  std::string eval_data = SPAMPHIBIAN_EVAL_DATA;          // MODEL_EVAL_DATA
   double spam_threshold = 0.8;
   double suspicious_threshold = 0.5;
   std::map<std::string, ThresholdPair> thresholds_by_type;  // classify.thresholds.<item type>
@@ -159,6 +174,9 @@ struct ReviewSettings {
   std::map<std::string, std::string> slack_users;  // Slack user id -> GitLab username
   std::map<std::string, std::vector<std::string>> on_spam;  // item type -> actions on a confirmed spam item
   std::chrono::hours retention{24 * 30};
+  // review.memory_days: how long a reviewer's answer about an author or a
+  // linked domain counts as a signal (classify/campaigns.h).
+  std::chrono::hours memory{24 * 90};
   // review.dry_run: reviewers' answers log the API calls and send none. Off
   // by default, unlike the policy's: a person approved.
   bool dry_run = false;

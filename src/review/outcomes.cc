@@ -92,6 +92,8 @@ Answer BuildAnswer(const Review& r, const OutcomeRequest& req, const Reviewer& w
                   {"decided_by", "reviewer " + who.username + " (" + who.via + ")"},
                   {"time", now}});
   a.audit_id = answer_id;
+  a.model_version = d.value("model_version", "");
+  a.model_verdict = d.value("verdict", "");
   if (req.trust_author) a.trust_email = text::AsciiLower(parsed.author.email);
   return a;
 }

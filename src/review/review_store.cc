@@ -48,9 +48,13 @@ return 1
 )lua";
 
 // KEYS: review hash, decisions, labels, archive ("" = none), audit, verified
-// users, reviewer-verified users. ARGV: prefix, id, expected state, new
-// state, answer record, reviewed decision, label, label key, audit, audit
-// id, audit maxlen, e-mail to trust.
+// users, reviewer-verified users, outcome counts. ARGV: prefix, id,
+// expected state, new state, answer record, reviewed decision, label, label
+// key, audit, audit id, audit maxlen, e-mail to trust, outcome ("spam",
+// "ham", "skip"), memory ms (0 = none), model version.
+// A spam or ham answer is also remembered for the author and each linked
+// domain (classify::kReviewedAuthorKey, kReviewedDomainKey) and counted per
+// model version, type, automatic verdict and outcome (live precision).
 const std::string kApply = std::string(kIndexes) + R"lua(
 local cur = redis.call('HGET', KEYS[1], 'state')
 if not cur then return {0, ''} end
@@ -81,6 +85,21 @@ end
 if ARGV[12] ~= '' then
   redis.call('SADD', KEYS[6], ARGV[12])
   redis.call('SADD', KEYS[7], ARGV[12])
+end
+local outcome, memory = ARGV[13], tonumber(ARGV[14])
+if outcome == 'spam' or outcome == 'ham' then
+  local g = redis.call('HMGET', KEYS[1], 'author_id', 'domains')
+  if memory > 0 then
+    if g[1] and g[1] ~= '0' then redis.call('SET', p .. 'memory:author:' .. g[1], outcome, 'PX', memory) end
+    if g[2] then
+      for d in string.gmatch(g[2], '%S+') do
+        local k = p .. 'memory:domain:' .. d
+        redis.call('HINCRBY', k, outcome, 1)
+        redis.call('PEXPIRE', k, memory)
+      end
+    end
+  end
+  redis.call('HINCRBY', KEYS[8], ARGV[15] .. '|' .. f[3] .. '|' .. f[2] .. '|' .. outcome, 1)
 end
 return {1, new}
 )lua";
@@ -259,9 +278,11 @@ Status RedisReviewStore::Apply(const std::string& id, const Answer& a, bool* app
   redis::Reply reply;
   if (Status s = client_.Eval(apply_,
                               {p + "review:" + id, p + "decisions", p + "labels", a.label.empty() || !options_.archive_labels ? "" : p + "archive",
-                               p + "audit", p + "verified_users", p + "verified_users:reviewed"},
+                               p + "audit", p + "verified_users", p + "verified_users:reviewed", p + std::string(kOutcomeCounts)},
                               {p, id, a.expected_state, StateFor(a.outcome), a.record.dump(), a.reviewed_decision, a.label,
-                               a.label_key, a.audit, a.audit_id, std::to_string(options_.audit_maxlen), a.trust_email},
+                               a.label_key, a.audit, a.audit_id, std::to_string(options_.audit_maxlen), a.trust_email,
+                               a.outcome, std::to_string(std::chrono::milliseconds(options_.memory).count()),
+                               a.model_version.empty() ? "unknown" : a.model_version},
                               &reply);
       !s.ok()) {
     return s;

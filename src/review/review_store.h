@@ -44,6 +44,11 @@ namespace spamphibian::review {
 // States and outcomes as they appear in the API.
 inline constexpr const char* kPending = "pending";
 inline constexpr const char* kConfirmedSpam = "confirmed_spam";
+// A hash (after the key prefix) counting spam/ham answers by
+// "<model version>|<item type>|<automatic verdict>|<outcome>": the real
+// precision of automatic verdicts (spamphibian_review_outcomes_total,
+// `spamphibian model list`).
+inline constexpr std::string_view kOutcomeCounts = "review_outcomes";
 inline constexpr const char* kNotSpam = "not_spam";
 inline constexpr const char* kSkipped = "skipped";
 
@@ -86,6 +91,9 @@ struct Answer {
   std::string audit;              // the audit entry
   std::string audit_id;
   std::string trust_email;        // "" = none; else added to the verified users
+  // For live precision: the automatic decision this answer judges.
+  std::string model_version;
+  std::string model_verdict;
 };
 
 class ReviewStore {
@@ -118,6 +126,9 @@ struct RedisReviewStoreOptions {
   // Labels also go to S3 through the archive stage; false without S3 (the
   // archive stream would only grow).
   bool archive_labels = true;
+  // How long a spam/ham answer is remembered for the author and the linked
+  // domains (0: not at all).
+  std::chrono::hours memory{24 * 90};
 };
 
 // Not thread-safe: one per thread.

@@ -19,7 +19,32 @@ ClassifyStage::ClassifyStage(ClassifyStageOptions options, const classify::Model
                                     {"item_type", "verdict"})),
       scores_(metrics.AddHistogram("spamphibian_classify_score", "Spam probability of classified items, by item type.",
                                    {"item_type"}, {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99})),
+      shadow_agreement_(metrics.AddCounter("spamphibian_shadow_agreement_total",
+                                           "Items scored by the current model and the shadowed candidate, by item "
+                                           "type and the two verdicts.",
+                                           {"item_type", "current", "candidate"})),
+      remembered_(metrics.AddCounter("spamphibian_classify_remembered_total",
+                                     "Items called spam because reviewers confirmed their author or a linked domain "
+                                     "spam, by what was remembered.",
+                                     {"memory"})),
       log_(log) {}
+
+namespace {
+
+// Thresholds: the operator's for this type, else the model's (chosen when
+// it was trained), else the operator's defaults.
+ThresholdPair ThresholdsOf(const ClassifyStageOptions& o, const classify::SpamModel& model, const std::string& type,
+                           bool embedded) {
+  if (const auto it = o.by_type.find(type); it != o.by_type.end()) return it->second;
+  if (const auto shipped = model.ThresholdsFor(type); shipped && embedded) return {shipped->spam, shipped->suspicious};
+  return o.defaults;
+}
+
+std::string VerdictOf(double score, const ThresholdPair& t) {
+  return score >= t.spam ? "spam" : score >= t.suspicious ? "suspicious" : "ham";
+}
+
+}  // namespace
 
 Outcome ClassifyStage::Process(const Entry& entry) {
   std::vector<Outcome> outcomes;
@@ -93,16 +118,21 @@ Outcome ClassifyStage::Decide(const Entry& entry, Prepared* prepared) {
     }
   }
 
-  // Thresholds: the operator's for this type, else the model's (chosen
-  // when it was trained), else the operator's defaults.
-  ThresholdPair t = options_.defaults;
-  if (const auto it = options_.by_type.find(item.type); it != options_.by_type.end()) {
-    t = it->second;
-  } else if (const auto shipped = model->ThresholdsFor(item.type); shipped && scored_by.starts_with("embedded")) {
-    t = {shipped->spam, shipped->suspicious};
+  const ThresholdPair t = ThresholdsOf(options_, *model, item.type, scored_by.starts_with("embedded"));
+  double score = p.probability;
+  // Reviewers' memory: raises to spam, never lowers.
+  const classify::CampaignCounts& campaign = prepared->campaign;
+  std::string remembered;
+  if (campaign.reviewed_author == "spam") {
+    remembered = "memory author_confirmed_spam";
+  } else if (!campaign.reviewed_spam_domain.empty()) {
+    remembered = "memory domain_confirmed_spam " + campaign.reviewed_spam_domain;
   }
-  const double score = p.probability;
-  const std::string verdict = score >= t.spam ? "spam" : score >= t.suspicious ? "suspicious" : "ham";
+  if (!remembered.empty() && score < t.spam) {
+    score = t.spam;
+    remembered_.With({campaign.reviewed_author == "spam" ? "author" : "domain"}).Inc();
+  }
+  const std::string verdict = VerdictOf(score, t);
 
   Decision d;
   d.decision_id = "classify-" + entry.id;
@@ -111,6 +141,7 @@ Outcome ClassifyStage::Decide(const Entry& entry, Prepared* prepared) {
   d.item_id = item.id;
   d.verdict = verdict;
   d.time = NowRfc3339();
+  if (!remembered.empty()) d.reasons.push_back(remembered);
   for (const auto& s : rendering.signals) {
     // Signals that say nothing about spam by themselves stay out of the reasons.
     if (s.starts_with("sig_type_") || s.starts_with("sig_script_") || s == "sig_links_0") continue;
@@ -129,6 +160,7 @@ Outcome ClassifyStage::Decide(const Entry& entry, Prepared* prepared) {
     d.reasons.push_back("token '" + token + "' " + buf);
   }
   d.extra["score"] = score;
+  if (score != p.probability) d.extra["model_score"] = p.probability;
   d.extra["words_score"] = p.words_probability;
   d.extra["thresholds"] = {{"spam", t.spam}, {"suspicious", t.suspicious}};
   d.extra["model_version"] = options_.remote && scored_by == "model service" ? "service" : version;
@@ -138,9 +170,19 @@ Outcome ClassifyStage::Decide(const Entry& entry, Prepared* prepared) {
   d.extra["signals"] = signals;  // the act stage's policy looks at the account's age
   // Other accounts with nearly the same text or the same link domains lately.
   // The domains are the review queue's campaign index (review/review_stage.h).
-  d.extra["campaign"] = {{"text_accounts", prepared->campaign.text_accounts},
-                         {"domain_accounts", prepared->campaign.domain_accounts},
+  d.extra["campaign"] = {{"text_accounts", campaign.text_accounts},
+                         {"domain_accounts", campaign.domain_accounts},
                          {"domains", rendering.link_domains}};
+  // The shadowed candidate: the same rendering, its own thresholds.
+  std::string shadow_version;
+  const auto shadow = options_.shadow != nullptr ? options_.shadow->Get(&shadow_version) : nullptr;
+  if (shadow != nullptr) {
+    const double shadow_score = shadow->Predict(rendering, 0).probability;
+    const std::string shadow_verdict = VerdictOf(shadow_score, ThresholdsOf(options_, *shadow, item.type, true));
+    d.extra["shadow"] = {{"model_version", shadow_version}, {"score", shadow_score}, {"verdict", shadow_verdict}};
+    // Model against model: the current one's verdict before the reviewers' memory.
+    shadow_agreement_.With({item.type, VerdictOf(p.probability, t), shadow_verdict}).Inc();
+  }
   // The act stage needs the item; it goes in as the entry's text, neither
   // copied nor serialised again (logs leave it out).
   d.item_json = std::string(entry.Get("item"));

@@ -2,6 +2,11 @@
 // score, the model version and the reasons: the signals that fired, the
 // features and the words that pushed the score most.
 //
+// What reviewers answered lately overrides the model upwards only: an item
+// whose author's last reviewed item was confirmed spam, or that links a
+// domain reviewers confirmed spam (and never ham), is spam, with that as
+// its first reason; so a campaign is cut off by its second item.
+//
 // A batch is rendered first (classify/text_rendering.h), its campaigns
 // counted in one round trip to the campaign memory, then each item scored.
 // The score comes from the embedded model (MODEL_PATH, the S3 model, or the
@@ -47,6 +52,10 @@ struct ClassifyStageOptions {
   // Where campaigns across accounts are counted (classify/campaigns.h);
   // null: none. Must outlive the stage.
   classify::CampaignMemory* campaigns = nullptr;
+  // A candidate model scored beside the model (registry: `model shadow`):
+  // its verdict and score go on the decision and into the agreement
+  // counts, and change nothing. Null or empty: none. Must outlive the stage.
+  const classify::ModelHolder* shadow = nullptr;
 };
 
 class ClassifyStage : public Stage {
@@ -74,6 +83,8 @@ class ClassifyStage : public Stage {
   const classify::ModelHolder& models_;
   metrics::CounterFamily& decisions_;
   metrics::HistogramFamily& scores_;
+  metrics::CounterFamily& shadow_agreement_;
+  metrics::CounterFamily& remembered_;
   spdlog::logger& log_;
 };
 

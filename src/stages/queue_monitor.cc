@@ -1,5 +1,9 @@
 #include "stages/queue_monitor.h"
 
+#include <cstdlib>
+
+#include "review/review_store.h"
+
 namespace spamphibian {
 namespace {
 
@@ -40,6 +44,10 @@ QueueMonitor::QueueMonitor(const redis::Connector& connector, std::vector<Stream
       redis_up_gauge_(metrics.AddGauge("spamphibian_redis_up", "1 when Redis answered the last check.").With({})),
       reviews_(metrics.AddGauge("spamphibian_reviews",
                                 "Reviews in the review queue by state; pending ones wait for a person.", {"state"})),
+      outcomes_(metrics.AddCounter("spamphibian_review_outcomes_total",
+                                   "Reviewers' spam/ham answers by item type, automatic verdict and model version "
+                                   "(counted in Redis across replicas): the live precision of automatic verdicts.",
+                                   {"item_type", "verdict", "outcome", "model_version"})),
       interval_(interval) {}
 
 QueueMonitor::~QueueMonitor() { Stop(); }
@@ -78,6 +86,7 @@ void QueueMonitor::Sample() {
     for (const char* state : kStates) {
       commands.push_back({"ZCARD", reviews_prefix_ + "reviews:idx:" + state + ":any:any"});
     }
+    commands.push_back({"HGETALL", reviews_prefix_ + std::string(review::kOutcomeCounts)});
   }
   std::vector<redis::Reply> replies;
   const bool up = client_.RunPipeline(commands, &replies).ok();
@@ -110,6 +119,23 @@ void QueueMonitor::Sample() {
     for (std::size_t k = 0; k < std::size(kStates); ++k) {
       const redisReply* n = replies[2 * streams_.size() + k].get();
       reviews_.With({kStates[k]}).Set(n->type == REDIS_REPLY_INTEGER ? static_cast<double>(n->integer) : 0);
+    }
+    // Field "<version>|<type>|<verdict>|<outcome>" -> count. The counts only
+    // grow in Redis; the counter follows them.
+    const redisReply* counts = replies[2 * streams_.size() + std::size(kStates)].get();
+    for (std::size_t k = 0; counts->type == REDIS_REPLY_ARRAY && k + 1 < counts->elements; k += 2) {
+      const std::string field(redis::ReplyText(counts->element[k]));
+      std::vector<std::string> parts;
+      for (std::size_t start = 0;;) {
+        const auto bar = field.find('|', start);
+        parts.push_back(field.substr(start, bar == std::string::npos ? std::string::npos : bar - start));
+        if (bar == std::string::npos) break;
+        start = bar + 1;
+      }
+      if (parts.size() != 4) continue;
+      const double total = std::atof(std::string(redis::ReplyText(counts->element[k + 1])).c_str());
+      metrics::Counter& c = outcomes_.With({parts[1], parts[2], parts[3], parts[0]});
+      if (total > c.value()) c.Inc(total - c.value());
     }
   }
 }

@@ -53,6 +53,7 @@ class QueueMonitor {
   metrics::GaugeFamily& lag_;
   metrics::Gauge& redis_up_gauge_;
   metrics::GaugeFamily& reviews_;
+  metrics::CounterFamily& outcomes_;
   std::string reviews_prefix_;
   const std::chrono::milliseconds interval_;
   std::atomic<bool> redis_up_{false};

@@ -5,17 +5,21 @@
 namespace spamphibian {
 namespace {
 
-// KEYS: text buckets, then domain buckets. ARGV: author, now, window,
+// KEYS: text buckets, domain buckets, then the reviewers' memory: the
+// author's key and one key per linked domain. ARGV: author, now, window,
 // number of text buckets, cap, the SimHash as two 32-bit halves, the most
-// bits two near-duplicates may differ in. Text buckets hold
-// "author|hi|lo" members: a band is only a candidate, and a member counts
-// when its whole hash is near. Domain buckets hold authors. Returns
-// {text accounts, domain accounts}.
+// bits two near-duplicates may differ in, number of domain buckets, then
+// the memory's domains. Text buckets hold "author|hi|lo" members: a band
+// is only a candidate, and a member counts when its whole hash is near.
+// Domain buckets hold authors. The memory is only read (the review store
+// writes it with each answer). Returns {text accounts, domain accounts,
+// the author's last answer or "", a domain confirmed spam and never ham or ""}.
 const redis::Script& ObserveScript() {
   static const redis::Script script(R"(
 local author, now, window = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local n_text, cap = tonumber(ARGV[4]), tonumber(ARGV[5])
 local hi, lo, max_bits = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
+local n_domain = tonumber(ARGV[9])
 local function bits(x)
   local n = 0
   while x ~= 0 do x = bit.band(x, x - 1); n = n + 1 end
@@ -23,7 +27,8 @@ local function bits(x)
 end
 local near, domain = {}, 0
 local text = 0
-for i, key in ipairs(KEYS) do
+for i = 1, n_text + n_domain do
+  local key = KEYS[i]
   redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
   if i <= n_text then
     for _, m in ipairs(redis.call('ZRANGE', key, 0, -1)) do
@@ -45,7 +50,15 @@ for i, key in ipairs(KEYS) do
 end
 if text > cap then text = cap end
 if domain > cap then domain = cap end
-return {text, domain}
+local said = redis.call('GET', KEYS[n_text + n_domain + 1]) or ''
+local spam_domain = ''
+for i = n_text + n_domain + 2, #KEYS do
+  local c = redis.call('HMGET', KEYS[i], 'spam', 'ham')
+  if spam_domain == '' and tonumber(c[1] or '0') > 0 and tonumber(c[2] or '0') == 0 then
+    spam_domain = ARGV[9 + i - (n_text + n_domain + 1)]
+  end
+end
+return {text, domain, said, spam_domain}
 )");
   return script;
 }
@@ -63,23 +76,33 @@ bool RedisCampaignMemory::Command(const classify::CampaignKey& key, std::int64_t
     if (classify::IsCommonDomain(domain) || keys->size() >= text_buckets + 20) continue;
     keys->push_back(prefix_ + "campaign:" + classify::DomainBucket(domain));
   }
+  const std::size_t domain_buckets = keys->size() - text_buckets;
+  keys->push_back(prefix_ + std::string(classify::kReviewedAuthorKey) + key.author);
+  std::vector<std::string> telling;
+  for (const auto& domain : key.domains) {
+    if (classify::IsTellingDomain(domain) && telling.size() < 20) telling.push_back(domain);
+  }
+  for (const auto& domain : telling) keys->push_back(prefix_ + std::string(classify::kReviewedDomainKey) + domain);
   // Lua's bit library works on 32-bit numbers: the hash goes in halves.
   // Halves are given signed, as bit.bxor returns them.
   const auto half = [](std::uint64_t h) { return std::to_string(static_cast<std::int32_t>(static_cast<std::uint32_t>(h))); };
   *argv = {key.author, std::to_string(now_ms), std::to_string(window_ms_), std::to_string(text_buckets),
            std::to_string(classify::kCampaignCountCap), half(key.simhash >> 32), half(key.simhash),
-           std::to_string(classify::kNearDuplicateBits)};
-  return !keys->empty();
+           std::to_string(classify::kNearDuplicateBits), std::to_string(domain_buckets)};
+  argv->insert(argv->end(), telling.begin(), telling.end());
+  return true;
 }
 
 namespace {
 
 Status ReadCounts(const redisReply* reply, classify::CampaignCounts* out) {
-  if (reply == nullptr || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2) {
+  if (reply == nullptr || reply->type != REDIS_REPLY_ARRAY || reply->elements != 4) {
     return Status::Internal("campaign script: unexpected reply");
   }
   out->text_accounts = static_cast<int>(reply->element[0]->integer);
   out->domain_accounts = static_cast<int>(reply->element[1]->integer);
+  out->reviewed_author = std::string(redis::ReplyText(reply->element[2]));
+  out->reviewed_spam_domain = std::string(redis::ReplyText(reply->element[3]));
   return Status::Ok();
 }
 

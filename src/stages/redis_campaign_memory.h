@@ -3,7 +3,9 @@
 // band, a link domain) is a sorted set of author -> last time seen, under
 // `prefix` + "campaign:" + bucket, expiring after the window. One Lua
 // script per item records it in all its buckets, drops entries older than
-// the window and counts the other authors: one round trip, atomic.
+// the window and counts the other authors: one round trip, atomic. The
+// same step reads what reviewers answered about the author and the linked
+// domains (classify::kReviewedAuthorKey, kReviewedDomainKey).
 //
 // Not thread-safe (owns a redis::Client): one per classify worker.
 #pragma once
@@ -25,7 +27,7 @@ class RedisCampaignMemory : public classify::CampaignMemory {
                       std::vector<classify::CampaignCounts>* out) override;
 
  private:
-  // The script's keys and arguments for `key`; false when it has no bucket.
+  // The script's keys and arguments for `key`.
   bool Command(const classify::CampaignKey& key, std::int64_t now_ms, redis::Args* keys, redis::Args* argv) const;
 
   redis::Client client_;

@@ -28,6 +28,8 @@ class ObjectStore {
   virtual Status Head(const std::string& key, ObjectInfo* info) = 0;
   // Every object whose key starts with `prefix`, in key order (all pages).
   virtual Status List(const std::string& prefix, std::vector<ObjectInfo>* out) = 0;
+  // Removes the object; Ok when it was not there either (S3 semantics).
+  virtual Status Delete(const std::string& key) = 0;
 };
 
 }  // namespace spamphibian::storage

@@ -100,6 +100,12 @@ Status S3ObjectStore::Head(const std::string& key, ObjectInfo* info) {
   return Status::Ok();
 }
 
+Status S3ObjectStore::Delete(const std::string& key) {
+  http::ClientResponse r;
+  Status s = Send("DELETE", "/" + EncodeKey(key), "", "", &r);
+  return s.IsNotFound() ? Status::Ok() : s;
+}
+
 // ListObjects (version 1, with markers): every S3-compatible server speaks
 // it, while some (s3rver) fail on truncated version-2 listings.
 Status S3ObjectStore::List(const std::string& prefix, std::vector<ObjectInfo>* out) {
@@ -143,6 +149,7 @@ std::unique_ptr<ObjectStore> NewS3ObjectStore(S3Options options) {
     Status Get(const std::string& k, std::string* d) override { return store.Get(k, d); }
     Status Head(const std::string& k, ObjectInfo* i) override { return store.Head(k, i); }
     Status List(const std::string& p, std::vector<ObjectInfo>* o) override { return store.List(p, o); }
+    Status Delete(const std::string& k) override { return store.Delete(k); }
     http::CurlHttpClient http;
     S3ObjectStore store;
   };

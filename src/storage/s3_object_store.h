@@ -35,6 +35,7 @@ class S3ObjectStore : public ObjectStore {
   Status Get(const std::string& key, std::string* data) override;
   Status Head(const std::string& key, ObjectInfo* info) override;
   Status List(const std::string& prefix, std::vector<ObjectInfo>* out) override;
+  Status Delete(const std::string& key) override;
 
  private:
   Status Send(const std::string& method, const std::string& path_and_query, const std::string& body,

@@ -41,6 +41,15 @@ TEST_F(S3Test, MissingObjectIsNotFound) {
   EXPECT_TRUE(store.Head("no/such/key", &info).IsNotFound());
 }
 
+TEST_F(S3Test, DeleteRemovesAndIsOkWhenAbsent) {
+  S3ObjectStore store(Options(), http_);
+  ASSERT_TRUE(store.Put("models/shadow.json", "{}", "application/json").ok());
+  ASSERT_TRUE(store.Delete("models/shadow.json").ok());
+  ObjectInfo info;
+  EXPECT_TRUE(store.Head("models/shadow.json", &info).IsNotFound());
+  EXPECT_TRUE(store.Delete("models/shadow.json").ok()) << "deleting what is not there is not an error";
+}
+
 TEST_F(S3Test, ListsEveryPage) {
   S3ObjectStore store(Options(/*max_keys=*/2), http_);
   for (int i = 0; i < 5; ++i) ASSERT_TRUE(store.Put("models/v" + std::to_string(i) + ".ftz", "m", "").ok());

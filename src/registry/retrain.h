@@ -1,0 +1,67 @@
+// Retrain: a candidate model from the bundled training data plus every
+// label that reviewers, Slack buttons and `restore` wrote to S3 `labels/`,
+// judged against the model in use.
+//
+//  * Labels: the last label of an item wins (a relabel replaces the first
+//    answer); they weigh `label_weight` (the generated data weighs 2 a
+//    line), because a moderator's answer is about this instance's spam.
+//  * Held out: the most recent `heldout_share` of the labels by time (what
+//    the model will meet next looks like what came last), and the shipped
+//    evaluation set (never trained on; it also chooses the thresholds).
+//  * Reproducible: one fastText thread, a fixed seed and labels in a fixed
+//    order, so the same labels give the same bundle, byte for byte, and so
+//    the same version.
+//
+// Judge() is the promotion rule the retrain job applies (and the card
+// shows a person): not worse than the current model on the held-out labels
+// and on the evaluation set, and better on one of them.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+
+#include "base/status.h"
+#include "classify/examples.h"
+#include "classify/spam_model.h"
+#include "classify/trainer.h"
+#include "storage/object_store.h"
+
+namespace spamphibian::registry {
+
+struct RetrainOptions {
+  std::string base_data;  // training-format JSONL (the bundled training data)
+  std::string eval_data;  // a labelled set never trained on ("" = none)
+  std::string since;      // labels written on or after this (YYYY-MM-DD or RFC 3339); "" = all
+  std::string work_dir;   // temporary files and the candidate
+  double label_weight = 8;
+  double heldout_share = 0.2;
+  // Words model and combiner settings; data, out, thresholds_from and
+  // threads are set by Retrain.
+  classify::TrainOptions train;
+  // The evaluation set's authors' signals (API lines), as the trust stage
+  // computes them.
+  classify::AccountSignalsFn account_signals;
+  std::shared_ptr<const classify::SpamModel> current;  // compared against
+  std::string current_version;
+};
+
+struct RetrainResult {
+  std::string model_path;  // the candidate bundle, in work_dir
+  nlohmann::json card;     // data counts, metrics of both models, the judgement
+};
+
+// InvalidArgument: no usable training data; Unavailable: S3 could not be
+// read.
+Status Retrain(storage::ObjectStore& store, const RetrainOptions& options, RetrainResult* out);
+
+struct Judgement {
+  bool promotable = false;
+  std::string reason;
+};
+
+// The promotion rule, from a card Retrain wrote.
+Judgement Judge(const nlohmann::json& card);
+
+}  // namespace spamphibian::registry
