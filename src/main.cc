@@ -119,6 +119,31 @@ int main(int argc, char** argv) {
       "check", "Load FILE as the service would (under memory and CPU limits) and print what it is; exit 1 if unusable");
   model_check->add_option("file", model_file, "Model file (.spam bundle or .bin/.ftz)")->required();
   model_check->add_flag("--quiet", model_quiet, "Print nothing when the model is usable");
+  spamphibian::ModelCommand model_options;
+  auto* model_list = model_cmd->add_subcommand("list", "The current model, the shadow, candidates and retired models");
+  model_list->add_flag("--json", model_options.json, "Print JSON");
+  auto* model_retrain = model_cmd->add_subcommand(
+      "retrain", "Train a candidate from the bundled data and the labels in S3; register it; print its card (JSON) last");
+  model_retrain->add_option("--since", model_options.since, "Only labels written on or after this date (YYYY-MM-DD)");
+  model_retrain->add_option("--base", model_options.base_data, "Training data besides the labels (default: the bundled data)");
+  model_retrain->add_option("--eval", model_options.eval_data,
+                            "Labelled set to judge the candidate on, never trained on (default: the shipped one; none: no set)");
+  model_retrain->add_option("--seed", model_options.seed, "Random seed (default 42): the same labels and seed give the same version");
+  model_retrain->add_option("--epoch", model_options.epoch, "Epochs of the words model (default 25)");
+  model_retrain->add_flag("--shadow", model_options.shadow, "Shadow the candidate when it is better than the current model");
+  auto* model_shadow = model_cmd->add_subcommand("shadow", "Score every item with VERSION too, beside the current model");
+  model_shadow->add_option("version", model_options.version, "Candidate version");
+  model_shadow->add_flag("--stop", model_options.stop, "End the shadow");
+  auto* model_promote = model_cmd->add_subcommand("promote", "Make VERSION the model every replica scores with");
+  model_promote->add_option("version", model_options.version, "Version to promote")->required();
+  model_promote->add_flag("--if-shadowed", model_options.if_shadowed, "Only if VERSION is being shadowed now");
+  auto* model_rollback = model_cmd->add_subcommand("rollback", "Go back to the model that was current before");
+  auto* model_retire = model_cmd->add_subcommand("retire", "Retire a candidate");
+  model_retire->add_option("version", model_options.version, "Version to retire")->required();
+  model_retire->add_option("--reason", model_options.reason, "Why (kept with it)");
+  for (auto* sub : {model_list, model_retrain, model_shadow, model_promote, model_rollback, model_retire}) {
+    sub->add_option("--by", model_options.by, "Who, for the audit trail (default: $USER)");
+  }
   model_cmd->require_subcommand(1);
 
   std::string restore_id, restore_item;
@@ -138,6 +163,17 @@ int main(int argc, char** argv) {
   if (*serve) return Serve(stages);
   if (*config_check) return spamphibian::RunConfigCheck(config_file);
   if (*model_check) return spamphibian::RunModelCheck(model_file, model_quiet);
+  for (auto* sub : {model_list, model_retrain, model_shadow, model_promote, model_rollback, model_retire}) {
+    if (!*sub) continue;
+    model_options.action = sub->get_name();
+    if (model_options.action == "shadow" && model_options.version.empty() != model_options.stop) {
+      std::cerr << "spamphibian model shadow: give a VERSION or --stop\n";
+      return kConfigError;
+    }
+    spamphibian::Config config;
+    if (!LoadOrExplain(&config)) return kConfigError;
+    return spamphibian::RunModel(config, model_options);
+  }
   if (*train) {
     spamphibian::Config config;
     if (!LoadOrExplain(&config)) return kConfigError;

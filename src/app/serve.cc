@@ -24,6 +24,7 @@
 #include "http/curl_client.h"
 #include "http/server.h"
 #include "jobs/job_scheduler.h"
+#include "jobs/retrain_job.h"
 #include "jobs/snippet_check_job.h"
 #include "jobs/verified_users_job.h"
 #include "log/json_log.h"
@@ -241,6 +242,13 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
                                   config.jobs.verified_users_interval};
     jobs.Add(std::make_unique<VerifiedUsersJob>(
         verified, std::make_unique<gitlab::GitLabApi>(GitLabApiOptions(config), jobs_http, *gitlab_rate), connector));
+    // The learning loop needs the registry (S3) and a model it may replace.
+    if (config.s3.configured() && config.classify.model_path.empty()) {
+      RetrainJobOptions retrain{prefix, config.jobs.retrain_interval, config.jobs.retrain_min_new_labels,
+                                config.jobs.shadow_hours, config.jobs.auto_promote,
+                                config.jobs.retrain_check_interval};
+      jobs.Add(std::make_unique<RetrainJob>(retrain, connector, SpamphibianCommand()));
+    }
   }
 
   MetricsEndpoint metrics_endpoint(registry);

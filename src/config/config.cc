@@ -302,6 +302,10 @@ const Setting kSettings[] = {
        if (s.ok()) c->jobs.shadow_hours = std::chrono::hours(hours);
        return s;
      }},
+    {"", "jobs.retrain_check_interval",
+     [](const std::string& w, const std::string& v, Config* c) {
+       return SetDuration(w, v, 1, 86400, &c->jobs.retrain_check_interval);
+     }},
     {"", "jobs.auto_promote",
      [](const std::string& w, const std::string& v, Config* c) { return ParseBool(w, v, &c->jobs.auto_promote); }},
     {"", "model.cache_dir",

@@ -106,6 +106,7 @@ struct JobsOptions {
   long long retrain_min_new_labels = 200;
   std::chrono::hours shadow_hours{24};
   bool auto_promote = false;
+  std::chrono::seconds retrain_check_interval{60};  // how often the job looks
 };
 
 // The manifest replicas follow when S3 is configured and neither MODEL_PATH

@@ -216,7 +216,7 @@ Status ModelRegistry::Rollback(const std::string& by, std::string* to) {
   manifest["history"] = nlohmann::json(history.begin() + 1, history.end());
   if (Status s = store_.Put(keys_.current, manifest.dump(), "application/json"); !s.ok()) return s;
   const std::string from = current.value("version", "");
-  (void)WriteState(previous.version, "current", "rolled back to by " + by, by, previous.created);
+  (void)WriteState(previous.version, "current", "current again: rolled back by " + by, by, previous.created);
   ModelRecord old;
   if (Find(from, &old).ok()) (void)WriteState(from, "retired", "rolled back by " + by, by, old.created);
   *to = previous.version;
