@@ -244,6 +244,8 @@ int Retrain(registry::ModelRegistry& models, storage::ObjectStore& store, redis:
   o.work_dir = dir;
   o.train.seed = c.seed;
   o.train.epoch = c.epoch;
+  o.train.buckets = c.buckets;
+  o.train.cutoff = c.cutoff;
   o.train.target_precision = 0.97;
   o.account_signals = [policy](const gitlab::Item& item) {
     return AccountSignals(item.author, ItemTime(item, std::chrono::system_clock::now()), *policy);

@@ -47,6 +47,8 @@ struct ModelCommand {
   bool shadow = false;    // shadow the candidate when it is better
   int seed = 42;
   int epoch = 25;
+  int buckets = 200000;  // word n-gram buckets (smaller: a smaller, quicker model)
+  int cutoff = 50000;
 };
 
 int RunModel(const Config& config, const ModelCommand& command);

@@ -36,7 +36,7 @@ fasttext::Args WordsArgs(const TrainOptions& o, const std::string& input, const 
   args.minCount = 1;
   args.minn = o.minn;
   args.maxn = o.maxn;
-  args.bucket = o.word_ngrams > 1 || o.maxn > 0 ? 200000 : 0;
+  args.bucket = o.word_ngrams > 1 || o.maxn > 0 ? o.buckets : 0;
   args.thread = o.threads;
   args.seed = o.seed;
   args.verbose = 0;
@@ -64,7 +64,7 @@ Status TrainWords(const TrainOptions& o, const std::vector<const Example*>& exam
       fasttext::Args q = args;
       q.qnorm = true;
       q.retrain = false;
-      q.cutoff = 50000;
+      q.cutoff = o.cutoff;
       q.dsub = 2;
       ft.quantize(q);
     }

@@ -39,6 +39,11 @@ struct TrainOptions {
   int minn = 0;       // character n-grams of words, from minn to maxn (0: none)
   int maxn = 0;
   int threads = 2;
+  // Hash buckets for word n-grams; the quantised model keeps at most
+  // `cutoff` rows. Both bound the size of the model and the time the
+  // quantisation takes (k-means over those rows), whatever the data size.
+  int buckets = 200000;
+  int cutoff = 50000;
   int seed = 42;
   int folds = 4;      // for the combiner's out-of-fold scores
   double combiner_c = 1.0;

@@ -147,6 +147,37 @@ TEST_F(ReviewStoreTest, AnAnswerAppliesOnceAndWritesEverythingInOneStep) {
   EXPECT_TRUE(Decide(store_, "nope", {"spam", "item", false}, {"x", "api"}, policy, &result).IsNotFound());
 }
 
+TEST_F(ReviewStoreTest, SpamAndHamAnswersAreRememberedAndCountedPerModel) {
+  json d1 = DecisionOf(1, "spam", "user", 0.99);
+  d1["model_version"] = "aaaaaaaaaaaa";
+  json d2 = DecisionOf(2, "spam", "note", 0.95, 8);
+  d2["model_version"] = "aaaaaaaaaaaa";
+  ASSERT_TRUE(Add(store_, d1, {"casino.example.xyz"}, 1000).ok());
+  ASSERT_TRUE(Add(store_, d2, {"casino.example.xyz", "blog.example.net"}, 1001).ok());
+  ASSERT_TRUE(Add(store_, DecisionOf(3, "ham", "note", 0.1, 9), {}, 1002).ok());
+  ReviewPolicy policy;
+  OutcomeResult result;
+  ASSERT_TRUE(Decide(store_, "classify-1", {"spam", "item", false}, {"ann", "api"}, policy, &result).ok());
+  ASSERT_TRUE(Decide(store_, "classify-2", {"ham", "item", false}, {"ann", "api"}, policy, &result).ok());
+  ASSERT_TRUE(Decide(store_, "classify-3", {"skip", "item", false}, {"ann", "api"}, policy, &result).ok());
+
+  auto text = [&](const redis::Args& args) {
+    redis::Reply r = client_->Run(args);
+    return r && r->type == REDIS_REPLY_STRING ? std::string(redis::ReplyText(r.get())) : std::string("(nil)");
+  };
+  EXPECT_EQ(text({"GET", "p:memory:author:7"}), "spam");
+  EXPECT_EQ(text({"GET", "p:memory:author:8"}), "ham");
+  EXPECT_EQ(text({"GET", "p:memory:author:9"}), "(nil)") << "a skip says nothing about the author";
+  EXPECT_EQ(text({"HGET", "p:memory:domain:casino.example.xyz", "spam"}), "1");
+  EXPECT_EQ(text({"HGET", "p:memory:domain:casino.example.xyz", "ham"}), "1");
+  EXPECT_EQ(text({"HGET", "p:memory:domain:blog.example.net", "ham"}), "1");
+  EXPECT_GT(client_->Integer({"PTTL", "p:memory:author:7"}), 0) << "remembered for review.memory_days, not forever";
+  // Live precision: one spam verdict confirmed (user), one rejected (note).
+  EXPECT_EQ(text({"HGET", "p:review_outcomes", "aaaaaaaaaaaa|user|spam|spam"}), "1");
+  EXPECT_EQ(text({"HGET", "p:review_outcomes", "aaaaaaaaaaaa|note|spam|ham"}), "1");
+  EXPECT_EQ(client_->Integer({"HLEN", "p:review_outcomes"}), 2) << "skips are not outcomes";
+}
+
 TEST_F(ReviewStoreTest, OldReviewsLeaveTheIndexes) {
   RedisReviewStore short_lived(connector_, {"q:", std::chrono::hours(1), 0, false});
   const std::int64_t hour = 3600 * 1000;

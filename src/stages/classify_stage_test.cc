@@ -105,6 +105,66 @@ TEST_F(ClassifyStageTest, ABatchCountsCampaignsAcrossAccounts) {
   EXPECT_EQ(nlohmann::json::parse(outcomes[2].emits.at(0).fields[0].second)["campaign"]["text_accounts"], 2);
 }
 
+// A memory that answers what reviewers said, as the Redis one reads it.
+class RememberingMemory : public classify::CampaignMemory {
+ public:
+  explicit RememberingMemory(classify::CampaignCounts answer) : answer_(std::move(answer)) {}
+  Status Observe(const classify::CampaignKey&, std::int64_t, classify::CampaignCounts* out) override {
+    *out = answer_;
+    return Status::Ok();
+  }
+
+ private:
+  classify::CampaignCounts answer_;
+};
+
+TEST_F(ClassifyStageTest, WhatReviewersConfirmedSpamRaisesToSpamAndNeverLowers) {
+  const auto run = [&](classify::CampaignCounts remembered) {
+    RememberingMemory memory(std::move(remembered));
+    ClassifyStageOptions options{{"p:decisions", "", 0}, "", {}, {}, nullptr, false, &memory};
+    ClassifyStage stage(options, models_, registry_, *log_);
+    Outcome o = stage.Process(Entry{"1-0", {{"item", gitlab::ToJson(Developer()).dump()},
+                                            {"signals", developer_signals_.dump()}}});
+    return nlohmann::json::parse(o.emits.at(0).fields[0].second);
+  };
+  classify::CampaignCounts author;
+  author.reviewed_author = "spam";
+  const auto by_author = run(author);
+  EXPECT_EQ(by_author["verdict"], "spam") << by_author.dump();
+  EXPECT_EQ(by_author["reasons"][0], "memory author_confirmed_spam");
+  EXPECT_LT(by_author["model_score"].get<double>(), 0.5) << "the model's own score is kept";
+  classify::CampaignCounts domain;
+  domain.reviewed_spam_domain = "pills.example.top";
+  EXPECT_EQ(run(domain)["reasons"][0], "memory domain_confirmed_spam pills.example.top");
+  classify::CampaignCounts ham;
+  ham.reviewed_author = "ham";
+  const auto cleared = run(ham);
+  EXPECT_EQ(cleared["verdict"], "ham");
+  EXPECT_FALSE(cleared.contains("model_score"));
+  EXPECT_NE(registry_.Render().find("spamphibian_classify_remembered_total{memory=\"author\"} 1"), std::string::npos);
+}
+
+TEST_F(ClassifyStageTest, AShadowedModelScoresBesideAndChangesNothing) {
+  classify::ModelHolder shadow;
+  ClassifyStageOptions options{{"p:decisions", "", 0}, "", {}, {}, nullptr, false};
+  options.shadow = &shadow;
+  ClassifyStage stage(options, models_, registry_, *log_);
+  const Entry entry{"1-0", {{"item", gitlab::ToJson(Developer()).dump()}, {"signals", developer_signals_.dump()}}};
+  auto without = nlohmann::json::parse(stage.Process(entry).emits.at(0).fields[0].second);
+  EXPECT_FALSE(without.contains("shadow")) << "an empty holder: no shadow";
+  // The same model as a stand-in candidate: it must agree.
+  shadow.Set(models_.Get(), "cand12345678", "shadow");
+  auto with = nlohmann::json::parse(stage.Process(entry).emits.at(0).fields[0].second);
+  EXPECT_EQ(with["verdict"], without["verdict"]);
+  EXPECT_EQ(with["score"], without["score"]);
+  EXPECT_EQ(with["shadow"]["model_version"], "cand12345678");
+  EXPECT_EQ(with["shadow"]["verdict"], "ham");
+  EXPECT_DOUBLE_EQ(with["shadow"]["score"].get<double>(), with["score"].get<double>());
+  EXPECT_NE(registry_.Render().find(
+                "spamphibian_shadow_agreement_total{item_type=\"user\",current=\"ham\",candidate=\"ham\"} 1"),
+            std::string::npos);
+}
+
 TEST_F(ClassifyStageTest, MalformedEntryIsDeadLettered) {
   ClassifyStage stage(ClassifyStageOptions{{"p:decisions", "", 0}, "", {}, {}, nullptr, false}, models_, registry_, *log_);
   EXPECT_EQ(stage.Process(Entry{"1-0", {{"item", "nope"}}}).kind, Outcome::Kind::kDeadLetter);

@@ -99,5 +99,29 @@ TEST_F(RedisCampaignMemoryTest, RedisDownIsUnavailable) {
   EXPECT_TRUE(memory_.Observe(Key("a", kSpam), 1000, &c).IsUnavailable());
 }
 
+TEST_F(RedisCampaignMemoryTest, WhatReviewersAnsweredComesWithTheCounts) {
+  auto key = [](const std::string& author, const std::vector<std::string>& domains) {
+    classify::CampaignKey k;
+    k.author = author;
+    k.domains = domains;
+    return k;
+  };
+  client_->Run({"SET", "p:memory:author:41", "spam"});
+  client_->Run({"SET", "p:memory:author:42", "ham"});
+  client_->Run({"HSET", "p:memory:domain:pills.example.top", "spam", "2"});
+  client_->Run({"HSET", "p:memory:domain:agency.example.com", "spam", "1", "ham", "1"});
+  client_->Run({"HSET", "p:memory:domain:bit.ly", "spam", "5"});
+  std::vector<classify::CampaignKey> keys = {key("41", {}), key("42", {"agency.example.com"}),
+                                             key("43", {"bit.ly", "pills.example.top"}), key("44", {"other.example"})};
+  std::vector<classify::CampaignCounts> counts;
+  ASSERT_TRUE(memory_.ObserveBatch(keys, 1000, &counts).ok());
+  EXPECT_EQ(counts[0].reviewed_author, "spam");
+  EXPECT_EQ(counts[1].reviewed_author, "ham");
+  EXPECT_EQ(counts[1].reviewed_spam_domain, "") << "a domain reviewers also called ham is not confirmed spam";
+  EXPECT_EQ(counts[2].reviewed_spam_domain, "pills.example.top") << "a shortener stands for nobody's domain";
+  EXPECT_EQ(counts[3].reviewed_author, "");
+  EXPECT_EQ(counts[3].reviewed_spam_domain, "");
+}
+
 }  // namespace
 }  // namespace spamphibian
