@@ -21,7 +21,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(ROOT, "corpus", "node_modules", "@stdlib", "datasets-spam-assassin", "data")
-OUT = os.path.join(ROOT, "corpus", "spamassassin.jsonl")
+OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "corpus", "spamassassin.jsonl")
 MAX_BODY = 20000
 
 

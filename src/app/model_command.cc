@@ -117,17 +117,33 @@ nlohmann::json LiveOutcomes(redis::Client& redis, const Config& config) {
     if (a == std::string::npos || b == std::string::npos || c == std::string::npos) continue;
     const std::string version = field.substr(0, a), verdict = field.substr(b + 1, c - b - 1), outcome = field.substr(c + 1);
     nlohmann::json& v = out[version];
-    if (!v.is_object()) v = {{"answers", 0}, {"spam_confirmed", 0}, {"spam_rejected", 0}, {"ham_confirmed", 0}, {"ham_rejected", 0}};
+    if (!v.is_object()) v = {{"answers", 0}, {"by_verdict", nlohmann::json::object()}};
     v["answers"] = v["answers"].get<long long>() + n;
-    const bool flagged = verdict == "spam";
-    if (verdict == "spam" || verdict == "ham") {
-      const std::string key = std::string(flagged ? "spam_" : "ham_") + (outcome == verdict ? "confirmed" : "rejected");
-      v[key] = v[key].get<long long>() + n;
-    }
+    nlohmann::json& cell = v["by_verdict"][verdict];
+    if (!cell.is_object()) cell = {{"spam", 0}, {"ham", 0}};
+    if (outcome == "spam" || outcome == "ham") cell[outcome] = cell[outcome].get<long long>() + n;
   }
+  // Precision of `spam` verdicts, and of flagged ones (spam or suspicious),
+  // as reviewers judged them.
   for (auto& [version, v] : out.items()) {
-    const long long confirmed = v["spam_confirmed"], rejected = v["spam_rejected"];
-    if (confirmed + rejected > 0) v["precision"] = static_cast<double>(confirmed) / static_cast<double>(confirmed + rejected);
+    long long spam_ok = 0, spam_wrong = 0, flagged_ok = 0, flagged_wrong = 0;
+    for (const auto& [verdict, cell] : v["by_verdict"].items()) {
+      if (verdict != "spam" && verdict != "suspicious") continue;
+      flagged_ok += cell["spam"].get<long long>();
+      flagged_wrong += cell["ham"].get<long long>();
+      if (verdict == "spam") {
+        spam_ok += cell["spam"].get<long long>();
+        spam_wrong += cell["ham"].get<long long>();
+      }
+    }
+    v["spam_confirmed"] = spam_ok;
+    v["spam_rejected"] = spam_wrong;
+    v["flagged_confirmed"] = flagged_ok;
+    v["flagged_rejected"] = flagged_wrong;
+    if (spam_ok + spam_wrong > 0) v["precision"] = static_cast<double>(spam_ok) / static_cast<double>(spam_ok + spam_wrong);
+    if (flagged_ok + flagged_wrong > 0) {
+      v["flagged_precision"] = static_cast<double>(flagged_ok) / static_cast<double>(flagged_ok + flagged_wrong);
+    }
   }
   return out;
 }

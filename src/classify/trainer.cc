@@ -5,6 +5,9 @@
 #include <fasttext/fasttext.h>
 
 #include <algorithm>
+#include <atomic>
+#include <functional>
+#include <thread>
 #include <filesystem>
 #include <fstream>
 
@@ -77,6 +80,24 @@ Status TrainWords(const TrainOptions& o, const std::vector<const Example*>& exam
   return Status::Ok();
 }
 
+// Runs `tasks` on up to `parallel` threads; the first failure.
+Status RunSideBySide(const std::vector<std::function<Status()>>& tasks, int parallel) {
+  std::vector<Status> results(tasks.size());
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t i = next++; i < tasks.size(); i = next++) results[i] = tasks[i]();
+  };
+  std::vector<std::thread> threads;
+  const std::size_t n = std::min<std::size_t>(tasks.size(), static_cast<std::size_t>(std::max(1, parallel)));
+  for (std::size_t t = 1; t < n; ++t) threads.emplace_back(worker);
+  worker();
+  for (auto& t : threads) t.join();
+  for (const Status& s : results) {
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
 std::vector<Scored> ScoreAll(const SpamModel& model, const std::vector<const Example*>& examples,
                              std::map<std::string, std::vector<Scored>>* by_type) {
   std::vector<Scored> all;
@@ -126,25 +147,35 @@ Status Train(const TrainOptions& o, TrainReport* report) {
 
   const bool bundle = !o.out.ends_with(".ftz") && !o.out.ends_with(".bin");
   const std::string words_path = bundle ? o.out + ".words.ftz" : o.out;
-  if (Status s = TrainWords(o, train, words_path, words_path.ends_with(".ftz")); !s.ok()) return s;
+  // The words model and, for a bundle, one model per fold for the
+  // combiner's out-of-fold scores: independent trainings, run side by side
+  // (each on its own fastText thread when `threads` is 1, so that every one
+  // stays deterministic).
+  std::vector<std::function<Status()>> tasks;
+  tasks.push_back([&] { return TrainWords(o, train, words_path, words_path.ends_with(".ftz")); });
+  std::vector<double> oof(train.size(), 0.5);
+  const int folds = std::max(2, o.folds);
+  if (bundle) {
+    for (int k = 0; k < folds; ++k) {
+      tasks.push_back([&, k]() -> Status {
+        std::vector<const Example*> fit;
+        for (std::size_t i = 0; i < train.size(); ++i) {
+          if (static_cast<int>(i % folds) != k) fit.push_back(train[i]);
+        }
+        const std::string fold_path = o.out + ".fold" + std::to_string(k) + ".bin";
+        if (Status s = TrainWords(o, fit, fold_path, false); !s.ok()) return s;
+        std::shared_ptr<const FastTextModel> fold;
+        Status s = FastTextModel::LoadUnchecked(fold_path, &fold);
+        std::filesystem::remove(fold_path);
+        if (!s.ok()) return s;
+        for (std::size_t i = k; i < train.size(); i += folds) oof[i] = fold->Predict(train[i]->rendering.text, 0).spam_probability;
+        return Status::Ok();
+      });
+    }
+  }
+  if (Status s = RunSideBySide(tasks, o.parallel); !s.ok()) return s;
 
   if (bundle) {
-    // Out-of-fold words scores for the combiner.
-    std::vector<double> oof(train.size(), 0.5);
-    const int folds = std::max(2, o.folds);
-    for (int k = 0; k < folds; ++k) {
-      std::vector<const Example*> fit;
-      for (std::size_t i = 0; i < train.size(); ++i) {
-        if (static_cast<int>(i % folds) != k) fit.push_back(train[i]);
-      }
-      const std::string fold_path = o.out + ".fold.bin";
-      if (Status s = TrainWords(o, fit, fold_path, false); !s.ok()) return s;
-      std::shared_ptr<const FastTextModel> fold;
-      Status s = FastTextModel::LoadUnchecked(fold_path, &fold);
-      std::filesystem::remove(fold_path);
-      if (!s.ok()) return s;
-      for (std::size_t i = k; i < train.size(); i += folds) oof[i] = fold->Predict(train[i]->rendering.text, 0).spam_probability;
-    }
     std::vector<Combiner::Sample> samples;
     for (std::size_t i = 0; i < train.size(); ++i) {
       samples.push_back({oof[i], train[i]->rendering.features, train[i]->spam, train[i]->weight});

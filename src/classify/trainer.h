@@ -38,7 +38,8 @@ struct TrainOptions {
   int word_ngrams = 2;
   int minn = 0;       // character n-grams of words, from minn to maxn (0: none)
   int maxn = 0;
-  int threads = 2;
+  int threads = 2;     // fastText threads per model (1: deterministic)
+  int parallel = 2;    // models (the words model, the folds) trained side by side
   // Hash buckets for word n-grams; the quantised model keeps at most
   // `cutoff` rows. Both bound the size of the model and the time the
   // quantisation takes (k-means over those rows), whatever the data size.

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <thread>
 
 #include "classify/evaluation.h"
 #include "decisions/decision.h"
@@ -185,6 +186,7 @@ Status Retrain(storage::ObjectStore& store, const RetrainOptions& o, RetrainResu
   train.data = data;
   train.out = o.work_dir + "/candidate.spam";
   train.threads = 1;  // fastText is deterministic with one thread
+  train.parallel = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   train.thresholds_from = o.eval_data;
   train.account_signals = o.account_signals;
   classify::TrainReport report;
@@ -246,17 +248,24 @@ Judgement Judge(const nlohmann::json& card) {
   if (!held.contains("current") && !eval.contains("current")) return {true, "no current model to compare with"};
   std::vector<std::string> better;
   if (held.contains("current")) {
-    const long fp_c = held["candidate"].value("false_positives", 0L), fp_o = held["current"].value("false_positives", 0L);
-    const long spam = held["candidate"].value("spam", 0L), ham = held["candidate"].value("ham", 0L);
+    const auto count = [&](const char* who, const char* name) { return held[who].value(name, 0L); };
+    const long fp_c = count("candidate", "false_positives"), fp_o = count("current", "false_positives");
+    // Flagged: spam or suspicious, what reaches a reviewer or Slack.
+    const long ffp_c = count("candidate", "flagged_false_positives"), ffp_o = count("current", "flagged_false_positives");
+    const long spam = count("candidate", "spam"), ham = count("candidate", "ham");
     const double rec_c = metric(held, "candidate", "recall"), rec_o = metric(held, "current", "recall");
-    if (fp_c > fp_o) {
-      return {false, "more false positives on the held-out labels: " + std::to_string(fp_c) + " against " +
-                         std::to_string(fp_o)};
+    if (fp_c > fp_o || ffp_c > ffp_o) {
+      const bool spam_fp = fp_c > fp_o;
+      return {false, std::string("more ") + (spam_fp ? "" : "flagged ") + "false positives on the held-out labels: " +
+                         std::to_string(spam_fp ? fp_c : ffp_c) + " against " + std::to_string(spam_fp ? fp_o : ffp_o)};
     }
     if (spam > 0 && rec_c < rec_o) {
       return {false, "lower recall on the held-out labels: " + Fixed(rec_c) + " against " + Fixed(rec_o)};
     }
     if (fp_c < fp_o) better.push_back("false positives on the held-out labels " + std::to_string(fp_o) + " -> " + std::to_string(fp_c));
+    if (ffp_c < ffp_o) {
+      better.push_back("flagged false positives on the held-out labels " + std::to_string(ffp_o) + " -> " + std::to_string(ffp_c));
+    }
     if (spam > 0 && rec_c > rec_o) better.push_back("recall on the held-out labels " + Fixed(rec_o) + " -> " + Fixed(rec_c));
     const double auc_c = metric(held, "candidate", "roc_auc"), auc_o = metric(held, "current", "roc_auc");
     if (spam > 0 && ham > 0 && auc_c > auc_o) better.push_back("AUC on the held-out labels " + Fixed(auc_o) + " -> " + Fixed(auc_c));

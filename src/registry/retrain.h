@@ -14,7 +14,9 @@
 //
 // Judge() is the promotion rule the retrain job applies (and the card
 // shows a person): not worse than the current model on the held-out labels
-// and on the evaluation set, and better on one of them.
+// (no more false positives, spam or flagged; no lower recall) and on the
+// evaluation set (precision, recall and AUC within about one item of it),
+// and better on one of them (fewer false positives, higher recall or AUC).
 #pragma once
 
 #include <nlohmann/json.hpp>

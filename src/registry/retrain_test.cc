@@ -116,9 +116,9 @@ json Card(json held_candidate, json held_current, json eval_candidate, json eval
           {"eval_set", {{"candidate", eval_candidate}, {"current", eval_current}}}};
 }
 
-json M(double precision, double recall, double auc, long fp, long spam = 10, long ham = 10) {
+json M(double precision, double recall, double auc, long fp, long spam = 10, long ham = 10, long flagged_fp = -1) {
   return {{"precision", precision}, {"recall", recall}, {"roc_auc", auc}, {"false_positives", fp},
-          {"spam", spam},           {"ham", ham}};
+          {"flagged_false_positives", flagged_fp < 0 ? fp : flagged_fp}, {"spam", spam}, {"ham", ham}};
 }
 
 TEST(JudgeTest, NotWorseAnywhereAndBetterSomewhere) {
@@ -131,6 +131,13 @@ TEST(JudgeTest, NotWorseAnywhereAndBetterSomewhere) {
   j = Judge(Card(M(1, 0, 0, 0, 0, 6), M(0, 0, 0, 4, 0, 6), M(0.98, 0.63, 0.94, 2), eval));
   EXPECT_FALSE(j.promotable);
   EXPECT_NE(j.reason.find("lower recall on the evaluation set: 0.630 against 0.900"), std::string::npos) << j.reason;
+  // Only suspicious before: fewer flagged false positives count too.
+  j = Judge(Card(M(0, 0, 0, 0, 0, 6, 1), M(0, 0, 0, 0, 0, 6, 5), eval, eval));
+  EXPECT_TRUE(j.promotable) << j.reason;
+  EXPECT_NE(j.reason.find("flagged false positives on the held-out labels 5 -> 1"), std::string::npos) << j.reason;
+  j = Judge(Card(M(0, 0, 0, 0, 0, 6, 3), M(0, 0, 0, 0, 0, 6, 1), eval, eval));
+  EXPECT_FALSE(j.promotable);
+  EXPECT_NE(j.reason.find("more flagged false positives"), std::string::npos) << j.reason;
   // More false positives on the held-out labels.
   j = Judge(Card(M(0.5, 1, 0.9, 3), M(0.8, 1, 0.9, 1), eval, eval));
   EXPECT_FALSE(j.promotable);
