@@ -75,6 +75,7 @@ struct AdminService::Caller {
   std::string username;
   bool by_token = false;
   std::string csrf;  // of the session
+  bool is_admin = false;  // a GitLab admin (or the API token): may change the model
 };
 
 void AddSecurityHeaders(http::Response* r) {
@@ -160,6 +161,7 @@ http::Response AdminService::Route(const http::Request& req, AdminWorker& w) {
                     .dump());
   }
   if (p == "/api/v1/reviews" && req.method == "GET") return ListReviews(req, w);
+  if (p == "/api/v1/models" || p.starts_with("/api/v1/models/")) return Models(p, req, *caller, w);
   constexpr std::string_view kReview = "/api/v1/reviews/";
   if (p.starts_with(kReview) && p.size() > kReview.size()) {
     const std::string id = http::PercentDecode(p.substr(kReview.size()));
@@ -182,7 +184,7 @@ std::optional<AdminService::Caller> AdminService::Authenticate(const http::Reque
       *refusal = http::JsonError(401, "wrong API token");
       return std::nullopt;
     }
-    return Caller{"api-token", true, ""};
+    return Caller{"api-token", true, "", true};
   }
   const auto id = VerifyCookie(cookie_key_, std::string(kSessionCookie),
                                CookieValue(req.Header("Cookie"), kSessionCookie));
@@ -202,7 +204,7 @@ std::optional<AdminService::Caller> AdminService::Authenticate(const http::Reque
     *refusal = http::JsonError(401, "the session has ended; sign in again");
     return std::nullopt;
   }
-  return Caller{session.username, false, session.csrf};
+  return Caller{session.username, false, session.csrf, session.is_admin};
 }
 
 http::Response AdminService::Login(AdminWorker& w) {
@@ -310,6 +312,50 @@ nlohmann::json AdminService::View(const review::Review& r, const std::vector<nlo
             {"text", text}}},
           {"actions", actions},
           {"answers", r.answers}};
+}
+
+// GET  /api/v1/models                     the registry, with live precision
+// POST /api/v1/models/{version}/promote    (GitLab admins and the API token)
+// POST /api/v1/models/{version}/shadow
+// POST /api/v1/models/{version}/retire     {"reason"}
+// POST /api/v1/models/rollback
+// POST /api/v1/models/shadow/stop
+http::Response AdminService::Models(const std::string& path, const http::Request& req, const Caller& caller,
+                                    AdminWorker& w) {
+  if (w.models == nullptr) return http::JsonError(503, "the model registry needs S3 (S3_ENDPOINT, S3_BUCKET)");
+  if (path == "/api/v1/models") {
+    if (req.method != "GET") return http::JsonError(405, "method not allowed");
+    nlohmann::json models;
+    if (Status s = w.models->List(&models); !s.ok()) return http::JsonError(503, s.message());
+    return Text(200, "application/json", nlohmann::json{{"models", models}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  }
+  if (req.method != "POST") return http::JsonError(405, "method not allowed");
+  // Changing the model changes what every replica does: GitLab admins only.
+  if (!caller.is_admin) return http::JsonError(403, "only GitLab admins change the model");
+  const std::string rest = path.substr(std::string_view("/api/v1/models/").size());
+  std::string action, version;
+  if (rest == "rollback") {
+    action = "rollback";
+  } else if (rest == "shadow/stop") {
+    action = "shadow_stop";
+  } else if (const auto slash = rest.find('/'); slash != std::string::npos) {
+    version = rest.substr(0, slash);
+    action = rest.substr(slash + 1);
+    if (action != "promote" && action != "shadow" && action != "retire") return http::JsonError(404, "not found");
+  } else {
+    return http::JsonError(404, "not found");
+  }
+  const nlohmann::json body = nlohmann::json::parse(req.body.empty() ? "{}" : req.body, nullptr, false);
+  if (!body.is_object()) return http::JsonError(400, "the body must be a JSON object");
+  const std::string reason = body.contains("reason") && body["reason"].is_string() ? body["reason"].get<std::string>() : "";
+  if (reason.size() > 500) return http::JsonError(400, "reason: at most 500 characters");
+  nlohmann::json result;
+  Status s = w.models->Change(action, version, caller.username, reason, false, &result);
+  if (s.IsNotFound()) return http::JsonError(404, s.message());
+  if (s.IsInvalidArgument()) return http::JsonError(409, s.message());
+  if (!s.ok()) return http::JsonError(503, s.message());
+  LogJson(log_, spdlog::level::info, "model_changed", result);
+  return Text(200, "application/json", result.dump());
 }
 
 http::Response AdminService::ListReviews(const http::Request& req, AdminWorker& w) {

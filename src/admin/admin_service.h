@@ -10,6 +10,9 @@
 //   GET  /api/v1/reviews       ?state=&verdict=&item_type=&min_score=&max_score=&limit=&cursor=
 //   GET  /api/v1/reviews/{id}  one review, with the author's other reviews
 //   POST /api/v1/reviews/{id}  {"outcome", "scope", "trust_author"}
+//   GET  /api/v1/models        the model registry (registry/model_operations.h)
+//   POST /api/v1/models/{version}/promote|shadow|retire, /api/v1/models/rollback,
+//        /api/v1/models/shadow/stop   (GitLab admins and the API token only)
 //
 // Who may call: a reviewer signed in with GitLab (a GitLab admin, or a
 // member of a group in review.groups), whose every POST carries the
@@ -34,6 +37,7 @@
 #include "config/secret.h"
 #include "http/message.h"
 #include "metrics/registry.h"
+#include "registry/model_operations.h"
 #include "review/outcomes.h"
 #include "review/review_store.h"
 #include "stages/action_ledger.h"
@@ -58,6 +62,7 @@ struct AdminWorker {
   std::unique_ptr<SessionStore> sessions;
   std::unique_ptr<RedisActionLedger> ledger;  // what was done to each item
   std::unique_ptr<GitLabOAuth> oauth;         // null without OAuth settings
+  std::unique_ptr<registry::ModelOperations> models;  // null without S3
   // Is this GitLab user a member of one of review.groups? (the service's
   // own token asks GitLab)
   std::function<Status(std::int64_t user_id, bool* member)> in_review_groups;
@@ -84,6 +89,7 @@ class AdminService : public http::Handler {
   http::Response ListReviews(const http::Request& request, AdminWorker& w);
   http::Response GetReview(const std::string& id, AdminWorker& w);
   http::Response Answer(const std::string& id, const http::Request& request, const Caller& caller, AdminWorker& w);
+  http::Response Models(const std::string& path, const http::Request& request, const Caller& caller, AdminWorker& w);
   // A review as the API shows it; `with_author` adds the author's others.
   nlohmann::json View(const review::Review& r, const std::vector<nlohmann::json>& actions) const;
   std::string CookieKey() const;

@@ -1,5 +1,7 @@
 #include "app/admin_listener.h"
 
+#include <tuple>
+
 #include <boost/asio/executor_work_guard.hpp>
 
 #include <future>
@@ -32,6 +34,15 @@ AdminListener::AdminListener(const Config& config, const redis::Connector& conne
     w.reviews = std::make_unique<review::RedisReviewStore>(connector, ReviewStoreOptions(config));
     w.sessions = std::make_unique<admin::RedisSessionStore>(connector, config.pipeline.key_prefix);
     w.ledger = std::make_unique<RedisActionLedger>(connector, config.pipeline.key_prefix);
+    std::shared_ptr<storage::ObjectStore> store;
+    if (config.s3.configured()) {
+      store = storage::NewS3ObjectStore(S3StoreOptions(config));
+      w.models = std::make_unique<registry::ModelOperations>(
+          *store, connector,
+          registry::ModelOperationsOptions{config.pipeline.key_prefix,
+                                           config.classify.model_path.empty() ? DefaultModelPath() : config.classify.model_path,
+                                           "admin API"});
+    }
     if (oauth) {
       auto http = std::make_shared<http::CurlHttpClient>(http::CurlOptions{config.gitlab.ca_bundle});
       w.oauth = std::make_unique<admin::GitLabOAuth>(
@@ -56,8 +67,10 @@ AdminListener::AdminListener(const Config& config, const redis::Connector& conne
         }
         return Status::Ok();
       };
-      w.owned = std::make_shared<std::pair<std::shared_ptr<http::CurlHttpClient>, std::shared_ptr<gitlab::GitLabApi>>>(
-          http, api);
+      w.owned = std::make_shared<std::tuple<std::shared_ptr<http::CurlHttpClient>, std::shared_ptr<gitlab::GitLabApi>,
+                                            std::shared_ptr<storage::ObjectStore>>>(http, api, store);
+    } else {
+      w.owned = store;
     }
     workers.push_back(std::move(w));
   }

@@ -15,8 +15,8 @@
 // back past the first candidate returns to the model the package shipped.
 //
 // Writes span several objects and S3 has no compare-and-set, so callers
-// serialise them (the `model` commands and the retrain job hold one Redis
-// lease, registry/registry_lock.h). Not thread-safe.
+// serialise them (registry/model_operations.h holds one Redis lease for the
+// commands, the admin API and the retrain job). Not thread-safe.
 #pragma once
 
 #include <nlohmann/json.hpp>

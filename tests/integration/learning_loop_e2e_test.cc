@@ -295,6 +295,9 @@ TEST_F(LearningLoopE2E, NotSpamAnswersRetrainShadowPromoteAndRollBack) {
     EXPECT_NE(audit.find(action), std::string::npos) << action;
   }
   EXPECT_NE(audit.find("tester (spamphibian model)"), std::string::npos);
+  const json api_list =
+      json::parse(HttpGet(service->AdminUrl("/api/v1/models"), {{"Authorization", std::string("Bearer ") + kToken}}).body);
+  EXPECT_EQ(api_list["models"].size(), list.size()) << "the API lists what the command lists";
 
   // 6. Rollback: back to the bundled model.
   ASSERT_EQ(Cli({"model", "rollback", "--by", "tester"}, &out), 0) << out;
@@ -352,8 +355,8 @@ TEST_F(LearningLoopE2E, EveryReplicaFollowsPromoteAndRollback) {
       << out;
   const std::string candidate = LastLine(out)["version"];
   ASSERT_EQ(candidate.size(), 12u) << out;
-  auto a = Start("events,fetch,trust,classify");
-  auto b = Start("events,fetch,trust,classify");
+  auto a = Start("events,fetch,trust,classify");  // with the admin listener (events)
+  auto b = Start("fetch,trust,classify");
   const std::string bundled = ModelVersion(*a);
   ASSERT_EQ(ModelVersion(*b), bundled);
   const auto t0 = std::chrono::steady_clock::now();
@@ -361,7 +364,20 @@ TEST_F(LearningLoopE2E, EveryReplicaFollowsPromoteAndRollback) {
   ASSERT_TRUE(WaitFor([&] { return ModelVersion(*a) == candidate && ModelVersion(*b) == candidate; },
                       std::chrono::seconds(20)));
   const auto both_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
-  ASSERT_EQ(Cli({"model", "rollback", "--by", "tester"}, &out), 0) << out;
+  // Rolled back through the admin API this time.
+  const testing::Headers auth = {{"Authorization", std::string("Bearer ") + kToken}};
+  const auto listed = HttpGet(a->AdminUrl("/api/v1/models"), auth);
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  std::string current;
+  for (const auto& m : json::parse(listed.body)["models"]) {
+    if (m["state"] == "current") current = m["version"];
+  }
+  EXPECT_EQ(current, candidate) << listed.body;
+  EXPECT_EQ(HttpPost(a->AdminUrl("/api/v1/models/" + candidate + "/explode"), "{}", auth).status, 404);
+  EXPECT_EQ(HttpPost(a->AdminUrl("/api/v1/models/rollback"), "{}").status, 401) << "no credentials, no change";
+  const auto rolled = HttpPost(a->AdminUrl("/api/v1/models/rollback"), "{}", auth);
+  ASSERT_EQ(rolled.status, 200) << rolled.body;
+  EXPECT_EQ(json::parse(rolled.body)["version"], bundled);
   ASSERT_TRUE(WaitFor([&] { return ModelVersion(*a) == bundled && ModelVersion(*b) == bundled; },
                       std::chrono::seconds(20)));
   std::printf("two replicas on the promoted model %lld ms after `model promote` (MODEL_REFRESH_INTERVAL=1)\n",
