@@ -369,7 +369,8 @@ TEST_F(LearningLoopE2E, EveryReplicaFollowsPromoteAndRollback) {
   const auto listed = HttpGet(a->AdminUrl("/api/v1/models"), auth);
   ASSERT_EQ(listed.status, 200) << listed.body;
   std::string current;
-  for (const auto& m : json::parse(listed.body)["models"]) {
+  const json models = json::parse(listed.body);  // kept alive for the loop
+  for (const auto& m : models["models"]) {
     if (m["state"] == "current") current = m["version"];
   }
   EXPECT_EQ(current, candidate) << listed.body;
