@@ -157,7 +157,7 @@ http::Response AdminService::Route(const http::Request& req, AdminWorker& w) {
   if (p == "/api/v1/session" && req.method == "GET") {
     return Text(200, "application/json",
                 nlohmann::json{{"username", caller->username}, {"csrf_token", caller->csrf},
-                               {"gitlab_url", options_.gitlab_url}}
+                               {"gitlab_url", options_.gitlab_url}, {"is_admin", caller->is_admin}}
                     .dump());
   }
   if (p == "/api/v1/reviews" && req.method == "GET") return ListReviews(req, w);
@@ -395,6 +395,10 @@ http::Response AdminService::ListReviews(const http::Request& req, AdminWorker& 
     query.limit = static_cast<std::size_t>(*n);
   }
   query.cursor = http::FormValue(q, "cursor");
+  if (const std::string d = http::FormValue(q, "disagree"); !d.empty()) {
+    if (d != "1" && d != "0") return http::JsonError(400, "disagree: 1 or 0");
+    query.disagree = d == "1";
+  }
   review::ReviewPage page;
   if (Status s = w.reviews->List(query, &page); !s.ok()) {
     return http::JsonError(s.IsInvalidArgument() ? 400 : 503, s.message());

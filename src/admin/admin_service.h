@@ -7,7 +7,7 @@
 //   GET  /oauth/callback       back from GitLab: code -> reviewer -> session
 //   POST /logout               ends the session (CSRF token)
 //   GET  /api/v1/session       who is signed in, and the CSRF token
-//   GET  /api/v1/reviews       ?state=&verdict=&item_type=&min_score=&max_score=&limit=&cursor=
+//   GET  /api/v1/reviews       ?state=&verdict=&item_type=&min_score=&max_score=&disagree=1&limit=&cursor=
 //   GET  /api/v1/reviews/{id}  one review, with the author's other reviews
 //   POST /api/v1/reviews/{id}  {"outcome", "scope", "trust_author"}
 //   GET  /api/v1/models        the model registry (registry/model_operations.h)

@@ -32,6 +32,7 @@ const std::string_view kReviewPageHtml = R"html(<!doctype html>
       <option>snippet</option>
     </select></label>
     <label>Score <input name="min_score" size="4" placeholder="0"> – <input name="max_score" size="4" placeholder="1"></label>
+    <label><input type="checkbox" name="disagree" value="1"> candidate disagrees</label>
     <button type="submit">Show</button>
   </form>
   <span id="who"></span> <button id="sign-out" type="button">Sign out</button>
@@ -43,6 +44,7 @@ const std::string_view kReviewPageHtml = R"html(<!doctype html>
   <button type="button" data-bulk="skip">Skip selected</button>
   <span class="keys">Keys: j/k move · s spam · h not spam · x skip · space select</span>
 </section>
+<section id="models" hidden></section>
 <p id="status" role="status"></p>
 <main id="queue"></main>
 <p><button id="more" type="button" hidden>More</button></p>
@@ -74,6 +76,11 @@ mark { background: #ffe066; }
 .link { color: #1d4ed8; text-decoration: underline dotted; cursor: pointer; }
 .reasons, .actions, .others { font-size: 12px; color: #333; }
 .controls button { margin-right: .4em; }
+.shadow { font-size: 12px; color: #333; }
+.shadow.disagree { color: #8a2be2; font-weight: bold; }
+#models { margin: .6em 1em; padding: .5em 1em; background: #fff; border-radius: 6px; font-size: 13px; }
+#models table { border-collapse: collapse; }
+#models td, #models th { padding: .15em .6em; text-align: left; border-bottom: 1px solid #eee; }
 button[data-outcome="spam"] { background: #d62828; color: #fff; border: 0; padding: .3em .8em; border-radius: 3px; }
 button[data-outcome="ham"] { background: #2a9d8f; color: #fff; border: 0; padding: .3em .8em; border-radius: 3px; }
 )css";
@@ -206,6 +213,13 @@ const std::string_view kAppJs = R"js('use strict';
       a.appendChild(box);
     });
     a.appendChild(el('div', 'reasons', 'Why: ' + (d.reasons || []).join(' · ')));
+    if (d.shadow) {
+      var flagged = function (v) { return v === 'spam' || v === 'suspicious'; };
+      var differs = flagged(d.shadow.verdict) !== flagged(d.verdict);
+      a.appendChild(el('div', 'shadow' + (differs ? ' disagree' : ''),
+                       'Candidate model ' + d.shadow.model_version + ': ' + d.shadow.verdict + ' (score ' +
+                       Number(d.shadow.score).toFixed(3) + ')' + (differs ? ' — disagrees' : '')));
+    }
     if (d.campaign) {
       a.appendChild(el('div', 'reasons', 'Campaign: same text from ' + (d.campaign.text_accounts || 0) +
                                          ' other accounts, same link domain from ' + (d.campaign.domain_accounts || 0)));
@@ -265,6 +279,7 @@ const std::string_view kAppJs = R"js('use strict';
 
   function query() {
     var f = document.getElementById('filters'), q = [];
+    if (f.elements.disagree.checked) q.push('disagree=1');
     ['state', 'verdict', 'item_type', 'min_score', 'max_score'].forEach(function (n) {
       var v = f.elements[n].value;
       if (v) q.push(n + '=' + encodeURIComponent(v));
@@ -320,9 +335,52 @@ const std::string_view kAppJs = R"js('use strict';
     api('POST', '/logout').then(function () { window.location.href = '/'; });
   });
 
+  // The models panel: the current model beside any candidate, with the
+  // figures that decide a promotion; admins may promote from here.
+  function fixed(x) { return typeof x === 'number' ? x.toFixed(3) : '–'; }
+  function loadModels(isAdmin) {
+    var panel = document.getElementById('models');
+    return api('GET', '/api/v1/models').then(function (res) {
+      var models = res.models || [];
+      var shown = models.filter(function (m) { return m.state === 'current' || m.state === 'shadow' || m.state === 'candidate'; });
+      if (shown.length < 2) { panel.hidden = true; return; }
+      panel.textContent = '';
+      panel.appendChild(el('strong', '', 'Models'));
+      var table = el('table'), head = el('tr');
+      ['version', 'state', 'eval AUC', 'eval precision', 'eval recall', 'held-out flagged FP', 'live precision', 'judgement', '']
+        .forEach(function (h) { head.appendChild(el('th', '', h)); });
+      table.appendChild(head);
+      shown.forEach(function (m) {
+        var card = m.card || {}, ev = (card.eval_set || {}).candidate || {}, held = (card.heldout_labels || {}).candidate || {};
+        var live = m.live || {}, row = el('tr');
+        [m.version, m.state, fixed(ev.roc_auc), fixed(ev.precision), fixed(ev.recall),
+         held.flagged_false_positives === undefined ? '–' : String(held.flagged_false_positives),
+         live.precision === undefined ? '–' : fixed(live.precision) + ' (' + (live.spam_confirmed + live.spam_rejected) + ')',
+         (card.judgement || {}).reason || m.reason || ''].forEach(function (t) { row.appendChild(el('td', '', t)); });
+        var cell = el('td');
+        if (isAdmin && m.state !== 'current') {
+          var b = el('button', '', 'Promote');
+          b.type = 'button';
+          b.addEventListener('click', function () {
+            if (!window.confirm('Promote model ' + m.version + '? Every replica will score with it.')) return;
+            api('POST', '/api/v1/models/' + encodeURIComponent(m.version) + '/promote', {}).then(function () {
+              say('Model ' + m.version + ' promoted'); loadModels(isAdmin);
+            }, function (e) { say('Not promoted: ' + e.message); });
+          });
+          cell.appendChild(b);
+        }
+        row.appendChild(cell);
+        table.appendChild(row);
+      });
+      panel.appendChild(table);
+      panel.hidden = false;
+    }, function () { panel.hidden = true; });
+  }
+
   api('GET', '/api/v1/session').then(function (s) {
     csrf = s.csrf_token; gitlabUrl = s.gitlab_url || '';
     document.getElementById('who').textContent = 'Signed in as @' + s.username;
+    loadModels(!!s.is_admin);
     return load(false);
   }, function () { window.location.href = '/login'; });
 })();

@@ -119,6 +119,12 @@ bool ParseCursor(const std::string& cursor, std::int64_t* ms, std::string* id) {
 
 }  // namespace
 
+bool ShadowDisagrees(const nlohmann::json& d) {
+  if (!d.is_object() || !d.contains("shadow") || !d["shadow"].is_object()) return false;
+  const auto flagged = [](const std::string& v) { return v == "spam" || v == "suspicious"; };
+  return flagged(d.value("verdict", "")) != flagged(d["shadow"].value("verdict", ""));
+}
+
 std::string StateFor(const std::string& outcome) {
   if (outcome == "spam") return kConfirmedSpam;
   if (outcome == "ham") return kNotSpam;
@@ -233,6 +239,7 @@ Status RedisReviewStore::List(const ReviewQuery& q, ReviewPage* out) {
                                ? r.decision["score"].get<double>()
                                : 0.0;
       if ((q.min_score && score < *q.min_score) || (q.max_score && score > *q.max_score)) continue;
+      if (q.disagree && !ShadowDisagrees(r.decision)) continue;
       out->reviews.push_back(std::move(r));
       if (out->reviews.size() == q.limit) break;
     }

@@ -70,9 +70,16 @@ struct ReviewQuery {
   std::string verdict = "flagged";  // spam, suspicious, ham, flagged, any
   std::string item_type = "any";
   std::optional<double> min_score, max_score;
+  // Only where the shadowed candidate disagrees with the model: one calls
+  // it spam or suspicious, the other not.
+  bool disagree = false;
   std::size_t limit = 50;
   std::string cursor;  // from the previous page's next_cursor; "" = newest
 };
+
+// Whether the decision's shadowed candidate (classify stage) disagrees with
+// its verdict, flagged against not flagged.
+bool ShadowDisagrees(const nlohmann::json& decision);
 
 struct ReviewPage {
   std::vector<Review> reviews;

@@ -223,10 +223,11 @@ TEST_F(LearningLoopE2E, NotSpamAnswersRetrainShadowPromoteAndRollBack) {
   ASSERT_TRUE(WaitFor([&] { return service->log().find("shadow_model_loaded") != std::string::npos; },
                       std::chrono::seconds(20)));
   const auto second = OnCallFamily(20, 2);
-  int current_flags = 0, shadow_flags = 0;
+  int current_flags = 0, shadow_flags = 0, disagreements = 0;
   for (int i = 0; i < 20; ++i) PostNote(*service, 9100 + i, second[i]);
   for (int i = 0; i < 20; ++i) {
     const json d = Decision(9100 + i);
+    disagreements += Flagged(d["verdict"]) != Flagged(d["shadow"].value("verdict", ""));
     ASSERT_TRUE(d.contains("shadow")) << d.dump();
     EXPECT_EQ(d["shadow"]["model_version"], candidate);
     EXPECT_EQ(d["model_version"], bundled) << "the shadow changes nothing";
@@ -234,6 +235,12 @@ TEST_F(LearningLoopE2E, NotSpamAnswersRetrainShadowPromoteAndRollBack) {
     shadow_flags += Flagged(d["shadow"]["verdict"]);
   }
   EXPECT_LT(shadow_flags, current_flags);
+  // The review queue shows where the two disagree.
+  ASSERT_TRUE(WaitFor([&] {
+    auto r = HttpGet(service->AdminUrl("/api/v1/reviews?state=all&verdict=all&disagree=1&limit=200"),
+                     {{"Authorization", std::string("Bearer ") + kToken}});
+    return r.status == 200 && json::parse(r.body)["reviews"].size() == static_cast<std::size_t>(disagreements);
+  })) << disagreements;
   EXPECT_NE(HttpGet(service->Url("/metrics")).body.find("spamphibian_shadow_agreement_total{item_type=\"note\""),
             std::string::npos);
 
