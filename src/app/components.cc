@@ -120,6 +120,13 @@ nlohmann::json DescribeConfig(const Config& c, const std::vector<std::string>& s
       {"review_groups", c.review.groups},
       {"review_dry_run", c.review.dry_run},
       {"review_retention_days", c.review.retention.count() / 24},
+      {"review_memory_days", c.review.memory.count() / 24},
+      {"model_training_data", c.classify.training_data},
+      {"model_eval_data", c.classify.eval_data},
+      {"retrain", {{"interval_s", c.jobs.retrain_interval.count()},
+                   {"min_new_labels", c.jobs.retrain_min_new_labels},
+                   {"shadow_hours", c.jobs.shadow_hours.count()},
+                   {"auto_promote", c.jobs.auto_promote}}},
   };
 }
 

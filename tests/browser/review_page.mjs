@@ -10,6 +10,7 @@
 //   OVERTURN_ID    a review to mark not spam by clicking
 //   SKIP_ID        a review to skip with the keyboard (j … x)
 //   HOSTILE_ID     a review whose text is an attack on the page
+//   CANDIDATE      a candidate model in the registry, to promote from the models panel
 //   SCREENSHOT     where to save a screenshot of the queue
 //   TEST_TOOLS     test-tools/, where npm installed puppeteer-core
 import { createRequire } from 'node:module';
@@ -47,7 +48,11 @@ async function main() {
     const page = await browser.newPage();
     await page.setViewport({ width: 1280, height: 1400 });
     const dialogs = [];
-    page.on('dialog', async (d) => { dialogs.push(d.message()); await d.dismiss(); });
+    // Click-throughs are dismissed; a promotion is confirmed.
+    page.on('dialog', async (d) => {
+      dialogs.push(d.message());
+      if (d.message().startsWith('Promote model')) await d.accept(); else await d.dismiss();
+    });
     const popups = [];
     browser.on('targetcreated', (t) => { if (t.type() === 'page') popups.push(t.url()); });
 
@@ -110,6 +115,19 @@ async function main() {
       card(env.SKIP_ID) + ' .state');
 
     check((await stateOf(page, env.CONFIRM_ID)) === 'confirmed_spam', 'the confirmed review says so');
+
+    // The models panel: the bundled model beside a candidate; an admin
+    // promotes it, after a confirmation.
+    await page.waitForSelector('#models:not([hidden])', { timeout: 10000 });
+    const rows = await page.$$eval('#models tr', (rs) => rs.map((r) => r.textContent));
+    check(rows.some((r) => r.includes(env.CANDIDATE) && r.includes('candidate') && r.includes('0.975')),
+          'the models panel lists the candidate with its figures: ' + rows.join(' | '));
+    check(rows.some((r) => r.includes('current')), 'the models panel lists the current model');
+    await page.evaluate((v) => {
+      Array.from(document.querySelectorAll('#models tr')).find((r) => r.textContent.includes(v)).querySelector('button').click();
+    }, env.CANDIDATE);
+    await page.waitForFunction(() => document.getElementById('status').textContent.includes('promoted'), { timeout: 10000 });
+    check(dialogs.some((m) => m.startsWith('Promote model ' + env.CANDIDATE)), 'promoting asks first');
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: env.SCREENSHOT, fullPage: false });
 

@@ -139,6 +139,21 @@ TEST(ReviewPageE2E, SignInConfirmOverturnAndSpamStaysInert) {
   for (const auto& o : full["campaign_reviews"]) same_campaign |= o["review_id"] == confirm && o["domain"] == "example.xyz";
   EXPECT_TRUE(same_campaign) << full["campaign_reviews"].dump();
 
+  // A candidate in the model registry, for the models panel.
+  auto registry_store = storage::NewS3ObjectStore(s3.Options());
+  auto* store_ptr = registry_store.get();
+  const std::string candidate = "abcdefabcdef";
+  ASSERT_TRUE(store_ptr->Put("models/candidates/" + candidate + "/model.spam", "candidate-bytes", "").ok());
+  ASSERT_TRUE(store_ptr->Put("models/candidates/" + candidate + "/card.json",
+                         json{{"eval_set", {{"candidate", {{"roc_auc", 0.975}, {"precision", 0.98}, {"recall", 0.9}}}}},
+                              {"judgement", {{"promotable", true}, {"reason", "better: a test"}}}}
+                             .dump(),
+                         "application/json")
+                  .ok());
+  ASSERT_TRUE(store_ptr->Put("models/candidates/" + candidate + "/state.json",
+                         json{{"state", "candidate"}, {"created", "2026-12-01T00:00:00Z"}}.dump(), "application/json")
+                  .ok());
+
   // The browser part.
   // ctest runs in the build directory: the screenshot stays there.
   const std::string screenshot = (std::filesystem::current_path() / "artifacts" / "review-queue.png").string();
@@ -151,6 +166,7 @@ TEST(ReviewPageE2E, SignInConfirmOverturnAndSpamStaysInert) {
                                  {"OVERTURN_ID", overturn},
                                  {"SKIP_ID", skip},
                                  {"HOSTILE_ID", hostile},
+                                 {"CANDIDATE", candidate},
                                  {"SCREENSHOT", screenshot},
                                  {"TEST_TOOLS", std::string(SPAMPHIBIAN_TESTDATA_DIR) + "/../../test-tools"},
                                  {"HOME", dir.path()},
@@ -160,6 +176,10 @@ TEST(ReviewPageE2E, SignInConfirmOverturnAndSpamStaysInert) {
   ASSERT_EQ(rc, 0) << testing::ReadFile(out) << "\n" << service.log().substr(0, 4000);
   EXPECT_NE(testing::ReadFile(out).find("\"ok\":true"), std::string::npos) << testing::ReadFile(out);
   EXPECT_TRUE(std::filesystem::file_size(screenshot) > 10000) << "a screenshot of the queue";
+  std::string manifest;
+  ASSERT_TRUE(store_ptr->Get("models/current.json", &manifest).ok()) << "the admin promoted the candidate";
+  EXPECT_EQ(json::parse(manifest)["version"], candidate);
+  EXPECT_EQ(json::parse(manifest)["by"], "admin");
 
   // GitLab: the confirmed user blocked, the overturned snippet visible again.
   auto user_state = [&] {
