@@ -351,7 +351,7 @@ const std::string_view kAppJs = R"js('use strict';
         .forEach(function (h) { head.appendChild(el('th', '', h)); });
       table.appendChild(head);
       shown.forEach(function (m) {
-        var card = m.card || {}, ev = (card.eval_set || {}).candidate || {}, held = (card.heldout_labels || {}).candidate || {};
+        var card = m.card || {}, ev = (card.eval_set || {}).candidate || card.validation || {}, held = (card.heldout_labels || {}).candidate || {};
         var live = m.live || {}, row = el('tr');
         [m.version, m.state, fixed(ev.roc_auc), fixed(ev.precision), fixed(ev.recall),
          held.flagged_false_positives === undefined ? '–' : String(held.flagged_false_positives),

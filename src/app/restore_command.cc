@@ -15,6 +15,7 @@
 #include "stages/action_ledger.h"
 #include "stages/archive_stage.h"
 #include "stages/pipeline.h"
+#include "review/review_store.h"
 #include "stages/restorer.h"
 #include "storage/s3_object_store.h"
 
@@ -29,6 +30,8 @@ struct Tools {
   gitlab::GitLabApi& api;
   redis::Client& redis;
   const std::string& audit_stream;
+  const std::string& prefix;
+  std::chrono::hours memory;  // review.memory_days
   spdlog::logger& log;
 };
 
@@ -89,6 +92,17 @@ bool RestoreOne(Tools& t, const std::string& id) {
     if (Status s = t.store.Put(key, label.dump(), "application/json"); !s.ok()) {
       std::cerr << "restore " << id << ": the ham label was not written: " << s.message() << "\n";
     }
+    // A restore says "not spam" too: remembered for the author and the
+    // linked domains, as a reviewer's answer is.
+    std::vector<std::string> domains;
+    const nlohmann::json campaign = decision.value("campaign", nlohmann::json::object());
+    for (const auto& d : campaign.value("domains", nlohmann::json::array())) {
+      if (d.is_string()) domains.push_back(d);
+    }
+    const std::int64_t author = decision["item"].value("author", nlohmann::json::object()).value("id", std::int64_t{0});
+    if (Status s = review::Remember(t.redis, t.prefix, author, domains, "ham", t.memory); !s.ok()) {
+      std::cerr << "restore " << id << ": not remembered as ham: " << s.message() << "\n";
+    }
   }
   return ok;
 }
@@ -113,7 +127,7 @@ int RunRestore(const Config& config, const std::string& action_id, const std::st
   auto limiter = MakeGitLabRateLimiter(config);
   gitlab::GitLabApi api(GitLabApiOptions(config), http, *limiter);
   const std::string audit_stream = prefix + std::string(kAuditStream);
-  Tools tools{ledger, *store, api, redis, audit_stream, log};
+  Tools tools{ledger, *store, api, redis, audit_stream, prefix, config.review.memory, log};
 
   std::vector<std::string> ids;
   if (!action_id.empty()) {

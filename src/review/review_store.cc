@@ -1,5 +1,7 @@
 #include "review/review_store.h"
 
+#include "classify/campaigns.h"
+
 #include <charconv>
 
 namespace spamphibian::review {
@@ -118,6 +120,24 @@ bool ParseCursor(const std::string& cursor, std::int64_t* ms, std::string* id) {
 }
 
 }  // namespace
+
+Status Remember(redis::Client& client, const std::string& prefix, std::int64_t author_id,
+                const std::vector<std::string>& domains, const std::string& outcome, std::chrono::hours memory) {
+  const std::string ms = std::to_string(std::chrono::milliseconds(memory).count());
+  if (memory.count() == 0 || (outcome != "spam" && outcome != "ham")) return Status::Ok();
+  std::vector<redis::Args> commands = {{"MULTI"}};
+  if (author_id != 0) {
+    commands.push_back({"SET", prefix + std::string(classify::kReviewedAuthorKey) + std::to_string(author_id), outcome, "PX", ms});
+  }
+  for (const auto& d : domains) {
+    const std::string key = prefix + std::string(classify::kReviewedDomainKey) + d;
+    commands.push_back({"HINCRBY", key, outcome, "1"});
+    commands.push_back({"PEXPIRE", key, ms});
+  }
+  commands.push_back({"EXEC"});
+  std::vector<redis::Reply> replies;
+  return client.RunPipeline(commands, &replies);
+}
 
 bool ShadowDisagrees(const nlohmann::json& d) {
   if (!d.is_object() || !d.contains("shadow") || !d["shadow"].is_object()) return false;

@@ -196,6 +196,14 @@ TEST_F(ActE2E, QuarantineMakesTheDocumentedCallsAndRestoreUndoesThem) {
   std::string label;
   ASSERT_TRUE(store_.Get(labels[0].key, &label).ok());
   EXPECT_EQ(nlohmann::json::parse(label)["label"], "ham");
+  // And remembered: the restored user's next item is not called spam for
+  // having been spam before; its link domain counts as ham.
+  auto text = [&](const redis::Args& args) {
+    redis::Reply r = redis_client_->Run(args);
+    return r && r->type == REDIS_REPLY_STRING ? std::string(redis::ReplyText(r.get())) : std::string("(nil)");
+  };
+  EXPECT_EQ(text({"GET", "spamphibian:memory:author:101"}), "ham");
+  EXPECT_EQ(text({"HGET", "spamphibian:memory:domain:example.xyz", "ham"}), "1") << "cheap-backlinks.example.xyz";
   // Slack heard of each, with the action id to restore it.
   ASSERT_TRUE(WaitFor([&] { return slack_.received().size() >= cases.size(); }));
   EXPECT_NE(slack_.received()[0].body.find("Restore with"), std::string::npos);
