@@ -151,7 +151,7 @@ Outcome ActStage::Process(const Entry& entry) {
   const nlohmann::json d = nlohmann::json::parse(entry.Get("decision"), nullptr, false);
   if (!d.is_object()) return Outcome::DeadLetter("not a decision");
   const std::string decided = d.value("verdict", "");
-  if (decided != "spam" && decided != "suspicious" && decided != "ham") return Outcome::Done();  // trusted, gone
+  if (decided != "spam" && decided != "suspicious" && decided != "ham") return Outcome::NothingToDo();  // trusted, gone
   gitlab::Item item;
   if (Status s = gitlab::FromJson(d.value("item", nlohmann::json()), &item); !s.ok()) return Outcome::DeadLetter(s.message());
 
@@ -175,7 +175,7 @@ Outcome ActStage::Process(const Entry& entry) {
   }
   const std::string verdict = review.is_object() ? "spam" : policy->Verdict(item.type, decided, score, age);
   const std::vector<std::string>& actions = review.is_object() ? reviewed_actions : policy->Actions(item.type, verdict);
-  if (actions.empty()) return Outcome::Done();
+  if (actions.empty()) return Outcome::NothingToDo();
   // The policy's dry run (on by default) is about what the model may do
   // alone; a reviewer's answer has its own switch (review.dry_run).
   const bool dry_run = review.is_object() ? options_.review_dry_run : policy->dry_run;

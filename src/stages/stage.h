@@ -53,8 +53,14 @@ struct Outcome {
   // For kDone: run after the hand-over was committed (e.g. advance a cursor).
   // A crash in between runs it never, so the work is redone: at least once.
   std::function<void()> after_commit;
+  // For kDone: whether it used what the stage depends on (GitLab for the
+  // act stage). Only such successes show that a dependency is up, and so
+  // that an entry still failing is at fault itself (an attempt counts).
+  bool proves_dependencies = true;
 
   static Outcome Done(std::vector<Emit> emits = {}) { return {Kind::kDone, std::move(emits), {}, {}}; }
+  // Done, with nothing to do (e.g. no action for a ham decision).
+  static Outcome NothingToDo() { return {Kind::kDone, {}, {}, {}, false}; }
   static Outcome Retry(std::string error) { return {Kind::kRetry, {}, std::move(error), {}}; }
   static Outcome Hold(std::string error) { return {Kind::kHold, {}, std::move(error), {}}; }
   static Outcome DeadLetter(std::string error) { return {Kind::kDeadLetter, {}, std::move(error), {}}; }

@@ -276,11 +276,13 @@ void StageRunner::ProcessAndCommit(Worker& w, std::vector<Attempt> batch) {
   }
   std::vector<HandOver> handovers;
   std::vector<bool> dead;  // dead[i]: handovers[i] moves its entry to the dead-letter stream
+  std::vector<bool> proves;  // proves[i]: handovers[i] used the stage's dependencies
   std::vector<std::function<void()>> after;  // after[i]: handovers[i]'s post-commit action
   std::vector<Attempt> handed;  // handed[i]: the attempt behind handovers[i]
   const auto dead_letter = [&](Attempt& a, const std::string& error, long long attempts) {
     handovers.push_back({a.entry.id, {DeadLetter(w, a.entry, error, attempts)}});
     dead.push_back(true);
+    proves.push_back(false);
     after.emplace_back();
     LogJson(log_, spdlog::level::err, "stage_dead_letter", {{"stage", w.group}, {"id", a.entry.id}, {"error", error}});
     handed.push_back(std::move(a));
@@ -337,6 +339,7 @@ void StageRunner::ProcessAndCommit(Worker& w, std::vector<Attempt> batch) {
       case Outcome::Kind::kDone:
         handovers.push_back({a.entry.id, std::move(o.emits)});
         dead.push_back(false);
+        proves.push_back(o.proves_dependencies);
         after.push_back(std::move(o.after_commit));
         handed.push_back(std::move(a));
         break;
@@ -396,7 +399,7 @@ void StageRunner::ProcessAndCommit(Worker& w, std::vector<Attempt> batch) {
     // Count by what was accepted: a hand-over refused because another
     // consumer reclaimed the entry meanwhile is "stale", and that consumer
     // counts it. The script returns accepted ids in hand-over order.
-    std::size_t dead_letters = 0, done = 0, stale = 0;
+    std::size_t dead_letters = 0, done = 0, stale = 0, proving = 0;
     std::size_t k = 0;
     for (std::size_t i = 0; i < handovers.size(); ++i) {
       const bool ok = k < accepted.size() && accepted[k] == handovers[i].id;
@@ -404,9 +407,12 @@ void StageRunner::ProcessAndCommit(Worker& w, std::vector<Attempt> batch) {
       if (!ok) ++stale;
       else if (dead[i]) ++dead_letters;
       else ++done;
+      if (ok && !dead[i] && proves[i]) ++proving;
       if (ok && after[i]) after[i]();
     }
-    w.successes += done;
+    // Only a success that used the dependencies shows they are up: a ham
+    // decision with nothing to do says nothing about GitLab.
+    w.successes += proving;
     Count(w, "done", static_cast<double>(done));
     Count(w, "dead_letter", static_cast<double>(dead_letters));
     Count(w, "stale", static_cast<double>(stale));

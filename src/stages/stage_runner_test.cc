@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <thread>
 
 #include "log/json_log.h"
 #include "redis_server.h"
@@ -145,6 +146,37 @@ TEST_F(StageRunnerTest, DeadLettersAfterMaxAttemptsWithTheError) {
   EXPECT_EQ(Values(kDead, "dead_letter_stage"), std::vector<std::string>{"scripted"});
   EXPECT_EQ(Values(kDead, "n"), std::vector<std::string>{"0"}) << "the original fields are kept";
   EXPECT_EQ(redis_->Integer({"HLEN", kIn + ":failures"}), 0);
+}
+
+// During an outage, entries that needed nothing from the dependency (a ham
+// decision with no action) still succeed; they must not count the failing
+// entry's tries as its own fault. Successes that used the dependency do.
+TEST_F(StageRunnerTest, SuccessesThatNeedNoDependencyDoNotCountAnOutageAgainstAnEntry) {
+  for (const bool proving : {false, true}) {
+    redis_->Run({"DEL", kIn, kOut, kDead, kIn + ":failures"});
+    StageRunnerOptions o = Options();
+    o.claim_idle = std::chrono::seconds(30);  // no attempt counted by time
+    o.probe_min = std::chrono::milliseconds(20);
+    o.probe_max = std::chrono::milliseconds(40);
+    auto runner = Runner(o, [&](const Entry& e) {
+      if (e.Get("n") == "failing") return Outcome::Retry("gitlab said 503");
+      return proving ? Forward(e) : Outcome::NothingToDo();
+    });
+    redis_->Run({"XADD", kIn, "*", "n", "failing"});
+    runner->Start();
+    for (int i = 0; i < 40; ++i) {
+      redis_->Run({"XADD", kIn, "*", "n", std::to_string(i)});
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    if (proving) {
+      EXPECT_TRUE(testing::WaitFor([&] { return redis_->Integer({"XLEN", kDead}) == 1; }))
+          << "others got through GitLab: the entry itself is at fault";
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      EXPECT_EQ(redis_->Integer({"XLEN", kDead}), 0) << "nothing proved the dependency up";
+    }
+    runner->Stop();
+  }
 }
 
 TEST_F(StageRunnerTest, RetriedEntrySucceedsLater) {
