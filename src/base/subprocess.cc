@@ -30,6 +30,14 @@ struct Pipe {
 
 }  // namespace
 
+std::string LastLine(const std::string& text) {
+  const std::size_t end = text.find_last_not_of("\r\n");
+  if (end == std::string::npos) return "";
+  const std::size_t nl = text.rfind('\n', end);
+  const std::size_t start = nl == std::string::npos ? 0 : nl + 1;
+  return text.substr(start, end + 1 - start);
+}
+
 std::string SpamphibianBinary() {
   for (const char* name : {"SPAMPHIBIAN_BINARY", "SPAMPHIBIAN_MODEL_CHECKER"}) {
     if (const char* env = std::getenv(name); env != nullptr && *env != '\0') return env;

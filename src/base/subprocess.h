@@ -23,6 +23,10 @@ struct ProcessResult {
 Status RunProcess(const std::vector<std::string>& argv, std::chrono::milliseconds deadline, std::size_t max_output,
                   ProcessResult* out);
 
+// The last non-empty line of a process's output (its verdict: a refusal's
+// reason, a command's JSON result).
+std::string LastLine(const std::string& output);
+
 // The `spamphibian` binary beside the running one ($SPAMPHIBIAN_BINARY
 // overrides; for a test binary, the one built beside it).
 std::string SpamphibianBinary();

@@ -12,13 +12,6 @@ namespace {
 constexpr auto kDeadline = std::chrono::seconds(60);
 constexpr std::size_t kMaxMessage = 2048;
 
-// The checker's last line of output, for the refusal's message.
-std::string LastLine(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  if (auto nl = text.rfind('\n'); nl != std::string::npos) text.erase(0, nl + 1);
-  return text;
-}
-
 }  // namespace
 
 std::string DefaultModelChecker() { return SpamphibianBinary(); }

@@ -15,13 +15,6 @@ std::int64_t NowMs() {
       .count();
 }
 
-std::string LastLine(const std::string& text) {
-  std::size_t end = text.find_last_not_of("\r\n");
-  if (end == std::string::npos) return "";
-  const std::size_t start = text.rfind('\n', end);
-  return text.substr(start == std::string::npos ? 0 : start + 1, end + 1 - (start == std::string::npos ? 0 : start + 1));
-}
-
 std::string Text(const redis::Reply& reply) {
   return reply && reply->type == REDIS_REPLY_STRING ? std::string(redis::ReplyText(reply.get())) : "";
 }

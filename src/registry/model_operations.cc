@@ -56,12 +56,12 @@ nlohmann::json ModelOperations::LiveOutcomes() {
     return out;
   }
   for (std::size_t k = 0; k + 1 < reply->elements; k += 2) {
-    const std::string field(redis::ReplyText(reply->element[k]));
+    review::OutcomeKey key;
+    if (!review::ParseOutcomeKey(redis::ReplyText(reply->element[k]), &key)) continue;
     const long long n = std::atoll(std::string(redis::ReplyText(reply->element[k + 1])).c_str());
-    const auto a = field.find('|'), b = field.find('|', a + 1), c = field.find('|', b + 1);
-    if (a == std::string::npos || b == std::string::npos || c == std::string::npos) continue;
-    const std::string version = field.substr(0, a), verdict = field.substr(b + 1, c - b - 1), outcome = field.substr(c + 1);
-    nlohmann::json& v = out[version];
+    const std::string& verdict = key.verdict;
+    const std::string& outcome = key.outcome;
+    nlohmann::json& v = out[key.model_version];
     if (!v.is_object()) v = {{"answers", 0}, {"by_verdict", nlohmann::json::object()}};
     v["answers"] = v["answers"].get<long long>() + n;
     nlohmann::json& cell = v["by_verdict"][verdict];

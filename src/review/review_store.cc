@@ -121,6 +121,17 @@ bool ParseCursor(const std::string& cursor, std::int64_t* ms, std::string* id) {
 
 }  // namespace
 
+bool ParseOutcomeKey(std::string_view field, OutcomeKey* out) {
+  std::string* parts[] = {&out->model_version, &out->item_type, &out->verdict, &out->outcome};
+  for (std::size_t i = 0; i < 4; ++i) {
+    const auto bar = field.find('|');
+    if ((bar == std::string_view::npos) != (i == 3)) return false;
+    *parts[i] = std::string(field.substr(0, bar));
+    field = bar == std::string_view::npos ? std::string_view() : field.substr(bar + 1);
+  }
+  return true;
+}
+
 Status Remember(redis::Client& client, const std::string& prefix, std::int64_t author_id,
                 const std::vector<std::string>& domains, const std::string& outcome, std::chrono::hours memory) {
   const std::string ms = std::to_string(std::chrono::milliseconds(memory).count());

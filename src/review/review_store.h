@@ -49,6 +49,12 @@ inline constexpr const char* kConfirmedSpam = "confirmed_spam";
 // precision of automatic verdicts (spamphibian_review_outcomes_total,
 // `spamphibian model list`).
 inline constexpr std::string_view kOutcomeCounts = "review_outcomes";
+
+struct OutcomeKey {
+  std::string model_version, item_type, verdict, outcome;
+};
+// A field of kOutcomeCounts; false when it is not one.
+bool ParseOutcomeKey(std::string_view field, OutcomeKey* out);
 inline constexpr const char* kNotSpam = "not_spam";
 inline constexpr const char* kSkipped = "skipped";
 

@@ -124,17 +124,10 @@ void QueueMonitor::Sample() {
     // grow in Redis; the counter follows them.
     const redisReply* counts = replies[2 * streams_.size() + std::size(kStates)].get();
     for (std::size_t k = 0; counts->type == REDIS_REPLY_ARRAY && k + 1 < counts->elements; k += 2) {
-      const std::string field(redis::ReplyText(counts->element[k]));
-      std::vector<std::string> parts;
-      for (std::size_t start = 0;;) {
-        const auto bar = field.find('|', start);
-        parts.push_back(field.substr(start, bar == std::string::npos ? std::string::npos : bar - start));
-        if (bar == std::string::npos) break;
-        start = bar + 1;
-      }
-      if (parts.size() != 4) continue;
+      review::OutcomeKey key;
+      if (!review::ParseOutcomeKey(redis::ReplyText(counts->element[k]), &key)) continue;
       const double total = std::atof(std::string(redis::ReplyText(counts->element[k + 1])).c_str());
-      metrics::Counter& c = outcomes_.With({parts[1], parts[2], parts[3], parts[0]});
+      metrics::Counter& c = outcomes_.With({key.item_type, key.verdict, key.outcome, key.model_version});
       if (total > c.value()) c.Inc(total - c.value());
     }
   }
