@@ -279,12 +279,13 @@ const Setting kSettings[] = {
      }},
     {"MODEL_TRAINING_DATA", "model.training_data",
      [](const std::string&, const std::string& v, Config* c) {
-       c->classify.training_data = v;
+       // Empty: the file shipped with this binary (the default).
+       c->classify.training_data = v.empty() ? ClassifyOptions().training_data : v;
        return Status::Ok();
      }},
     {"MODEL_EVAL_DATA", "model.eval_data",
      [](const std::string&, const std::string& v, Config* c) {
-       c->classify.eval_data = v;
+       c->classify.eval_data = v.empty() ? ClassifyOptions().eval_data : v;
        return Status::Ok();
      }},
     {"", "jobs.retrain_interval",
@@ -561,6 +562,7 @@ Status ApplyYamlUnchecked(const std::string& path, Config* c) {
   for (const auto& section : root) {
     const std::string name = section.first.as<std::string>();
     if (name == "policy") continue;  // the act stage's policy, read by policy/policy.cc (reloadable)
+    if (section.second.IsNull()) continue;  // a section whose keys are all commented out
     if (!section.second.IsMap()) {
       return Status::InvalidArgument("SPAMPHIBIAN_CONFIG: unknown key '" + name + "' (or not a section)");
     }
@@ -674,6 +676,25 @@ Status CheckTimeouts(const Config& c, bool act_stage, std::vector<std::string>* 
                         "): while Redis is slow, the heartbeat that keeps long work claimed may come too late");
   }
   return Status::Ok();
+}
+
+std::vector<std::string> ConfigFileKeys() {
+  // The keys ApplyYamlUnchecked reads as lists or mappings, then the table.
+  std::vector<std::string> keys = {"policy",        "trust.domains",      "trust.users",
+                                   "trust.bots",    "jobs.verified_groups", "review.groups",
+                                   "review.slack_users", "review.on_spam", "classify.thresholds"};
+  for (const Setting& s : kSettings) {
+    if (s.yaml[0] != '\0') keys.emplace_back(s.yaml);
+  }
+  return keys;
+}
+
+std::vector<std::string> ConfigEnvironmentNames() {
+  std::vector<std::string> names = {"SPAMPHIBIAN_CONFIG", "SPAMPHIBIAN_DATA_DIR"};
+  for (const Setting& s : kSettings) {
+    if (s.env[0] != '\0') names.emplace_back(s.env);
+  }
+  return names;
 }
 
 Status LoadConfig(const EnvLookup& env, Config* out) {

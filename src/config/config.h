@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "base/data_files.h"
 #include "base/status.h"
 #include "config/secret.h"
 
@@ -27,6 +28,8 @@ namespace spamphibian {
 struct HostPort {
   std::string host;
   int port = 0;
+
+  bool operator==(const HostPort&) const = default;
 };
 
 struct RedisOptions {
@@ -43,6 +46,8 @@ struct RedisOptions {
   // After a failed connect, further attempts wait this long, so that a dead
   // Redis costs one connect attempt per interval, not one per request.
   std::chrono::milliseconds reconnect_backoff{250};
+
+  bool operator==(const RedisOptions&) const = default;
 };
 
 struct ServerOptions {
@@ -54,6 +59,8 @@ struct ServerOptions {
   std::size_t max_connections = 4096;  // more are closed at once (and counted)
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds shutdown_timeout{20};
+
+  bool operator==(const ServerOptions&) const = default;
 };
 
 struct PipelineOptions {
@@ -66,6 +73,8 @@ struct PipelineOptions {
   int workers = 1;                            // consumers per stage and process
   long long decisions_maxlen = 100000;        // approximate bound of the decisions stream
   long long audit_maxlen = 1000000;           // approximate bound of the audit stream
+
+  bool operator==(const PipelineOptions&) const = default;
 };
 
 struct GitLabOptions {
@@ -78,6 +87,8 @@ struct GitLabOptions {
   // Every GitLab call of one action ends within this (the lease of its
   // reservation); below pipeline.claim_idle_ms.
   std::chrono::milliseconds act_deadline{20000};
+
+  bool operator==(const GitLabOptions&) const = default;
 };
 
 struct TrustOptions {
@@ -90,6 +101,8 @@ struct TrustOptions {
   // (a project access token).
   std::vector<std::string> bots;
   std::string disposable_domains_file;  // JSON array of domains; "" = built-in location
+
+  bool operator==(const TrustOptions&) const = default;
 };
 
 struct JobsOptions {
@@ -107,6 +120,8 @@ struct JobsOptions {
   std::chrono::hours shadow_hours{24};
   bool auto_promote = false;
   std::chrono::seconds retrain_check_interval{60};  // how often the job looks
+
+  bool operator==(const JobsOptions&) const = default;
 };
 
 // The manifest replicas follow when S3 is configured and neither MODEL_PATH
@@ -116,6 +131,8 @@ inline constexpr const char* kDefaultModelManifest = "models/current.json";
 struct ThresholdPair {
   double spam = 0.8;        // score >= spam: "spam"
   double suspicious = 0.5;  // score >= suspicious: "suspicious"; below: "ham"
+
+  bool operator==(const ThresholdPair&) const = default;
 };
 
 struct ClassifyOptions {
@@ -125,8 +142,8 @@ struct ClassifyOptions {
   std::string model_cache_dir;    // where downloaded models are kept; "" = a temporary directory
   // `model retrain`: the bundled training data, and the evaluation set
   // candidates are judged on (never trained on).
-  std::string training_data = SPAMPHIBIAN_TRAINING_DATA;  // MODEL_TRAINING_DATA
-  std::string eval_data = SPAMPHIBIAN_EVAL_DATA;          // MODEL_EVAL_DATA
+  std::string training_data = DataFile("training_data.jsonl", SPAMPHIBIAN_TRAINING_DATA);  // MODEL_TRAINING_DATA
+  std::string eval_data = DataFile("dev-set.jsonl", SPAMPHIBIAN_EVAL_DATA);                // MODEL_EVAL_DATA
   double spam_threshold = 0.8;
   double suspicious_threshold = 0.5;
   std::map<std::string, ThresholdPair> thresholds_by_type;  // classify.thresholds.<item type>
@@ -135,6 +152,8 @@ struct ClassifyOptions {
   // classify.campaign_window_ms: how long a text or a link domain counts
   // toward a campaign across accounts (classify/campaigns.h).
   std::int64_t campaign_window_ms = 72ll * 3600 * 1000;
+
+  bool operator==(const ClassifyOptions&) const = default;
 };
 
 struct SlackOptions {
@@ -142,6 +161,8 @@ struct SlackOptions {
   std::chrono::milliseconds min_interval{1000};  // between messages (Slack: about one per second)
   // Button clicks are answered only at response URLs under this.
   std::string response_url_prefix = "https://hooks.slack.com/";
+
+  bool operator==(const SlackOptions&) const = default;
 };
 
 // The S3 (or S3-compatible) bucket for models, evaluated items, action
@@ -154,6 +175,8 @@ struct S3Settings {
   Secret secret_access_key;
   std::chrono::milliseconds timeout{30000};
   bool configured() const { return !endpoint.empty() && !bucket.empty(); }
+
+  bool operator==(const S3Settings&) const = default;
 };
 
 // The admin listener (ADMIN_PORT, ADMIN_BIND): the review page, its JSON
@@ -167,6 +190,8 @@ struct AdminOptions {
   std::string oauth_client_id;   // GITLAB_OAUTH_CLIENT_ID
   Secret oauth_client_secret;    // GITLAB_OAUTH_CLIENT_SECRET
   std::chrono::hours session_lifetime{12};
+
+  bool operator==(const AdminOptions&) const = default;
 };
 
 // The review queue (review/).
@@ -181,6 +206,8 @@ struct ReviewSettings {
   // review.dry_run: reviewers' answers log the API calls and send none. Off
   // by default, unlike the policy's: a person approved.
   bool dry_run = false;
+
+  bool operator==(const ReviewSettings&) const = default;
 };
 
 struct Config {
@@ -203,6 +230,8 @@ struct Config {
   std::string model_url;
   std::string log_level = "info";
   std::string config_file;  // SPAMPHIBIAN_CONFIG, empty when unset
+
+  bool operator==(const Config&) const = default;
 };
 
 // Reads a variable; std::nullopt when it is unset. Injected so that tests do
@@ -224,6 +253,13 @@ Status ReadConfigFile(const std::string& path, YAML::Node* root);
 // checked at start-up and by `config check`: errors for the act stage
 // (`act_stage`: it runs), warnings for the rest.
 Status CheckTimeouts(const Config& config, bool act_stage, std::vector<std::string>* warnings);
+
+// Every key the YAML file accepts ("section.key", with "policy" standing
+// for the act policy's section), and every environment variable the
+// service's settings read: so that tests can hold the shipped config file,
+// the systemd unit, the compose file and the Helm chart to real settings.
+std::vector<std::string> ConfigFileKeys();
+std::vector<std::string> ConfigEnvironmentNames();
 
 // Parses "host:port,host:port" (REDIS_SENTINEL_HOSTS).
 Status ParseHostPortList(const std::string& text, std::vector<HostPort>* out);

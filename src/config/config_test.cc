@@ -4,6 +4,9 @@
 
 #include <fstream>
 #include <map>
+#include <regex>
+#include <set>
+#include <sstream>
 
 #include "child_process.h"
 
@@ -175,6 +178,51 @@ TEST_F(YamlConfig, UnreadableOrInvalidFile) {
   EXPECT_NE(s.message().find("SPAMPHIBIAN_CONFIG"), std::string::npos);
   s = Load("server: [unclosed\n");
   EXPECT_NE(s.message().find("not valid YAML"), std::string::npos);
+}
+
+// The config file the package installs (/etc/spamphibian/config.yaml) shows
+// every key at its default, commented out: uncommented, it must load and
+// change nothing, and no key may be missing from it.
+TEST(ShippedConfigFile, EveryKeyIsThereAtItsDefault) {
+  std::ifstream in(std::string(SPAMPHIBIAN_SOURCE_DIR) + "/deploy/config.yaml");
+  ASSERT_TRUE(in);
+  const std::regex commented_key(R"(^(\s*)# ([a-z_0-9]+:.*)$)");
+  std::string uncommented;
+  std::set<std::string> keys;
+  std::string section;
+  for (std::string line; std::getline(in, line);) {
+    std::smatch m;
+    if (std::regex_match(line, m, commented_key)) line = m[1].str() + m[2].str();
+    if (!line.empty() && line[0] != ' ' && line[0] != '#') section = line.substr(0, line.find(':'));
+    const std::size_t colon = line.find(':');
+    if (line.rfind("  ", 0) == 0 && line[2] != ' ' && line[2] != '#' && colon != std::string::npos) {
+      keys.insert(section + "." + line.substr(2, colon - 2));
+    } else if (section == "policy") {
+      keys.insert("policy");
+    }
+    uncommented += line + "\n";
+  }
+  for (const std::string& key : ConfigFileKeys()) EXPECT_TRUE(keys.count(key)) << key << " is not in deploy/config.yaml";
+  for (const std::string& key : keys) {
+    if (key.rfind("policy.", 0) == 0) continue;  // the policy's own keys (policy/policy.cc)
+    const auto all = ConfigFileKeys();
+    EXPECT_NE(std::find(all.begin(), all.end(), key), all.end()) << key << " is not a setting";
+  }
+
+  testing::TempDir dir;
+  const std::string path = dir.path() + "/uncommented.yaml";
+  std::ofstream(path) << uncommented;
+  Config with_file;
+  Config without;
+  const Status s = LoadConfig(Env({{"SPAMPHIBIAN_CONFIG", path}}), &with_file);
+  ASSERT_TRUE(s.ok()) << s.message();
+  ASSERT_TRUE(LoadConfig(Env({}), &without).ok());
+  with_file.config_file.clear();
+  EXPECT_TRUE(with_file == without) << "a value in deploy/config.yaml is not the default";
+  // And as shipped (all commented out) it loads too.
+  Config as_shipped;
+  EXPECT_TRUE(LoadConfig(Env({{"SPAMPHIBIAN_CONFIG", std::string(SPAMPHIBIAN_SOURCE_DIR) + "/deploy/config.yaml"}}),
+                         &as_shipped).ok());
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 #include <string>
 #include <utility>
 
+#include "security/constant_time.h"
+
 namespace spamphibian {
 
 class Secret {
@@ -18,6 +20,9 @@ class Secret {
   const std::string& reveal() const { return value_; }
   // What logs show instead of the value.
   const char* redacted() const { return value_.empty() ? "(unset)" : "(set)"; }
+
+  // In constant time, like every comparison of a secret.
+  friend bool operator==(const Secret& a, const Secret& b) { return ConstantTimeEquals(a.value_, b.value_); }
 
  private:
   std::string value_;

@@ -3,13 +3,14 @@
 #include <chrono>
 #include <cstdio>
 
+#include "base/data_files.h"
 #include "classify/text_rendering.h"
 #include "decisions/decision.h"
 #include "gitlab/item.h"
 
 namespace spamphibian {
 
-std::string DefaultModelPath() { return SPAMPHIBIAN_DEFAULT_MODEL; }
+std::string DefaultModelPath() { return DataFile("default.spam", SPAMPHIBIAN_DEFAULT_MODEL); }
 
 ClassifyStage::ClassifyStage(ClassifyStageOptions options, const classify::ModelHolder& models, metrics::Registry& metrics,
                              spdlog::logger& log)

@@ -1,4 +1,5 @@
 #include "trust/trust_policy.h"
+#include "base/data_files.h"
 #include "text/ascii.h"
 
 #include <nlohmann/json.hpp>
@@ -45,7 +46,9 @@ bool IsInternalBot(std::string_view user_type) {
   return false;
 }
 
-std::string DefaultDisposableDomainsFile() { return SPAMPHIBIAN_DISPOSABLE_DOMAINS; }
+std::string DefaultDisposableDomainsFile() {
+  return DataFile("disposable-email-domains.json", SPAMPHIBIAN_DISPOSABLE_DOMAINS);
+}
 
 Status TrustPolicy::Build(const TrustOptions& options, std::shared_ptr<const TrustPolicy>* out,
                           std::vector<std::string>* warnings) {

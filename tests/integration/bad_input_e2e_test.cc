@@ -101,7 +101,7 @@ std::vector<Case> Cases() {
                                   std::string("{\"event_name\":\"user_create\"} trailing")}) {
     cases.push_back({"not JSON: " + body.substr(0, 12), Post(body, {kJson, kToken}), 400});
   }
-  for (const std::string& body : {"[]", "1", "\"user_create\"", "null", "true", "[{\"event_name\":\"user_create\"}]", "1e400"}) {
+  for (const std::string body : {"[]", "1", "\"user_create\"", "null", "true", "[{\"event_name\":\"user_create\"}]", "1e400"}) {
     cases.push_back({"not an object: " + body, Post(body, {kJson, kToken}), 400});
   }
   std::string deep;
@@ -115,7 +115,7 @@ std::vector<Case> Cases() {
       {"user_create", "user_id"}, {"user_rename", "user_id"}, {"project_create", "project_id"},
       {"project_update", "project_id"}, {"group_create", "group_id"}, {"group_rename", "group_id"}};
   for (const auto& [event, field] : id_fields) {
-    for (const std::string& value : {"\"7; DROP\"", "-7", "0", "1.5", "1e400", "99999999999999999999", "true", "null",
+    for (const std::string value : {"\"7; DROP\"", "-7", "0", "1.5", "1e400", "99999999999999999999", "true", "null",
                                      "[41]", "{}", "\"41\""}) {
       cases.push_back({event + " " + field + "=" + value,
                        Post("{\"event_name\":\"" + event + "\",\"" + field + "\":" + value + "}", {kJson, kToken}), 400});
@@ -134,15 +134,15 @@ std::vector<Case> Cases() {
                                                      {kJson, kToken, "X-Gitlab-Event: Merge Request Hook"}), 400});
   cases.push_back({"snippet check with a bad id", Post(R"({"event_name":"snippet_check","snippet_id":"x"})", {kJson, kToken}), 400});
   // Content types that cannot be a hook.
-  for (const std::string& type : {"multipart/form-data; boundary=x", "application/xml", "text/html", "application/octet-stream",
+  for (const std::string type : {"multipart/form-data; boundary=x", "application/xml", "text/html", "application/octet-stream",
                                   "image/png"}) {
     cases.push_back({"Content-Type " + type, Post(user, {"Content-Type: " + type, kToken}), 415});
   }
   // Methods and paths.
-  for (const std::string& method : {"GET", "PUT", "DELETE", "PATCH"}) {
+  for (const std::string method : {"GET", "PUT", "DELETE", "PATCH"}) {
     cases.push_back({method + " /events", Post(user, {kJson, kToken}, "/events", method), 405});
   }
-  for (const std::string& path : {"/EVENTS", "/events/", "//events", "/events/../metrics", "/admin", "/%00"}) {
+  for (const std::string path : {"/EVENTS", "/events/", "//events", "/events/../metrics", "/admin", "/%00"}) {
     cases.push_back({"POST " + path, Post(user, {kJson, kToken}, path), 404});
   }
   // Malformed HTTP.
