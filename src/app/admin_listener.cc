@@ -36,7 +36,7 @@ AdminListener::AdminListener(const Config& config, const redis::Connector& conne
     w.ledger = std::make_unique<RedisActionLedger>(connector, config.pipeline.key_prefix);
     std::shared_ptr<storage::ObjectStore> store;
     if (config.s3.configured()) {
-      store = storage::NewS3ObjectStore(S3StoreOptions(config));
+      store = storage::NewS3ObjectStore(S3StoreOptions(config, &registry));
       w.models = std::make_unique<registry::ModelOperations>(
           *store, connector,
           registry::ModelOperationsOptions{config.pipeline.key_prefix,
@@ -44,7 +44,7 @@ AdminListener::AdminListener(const Config& config, const redis::Connector& conne
                                            "admin API"});
     }
     if (oauth) {
-      auto http = std::make_shared<http::CurlHttpClient>(http::CurlOptions{config.gitlab.ca_bundle});
+      auto http = std::make_shared<http::CurlHttpClient>(GitLabHttpOptions(config, &registry));
       w.oauth = std::make_unique<admin::GitLabOAuth>(
           admin::OAuthOptions{config.gitlab_url, config.admin.oauth_client_id, config.admin.oauth_client_secret,
                               config.admin.url + "/oauth/callback"},

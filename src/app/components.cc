@@ -33,8 +33,15 @@ review::ReviewPolicy ReviewPolicyOf(const Config& config) {
   return {config.review.on_spam, config.s3.configured() && !config.gitlab_url.empty()};
 }
 
-storage::S3Options S3StoreOptions(const Config& config) {
+http::CurlOptions GitLabHttpOptions(const Config& config, metrics::Registry* registry) {
+  http::CurlOptions o = http::CountedInto(http::UpstreamStatsFor(registry, "gitlab"));
+  o.ca_bundle = config.gitlab.ca_bundle;
+  return o;
+}
+
+storage::S3Options S3StoreOptions(const Config& config, metrics::Registry* registry) {
   storage::S3Options o;
+  o.stats = http::UpstreamStatsFor(registry, "s3");
   o.endpoint = config.s3.endpoint;
   o.bucket = config.s3.bucket;
   o.region = config.s3.region;
@@ -53,7 +60,7 @@ std::unique_ptr<classify::ModelRefresher> MakeModelRefresher(const Config& confi
                                 ? (std::filesystem::temp_directory_path() / "spamphibian-models").string()
                                 : config.classify.model_cache_dir;
   // The refresher's thread is the only user of this store and source.
-  std::shared_ptr<storage::ObjectStore> store = storage::NewS3ObjectStore(S3StoreOptions(config));
+  std::shared_ptr<storage::ObjectStore> store = storage::NewS3ObjectStore(S3StoreOptions(config, &metrics));
   auto source = std::make_shared<classify::S3ModelSource>(*store, key, cache);
   classify::ModelFetch fetch = [store, source](const std::string& current, classify::ModelFile* out, bool* changed) {
     return source->Fetch(current, out, changed);

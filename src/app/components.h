@@ -13,6 +13,7 @@
 #include "review/review_store.h"
 #include "gitlab/api.h"
 #include "gitlab/rate_limiter.h"
+#include "http/curl_client.h"
 #include "classify/model_refresher.h"
 #include "stages/classify_stage.h"
 #include "storage/s3_object_store.h"
@@ -28,7 +29,10 @@ gitlab::ApiOptions GitLabApiOptions(const Config& config);
 std::unique_ptr<gitlab::RateLimiter> MakeGitLabRateLimiter(const Config& config);
 
 // S3 settings as the object store takes them. Only when config.s3.configured().
-storage::S3Options S3StoreOptions(const Config& config);
+storage::S3Options S3StoreOptions(const Config& config, metrics::Registry* registry = nullptr);
+// libcurl options for GitLab's API (its CA file), counted as upstream
+// "gitlab" in `registry` when given.
+http::CurlOptions GitLabHttpOptions(const Config& config, metrics::Registry* registry);
 // The review store's settings (keys, retention, whether labels go to S3).
 review::RedisReviewStoreOptions ReviewStoreOptions(const Config& config);
 // What a reviewer's "spam" does (review.on_spam; nothing in GitLab without

@@ -162,7 +162,8 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
                                        config.slack.response_url_prefix, ReviewPolicyOf(config)};
     slack_interactions = std::make_unique<review::SlackInteractions>(
         std::move(o), std::make_unique<review::RedisReviewStore>(connector, ReviewStoreOptions(config)),
-        std::make_unique<http::CurlHttpClient>(), registry, log);
+        std::make_unique<http::CurlHttpClient>(http::CountedInto(http::UpstreamStatsFor(&registry, "slack"))),
+        registry, log);
     routes.push_back({"POST", "/slack/interactions", slack_interactions.get()});
   }
   // Trust lists: loaded now (a bad list stops start-up), reloaded when their
@@ -233,7 +234,7 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
   if (Has(stages, "review")) runners.push_back(ReviewRunner(context));
 
   // Jobs: periodic, one process at a time across replicas.
-  http::CurlHttpClient jobs_http(http::CurlOptions{config.gitlab.ca_bundle});
+  http::CurlHttpClient jobs_http(GitLabHttpOptions(config, &registry));
   JobScheduler jobs(connector, prefix, ConsumerPrefix(), registry, log);
   if (Has(stages, "jobs")) {
     jobs.Add(std::make_unique<SnippetCheckJob>(connector, prefix + std::string(kEventsStream),

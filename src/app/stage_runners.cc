@@ -74,7 +74,7 @@ std::unique_ptr<StageRunner> FetchRunner(const RunnerContext& c) {
       std::unique_ptr<http::CurlHttpClient> http_;
     };
     const std::string& prefix = c.config.pipeline.key_prefix;
-    auto http = std::make_unique<http::CurlHttpClient>(http::CurlOptions{c.config.gitlab.ca_bundle});
+    auto http = std::make_unique<http::CurlHttpClient>(GitLabHttpOptions(c.config, &c.registry));
     auto api = std::make_shared<gitlab::GitLabApi>(GitLabApiOptions(c.config), *http, c.gitlab_rate);
     auto ledger = std::make_unique<RedisSnippetLedger>(c.connector, prefix + "snippets:seen");
     return std::make_unique<Owned>(FetchStageOptions{prefix + std::string(kItemsStream), Decisions(c.config),
@@ -117,7 +117,8 @@ std::unique_ptr<StageRunner> ClassifyRunner(const RunnerContext& c, const classi
     ClassifyStageOptions o = options;
     if (!c.config.model_url.empty()) {
       // Each worker its own connection to the model service; one breaker.
-      auto http = std::make_shared<http::CurlHttpClient>();
+      auto http = std::make_shared<http::CurlHttpClient>(
+          http::CountedInto(http::UpstreamStatsFor(&c.registry, "model")));
       auto remote = std::make_shared<classify::RemoteModel>(
           classify::RemoteModelOptions{c.config.model_url, c.config.classify.model_url_timeout}, *http, breaker);
       o.remote = [http, remote](const std::string& event_type, const nlohmann::json& item, double* score) {
@@ -146,7 +147,7 @@ std::unique_ptr<StageRunner> ClassifyRunner(const RunnerContext& c, const classi
 
 std::unique_ptr<StageRunner> ArchiveRunner(const RunnerContext& c) {
   auto factory = [c]() -> std::unique_ptr<Stage> {
-    return std::make_unique<ArchiveStage>(storage::NewS3ObjectStore(S3StoreOptions(c.config)));
+    return std::make_unique<ArchiveStage>(storage::NewS3ObjectStore(S3StoreOptions(c.config, &c.registry)));
   };
   return Runner(c, RunnerOptions(c.config, kArchiveStream, c.config.pipeline.workers, c.config.pipeline.batch_size),
                 factory);
@@ -196,7 +197,7 @@ std::unique_ptr<StageRunner> ActRunner(const RunnerContext& c, const policy::Pol
     };
     ActStageOptions o = options;
     o.owner += "-" + std::to_string(workers->fetch_add(1));
-    auto http = std::make_unique<http::CurlHttpClient>(http::CurlOptions{c.config.gitlab.ca_bundle});
+    auto http = std::make_unique<http::CurlHttpClient>(GitLabHttpOptions(c.config, &c.registry));
     auto api = std::make_shared<gitlab::GitLabApi>(GitLabApiOptions(c.config), *http, c.gitlab_rate);
     // The review queue's answer, asked before the model's decision changes
     // GitLab (review/review_store.h keeps the state in review:<id>).
@@ -211,7 +212,7 @@ std::unique_ptr<StageRunner> ActRunner(const RunnerContext& c, const policy::Pol
     };
     return std::make_unique<Owned>(
         o, policies, trust, std::make_unique<RedisActionLedger>(c.connector, c.config.pipeline.key_prefix),
-        c.config.s3.configured() ? storage::NewS3ObjectStore(S3StoreOptions(c.config)) : nullptr, std::move(http),
+        c.config.s3.configured() ? storage::NewS3ObjectStore(S3StoreOptions(c.config, &c.registry)) : nullptr, std::move(http),
         std::move(api), std::move(review_state), c.registry, c.log);
   };
   // Each action waits on S3 (the archive) and GitLab: several workers, small
@@ -232,7 +233,9 @@ std::unique_ptr<StageRunner> NotifyRunner(const RunnerContext& c, gitlab::RateLi
     o.webhook_url = c.config.slack_webhook_url;
     o.summarize_from = c.config.slack.summarize_from == 0 ? SIZE_MAX : c.config.slack.summarize_from;
     if (!c.config.slack_signing_secret.empty() && c.config.admin.port != 0) o.review_url = c.config.admin.url;
-    return std::make_unique<Owned>(o, std::make_unique<http::CurlHttpClient>(), pacer, c.registry, c.log);
+    auto http = std::make_unique<http::CurlHttpClient>(
+        http::CountedInto(http::UpstreamStatsFor(&c.registry, "slack")));
+    return std::make_unique<Owned>(o, std::move(http), pacer, c.registry, c.log);
   };
   // One worker: Slack takes one message a second anyway; batches of 20 let
   // a burst become one summary.

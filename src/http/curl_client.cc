@@ -1,5 +1,7 @@
 #include "http/curl_client.h"
 
+#include <chrono>
+
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -101,12 +103,18 @@ Status CurlHttpClient::Send(const ClientRequest& request, ClientResponse* respon
       curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
     }
   }
+  const auto started = std::chrono::steady_clock::now();
   const CURLcode rc = curl_easy_perform(curl);
   curl_slist_free_all(headers);
-  if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && response->truncated)) {
+  const bool answered = rc == CURLE_OK || (rc == CURLE_WRITE_ERROR && response->truncated);
+  if (answered) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response->status);
+  if (options_.stats) {
+    options_.stats->Record(answered ? response->status : 0,
+                           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  }
+  if (!answered) {
     return Status::Unavailable(std::string(curl_easy_strerror(rc)) + (error[0] ? std::string(": ") + error : ""));
   }
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response->status);
   return Status::Ok();
 }
 

@@ -6,16 +6,26 @@
 // Not thread-safe: one per thread (each stage worker owns one).
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "http/client.h"
+#include "http/upstream_stats.h"
 
 namespace spamphibian::http {
 
 struct CurlOptions {
   std::string ca_bundle;  // empty: the system's CA store
   std::chrono::milliseconds connect_timeout{3000};
+  std::shared_ptr<UpstreamStats> stats;  // null: not counted (command-line tools)
 };
+
+// Default options, counting into `stats`.
+inline CurlOptions CountedInto(std::shared_ptr<UpstreamStats> stats) {
+  CurlOptions o;
+  o.stats = std::move(stats);
+  return o;
+}
 
 class CurlHttpClient : public HttpClient {
  public:

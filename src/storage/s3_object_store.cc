@@ -144,7 +144,7 @@ Status S3ObjectStore::List(const std::string& prefix, std::vector<ObjectInfo>* o
 std::unique_ptr<ObjectStore> NewS3ObjectStore(S3Options options) {
   // The connection is declared first so that it outlives the store using it.
   struct Owning : ObjectStore {
-    explicit Owning(S3Options o) : store(std::move(o), http) {}
+    explicit Owning(S3Options o) : http(http::CountedInto(o.stats)), store(std::move(o), http) {}
     Status Put(const std::string& k, const std::string& d, const std::string& t) override { return store.Put(k, d, t); }
     Status Get(const std::string& k, std::string* d) override { return store.Get(k, d); }
     Status Head(const std::string& k, ObjectInfo* i) override { return store.Head(k, i); }

@@ -12,6 +12,7 @@
 
 #include "config/secret.h"
 #include "http/client.h"
+#include "http/upstream_stats.h"
 #include "storage/object_store.h"
 
 namespace spamphibian::storage {
@@ -24,6 +25,7 @@ struct S3Options {
   Secret secret_access_key;
   std::chrono::milliseconds timeout{30000};
   int max_keys = 1000;  // per List page
+  std::shared_ptr<http::UpstreamStats> stats;  // NewS3ObjectStore's connection counts into it; may be null
 };
 
 class S3ObjectStore : public ObjectStore {
