@@ -1,0 +1,62 @@
+#include "decisions/decision.h"
+
+#include <gtest/gtest.h>
+
+namespace spamphibian {
+namespace {
+
+Decision Example() {
+  Decision d;
+  d.decision_id = "classify-1-0";
+  d.event_type = "user_create";
+  d.item_type = "user";
+  d.item_id = "42";
+  d.verdict = "spam";
+  d.reasons = {"signal sig_shortener", "token 'gacor' +0.400"};
+  d.time = "2026-12-01T23:00:00.000Z";
+  d.extra["score"] = 0.93;
+  d.extra["signals"] = {{"account_age_days", 0}, {"email_kind", "disposable"}};
+  d.extra["author"] = "slot\xff\xfe";  // invalid UTF-8 from a hostile profile: replaced, never thrown on
+  return d;
+}
+
+nlohmann::json Queued(const Decision& d) {
+  std::vector<Emit> emits;
+  AppendDecision({"q", "log", 10}, d, &emits);
+  EXPECT_EQ(emits.size(), 2u);
+  EXPECT_EQ(emits[1].stream, "log");
+  EXPECT_EQ(emits[1].maxlen, 10);
+  for (const auto& [name, value] : emits[0].fields) {
+    if (name == "decision") return nlohmann::json::parse(value);
+  }
+  ADD_FAILURE() << "no decision field";
+  return nullptr;
+}
+
+TEST(DecisionTest, TheQueuedDecisionIsTheDecisionWithTheItemSplicedIn) {
+  Decision d = Example();
+  d.item_json = R"({"id":42,"username":"slot","bio":"<b>gacor</b>"})";
+  const nlohmann::json queued = Queued(d);
+  nlohmann::json expected = ToJson(d);
+  expected["author"] = "slot\xef\xbf\xbd\xef\xbf\xbd";  // U+FFFD twice, as the serialiser replaces
+  EXPECT_EQ(queued, expected);
+  EXPECT_EQ(queued["item"]["bio"], "<b>gacor</b>");
+  EXPECT_EQ(queued["reasons"].size(), 2u);
+}
+
+TEST(DecisionTest, AnItemInExtraIsKeptWhenThereIsNoItemText) {
+  Decision d = Example();
+  d.extra["item"] = {{"id", 7}};
+  EXPECT_EQ(Queued(d)["item"]["id"], 7);
+  // A spliced item text wins over one in extra: one "item" key.
+  d.item_json = R"({"id":8})";
+  std::vector<Emit> emits;
+  AppendDecision({"q", "", 0}, d, &emits);
+  ASSERT_EQ(emits.size(), 1u);
+  const std::string& text = emits[0].fields[0].second;
+  EXPECT_EQ(text.find("\"item\""), text.rfind("\"item\""));
+  EXPECT_EQ(nlohmann::json::parse(text)["item"]["id"], 8);
+}
+
+}  // namespace
+}  // namespace spamphibian
