@@ -542,6 +542,42 @@ Status ApplyReviewMap(const std::string& key, const YAML::Node& node, Config* c)
   return Status::Ok();
 }
 
+// A YAML list of text (items may contain commas: regexes).
+Status ApplyList(const std::string& key, const YAML::Node& node, std::vector<std::string>* list) {
+  if (!node.IsSequence()) return Status::InvalidArgument("SPAMPHIBIAN_CONFIG: " + key + ": expected a list");
+  for (const auto& item : node) {
+    if (!item.IsScalar()) return Status::InvalidArgument("SPAMPHIBIAN_CONFIG: " + key + ": list items must be text");
+    list->push_back(item.Scalar());
+  }
+  return Status::Ok();
+}
+
+// The keys of the file whose values are lists or mappings, each with its
+// reader (the YAML file only; the environment has no such settings).
+struct StructuredSetting {
+  const char* yaml;
+  Status (*apply)(const std::string& key, const YAML::Node& node, Config* c);
+};
+
+const StructuredSetting kStructuredSettings[] = {
+    {"trust.domains", [](const std::string& k, const YAML::Node& n, Config* c) { return ApplyList(k, n, &c->trust.domains); }},
+    {"trust.users", [](const std::string& k, const YAML::Node& n, Config* c) { return ApplyList(k, n, &c->trust.users); }},
+    {"trust.bots", [](const std::string& k, const YAML::Node& n, Config* c) { return ApplyList(k, n, &c->trust.bots); }},
+    {"jobs.verified_groups",
+     [](const std::string& k, const YAML::Node& n, Config* c) { return ApplyList(k, n, &c->jobs.verified_groups); }},
+    {"review.groups", [](const std::string& k, const YAML::Node& n, Config* c) { return ApplyList(k, n, &c->review.groups); }},
+    {"review.slack_users", ApplyReviewMap},
+    {"review.on_spam", ApplyReviewMap},
+    {"classify.thresholds", [](const std::string&, const YAML::Node& n, Config* c) { return ApplyThresholds(n, c); }},
+};
+
+const StructuredSetting* FindStructuredSetting(const std::string& key) {
+  for (const StructuredSetting& s : kStructuredSettings) {
+    if (key == s.yaml) return &s;
+  }
+  return nullptr;
+}
+
 Status ApplyYamlUnchecked(const std::string& path, Config* c);
 
 // Every YAML shape error becomes a message naming the file and, where
@@ -568,33 +604,8 @@ Status ApplyYamlUnchecked(const std::string& path, Config* c) {
     }
     for (const auto& entry : section.second) {
       const std::string key = name + "." + entry.first.as<std::string>();
-      // Lists whose items may contain commas (regexes) are read as lists.
-      if (key == "trust.domains" || key == "trust.users" || key == "trust.bots" || key == "jobs.verified_groups") {
-        auto& list = key == "trust.domains" ? c->trust.domains
-                     : key == "trust.users" ? c->trust.users
-                     : key == "trust.bots"  ? c->trust.bots
-                                            : c->jobs.verified_groups;
-        if (!entry.second.IsSequence()) return Status::InvalidArgument("SPAMPHIBIAN_CONFIG: " + key + ": expected a list");
-        for (const auto& item : entry.second) {
-          if (!item.IsScalar()) return Status::InvalidArgument("SPAMPHIBIAN_CONFIG: " + key + ": list items must be text");
-          list.push_back(item.Scalar());
-        }
-        continue;
-      }
-      if (key == "review.groups") {
-        if (!entry.second.IsSequence()) return Status::InvalidArgument("SPAMPHIBIAN_CONFIG: " + key + ": expected a list");
-        for (const auto& item : entry.second) {
-          if (!item.IsScalar()) return Status::InvalidArgument("SPAMPHIBIAN_CONFIG: " + key + ": list items must be text");
-          c->review.groups.push_back(item.Scalar());
-        }
-        continue;
-      }
-      if (key == "review.slack_users" || key == "review.on_spam") {
-        if (Status s = ApplyReviewMap(key, entry.second, c); !s.ok()) return s;
-        continue;
-      }
-      if (key == "classify.thresholds") {
-        if (Status s = ApplyThresholds(entry.second, c); !s.ok()) return s;
+      if (const StructuredSetting* structured = FindStructuredSetting(key); structured != nullptr) {
+        if (Status st = structured->apply(key, entry.second, c); !st.ok()) return st;
         continue;
       }
       const Setting* setting = FindYamlSetting(key);
@@ -679,10 +690,8 @@ Status CheckTimeouts(const Config& c, bool act_stage, std::vector<std::string>* 
 }
 
 std::vector<std::string> ConfigFileKeys() {
-  // The keys ApplyYamlUnchecked reads as lists or mappings, then the table.
-  std::vector<std::string> keys = {"policy",        "trust.domains",      "trust.users",
-                                   "trust.bots",    "jobs.verified_groups", "review.groups",
-                                   "review.slack_users", "review.on_spam", "classify.thresholds"};
+  std::vector<std::string> keys = {"policy"};  // the act policy's section (policy/policy.cc)
+  for (const StructuredSetting& s : kStructuredSettings) keys.emplace_back(s.yaml);
   for (const Setting& s : kSettings) {
     if (s.yaml[0] != '\0') keys.emplace_back(s.yaml);
   }

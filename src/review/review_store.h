@@ -50,13 +50,15 @@ inline constexpr const char* kConfirmedSpam = "confirmed_spam";
 // `spamphibian model list`).
 inline constexpr std::string_view kOutcomeCounts = "review_outcomes";
 
+inline constexpr const char* kNotSpam = "not_spam";
+inline constexpr const char* kSkipped = "skipped";
+
+// A field of kOutcomeCounts: "<model_version>|<item_type>|<verdict>|<outcome>".
 struct OutcomeKey {
   std::string model_version, item_type, verdict, outcome;
 };
 // A field of kOutcomeCounts; false when it is not one.
 bool ParseOutcomeKey(std::string_view field, OutcomeKey* out);
-inline constexpr const char* kNotSpam = "not_spam";
-inline constexpr const char* kSkipped = "skipped";
 
 // "spam" -> confirmed_spam, "ham" -> not_spam, "skip" -> skipped; "" for
 // anything else.

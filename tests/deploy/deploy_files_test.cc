@@ -162,7 +162,12 @@ TEST(DeployFilesTest, ComposeThePackageAndTheUnitNameRealSettings) {
     EXPECT_TRUE(service["environment"][upstream]) << upstream;
   }
   EXPECT_TRUE(compose["services"]["redis"]);
-  EXPECT_NE(compose["services"]["redis"]["command"][2].as<std::string>(), "");  // --appendonly yes
+  // Redis keeps what it acknowledged: AOF on.
+  const auto redis_command = compose["services"]["redis"]["command"].as<std::vector<std::string>>();
+  const auto aof = std::find(redis_command.begin(), redis_command.end(), "--appendonly");
+  ASSERT_NE(aof, redis_command.end());
+  ASSERT_NE(aof + 1, redis_command.end());
+  EXPECT_EQ(*(aof + 1), "yes");
   EXPECT_TRUE(compose["services"]["s3"]);
   EXPECT_TRUE(compose["services"]["gitlab-sim"]);
 
