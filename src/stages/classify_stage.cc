@@ -174,10 +174,12 @@ Outcome ClassifyStage::Decide(const Entry& entry, Prepared* prepared) {
   d.extra["campaign"] = {{"text_accounts", campaign.text_accounts},
                          {"domain_accounts", campaign.domain_accounts},
                          {"domains", rendering.link_domains}};
-  // The shadowed candidate: the same rendering, its own thresholds.
+  // The shadowed candidate: the same rendering, its own thresholds. Once it
+  // is promoted the two refreshers swap independently; for that second the
+  // shadow is the current model, and comparing it with itself says nothing.
   std::string shadow_version;
   const auto shadow = options_.shadow != nullptr ? options_.shadow->Get(&shadow_version) : nullptr;
-  if (shadow != nullptr) {
+  if (shadow != nullptr && shadow_version != version) {
     const double shadow_score = shadow->Predict(rendering, 0).probability;
     const std::string shadow_verdict = VerdictOf(shadow_score, ThresholdsOf(options_, *shadow, item.type, true));
     d.extra["shadow"] = {{"model_version", shadow_version}, {"score", shadow_score}, {"verdict", shadow_verdict}};

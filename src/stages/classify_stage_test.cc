@@ -163,6 +163,13 @@ TEST_F(ClassifyStageTest, AShadowedModelScoresBesideAndChangesNothing) {
   EXPECT_NE(registry_.Render().find(
                 "spamphibian_shadow_agreement_total{item_type=\"user\",current=\"ham\",candidate=\"ham\"} 1"),
             std::string::npos);
+  // Promoted: the shadow holder still has the version that is now current
+  // until its refresher notices; the decision carries no shadow meanwhile.
+  std::string current;
+  models_.Get(&current);
+  shadow.Set(models_.Get(), current, "shadow");
+  auto promoted = nlohmann::json::parse(stage.Process(entry).emits.at(0).fields[0].second);
+  EXPECT_FALSE(promoted.contains("shadow")) << promoted.dump();
 }
 
 TEST_F(ClassifyStageTest, MalformedEntryIsDeadLettered) {
