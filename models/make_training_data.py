@@ -28,11 +28,15 @@ Account signals as the pipeline sees them: a user item is classified when it
 signs up (age about 0), content items carry their author's age and e-mail
 when the fetch stage knows them, and half carry nothing (an embedded author
 object, as `spamphibian evaluate` sees API objects)."""
+import os
 import sys
 import json
 import random
 
-rng = random.Random(20261128)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import foreign_text  # noqa: E402
+
+rng = random.Random(int(os.environ.get("TRAINING_DATA_SEED", "20261128")))
 C = rng.choice
 
 def maybe(p, s, alt=""):
@@ -193,7 +197,9 @@ CASINO = {
            "Agen judi bola dan togel online", "Slot deposit pulsa tanpa potongan", "Bonus new member 100% di awal", "Login {b} resmi anti rungkad"],
     "vi": ["Nhà cái uy tín số 1 Việt Nam", "Đăng ký nhận thưởng 100k miễn phí", "Link vào {b} mới nhất không bị chặn", "Cá cược bóng đá trực tuyến",
            "Tải app {b} nhận khuyến mãi", "Nổ hũ đổi thưởng uy tín"],
-    "zh": ["最新网上赌场注册送彩金", "{b}官方网站 真人百家乐", "体育投注 高赔率 秒出款", "澳门赌场在线 开户即送", "老虎机 免费试玩 每日返水"],
+    "zh": ["最新网上赌场注册送彩金", "{b}官方网站 真人百家乐", "体育投注 高赔率 秒出款", "澳门赌场在线 开户即送", "老虎机 免费试玩 每日返水",
+           "六合彩开奖结果 免费资料大全", "时时彩计划 稳赚不赔", "棋牌游戏 注册送88元", "电子游艺 爆分老虎机", "{b}娱乐城 客服24小时在线",
+           "百家乐必胜技巧 包赢", "足球串关 高额返利 提款秒到", "加微信领取首充彩金", "最新备用网址 防封"],
     "ru": ["Лучшее онлайн казино с бонусом", "Играть в слоты на деньги", "Зеркало {b} рабочее сегодня", "Бездепозитный бонус за регистрацию", "Ставки на спорт онлайн"],
     "ar": ["أفضل كازينو أون لاين في السعودية", "مواقع مراهنات موثوقة", "سجل الآن واحصل على مكافأة", "ألعاب سلوت بأموال حقيقية"],
     "pt": ["Cassino online com bônus de boas-vindas", "Melhor site de apostas do Brasil", "Jogue {b} e ganhe no pix", "Rodadas grátis sem depósito"],
@@ -209,6 +215,24 @@ def casino_text(lang):
     if rng.random() < 0.4: text += " " + " ".join([kw] * rng.randint(3, 8))
     if rng.random() < 0.3: text += " " + C(["🎰🔥💰", "💯🎁", "⚡⚡⚡", "🔥 WD cepat 🔥"])
     return text + " " + maybe(0.85, spam_link(domain(brand.replace("-", ""), SPAM_TLDS), kw))
+
+def casino_platform_text():
+    """Gambling platforms for sale: source code, white-label set-up, "one-stop"
+    development, a Telegram or WeChat contact. Common in Chinese on code
+    forges, and in English."""
+    tg = "@" + word() + C(["", "_dev", "666", "888", "_cs"])
+    if rng.random() < 0.6:
+        country = C(["巴西", "印度", "东南亚", "菲律宾", "越南", "泰国", "墨西哥", "海外"])
+        parts = [C([f"{country}博彩平台搭建", "一站式博彩系统源码", "菠菜源码出售", "棋牌游戏源码 搭建 包上线", f"{country}娱乐平台开发", "体育博彩系统 白标 定制",
+                    "彩票系统源码 二次开发", "真人视讯 电子 棋牌 全套源码", "博彩APP开发 支持多语言多币种", "百家乐 老虎机 源码 包运营"]) for _ in range(rng.randint(1, 3))]
+        parts.append(C(["支持USDT充值，秒到账。", "提供服务器和支付通道对接。", "三天上线，售后无忧。", "可演示，诚信合作。", "专业团队十年经验。"]))
+        parts.append(C([f"联系飞机 {tg}", f"Telegram: {tg}", f"TG {tg}", f"微信 {word()}{rng.randint(100, 999)}", f"QQ {rng.randint(10**7, 10**9)}",
+                        f"商务联系 t.me/{tg[1:]}"]))
+        return " ".join(parts)
+    return " ".join([C(["Turnkey online casino platform with source code", "White-label sportsbook and casino software", "Casino game source code for sale",
+                        "Launch your own betting site in 7 days", "iGaming platform development: slots, live casino, sports betting"]),
+                     C(["Crypto payments (USDT), multi-language, multi-currency.", "Full admin panel, affiliate system, payment gateways.", "Demo available, fast launch."]),
+                     C([f"Contact Telegram {tg}", f"t.me/{tg[1:]}", f"WhatsApp {phone(0.1)}", f"Skype live:{word()}"])])
 
 def iptv_text():
     return " ".join(x for x in [
@@ -259,7 +283,23 @@ def misc_scam_text():
         "Ray-Ban sunglasses outlet 90% off today only " + spam_link(domain("rayban", SPAM_TLDS)),
     ])
 
+def helpful_answer_with_link():
+    """A reply that sounds like help and sends readers to a "guide" or "tips"
+    site: the SEO spammer's answer to a bug report. The link is often defanged
+    to pass link filters, with no warning around it."""
+    dom = domain(C(["fixguide", "techtips", "howto", "devfix", "errorfix", "pcguide", "softwaretips", "codehelp", "appsolve", "toolsradar",
+                    "geekhelp", "driverfix", "windowsfix", "tutorialhub"]), SPAM_TLDS)
+    link = C([url(dom), obfuscate(url(dom)), obfuscate(url(dom)), f"[{C(['this guide', 'here', 'step-by-step fix', dom])}]({url(dom)})"])
+    return " ".join(x for x in [
+        C(["Had the same problem last week.", "Same error here on Windows 11.", "I was stuck on this for days.", "This happens when the cache is corrupted.",
+           "Ran into exactly this after the update.", "Not sure about your setup, but", "Check your PATH first."]),
+        C(["This guide fixed it for me:", "Found a step-by-step fix that works:", "There is a full list of tips at", "These steps worked for me:",
+           "A useful tutorial that explains it:", "I wrote up what worked here:", "Try the method described at"]),
+        link, maybe(0.5, C(["Hope it helps!", "Works the same on 4.x.", "Good luck.", "Saved me hours."]))] if x)
+
 def comment_with_link(dom):
+    if rng.random() < 0.3:
+        return helpful_answer_with_link()
     if rng.random() < 0.5:  # on-topic, technical-sounding, one commercial link
         topic = C(["caching", "the retry logic", "rate limiting", "this config", "the migration", "error handling", "the API design", "performance tuning",
                    "the deployment", "load balancing", "the streaming setup", "video playback", "the payment flow", "the dashboard"])
@@ -277,12 +317,16 @@ def comment_with_link(dom):
 
 def malware_lure_text():
     fix = C(["fix.zip", "patch.rar", "installer.exe", "update-tool.7z", "solution.zip", "driver-fix.msi"])
-    host = C(["mediafire.com/file/" + word(), "dropbox.com/s/" + word(), "bit.ly/" + word(), "gofile.io/d/" + word(), domain(word(), SPAM_TLDS) + "/" + fix])
+    host = C(["mediafire.com/file/" + word(), "dropbox.com/s/" + word(), "bit.ly/" + word(), "gofile.io/d/" + word(), domain(word(), SPAM_TLDS) + "/" + fix,
+              "drive.google.com/file/d/" + word() + word(), "pixeldrain.com/u/" + word(), f"github.com/{word()}/{word()}/releases/download/v1.{rng.randint(0, 9)}/{fix}",
+              "www.dropbox.com/scl/fi/" + word() + "/" + fix, "files.catbox.moe/" + word() + ".zip"])
     return " ".join(x for x in [
         C(["I had the same error, this fixed it for me:", "Here is the solution, download and run:", "Try this patch, works for me:", "The maintainers posted a fix here:",
-           "Use this tool to fix the issue:"]),
+           "Use this tool to fix the issue:", "I uploaded the patched build here:", "Wait, there is an easier way, use this:", "Here you go, the fixed version:",
+           "Hey, this is fixed in the unofficial build:", "You need the updated DLLs, get them here:"]),
         "https://" + host,
-        C([f"password: {rng.randint(1000, 9999)}", "in the installer select \"gcc\" and click install", "run as administrator", "extract and replace the dll", "disable defender first"]),
+        C([f"password: {rng.randint(1000, 9999)}", "in the installer select \"gcc\" and click install", "run as administrator", "extract and replace the dll", "disable defender first",
+           "if your antivirus complains it is a false positive", "the password is the name of the repo", "run the .exe before starting the build"]),
         maybe(0.4, "Good luck!")] if x)
 
 def tea_text():
@@ -319,7 +363,7 @@ def spaced_url():
     return C([" ".join("https://" + d), d.replace(".", " dot "), d.replace(".", "[dot]"), "h t t p s : / / " + d, d.replace(".", " . ")])
 
 SPAM_FAMILIES = [("seo", 8), ("website_only", 5), ("care", 8), ("crypto", 6), ("essay", 5), ("pharma", 5), ("casino", 12), ("iptv", 3), ("movie", 4),
-                 ("crack", 6), ("loan", 3), ("escort", 3), ("misc", 5), ("comment_link", 5), ("link_farm", 4),
+                 ("crack", 6), ("loan", 3), ("escort", 3), ("misc", 5), ("comment_link", 7), ("link_farm", 4), ("casino_platform", 3),
                  ("malware_lure", 3), ("tea", 2), ("backlink_mr", 3), ("spaced_url", 2),
                  ("code_wrapped", 3), ("spiritual", 2)]
 
@@ -330,6 +374,7 @@ def spam_content(family):
     if family == "essay": return essay_text(), None
     if family == "pharma": return pharma_text(), None
     if family == "casino": return casino_text(C(["id", "id", "vi", "zh", "ru", "ar", "pt", "es", "en", "en"])), None
+    if family == "casino_platform": return casino_platform_text(), None
     if family == "iptv": return iptv_text(), None
     if family == "movie": return movie_text(), None
     if family == "crack": return crack_text(), None
@@ -364,7 +409,7 @@ def ham_site():
 def ham_bio():
     k = rng.random()
     if k < 0.15: return ""
-    if k < 0.25: return foreign_ham().split("\n")[0][:200]
+    if k < 0.27: return foreign_ham("user").split("\n")[0][:200]
     if k < 0.5:
         return C([f"{C(LANGS_HAM)} developer. {C(TOPICS).capitalize()}.", f"Working on {C(TOPICS)} at {C(ORGS)}.", f"PhD student, {C(TOPICS)}.",
                   f"Maintainer of {word()}-{C(['rs', 'py', 'js', 'go'])}. Opinions are my own.", f"Backend engineer ({C(LANGS_HAM)}, {C(LANGS_HAM)}).",
@@ -491,11 +536,15 @@ FOREIGN_HAM = {
     "tr": ["{v} sürümüne güncelledikten sonra derleme hata veriyor.", "Teşekkürler, sorun çözüldü.", "{lang} geliştiricisiyim.", "Türkçe çeviri ekledim."],
     "it": ["Dopo l'aggiornamento a {v} il server non parte.", "Grazie, ora funziona.", "Sviluppatore {lang} a {city}.", "Traduzione italiana della documentazione."],
 }
-def foreign_ham(lang=None):
-    lang = lang or C(list(FOREIGN_HAM))
-    fill = lambda t: t.format(v=f"{rng.randint(1, 9)}.{rng.randint(0, 20)}", lang=C(LANGS_HAM), city=C(CITIES), org=C(ORGS))
-    return " ".join(fill(C(FOREIGN_HAM[lang])) for _ in range(rng.randint(1, 3))) + maybe(0.3, "\n" + log_lines()) + \
-        maybe(0.2, f" https://{C(['docs', 'wiki', 'forum'])}.{word()}.{C(HAM_TLDS)}/{word()}")
+def foreign_ham(itype="issue"):
+    if rng.random() < 0.7:  # the wider set of models/foreign_text.py
+        text = foreign_text.text(rng, itype, HAM_TLDS, word)
+    else:
+        lang = C(list(FOREIGN_HAM))
+        fill = lambda t: t.format(v=f"{rng.randint(1, 9)}.{rng.randint(0, 20)}", lang=C(LANGS_HAM), city=C(CITIES), org=C(ORGS))
+        text = " ".join(fill(C(FOREIGN_HAM[lang])) for _ in range(rng.randint(1, 3))) + \
+            maybe(0.2, f" https://{C(['docs', 'wiki', 'forum'])}.{word()}.{C(HAM_TLDS)}/{word()}")
+    return text + (maybe(0.3, "\n" + log_lines()) if itype in ("issue", "note") else "")
 
 def security_warning():
     bad = C([f"hxxps://{word()}-{C(['login', 'verify', 'secure', 'support'])}[.]com", f"hxxp://{word()}[.]xyz/{word()}", f"{word()}[.]top",
@@ -511,8 +560,8 @@ def ham_item_text(itype):
     if rng.random() < 0.06 and itype in ("issue", "note", "wiki_page", "snippet"):
         text = security_warning()
         return ("Security: " + text.split(":")[0][:50] if itype != "note" else None), text
-    if rng.random() < 0.25 and itype in ("issue", "note", "wiki_page", "merge_request"):
-        text = foreign_ham()
+    if rng.random() < (0.3 if itype != "snippet" else 0.1) and itype in ("issue", "note", "wiki_page", "merge_request", "snippet"):
+        text = foreign_ham(itype)
         return (text.split(".")[0][:60] if itype != "note" else None), text
     if itype == "issue": return issue_text()
     if itype == "note": return None, note_text()
@@ -571,6 +620,8 @@ def spam_item(family=None, text=None):
     if family == "tea": itype = "project"
     if family == "code_wrapped": itype = C(["snippet", "snippet", "project", "merge_request"])
     if family == "backlink_mr": itype = "merge_request"
+    if family == "comment_link": itype = C(["note"] * 4 + ["issue", "merge_request", "wiki_page", "snippet", "user"])
+    if family == "casino_platform": itype = C(["issue", "project", "snippet", "note", "user", "group", "wiki_page"])
     if family in ("seo", "website_only"): itype = "user"
     acc = account(True, itype)
     uname = username(True)
@@ -626,18 +677,23 @@ def ham_item():
         kind = C(["lib", "lib", "payments", "odds", "slots", "iptv", "seo", "marketing", "pharmacy", "keys", "mirrors"])
         name = C([word(), word() + "-" + C(["rs", "py", "js", "sdk", "cli", "api"]), C(["pay", "odds", "slot", "iptv", "seo", "rx", "key"]) + "-" + word()])
         if itype == "project":
-            description = readme_text(name, kind).split("\n\n")[2] if rng.random() < 0.8 else foreign_ham().split("\n")[0]
-            texts = [("name", name), ("path", f"{uname}/{name}"), ("description", description),
-                     ("readme", maybe(0.7, readme_text(name, kind) + maybe(0.2, "\n\n" + foreign_ham())))]
+            foreign = rng.random() < 0.25
+            description = foreign_ham("project").split("\n")[0] if foreign else readme_text(name, kind).split("\n\n")[2]
+            readme = readme_text(name, kind) + maybe(0.2, "\n\n" + foreign_ham("wiki_page"))
+            if foreign and rng.random() < 0.6:
+                readme = f"# {name}\n\n{description}\n\n" + foreign_ham("wiki_page")
+            texts = [("name", name), ("path", f"{uname}/{name}"), ("description", description), ("readme", maybe(0.7, readme))]
         else:
-            desc = C([f"{C(TOPICS).capitalize()} projects of {C(ORGS)}", foreign_ham().split(chr(10))[0],
+            foreign = rng.random() < 0.3
+            desc = foreign_ham("group").split(chr(10))[0] if foreign else C([f"{C(TOPICS).capitalize()} projects of {C(ORGS)}", foreign_ham("group").split(chr(10))[0],
                       f"Official group of the {word().title()} project: {C(TOPICS)} tools, docs and website. https://{word()}.org",
                       f"{C(ORGS)} engineering. Open-source {C(TOPICS)} components we maintain. Careers: https://{word()}.{C(HAM_TLDS)}/jobs",
                       f"Course projects for {C(['CS101', 'Distributed Systems', 'Compilers', 'Web Engineering'])} ({rng.randint(2019, 2026)}).",
                       f"Community forks and plugins for {word().title()}.", f"Payments and crypto integrations by {C(ORGS)}: SDKs, examples and sandboxes.",
                       f"Research group on {C(TOPICS)} at {C(['ETH Zurich', 'TU Delft', 'KTH', 'University of Tokyo', 'USP'])}."])
-            texts = [("name", name.title()), ("path", name), ("description", maybe(0.8, desc)),
-                     ("projects", "\n".join(f"{word()}: {C(TOPICS)} {C(['library', 'tools', 'docs', 'experiments'])}" for _ in range(rng.randint(0, 5))))]
+            project = (lambda: foreign_ham("project").split(chr(10))[0]) if foreign else (lambda: f"{C(TOPICS)} {C(['library', 'tools', 'docs', 'experiments'])}")
+            texts = [("name", name.title()), ("path", name), ("description", maybe(0.85, desc)),
+                     ("projects", "\n".join(f"{word()}: {project()}" for _ in range(rng.randint(0, 5))))]
     else:
         title, body = ham_item_text(itype)
         field = {"issue": "description", "merge_request": "description", "wiki_page": "content", "snippet": "content", "note": "body"}[itype]
@@ -647,14 +703,15 @@ def ham_item():
     return item(itype, texts, "ham", uname=uname, instance=instance, **acc)
 
 out = []
-for _ in range(3800):
+SCALE = float(os.environ.get("TRAINING_DATA_SCALE", "1"))
+for _ in range(int(7600 * SCALE)):
     out.append(spam_item())
-for _ in range(150):  # campaigns: one text, several accounts
+for _ in range(int(300 * SCALE)):  # campaigns: one text, several accounts
     fam = C(["care", "casino", "comment_link", "crypto", "movie", "crack"])
     text = spam_content(fam)[0]
     for _ in range(rng.randint(3, 6)):
         out.append(spam_item(fam, text))
-for _ in range(6500):
+for _ in range(int(13000 * SCALE)):
     out.append(ham_item())
 rng.shuffle(out)
 with open(sys.argv[1] if len(sys.argv) > 1 else "models/training_data.jsonl", "w") as f:

@@ -8,6 +8,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "classify/domain_words.h"
 #include "classify/links.h"
 #include "classify/text_shape.h"
 #include "text/utf8.h"
@@ -303,7 +304,10 @@ Rendering Render(const gitlab::Item& item, const ItemContext& ctx) {
   std::string& text = r.text;
   text.reserve(all.size() + 256);
   for (const auto& s : sig) text += s + ' ';
-  for (const auto& d : domains) text += "url_domain:" + d + ' ';
+  for (const auto& d : domains) {
+    text += "url_domain:" + d + ' ';
+    for (const std::string_view w : DomainWords(d)) (text += "url_word:") += std::string(w) + ' ';
+  }
   for (const auto& t : tlds) text += "url_tld:" + t + ' ';
   if (!email_domain.empty()) text += "email_domain:" + email_domain + ' ';
   for (const auto& w : words) {

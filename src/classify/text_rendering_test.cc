@@ -44,6 +44,17 @@ TEST(Render, UnspacedScriptsAreTokenisedByCharacter) {
   EXPECT_FALSE(Has(r, "最新网上赌场"));
 }
 
+TEST(Render, WhatALinkedDomainSellsBecomesAWord) {
+  gitlab::Item n;
+  n.type = "note";
+  n.text = {{"body", "Great tips, the team at [our site](https://www.hartmanplumbingdenver.com/blog) agrees. "
+                     "Docs: https://docs.gitlab.com/ee/ci/"}};
+  Rendering r = Render(n, nlohmann::json::object());
+  EXPECT_TRUE(Has(r, "url_domain:hartmanplumbingdenver.com")) << r.text;
+  EXPECT_TRUE(Has(r, "url_word:plumb")) << r.text;
+  EXPECT_EQ(r.text.find("url_word:", r.text.find("url_word:") + 1), std::string::npos) << "gitlab.com sells nothing: " << r.text;
+}
+
 TEST(Render, PlainDeveloperText) {
   gitlab::Item n;
   n.type = "note";
