@@ -9,8 +9,9 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
-#include <set>
 #include <sstream>
+#include <string_view>
+#include <unordered_map>
 
 namespace spamphibian::classify {
 
@@ -81,20 +82,38 @@ Prediction FastTextModel::Predict(const std::string& text, int top_k) const {
   }
   if (top_k <= 0 || direction_.empty()) return p;
 
-  std::istringstream words(text);
-  std::vector<std::string> tokens;
-  for (std::string w; words >> w;) tokens.push_back(w);
-  const double n = static_cast<double>(tokens.size() + 1);  // fastText adds an end-of-line token
-  std::set<std::string> seen;
+  // The rendering is single-space separated: split it in place, and count
+  // each token once (a long bio repeats its words; counting per occurrence
+  // made this quadratic in the text's length).
+  std::vector<std::pair<std::string_view, int>> counts;  // first-seen order
+  std::unordered_map<std::string_view, std::size_t> index;
+  std::size_t n_tokens = 0;
+  for (std::size_t pos = 0; pos < text.size();) {
+    const std::size_t end = std::min(text.find_first_of(" \t\n", pos), text.size());
+    if (end > pos) {
+      ++n_tokens;
+      const std::string_view w(text.data() + pos, end - pos);
+      const auto [it, fresh] = index.emplace(w, counts.size());
+      if (fresh) {
+        counts.emplace_back(w, 1);
+      } else {
+        ++counts[it->second].second;
+      }
+    }
+    pos = end + 1;
+  }
+  const double n = static_cast<double>(n_tokens + 1);  // fastText adds an end-of-line token
   fasttext::Vector vec(ft_.getDimension());
-  for (const std::string& w : tokens) {
+  std::string word;
+  for (const auto& [w, count] : counts) {
     // Signal tokens are reasons of their own (the decision lists them); only
     // words and domains are explained here.
-    if (w.starts_with("sig_") || !seen.insert(w).second) continue;
-    ft_.getWordVector(vec, w);
+    if (w.starts_with("sig_")) continue;
+    word.assign(w);
+    ft_.getWordVector(vec, word);
     double dot = 0;
     for (std::int64_t j = 0; j < vec.size(); ++j) dot += vec[j] * direction_[static_cast<std::size_t>(j)];
-    if (dot != 0) p.top_tokens.emplace_back(w, dot * static_cast<double>(std::count(tokens.begin(), tokens.end(), w)) / n);
+    if (dot != 0) p.top_tokens.emplace_back(word, dot * count / n);
   }
   std::sort(p.top_tokens.begin(), p.top_tokens.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
   if (p.top_tokens.size() > static_cast<std::size_t>(top_k)) p.top_tokens.resize(static_cast<std::size_t>(top_k));
