@@ -9,48 +9,79 @@ namespace spamphibian {
 
 namespace {
 
-// The decision as JSON; without the item (which can be long) for log lines.
-nlohmann::json DecisionFields(const Decision& d, bool with_item) {
-  nlohmann::json j = {{"decision_id", d.decision_id}, {"event_type", d.event_type}, {"item_type", d.item_type},
-                      {"item_id", d.item_id},         {"verdict", d.verdict},       {"reasons", d.reasons},
-                      {"time", d.time}};
-  for (auto it = d.extra.begin(); it != d.extra.end(); ++it) {
-    if (with_item || it.key() != "item") j[it.key()] = it.value();
+// Item and profile text is hostile input: invalid UTF-8 is replaced, never
+// thrown on.
+void AppendValue(std::string* out, const nlohmann::json& value) {
+  *out += value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+void AppendKey(std::string* out, std::string_view key) {
+  *out += ',';
+  AppendValue(out, nlohmann::json(key));
+  *out += ':';
+}
+
+// The decision's fields as one JSON object without the item (which can be
+// long), written straight into text: no copy of `extra` as a tree. It is
+// the log line's body and the queued decision's head.
+std::string FieldsText(const Decision& d) {
+  std::string out = "{\"decision_id\":";
+  AppendValue(&out, nlohmann::json(d.decision_id));
+  for (const auto& [key, value] : {std::pair<std::string_view, const std::string*>{"event_type", &d.event_type},
+                                   {"item_type", &d.item_type},
+                                   {"item_id", &d.item_id},
+                                   {"verdict", &d.verdict},
+                                   {"time", &d.time}}) {
+    AppendKey(&out, key);
+    AppendValue(&out, nlohmann::json(*value));
   }
-  return j;
+  AppendKey(&out, "reasons");
+  out += '[';
+  for (std::size_t i = 0; i < d.reasons.size(); ++i) {
+    if (i > 0) out += ',';
+    AppendValue(&out, nlohmann::json(d.reasons[i]));
+  }
+  out += ']';
+  for (auto it = d.extra.begin(); it != d.extra.end(); ++it) {
+    if (it.key() == "item") continue;
+    AppendKey(&out, it.key());
+    AppendValue(&out, it.value());
+  }
+  out += '}';
+  return out;
 }
 
 }  // namespace
 
 nlohmann::json ToJson(const Decision& d) {
-  nlohmann::json j = DecisionFields(d, true);
+  nlohmann::json j = {{"decision_id", d.decision_id}, {"event_type", d.event_type}, {"item_type", d.item_type},
+                      {"item_id", d.item_id},         {"verdict", d.verdict},       {"reasons", d.reasons},
+                      {"time", d.time}};
+  for (auto it = d.extra.begin(); it != d.extra.end(); ++it) j[it.key()] = it.value();
   if (!d.item_json.empty()) j["item"] = nlohmann::json::parse(d.item_json, nullptr, false);
   return j;
 }
 
-namespace {
-
-// The decision serialised once; a textual item spliced in, not re-dumped.
-std::string Serialise(const Decision& d) {
-  // Item text is hostile input: invalid UTF-8 is replaced, never thrown on.
-  std::string text = DecisionFields(d, d.item_json.empty()).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  if (!d.item_json.empty()) {
+void RecordDecision(spdlog::logger& logger, const DecisionLog& log, const Decision& d, std::vector<Emit>* emits) {
+  std::string text = FieldsText(d);
+  if (logger.should_log(spdlog::level::info)) {
+    // The logger's pattern adds the braces, the time and the level.
+    logger.log(spdlog::level::info, "\"event\":\"decision\",{}", std::string_view(text).substr(1, text.size() - 2));
+  }
+  // The queued decision: the same text with the item spliced in, verbatim
+  // when the caller has it as text, else the one in extra, if any.
+  const auto item = d.extra.find("item");
+  if (!d.item_json.empty() || item != d.extra.end()) {
     text.pop_back();  // the closing brace; the object is never empty (decision_id ...)
     text += ",\"item\":";
-    text += d.item_json;
+    if (!d.item_json.empty()) {
+      text += d.item_json;
+    } else {
+      AppendValue(&text, *item);
+    }
     text += '}';
   }
-  return text;
-}
-
-}  // namespace
-
-void AppendDecision(const DecisionLog& log, const Decision& d, std::vector<Emit>* emits) {
-  Emit queued{log.queue,
-              {{"decision", Serialise(d)},
-               {"verdict", d.verdict},
-               {"item_type", d.item_type}},
-              0};
+  Emit queued{log.queue, {{"decision", std::move(text)}, {"verdict", d.verdict}, {"item_type", d.item_type}}, 0};
   if (!log.log.empty()) {
     Emit logged = queued;
     logged.stream = log.log;
@@ -60,11 +91,6 @@ void AppendDecision(const DecisionLog& log, const Decision& d, std::vector<Emit>
     return;
   }
   emits->push_back(std::move(queued));
-}
-
-void LogDecision(spdlog::logger& log, const Decision& d) {
-  if (!log.should_log(spdlog::level::info)) return;  // no JSON built for a line nobody reads
-  LogJson(log, spdlog::level::info, "decision", DecisionFields(d, false));
 }
 
 std::string NowRfc3339() {

@@ -48,11 +48,10 @@ struct DecisionLog {
   long long log_maxlen = 0;  // 0: unbounded
 };
 
-// Appends the stream entries for `d` (queue and log; serialised once).
-void AppendDecision(const DecisionLog& log, const Decision& d, std::vector<Emit>* emits);
-
-// Logs the decision as one JSON line at info level.
-void LogDecision(spdlog::logger& log, const Decision& d);
+// Records `d`: one JSON line at info level on `logger` (without the item),
+// and the stream entries for `log`'s queue and log (with it). Serialised
+// once for all three.
+void RecordDecision(spdlog::logger& logger, const DecisionLog& log, const Decision& d, std::vector<Emit>* emits);
 
 // Now, as RFC 3339 UTC with milliseconds.
 std::string NowRfc3339();

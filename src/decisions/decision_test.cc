@@ -1,6 +1,11 @@
 #include "decisions/decision.h"
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+
+#include <sstream>
+
+#include "log/json_log.h"
 
 namespace spamphibian {
 namespace {
@@ -22,7 +27,7 @@ Decision Example() {
 
 nlohmann::json Queued(const Decision& d) {
   std::vector<Emit> emits;
-  AppendDecision({"q", "log", 10}, d, &emits);
+  RecordDecision(*MakeNullLogger(), {"q", "log", 10}, d, &emits);
   EXPECT_EQ(emits.size(), 2u);
   EXPECT_EQ(emits[1].stream, "log");
   EXPECT_EQ(emits[1].maxlen, 10);
@@ -51,11 +56,34 @@ TEST(DecisionTest, AnItemInExtraIsKeptWhenThereIsNoItemText) {
   // A spliced item text wins over one in extra: one "item" key.
   d.item_json = R"({"id":8})";
   std::vector<Emit> emits;
-  AppendDecision({"q", "", 0}, d, &emits);
+  RecordDecision(*MakeNullLogger(), {"q", "", 0}, d, &emits);
   ASSERT_EQ(emits.size(), 1u);
   const std::string& text = emits[0].fields[0].second;
   EXPECT_EQ(text.find("\"item\""), text.rfind("\"item\""));
   EXPECT_EQ(nlohmann::json::parse(text)["item"]["id"], 8);
+}
+
+TEST(DecisionTest, TheLogLineIsTheDecisionWithoutTheItem) {
+  std::ostringstream lines;
+  auto logger = MakeJsonLogger("info");
+  logger->sinks() = {std::make_shared<spdlog::sinks::ostream_sink_st>(lines)};
+  logger->set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l",%v})", spdlog::pattern_time_type::utc);
+  Decision d = Example();
+  d.item_json = R"({"id":42,"bio":"a long profile"})";
+  std::vector<Emit> emits;
+  RecordDecision(*logger, {"q", "", 0}, d, &emits);
+  const nlohmann::json line = nlohmann::json::parse(lines.str());
+  EXPECT_EQ(line["event"], "decision");
+  EXPECT_EQ(line["level"], "info");
+  EXPECT_FALSE(line.contains("item"));
+  nlohmann::json queued = nlohmann::json::parse(emits.at(0).fields.at(0).second);
+  queued.erase("item");
+  for (const auto& [key, value] : queued.items()) EXPECT_EQ(line[key], value) << key;
+  // Off at info: nothing is written.
+  lines.str("");
+  logger->set_level(spdlog::level::warn);
+  RecordDecision(*logger, {"q", "", 0}, d, &emits);
+  EXPECT_TRUE(lines.str().empty());
 }
 
 }  // namespace

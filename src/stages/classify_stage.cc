@@ -192,9 +192,8 @@ Outcome ClassifyStage::Decide(const Entry& entry, Prepared* prepared) {
 
   decisions_.With({item.type, verdict}).Inc();
   scores_.With({item.type}).Observe(score);
-  LogDecision(log_, d);
   Outcome out = Outcome::Done();
-  AppendDecision(options_.decisions, d, &out.emits);
+  RecordDecision(log_, options_.decisions, d, &out.emits);
   if (!options_.archive_stream.empty()) {
     // The same entry, serialised once: the archive stream is uncapped.
     Emit archived = out.emits.front();

@@ -59,9 +59,8 @@ Outcome FetchStage::Process(const Entry& entry) {
     d.reasons = {"GitLab no longer has it: " + s.message()};
     d.time = NowRfc3339();
     d.extra["event_id"] = entry.id;
-    LogDecision(log_, d);
     Outcome done = Outcome::Done();
-    AppendDecision(options_.decisions, d, &done.emits);
+    RecordDecision(log_, options_.decisions, d, &done.emits);
     return done;
   }
   if (s.IsPermissionDenied()) return Outcome::Hold(s.message());

@@ -37,9 +37,8 @@ Outcome TrustStage::Process(const Entry& entry) {
     d.reasons = {reason};
     d.time = NowRfc3339();
     d.extra["author"] = item.author.username;
-    LogDecision(log_, d);
     Outcome done = Outcome::Done();
-    AppendDecision(options_.decisions, d, &done.emits);
+    RecordDecision(log_, options_.decisions, d, &done.emits);
     return done;
   }
 
