@@ -2,8 +2,8 @@
 
 #include <chrono>
 #include <ctime>
-
-#include "log/json_log.h"
+#include <string_view>
+#include <utility>
 
 namespace spamphibian {
 
