@@ -213,13 +213,97 @@ T = {
 # Longer paragraphs: real text carries the language's function words
 # ("y", "de", "para", "e", "yang", "và", "的") that short phrases lack, and a
 # model that never saw them in ordinary text takes them for spam.
-PARAGRAPHS = {'es': {'group': ['Somos un grupo de desarrolladores de {city} que se reúne una vez al mes para hablar de {tool} y de software libre. Aquí publicamos las charlas, los ejemplos y el código de los talleres.', 'Grupo de la asignatura de Sistemas Distribuidos de la universidad. Cada equipo sube aquí su proyecto y la documentación para la evaluación final.', 'Espacio de la comunidad hispanohablante de {tool}: traducciones, tutoriales y herramientas que mantenemos entre todos.'], 'announce': ['Hola a todos, el próximo sábado hacemos un taller de {tool} para principiantes en {city}. No hace falta experiencia previa y la entrada es gratuita; solo hay que traer el portátil.', 'Ya está disponible la versión {v}. Incluye varias correcciones de errores y mejoras en la documentación, y también la traducción al español de la interfaz.'], 'bug': ['Cuando intento compilar el proyecto en Windows con {tool} me aparece el error `{err}` y no sé si es un problema de configuración o del propio código. Adjunto el log completo.', 'Desde que actualicé a la versión {v} la aplicación tarda mucho más en arrancar y a veces se queda colgada. En la versión anterior funcionaba sin problemas.']},
-    'pt': {'group': ['Somos um grupo de desenvolvedores de {city} que se encontra uma vez por mês para falar sobre {tool} e software livre. Aqui ficam as palestras, os exemplos e o código das oficinas.', 'Grupo da disciplina de Engenharia de Software da universidade. Cada equipe publica aqui o seu projeto e a documentação para a avaliação final.', 'Espaço da comunidade brasileira de {tool}: traduções, tutoriais e ferramentas que mantemos juntos.'], 'announce': ['Oi pessoal, no próximo sábado vamos fazer uma oficina de {tool} para iniciantes em {city}. Não precisa de experiência e a entrada é gratuita, é só trazer o notebook.', 'A versão {v} já está disponível. Ela traz várias correções de bugs, melhorias na documentação e a tradução da interface para o português.'], 'bug': ['Quando tento compilar o projeto no Windows com {tool} aparece o erro `{err}` e não sei se é problema de configuração ou do código. Segue o log completo.', 'Depois que atualizei para a versão {v} o sistema demora muito para iniciar e às vezes trava. Na versão anterior funcionava sem problemas.']},
-    'id': {'group': ['Kami adalah komunitas developer {tool} di {city} yang rutin bertemu setiap bulan untuk berbagi pengalaman dan belajar bersama. Materi dan kode dari setiap pertemuan kami simpan di sini.', 'Grup untuk mata kuliah Rekayasa Perangkat Lunak. Setiap kelompok mengunggah proyek dan dokumentasinya di sini untuk penilaian akhir.'], 'announce': ['Halo teman-teman, Sabtu depan kami mengadakan workshop {tool} untuk pemula di {city}. Tidak perlu pengalaman sebelumnya dan acaranya gratis, cukup bawa laptop.', 'Versi {v} sudah dirilis. Ada beberapa perbaikan bug, dokumentasi yang lebih lengkap, dan terjemahan antarmuka ke bahasa Indonesia.'], 'bug': ['Waktu saya mencoba build proyek ini di Windows dengan {tool} muncul error `{err}`, saya belum tahu apakah ini masalah konfigurasi atau kodenya. Log lengkap saya lampirkan.']},
-    'vi': {'group': ['Chúng mình là cộng đồng lập trình viên {tool} ở {city}, gặp nhau mỗi tháng một lần để chia sẻ kinh nghiệm và học hỏi. Tài liệu và mã nguồn của các buổi gặp được lưu ở đây.'], 'announce': ['Chào mọi người, thứ bảy tuần sau nhóm tổ chức workshop {tool} cho người mới bắt đầu tại {city}. Không cần kinh nghiệm và hoàn toàn miễn phí, chỉ cần mang theo laptop.'], 'bug': ['Khi mình build dự án trên Windows với {tool} thì bị lỗi `{err}`, không biết là do cấu hình hay do mã nguồn. Mình đính kèm log đầy đủ bên dưới.']},
-    'zh': {'group': ['我们是{city}的{tool}开发者社区，每个月组织一次线下交流，分享经验和最佳实践。每次活动的资料和示例代码都放在这里，欢迎大家参与。', '这是我们学校软件工程课程的小组，每个小组在这里提交项目代码和文档，用于期末评分。'], 'announce': ['大家好，下周六我们在{city}举办面向初学者的{tool}工作坊，不需要任何经验，活动免费，请自带笔记本电脑。', '{v} 版本已经发布，修复了若干问题，完善了文档，并增加了中文界面翻译。'], 'bug': ['我在 Windows 上用 {tool} 编译这个项目时出现 `{err}` 错误，不确定是配置问题还是代码的问题，完整日志附在下面。']},
-    'ru': {'group': ['Мы — сообщество разработчиков {tool} из города {city}, раз в месяц собираемся, чтобы обсудить опыт и лучшие практики. Здесь лежат материалы и код с наших встреч.'], 'announce': ['Всем привет! В следующую субботу проводим воркшоп по {tool} для начинающих в городе {city}. Опыт не нужен, участие бесплатное, возьмите с собой ноутбук.'], 'bug': ['При сборке проекта под Windows с {tool} появляется ошибка `{err}`, и я не понимаю, проблема в настройках или в коде. Полный лог прикладываю.']},
-    'ar': {'group': ['نحن مجتمع مطوري {tool} في {city}، نلتقي مرة كل شهر لتبادل الخبرات والتعلم معاً. هنا نضع المواد والأكواد الخاصة بكل لقاء.'], 'announce': ['مرحباً بالجميع، السبت القادم سنقيم ورشة عمل عن {tool} للمبتدئين في {city}. لا تحتاج إلى خبرة سابقة والمشاركة مجانية، فقط أحضر حاسوبك.'], 'bug': ['عندما أحاول بناء المشروع على ويندوز باستخدام {tool} يظهر الخطأ `{err}` ولا أعرف إن كانت المشكلة في الإعدادات أم في الكود. أرفقت السجل كاملاً.']}}
+PARAGRAPHS = {
+    "es": {
+        "group": [
+            "Somos un grupo de desarrolladores de {city} que se reúne una vez al mes para hablar de {tool} y de software libre. Aquí publicamos las charlas, los ejemplos y el código de los talleres.",
+            "Grupo de la asignatura de Sistemas Distribuidos de la universidad. Cada equipo sube aquí su proyecto y la documentación para la evaluación final.",
+            "Espacio de la comunidad hispanohablante de {tool}: traducciones, tutoriales y herramientas que mantenemos entre todos.",
+        ],
+        "announce": [
+            "Hola a todos, el próximo sábado hacemos un taller de {tool} para principiantes en {city}. No hace falta experiencia previa y la entrada es gratuita; solo hay que traer el portátil.",
+            "Ya está disponible la versión {v}. Incluye varias correcciones de errores y mejoras en la documentación, y también la traducción al español de la interfaz.",
+        ],
+        "bug": [
+            "Cuando intento compilar el proyecto en Windows con {tool} me aparece el error `{err}` y no sé si es un problema de configuración o del propio código. Adjunto el log completo.",
+            "Desde que actualicé a la versión {v} la aplicación tarda mucho más en arrancar y a veces se queda colgada. En la versión anterior funcionaba sin problemas.",
+        ],
+    },
+    "pt": {
+        "group": [
+            "Somos um grupo de desenvolvedores de {city} que se encontra uma vez por mês para falar sobre {tool} e software livre. Aqui ficam as palestras, os exemplos e o código das oficinas.",
+            "Grupo da disciplina de Engenharia de Software da universidade. Cada equipe publica aqui o seu projeto e a documentação para a avaliação final.",
+            "Espaço da comunidade brasileira de {tool}: traduções, tutoriais e ferramentas que mantemos juntos.",
+        ],
+        "announce": [
+            "Oi pessoal, no próximo sábado vamos fazer uma oficina de {tool} para iniciantes em {city}. Não precisa de experiência e a entrada é gratuita, é só trazer o notebook.",
+            "A versão {v} já está disponível. Ela traz várias correções de bugs, melhorias na documentação e a tradução da interface para o português.",
+        ],
+        "bug": [
+            "Quando tento compilar o projeto no Windows com {tool} aparece o erro `{err}` e não sei se é problema de configuração ou do código. Segue o log completo.",
+            "Depois que atualizei para a versão {v} o sistema demora muito para iniciar e às vezes trava. Na versão anterior funcionava sem problemas.",
+        ],
+    },
+    "id": {
+        "group": [
+            "Kami adalah komunitas developer {tool} di {city} yang rutin bertemu setiap bulan untuk berbagi pengalaman dan belajar bersama. Materi dan kode dari setiap pertemuan kami simpan di sini.",
+            "Grup untuk mata kuliah Rekayasa Perangkat Lunak. Setiap kelompok mengunggah proyek dan dokumentasinya di sini untuk penilaian akhir.",
+        ],
+        "announce": [
+            "Halo teman-teman, Sabtu depan kami mengadakan workshop {tool} untuk pemula di {city}. Tidak perlu pengalaman sebelumnya dan acaranya gratis, cukup bawa laptop.",
+            "Versi {v} sudah dirilis. Ada beberapa perbaikan bug, dokumentasi yang lebih lengkap, dan terjemahan antarmuka ke bahasa Indonesia.",
+        ],
+        "bug": [
+            "Waktu saya mencoba build proyek ini di Windows dengan {tool} muncul error `{err}`, saya belum tahu apakah ini masalah konfigurasi atau kodenya. Log lengkap saya lampirkan.",
+        ],
+    },
+    "vi": {
+        "group": [
+            "Chúng mình là cộng đồng lập trình viên {tool} ở {city}, gặp nhau mỗi tháng một lần để chia sẻ kinh nghiệm và học hỏi. Tài liệu và mã nguồn của các buổi gặp được lưu ở đây.",
+        ],
+        "announce": [
+            "Chào mọi người, thứ bảy tuần sau nhóm tổ chức workshop {tool} cho người mới bắt đầu tại {city}. Không cần kinh nghiệm và hoàn toàn miễn phí, chỉ cần mang theo laptop.",
+        ],
+        "bug": [
+            "Khi mình build dự án trên Windows với {tool} thì bị lỗi `{err}`, không biết là do cấu hình hay do mã nguồn. Mình đính kèm log đầy đủ bên dưới.",
+        ],
+    },
+    "zh": {
+        "group": [
+            "我们是{city}的{tool}开发者社区，每个月组织一次线下交流，分享经验和最佳实践。每次活动的资料和示例代码都放在这里，欢迎大家参与。",
+            "这是我们学校软件工程课程的小组，每个小组在这里提交项目代码和文档，用于期末评分。",
+        ],
+        "announce": [
+            "大家好，下周六我们在{city}举办面向初学者的{tool}工作坊，不需要任何经验，活动免费，请自带笔记本电脑。",
+            "{v} 版本已经发布，修复了若干问题，完善了文档，并增加了中文界面翻译。",
+        ],
+        "bug": [
+            "我在 Windows 上用 {tool} 编译这个项目时出现 `{err}` 错误，不确定是配置问题还是代码的问题，完整日志附在下面。",
+        ],
+    },
+    "ru": {
+        "group": [
+            "Мы — сообщество разработчиков {tool} из города {city}, раз в месяц собираемся, чтобы обсудить опыт и лучшие практики. Здесь лежат материалы и код с наших встреч.",
+        ],
+        "announce": [
+            "Всем привет! В следующую субботу проводим воркшоп по {tool} для начинающих в городе {city}. Опыт не нужен, участие бесплатное, возьмите с собой ноутбук.",
+        ],
+        "bug": [
+            "При сборке проекта под Windows с {tool} появляется ошибка `{err}`, и я не понимаю, проблема в настройках или в коде. Полный лог прикладываю.",
+        ],
+    },
+    "ar": {
+        "group": [
+            "نحن مجتمع مطوري {tool} في {city}، نلتقي مرة كل شهر لتبادل الخبرات والتعلم معاً. هنا نضع المواد والأكواد الخاصة بكل لقاء.",
+        ],
+        "announce": [
+            "مرحباً بالجميع، السبت القادم سنقيم ورشة عمل عن {tool} للمبتدئين في {city}. لا تحتاج إلى خبرة سابقة والمشاركة مجانية، فقط أحضر حاسوبك.",
+        ],
+        "bug": [
+            "عندما أحاول بناء المشروع على ويندوز باستخدام {tool} يظهر الخطأ `{err}` ولا أعرف إن كانت المشكلة في الإعدادات أم في الكود. أرفقت السجل كاملاً.",
+        ],
+    },
+}
 for _lang, _kinds in PARAGRAPHS.items():
     for _kind, _texts in _kinds.items():
         T[_lang][_kind] = T[_lang][_kind] + _texts * 2
