@@ -14,7 +14,6 @@
 // A pure function over a static table; thread-safe.
 #pragma once
 
-#include <string>
 #include <string_view>
 #include <vector>
 

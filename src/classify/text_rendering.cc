@@ -306,7 +306,7 @@ Rendering Render(const gitlab::Item& item, const ItemContext& ctx) {
   for (const auto& s : sig) text += s + ' ';
   for (const auto& d : domains) {
     text += "url_domain:" + d + ' ';
-    for (const std::string_view w : DomainWords(d)) (text += "url_word:") += std::string(w) + ' ';
+    for (const std::string_view w : DomainWords(d)) text.append("url_word:").append(w).append(1, ' ');
   }
   for (const auto& t : tlds) text += "url_tld:" + t + ' ';
   if (!email_domain.empty()) text += "email_domain:" + email_domain + ' ';

@@ -65,9 +65,7 @@ TEST(DecisionTest, AnItemInExtraIsKeptWhenThereIsNoItemText) {
 
 TEST(DecisionTest, TheLogLineIsTheDecisionWithoutTheItem) {
   std::ostringstream lines;
-  auto logger = MakeJsonLogger("info");
-  logger->sinks() = {std::make_shared<spdlog::sinks::ostream_sink_st>(lines)};
-  logger->set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l",%v})", spdlog::pattern_time_type::utc);
+  auto logger = MakeJsonLogger("info", std::make_shared<spdlog::sinks::ostream_sink_st>(lines));
   Decision d = Example();
   d.item_json = R"({"id":42,"bio":"a long profile"})";
   std::vector<Emit> emits;

@@ -5,8 +5,8 @@
 
 namespace spamphibian {
 
-std::shared_ptr<spdlog::logger> MakeJsonLogger(const std::string& level) {
-  auto sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
+std::shared_ptr<spdlog::logger> MakeJsonLogger(const std::string& level, spdlog::sink_ptr sink) {
+  if (sink == nullptr) sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
   auto logger = std::make_shared<spdlog::logger>("spamphibian", sink);
   // %v is the rest of the object, starting with "event"; see LogJson.
   logger->set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l",%v})", spdlog::pattern_time_type::utc);

@@ -15,10 +15,11 @@
 
 namespace spamphibian {
 
-// Creates the process logger writing JSON lines to stdout at `level`
-// ("debug", "info", "warn", ...). Call once from main(); the returned logger
-// is passed on to the components that log.
-std::shared_ptr<spdlog::logger> MakeJsonLogger(const std::string& level);
+// Creates the process logger writing JSON lines at `level` ("debug",
+// "info", "warn", ...) to stdout, or to `sink` (tests read what is logged).
+// Call once from main(); the returned logger is passed on to the components
+// that log.
+std::shared_ptr<spdlog::logger> MakeJsonLogger(const std::string& level, spdlog::sink_ptr sink = nullptr);
 
 // A logger that drops everything, for tests and tools.
 std::shared_ptr<spdlog::logger> MakeNullLogger();

@@ -27,11 +27,9 @@ namespace {
 const std::string kSource = SPAMPHIBIAN_SOURCE_DIR;
 
 std::string Read(const std::string& relative) {
-  std::ifstream in(kSource + "/" + relative);
-  EXPECT_TRUE(in) << relative;
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
+  std::string text = testing::ReadFile(kSource + "/" + relative);
+  EXPECT_FALSE(text.empty()) << relative;
+  return text;
 }
 
 bool IsSetting(const std::string& env) {

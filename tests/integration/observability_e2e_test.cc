@@ -25,10 +25,7 @@ namespace spamphibian {
 namespace {
 
 std::string ReadSource(const std::string& relative) {
-  std::ifstream in(std::string(SPAMPHIBIAN_SOURCE_DIR) + "/" + relative);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return testing::ReadFile(std::string(SPAMPHIBIAN_SOURCE_DIR) + "/" + relative);
 }
 
 // Every spamphibian_* name in a text, a histogram's series names
