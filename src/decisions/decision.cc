@@ -53,15 +53,6 @@ std::string FieldsText(const Decision& d) {
 
 }  // namespace
 
-nlohmann::json ToJson(const Decision& d) {
-  nlohmann::json j = {{"decision_id", d.decision_id}, {"event_type", d.event_type}, {"item_type", d.item_type},
-                      {"item_id", d.item_id},         {"verdict", d.verdict},       {"reasons", d.reasons},
-                      {"time", d.time}};
-  for (auto it = d.extra.begin(); it != d.extra.end(); ++it) j[it.key()] = it.value();
-  if (!d.item_json.empty()) j["item"] = nlohmann::json::parse(d.item_json, nullptr, false);
-  return j;
-}
-
 void RecordDecision(spdlog::logger& logger, const DecisionLog& log, const Decision& d, std::vector<Emit>* emits) {
   std::string text = FieldsText(d);
   if (logger.should_log(spdlog::level::info)) {

@@ -35,8 +35,6 @@ struct Decision {
   std::string item_json;
 };
 
-nlohmann::json ToJson(const Decision& d);
-
 // Where decisions go. Two streams, because a capped stream cannot also be a
 // work queue (XADD MAXLEN would drop entries the act stage has not read):
 //   queue  the act stage's input, trimmed only as it is consumed;

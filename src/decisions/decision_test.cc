@@ -25,6 +25,17 @@ Decision Example() {
   return d;
 }
 
+// What the queued decision must be, built as a tree: the test's own
+// account of the format, apart from the serialiser under test.
+nlohmann::json AsTree(const Decision& d) {
+  nlohmann::json j = {{"decision_id", d.decision_id}, {"event_type", d.event_type}, {"item_type", d.item_type},
+                      {"item_id", d.item_id},         {"verdict", d.verdict},       {"reasons", d.reasons},
+                      {"time", d.time}};
+  for (auto it = d.extra.begin(); it != d.extra.end(); ++it) j[it.key()] = it.value();
+  if (!d.item_json.empty()) j["item"] = nlohmann::json::parse(d.item_json);
+  return j;
+}
+
 nlohmann::json Queued(const Decision& d) {
   std::vector<Emit> emits;
   RecordDecision(*MakeNullLogger(), {"q", "log", 10}, d, &emits);
@@ -42,7 +53,7 @@ TEST(DecisionTest, TheQueuedDecisionIsTheDecisionWithTheItemSplicedIn) {
   Decision d = Example();
   d.item_json = R"({"id":42,"username":"slot","bio":"<b>gacor</b>"})";
   const nlohmann::json queued = Queued(d);
-  nlohmann::json expected = ToJson(d);
+  nlohmann::json expected = AsTree(d);
   expected["author"] = "slot\xef\xbf\xbd\xef\xbf\xbd";  // U+FFFD twice, as the serialiser replaces
   EXPECT_EQ(queued, expected);
   EXPECT_EQ(queued["item"]["bio"], "<b>gacor</b>");
