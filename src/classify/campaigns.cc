@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cctype>
 #include <set>
 #include <cstdio>
 #include <functional>
@@ -35,7 +36,34 @@ CampaignKey CampaignKeyOf(const gitlab::Item& item, const Rendering& r) {
   if (key.author.empty()) key.author = item.type + ":" + item.id;
   key.simhash = SimHash(r.words);
   key.domains = r.link_domains;
+  key.signup = SignupPattern(item, r.link_domains);
   return key;
+}
+
+std::string UsernameShape(std::string_view username) {
+  std::string shape;
+  int digits = 0;
+  for (char c : username) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isdigit(u)) {
+      if (++digits <= 6) shape += '9';
+      continue;
+    }
+    digits = 0;
+    const char k = std::isalpha(u) || u >= 0x80 ? 'a' : (c == '.' || c == '_' || c == '-') ? c : 'x';
+    if (k != 'a' || shape.empty() || shape.back() != 'a') shape += k;
+  }
+  return shape == "a" || shape.empty() ? "" : shape;
+}
+
+std::string SignupPattern(const gitlab::Item& item, const std::vector<std::string>& link_domains) {
+  if (item.type != "user") return "";
+  const std::string email_domain = gitlab::EmailDomain(item.author.email);
+  const auto linked = std::find_if(link_domains.begin(), link_domains.end(),
+                                   [](const std::string& d) { return !IsCommonDomain(d) && d.find('.') != std::string::npos; });
+  const std::string shape = UsernameShape(item.author.username);
+  if (email_domain.empty() || linked == link_domains.end() || shape.empty()) return "";
+  return email_domain + "|" + shape + "|" + linked->substr(linked->find('.') + 1);
 }
 
 std::uint64_t SimHash(std::string_view words) {
@@ -95,10 +123,12 @@ std::vector<std::string> TextBuckets(std::uint64_t simhash) {
 
 std::string DomainBucket(const std::string& domain) { return "d:" + domain; }
 
-void LocalCampaignMemory::Sweep(std::map<std::string, Seen>& bucket, std::int64_t now_ms,
+std::string SignupBucket(const std::string& pattern) { return "s:" + pattern; }
+
+void LocalCampaignMemory::Sweep(std::map<std::string, Seen>& bucket, std::int64_t since_ms,
                                 const std::function<void(const std::string&, const Seen&)>& each) {
   for (auto it = bucket.begin(); it != bucket.end();) {
-    if (it->second.time_ms < now_ms - window_ms_) {
+    if (it->second.time_ms < since_ms) {
       it = bucket.erase(it);
       continue;
     }
@@ -113,7 +143,7 @@ Status LocalCampaignMemory::Observe(const CampaignKey& key, std::int64_t now_ms,
   std::set<std::string> near;
   for (const auto& name : TextBuckets(key.simhash)) {
     auto& bucket = buckets_[name];
-    Sweep(bucket, now_ms, [&](const std::string& author, const Seen& seen) {
+    Sweep(bucket, now_ms - window_ms_, [&](const std::string& author, const Seen& seen) {
       if (author != key.author && std::popcount(seen.simhash ^ key.simhash) <= kNearDuplicateBits) near.insert(author);
     });
     bucket[key.author] = {now_ms, key.simhash};
@@ -123,9 +153,16 @@ Status LocalCampaignMemory::Observe(const CampaignKey& key, std::int64_t now_ms,
     if (IsCommonDomain(domain)) continue;
     auto& bucket = buckets_[DomainBucket(domain)];
     int others = 0;
-    Sweep(bucket, now_ms, [&](const std::string& author, const Seen&) { others += author != key.author ? 1 : 0; });
+    Sweep(bucket, now_ms - window_ms_, [&](const std::string& author, const Seen&) { others += author != key.author ? 1 : 0; });
     bucket[key.author] = {now_ms, 0};
     out->domain_accounts = std::max(out->domain_accounts, std::min(others, kCampaignCountCap));
+  }
+  if (!key.signup.empty()) {
+    auto& bucket = buckets_[SignupBucket(key.signup)];
+    int others = 0;
+    Sweep(bucket, now_ms - signup_window_ms_, [&](const std::string& author, const Seen&) { others += author != key.author ? 1 : 0; });
+    bucket[key.author] = {now_ms, 0};
+    out->signup_accounts = std::min(others, kCampaignCountCap);
   }
   return Status::Ok();
 }

@@ -10,6 +10,15 @@
 // Counts are of *other* accounts (an author repeating itself is not a
 // campaign), capped.
 //
+// Sign-up bursts: bots register accounts in batches, each with a new bio
+// but the same make: one e-mail domain, one username pattern
+// ("firstname_lastname1987" -> "a_a9999"), links to sites under one TLD.
+// A user that links off-site has that make as its sign-up pattern; the
+// other accounts with the same pattern within a short window (an hour, not
+// the campaigns' days: ordinary sign-ups share patterns too, only a burst
+// is telling) are counted like a campaign's. Usernames of letters only
+// have no pattern (everyone's), nor do users with no e-mail or no link.
+//
 // CampaignMemory is the interface; LocalCampaignMemory keeps it in the
 // process (training, evaluation, the classify command), and the classify
 // stage uses the Redis one (stages/redis_campaign_memory.h), shared by
@@ -35,11 +44,13 @@ struct CampaignKey {
   std::string author;                // who posted it (id or username)
   std::uint64_t simhash = 0;         // 0: too short to compare
   std::vector<std::string> domains;  // off-site registrable domains it links
+  std::string signup;                // a user's sign-up pattern (SignupPattern), "" when none
 };
 
 struct CampaignCounts {
   int text_accounts = 0;    // other accounts with nearly the same text
   int domain_accounts = 0;  // other accounts linking one of its domains (the most of any)
+  int signup_accounts = 0;  // other users of the same sign-up pattern within the sign-up window
   // What reviewers answered lately (the review store's memory, kept with an
   // expiry): "spam" or "ham" for this author's last answered item, and a
   // linked domain they confirmed spam and never ham. Only the Redis memory
@@ -61,6 +72,13 @@ inline constexpr int kCampaignMinWords = 8;  // shorter texts ("Thanks!", "+1") 
 // The campaign key of a rendered item: its author (id, else username), the
 // SimHash of its words, its off-site link domains.
 CampaignKey CampaignKeyOf(const gitlab::Item& item, const Rendering& rendering);
+
+// "<e-mail domain>|<username shape>|<TLD of the first off-site link>" for a
+// user, "" for other items and when a part is missing. The shape keeps
+// separators, writes a run of letters as "a" and each digit as "9" (at most
+// six), and is "" for letters alone.
+std::string SignupPattern(const gitlab::Item& item, const std::vector<std::string>& link_domains);
+std::string UsernameShape(std::string_view username);
 
 // The SimHash of space-separated `words`; 0 when fewer than kCampaignMinWords.
 std::uint64_t SimHash(std::string_view words);
@@ -92,7 +110,10 @@ class CampaignMemory {
 // In-process memory. Thread-safe.
 class LocalCampaignMemory : public CampaignMemory {
  public:
-  explicit LocalCampaignMemory(std::int64_t window_ms) : window_ms_(window_ms) {}
+  // `window_ms` for texts and domains, `signup_window_ms` for sign-up
+  // patterns, in the unit of Observe's `now_ms`.
+  LocalCampaignMemory(std::int64_t window_ms, std::int64_t signup_window_ms)
+      : window_ms_(window_ms), signup_window_ms_(signup_window_ms) {}
   Status Observe(const CampaignKey& key, std::int64_t now_ms, CampaignCounts* out) override;
 
  private:
@@ -101,16 +122,18 @@ class LocalCampaignMemory : public CampaignMemory {
     std::uint64_t simhash;
   };
   // Drops entries older than the window; calls `each` for the others.
-  void Sweep(std::map<std::string, Seen>& bucket, std::int64_t now_ms,
-             const std::function<void(const std::string& author, const Seen&)>& each);
+  static void Sweep(std::map<std::string, Seen>& bucket, std::int64_t since_ms,
+                    const std::function<void(const std::string& author, const Seen&)>& each);
   const std::int64_t window_ms_;
+  const std::int64_t signup_window_ms_;
   std::mutex mu_;
   std::map<std::string, std::map<std::string, Seen>> buckets_;  // bucket -> author -> last seen
 };
 
-// The bucket names of a key ("t<band>:<hex>", "d:<domain>"), as both
-// memories use them.
+// The bucket names of a key ("t<band>:<hex>", "d:<domain>", "s:<pattern>"),
+// as both memories use them.
 std::vector<std::string> TextBuckets(std::uint64_t simhash);
 std::string DomainBucket(const std::string& domain);
+std::string SignupBucket(const std::string& pattern);
 
 }  // namespace spamphibian::classify

@@ -130,20 +130,29 @@ Status Combiner::FromJson(const nlohmann::json& j, Combiner* out) {
   const auto weights = j.find("weights");
   const auto bias = j.find("bias");
   if (names == j.end() || weights == j.end() || bias == j.end() || !names->is_array() || !weights->is_array() ||
-      !bias->is_number() || names->size() != kInputs || weights->size() != kInputs) {
-    return Status::InvalidArgument("combiner: needs " + std::to_string(kInputs) +
-                                   " inputs and weights and a bias (a model for another version?)");
+      !bias->is_number() || names->size() != weights->size() || names->size() > kInputs) {
+    return Status::InvalidArgument("combiner: needs at most " + std::to_string(kInputs) +
+                                   " named inputs, as many weights and a bias");
   }
+  // Weights are found by name: a model from an earlier build, which knew
+  // fewer inputs, loads with the ones it lacks at 0 (a signal it was not
+  // trained on does not move its scores). An input this build does not
+  // know is a model from a later build, refused.
+  std::array<bool, kInputs> seen{};
   Combiner c;
-  for (std::size_t i = 0; i < kInputs; ++i) {
-    if (!(*names)[i].is_string() || (*names)[i].get<std::string>() != InputName(i)) {
-      return Status::InvalidArgument("combiner: input " + std::to_string(i) + " is not " + InputName(i));
+  for (std::size_t k = 0; k < names->size(); ++k) {
+    const std::string name = (*names)[k].is_string() ? (*names)[k].get<std::string>() : "";
+    std::size_t i = 0;
+    while (i < kInputs && InputName(i) != name) ++i;
+    if (i == kInputs) return Status::InvalidArgument("combiner: unknown input '" + name + "' (a model for a later version?)");
+    if (seen[i]) return Status::InvalidArgument("combiner: input '" + name + "' twice");
+    seen[i] = true;
+    if (!(*weights)[k].is_number() || !std::isfinite((*weights)[k].get<double>())) {
+      return Status::InvalidArgument("combiner: weight " + std::to_string(k) + " is not a finite number");
     }
-    if (!(*weights)[i].is_number() || !std::isfinite((*weights)[i].get<double>())) {
-      return Status::InvalidArgument("combiner: weight " + std::to_string(i) + " is not a finite number");
-    }
-    c.weights_[i] = (*weights)[i].get<double>();
+    c.weights_[i] = (*weights)[k].get<double>();
   }
+  if (!seen[0]) return Status::InvalidArgument("combiner: no " + std::string(kLogitName) + " input");
   c.bias_ = bias->get<double>();
   if (!std::isfinite(c.bias_)) return Status::InvalidArgument("combiner: the bias is not finite");
   *out = c;

@@ -5,11 +5,19 @@
 #include "gitlab/normalize.h"
 
 namespace spamphibian::classify {
+namespace {
+
+constexpr std::int64_t kSignupWindowLines = 500;
+
+}  // namespace
 
 Status ReadExamples(const std::string& path, const AccountSignalsFn& account_signals, std::vector<Example>* out) {
   std::ifstream in(path);
   if (!in) return Status::InvalidArgument("--data: cannot read '" + path + "'");
-  LocalCampaignMemory campaigns(/*window_ms=*/1ll << 60);
+  // Time is the line number: a file is one stream of items. Campaigns count
+  // across the whole file; a sign-up burst within kSignupWindowLines lines
+  // (the items an instance might see in an hour).
+  LocalCampaignMemory campaigns(/*window_ms=*/1ll << 60, /*signup_window_ms=*/kSignupWindowLines);
   std::string line;
   long line_no = 0;
   while (std::getline(in, line)) {
@@ -41,7 +49,7 @@ Status ReadExamples(const std::string& path, const AccountSignalsFn& account_sig
     e.rendering = Render(item, signals);
     CampaignCounts counts;
     (void)campaigns.Observe(CampaignKeyOf(item, e.rendering), line_no, &counts);
-    ApplyCampaign(counts.text_accounts, counts.domain_accounts, &e.rendering);
+    ApplyCampaign(counts.text_accounts, counts.domain_accounts, counts.signup_accounts, &e.rendering);
     e.type = item.type;
     e.spam = label == "spam";
     e.difficulty = str("difficulty");

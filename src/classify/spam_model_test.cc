@@ -91,14 +91,36 @@ TEST_F(SpamModelTest, ACombinerOfAnotherShapeIsRefused) {
   EXPECT_TRUE(Combiner::FromJson(j, &c).ok());
   nlohmann::json fewer = j;
   fewer["weights"].erase(0);
-  EXPECT_TRUE(Combiner::FromJson(fewer, &c).IsInvalidArgument());
+  EXPECT_TRUE(Combiner::FromJson(fewer, &c).IsInvalidArgument()) << "a weight short of the names";
   nlohmann::json renamed = j;
   renamed["inputs"][3] = "something_else";
-  EXPECT_TRUE(Combiner::FromJson(renamed, &c).IsInvalidArgument());
+  EXPECT_TRUE(Combiner::FromJson(renamed, &c).IsInvalidArgument()) << "an input of a later build";
+  nlohmann::json twice = j;
+  twice["inputs"][3] = twice["inputs"][2];
+  EXPECT_TRUE(Combiner::FromJson(twice, &c).IsInvalidArgument());
   nlohmann::json nan = j;
   nan["weights"][2] = "NaN";
   EXPECT_TRUE(Combiner::FromJson(nan, &c).IsInvalidArgument());
   EXPECT_TRUE(Combiner::FromJson(nlohmann::json::array(), &c).IsInvalidArgument());
+}
+
+// A model trained by an earlier build knew fewer inputs: it still loads, and
+// the inputs it lacks weigh nothing (a new signal does not move its scores).
+TEST_F(SpamModelTest, ACombinerFromAnEarlierBuildLoadsWithoutTheNewInputs) {
+  nlohmann::json j = combiner_.ToJson();
+  std::size_t at = 0;
+  while (j["inputs"][at] != "signup_accounts") ++at;
+  j["weights"][at] = 3.0;
+  Combiner with;
+  ASSERT_TRUE(Combiner::FromJson(j, &with).ok());
+  j["inputs"].erase(at);
+  j["weights"].erase(at);
+  Combiner without;
+  ASSERT_TRUE(Combiner::FromJson(j, &without).ok());
+  FeatureVector burst{};
+  burst[at - 1] = 2.0f;  // inputs are the logit, then kFeatureNames
+  EXPECT_GT(with.Probability(0.5, burst), with.Probability(0.5, FeatureVector{}));
+  EXPECT_DOUBLE_EQ(without.Probability(0.5, burst), without.Probability(0.5, FeatureVector{}));
 }
 
 }  // namespace

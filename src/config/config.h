@@ -152,6 +152,9 @@ struct ClassifyOptions {
   // classify.campaign_window_ms: how long a text or a link domain counts
   // toward a campaign across accounts (classify/campaigns.h).
   std::int64_t campaign_window_ms = 72ll * 3600 * 1000;
+  // classify.signup_window_ms: how long a user's sign-up pattern counts
+  // toward a burst of sign-ups (shorter: ordinary sign-ups share patterns).
+  std::int64_t signup_window_ms = 3600ll * 1000;
 
   bool operator==(const ClassifyOptions&) const = default;
 };

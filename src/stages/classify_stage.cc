@@ -88,7 +88,8 @@ void ClassifyStage::ProcessBatch(std::span<const Entry> entries, std::vector<Out
     for (std::size_t k = 0; k < keyed.size(); ++k) {
       Prepared& p = prepared[keyed[k]];
       p.campaign = counts[k];
-      classify::ApplyCampaign(p.campaign.text_accounts, p.campaign.domain_accounts, &p.rendering);
+      classify::ApplyCampaign(p.campaign.text_accounts, p.campaign.domain_accounts, p.campaign.signup_accounts,
+                              &p.rendering);
     }
   }
   for (std::size_t i = 0; i < entries.size(); ++i) {
@@ -173,6 +174,7 @@ Outcome ClassifyStage::Decide(const Entry& entry, Prepared* prepared) {
   // The domains are the review queue's campaign index (review/review_stage.h).
   d.extra["campaign"] = {{"text_accounts", campaign.text_accounts},
                          {"domain_accounts", campaign.domain_accounts},
+                         {"signup_accounts", campaign.signup_accounts},
                          {"domains", rendering.link_domains}};
   // The shadowed candidate: the same rendering, its own thresholds. Once it
   // is promoted the two refreshers swap independently; for that second the

@@ -82,7 +82,7 @@ TEST_F(ClassifyStageTest, ThresholdsPerItemType) {
 }
 
 TEST_F(ClassifyStageTest, ABatchCountsCampaignsAcrossAccounts) {
-  classify::LocalCampaignMemory campaigns(3600 * 1000);
+  classify::LocalCampaignMemory campaigns(3600 * 1000, 3600 * 1000);
   ClassifyStageOptions options{{"p:decisions", "", 0}, "", {}, {}, nullptr, false, &campaigns};
   ClassifyStage stage(options, models_, registry_, *log_);
   std::vector<Entry> entries;

@@ -5,68 +5,75 @@
 namespace spamphibian {
 namespace {
 
-// KEYS: text buckets, domain buckets, then the reviewers' memory: the
-// author's key and one key per linked domain. ARGV: author, now, window,
-// number of text buckets, cap, the SimHash as two 32-bit halves, the most
-// bits two near-duplicates may differ in, number of domain buckets, then
-// the memory's domains. Text buckets hold "author|hi|lo" members: a band
-// is only a candidate, and a member counts when its whole hash is near.
-// Domain buckets hold authors. The memory is only read (the review store
-// writes it with each answer). Returns {text accounts, domain accounts,
-// the author's last answer or "", a domain confirmed spam and never ham or ""}.
+// KEYS: text buckets, domain buckets, the sign-up bucket (none or one),
+// then the reviewers' memory: the author's key and one key per linked
+// domain. ARGV: author, now, window, number of text buckets, cap, the
+// SimHash as two 32-bit halves, the most bits two near-duplicates may
+// differ in, number of domain buckets, number of sign-up buckets, the
+// sign-up window, then the memory's domains. Text buckets hold
+// "author|hi|lo" members: a band is only a candidate, and a member counts
+// when its whole hash is near. Domain and sign-up buckets hold authors.
+// The memory is only read (the review store writes it with each answer).
+// Returns {text accounts, domain accounts, sign-up accounts, the author's
+// last answer or "", a domain confirmed spam and never ham or ""}.
 const redis::Script& ObserveScript() {
   static const redis::Script script(R"(
 local author, now, window = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local n_text, cap = tonumber(ARGV[4]), tonumber(ARGV[5])
 local hi, lo, max_bits = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
-local n_domain = tonumber(ARGV[9])
+local n_domain, n_signup, signup_window = tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
 local function bits(x)
   local n = 0
   while x ~= 0 do x = bit.band(x, x - 1); n = n + 1 end
   return n
 end
-local near, domain = {}, 0
-local text = 0
-for i = 1, n_text + n_domain do
+-- The other authors in a bucket of authors, after dropping the old ones.
+local function others(key, w)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - w)
+  local n = redis.call('ZCARD', key)
+  if redis.call('ZSCORE', key, author) then n = n - 1 end
+  redis.call('ZADD', key, now, author)
+  redis.call('PEXPIRE', key, w)
+  return n
+end
+local near, text, domain, signup = {}, 0, 0, 0
+for i = 1, n_text do
   local key = KEYS[i]
   redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-  if i <= n_text then
-    for _, m in ipairs(redis.call('ZRANGE', key, 0, -1)) do
-      local a, h, l = string.match(m, '^(.*)|(%-?%d+)|(%-?%d+)$')
-      if a and a ~= author and not near[a] and
-         bits(bit.bxor(tonumber(h), hi)) + bits(bit.bxor(tonumber(l), lo)) <= max_bits then
-        near[a] = true
-        text = text + 1
-      end
+  for _, m in ipairs(redis.call('ZRANGE', key, 0, -1)) do
+    local a, h, l = string.match(m, '^(.*)|(%-?%d+)|(%-?%d+)$')
+    if a and a ~= author and not near[a] and
+       bits(bit.bxor(tonumber(h), hi)) + bits(bit.bxor(tonumber(l), lo)) <= max_bits then
+      near[a] = true
+      text = text + 1
     end
-    redis.call('ZADD', key, now, author .. '|' .. ARGV[6] .. '|' .. ARGV[7])
-  else
-    local others = redis.call('ZCARD', key)
-    if redis.call('ZSCORE', key, author) then others = others - 1 end
-    if others > domain then domain = others end
-    redis.call('ZADD', key, now, author)
   end
+  redis.call('ZADD', key, now, author .. '|' .. ARGV[6] .. '|' .. ARGV[7])
   redis.call('PEXPIRE', key, window)
 end
-if text > cap then text = cap end
-if domain > cap then domain = cap end
-local said = redis.call('GET', KEYS[n_text + n_domain + 1]) or ''
+for i = n_text + 1, n_text + n_domain do
+  domain = math.max(domain, others(KEYS[i], window))
+end
+local buckets = n_text + n_domain + n_signup
+if n_signup > 0 then signup = others(KEYS[buckets], signup_window) end
+local said = redis.call('GET', KEYS[buckets + 1]) or ''
 local spam_domain = ''
-for i = n_text + n_domain + 2, #KEYS do
+for i = buckets + 2, #KEYS do
   local c = redis.call('HMGET', KEYS[i], 'spam', 'ham')
   if spam_domain == '' and tonumber(c[1] or '0') > 0 and tonumber(c[2] or '0') == 0 then
-    spam_domain = ARGV[9 + i - (n_text + n_domain + 1)]
+    spam_domain = ARGV[11 + i - (buckets + 1)]
   end
 end
-return {text, domain, said, spam_domain}
+return {math.min(text, cap), math.min(domain, cap), math.min(signup, cap), said, spam_domain}
 )");
   return script;
 }
 
 }  // namespace
 
-RedisCampaignMemory::RedisCampaignMemory(const redis::Connector& connector, std::string prefix, std::int64_t window_ms)
-    : client_(connector), prefix_(std::move(prefix)), window_ms_(window_ms) {}
+RedisCampaignMemory::RedisCampaignMemory(const redis::Connector& connector, std::string prefix, std::int64_t window_ms,
+                                         std::int64_t signup_window_ms)
+    : client_(connector), prefix_(std::move(prefix)), window_ms_(window_ms), signup_window_ms_(signup_window_ms) {}
 
 bool RedisCampaignMemory::Command(const classify::CampaignKey& key, std::int64_t now_ms, redis::Args* keys,
                                   redis::Args* argv) const {
@@ -77,6 +84,8 @@ bool RedisCampaignMemory::Command(const classify::CampaignKey& key, std::int64_t
     keys->push_back(prefix_ + "campaign:" + classify::DomainBucket(domain));
   }
   const std::size_t domain_buckets = keys->size() - text_buckets;
+  const bool signup = !key.signup.empty();
+  if (signup) keys->push_back(prefix_ + "campaign:" + classify::SignupBucket(key.signup));
   keys->push_back(prefix_ + std::string(classify::kReviewedAuthorKey) + key.author);
   std::vector<std::string> telling;
   for (const auto& domain : key.domains) {
@@ -88,7 +97,8 @@ bool RedisCampaignMemory::Command(const classify::CampaignKey& key, std::int64_t
   const auto half = [](std::uint64_t h) { return std::to_string(static_cast<std::int32_t>(static_cast<std::uint32_t>(h))); };
   *argv = {key.author, std::to_string(now_ms), std::to_string(window_ms_), std::to_string(text_buckets),
            std::to_string(classify::kCampaignCountCap), half(key.simhash >> 32), half(key.simhash),
-           std::to_string(classify::kNearDuplicateBits), std::to_string(domain_buckets)};
+           std::to_string(classify::kNearDuplicateBits), std::to_string(domain_buckets), signup ? "1" : "0",
+           std::to_string(signup_window_ms_)};
   argv->insert(argv->end(), telling.begin(), telling.end());
   return true;
 }
@@ -96,13 +106,14 @@ bool RedisCampaignMemory::Command(const classify::CampaignKey& key, std::int64_t
 namespace {
 
 Status ReadCounts(const redisReply* reply, classify::CampaignCounts* out) {
-  if (reply == nullptr || reply->type != REDIS_REPLY_ARRAY || reply->elements != 4) {
+  if (reply == nullptr || reply->type != REDIS_REPLY_ARRAY || reply->elements != 5) {
     return Status::Internal("campaign script: unexpected reply");
   }
   out->text_accounts = static_cast<int>(reply->element[0]->integer);
   out->domain_accounts = static_cast<int>(reply->element[1]->integer);
-  out->reviewed_author = std::string(redis::ReplyText(reply->element[2]));
-  out->reviewed_spam_domain = std::string(redis::ReplyText(reply->element[3]));
+  out->signup_accounts = static_cast<int>(reply->element[2]->integer);
+  out->reviewed_author = std::string(redis::ReplyText(reply->element[3]));
+  out->reviewed_spam_domain = std::string(redis::ReplyText(reply->element[4]));
   return Status::Ok();
 }
 

@@ -26,7 +26,7 @@ class RedisCampaignMemoryTest : public ::testing::Test {
  protected:
   testing::RedisServer server_;
   redis::Connector connector_{server_.Options()};
-  RedisCampaignMemory memory_{connector_, "p:", 60000};
+  RedisCampaignMemory memory_{connector_, "p:", /*window_ms=*/60000, /*signup_window_ms=*/5000};
   std::unique_ptr<testing::RedisServer::TestClient> client_ = server_.Client();
 };
 
@@ -42,7 +42,7 @@ TEST_F(RedisCampaignMemoryTest, TheThirdAccountWithTheSameTextIsACampaign) {
   ASSERT_TRUE(memory_.Observe(Key("c", kSpam), 1003, &c).ok());
   EXPECT_EQ(c.text_accounts, 2);
   classify::Rendering r;
-  classify::ApplyCampaign(c.text_accounts, c.domain_accounts, &r);
+  classify::ApplyCampaign(c.text_accounts, c.domain_accounts, c.signup_accounts, &r);
   EXPECT_NE(r.text.find("sig_campaign_text"), std::string::npos);
 }
 
@@ -50,10 +50,10 @@ TEST_F(RedisCampaignMemoryTest, ABandInCommonIsNotEnough) {
   // The same low 16 bits (one band), far apart otherwise: a chance
   // collision, not a near-duplicate. Negative halves travel too.
   classify::CampaignCounts c;
-  ASSERT_TRUE(memory_.Observe({"x", 0xFFFF00000000ABCDull, {}}, 1000, &c).ok());
-  ASSERT_TRUE(memory_.Observe({"y", 0x0000FFFFFFFFABCDull, {}}, 1001, &c).ok());
+  ASSERT_TRUE(memory_.Observe({"x", 0xFFFF00000000ABCDull, {}, ""}, 1000, &c).ok());
+  ASSERT_TRUE(memory_.Observe({"y", 0x0000FFFFFFFFABCDull, {}, ""}, 1001, &c).ok());
   EXPECT_EQ(c.text_accounts, 0);
-  ASSERT_TRUE(memory_.Observe({"z", 0xFFFF00000000ABCFull, {}}, 1002, &c).ok());
+  ASSERT_TRUE(memory_.Observe({"z", 0xFFFF00000000ABCFull, {}, ""}, 1002, &c).ok());
   EXPECT_EQ(c.text_accounts, 1) << "one bit from x";
 }
 
@@ -80,6 +80,51 @@ TEST_F(RedisCampaignMemoryTest, LinkDomainsAcrossAccountsAndTheWindow) {
   ASSERT_TRUE(memory_.Observe(Key("d", "docs at https://github.com/org/repo"), 3000, &c).ok());
   ASSERT_TRUE(memory_.Observe(Key("e", "docs at https://github.com/org/other"), 3001, &c).ok());
   EXPECT_EQ(c.domain_accounts, 0) << "a common domain is nobody's campaign";
+}
+
+// Sign-up bursts: users whose bios differ, made alike (e-mail domain,
+// username shape, the TLD of their site), counted within the sign-up
+// window; other makes and ordinary names are not.
+classify::CampaignKey Signup(const std::string& username, const std::string& email, const std::string& bio,
+                             const std::string& site) {
+  gitlab::Item user;
+  user.type = "user";
+  user.id = username;
+  user.author.username = username;
+  user.author.email = email;
+  user.text = {{"username", username}, {"bio", bio}, {"website_url", site}};
+  return classify::CampaignKeyOf(user, classify::Render(user, nlohmann::json::object()));
+}
+
+TEST_F(RedisCampaignMemoryTest, TheThirdSignupMadeAlikeIsABurst) {
+  classify::CampaignCounts c;
+  ASSERT_TRUE(memory_.Observe(Signup("maria_lopez1987", "maria_lopez1987@inboxmail.example", "Travel lover and foodie.",
+                                     "https://cheap-flights-now.top"), 1000, &c).ok());
+  EXPECT_EQ(c.signup_accounts, 0);
+  ASSERT_TRUE(memory_.Observe(Signup("john_baker1990", "john_baker1990@inboxmail.example",
+                                     "Helping families find the best home loans in Texas.", "https://texas-home-loans.top"),
+                              1100, &c).ok());
+  EXPECT_EQ(c.signup_accounts, 1);
+  ASSERT_TRUE(memory_.Observe(Signup("anna_weber1985", "anna_weber1985@inboxmail.example",
+                                     "Certified plumber, 24/7 emergency service.", "https://denver-plumbing-pro.top"),
+                              1200, &c).ok());
+  EXPECT_EQ(c.signup_accounts, 2) << "three bios, three sites, one make";
+  EXPECT_EQ(c.text_accounts, 0);
+  EXPECT_EQ(c.domain_accounts, 0);
+  classify::Rendering r;
+  classify::ApplyCampaign(c.text_accounts, c.domain_accounts, c.signup_accounts, &r);
+  EXPECT_NE(r.text.find("sig_campaign_signup"), std::string::npos);
+
+  ASSERT_TRUE(memory_.Observe(Signup("li.wei", "li.wei@inboxmail.example", "Backend developer.", "https://liwei.dev"),
+                              1300, &c).ok());
+  EXPECT_EQ(c.signup_accounts, 0) << "another shape and TLD";
+  ASSERT_TRUE(memory_.Observe(Signup("alice", "alice@inboxmail.example", "Hi", "https://alice.top"), 1400, &c).ok());
+  EXPECT_EQ(c.signup_accounts, 0) << "a name of letters alone has no pattern";
+  ASSERT_TRUE(memory_.Observe(Signup("kate_moss1999", "kate_moss1999@inboxmail.example", "Model agency.",
+                                     "https://agency-models.top"), 1200 + 5001, &c).ok());
+  EXPECT_EQ(c.signup_accounts, 0) << "the burst is older than the sign-up window (the campaigns' is longer)";
+  EXPECT_GT(client_->Run({"PTTL", "p:campaign:s:inboxmail.example|a_a9999|top"})->integer, 0);
+  EXPECT_LE(client_->Run({"PTTL", "p:campaign:s:inboxmail.example|a_a9999|top"})->integer, 5000);
 }
 
 TEST_F(RedisCampaignMemoryTest, AForgottenScriptIsLoadedAgainWithinTheCall) {
