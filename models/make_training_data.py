@@ -714,6 +714,56 @@ for _ in range(int(300 * SCALE)):  # campaigns: one text, several accounts
 for _ in range(int(13000 * SCALE)):
     out.append(ham_item())
 rng.shuffle(out)
+
+# Sign-up bursts (src/classify/campaigns.h): accounts registered together,
+# each with its own bio and site but one make: an e-mail domain, a username
+# pattern, sites under one TLD. Spam bursts are bots; ordinary ones are a
+# workshop or a class signing up with the school's or a free mail domain,
+# a few of them with a site (a bot's payload is its link; a student's not).
+# Each burst lands in one place of the stream (the sign-up window is a few
+# hundred lines there).
+MAKES = [lambda f, l: f"{f}_{l}{rng.randint(1000, 9999)}", lambda f, l: f"{f}{l}{rng.randint(100, 999)}",
+         lambda f, l: f"{f}.{l}{rng.randint(10, 99)}", lambda f, l: f"{f}-{l}-{rng.randint(10, 99)}",
+         lambda f, l: f"{l}{f[0]}{rng.randint(1, 9)}", lambda f, l: f"{f}.{l}", lambda f, l: f"{f}_{l}"]
+
+def remake(x, uname, email_domain, tld, keep_site_label, site_share=1.0):
+    a = x["item"]["author"]
+    a.update(username=uname, name=display_name(uname), email=f"{uname}@{email_domain}", email_source="api")
+    x["signals"].update(email_known=True, email_domain=email_domain, disposable_email=email_domain in DISPOSABLE)
+    texts = dict(x["item"]["text"])
+    site = texts.get("website_url", "")
+    host = site.split("//", 1)[-1].split("/")[0].removeprefix("www.") if site else ""
+    label = host.split(".")[0] if keep_site_label and host else C([f"{C(FIRST)}{C(LAST)}", word(), f"{word()}-{word()}"])
+    texts["username"] = uname
+    texts["website_url"] = f"https://{label}.{tld}" if rng.random() < site_share else ""
+    x["item"]["text"] = [[k, v] for k, v in texts.items() if v]
+    x["item"]["web_url"] = x["item"]["web_url"].rsplit("/", 1)[0] + "/" + uname
+    return x
+
+def user_of(make_item):
+    while True:
+        x = make_item()
+        if x["item"]["type"] == "user":
+            return x
+
+bursts = []
+for _ in range(int(120 * SCALE)):
+    make, dom, tld = C(MAKES[:5]), C(DISPOSABLE + FREE + [domain(word(), SPAM_TLDS)]), C(SPAM_TLDS)
+    fams = ["seo", "website_only", "seo", None]
+    bursts.append([remake(user_of(lambda: spam_item(C(fams))), make(C(FIRST), C(LAST)), dom, tld, True)
+                   for _ in range(rng.randint(3, 7))])
+for _ in range(int(60 * SCALE)):
+    make, dom, tld = C(MAKES), C(ORG + ["gmail.com"]), C(HAM_TLDS)
+    # A class signs up with the school's domain, a few of them with a site;
+    # or colleagues, linking their company's site.
+    colleagues = dom in ORG and rng.random() < 0.5
+    group = [remake(user_of(ham_item), make(C(FIRST), C(LAST)), dom, tld, False, 0.3) for _ in range(rng.randint(3, 8))]
+    for x in group if colleagues else []:
+        x["item"]["text"] = [[k, f"https://www.{dom}" if k == "website_url" else v] for k, v in x["item"]["text"]]
+    bursts.append(group)
+for group in bursts:
+    at = rng.randint(0, len(out))
+    out[at:at] = group
 with open(sys.argv[1] if len(sys.argv) > 1 else "models/training_data.jsonl", "w") as f:
     for x in out:
         f.write(json.dumps(x, ensure_ascii=False) + "\n")

@@ -59,8 +59,13 @@ std::string UsernameShape(std::string_view username) {
 std::string SignupPattern(const gitlab::Item& item, const std::vector<std::string>& link_domains) {
   if (item.type != "user") return "";
   const std::string email_domain = gitlab::EmailDomain(item.author.email);
-  const auto linked = std::find_if(link_domains.begin(), link_domains.end(),
-                                   [](const std::string& d) { return !IsCommonDomain(d) && d.find('.') != std::string::npos; });
+  // The site a bot was made for; not a common site, nor the one of the
+  // user's own mail domain (colleagues signing up together link their
+  // company's site).
+  const auto linked = std::find_if(link_domains.begin(), link_domains.end(), [&](const std::string& d) {
+    return !IsCommonDomain(d) && d.find('.') != std::string::npos && email_domain != d &&
+           !email_domain.ends_with("." + d);
+  });
   const std::string shape = UsernameShape(item.author.username);
   if (email_domain.empty() || linked == link_domains.end() || shape.empty()) return "";
   return email_domain + "|" + shape + "|" + linked->substr(linked->find('.') + 1);

@@ -74,7 +74,8 @@ inline constexpr int kCampaignMinWords = 8;  // shorter texts ("Thanks!", "+1") 
 CampaignKey CampaignKeyOf(const gitlab::Item& item, const Rendering& rendering);
 
 // "<e-mail domain>|<username shape>|<TLD of the first off-site link>" for a
-// user, "" for other items and when a part is missing. The shape keeps
+// user, "" for other items and when a part is missing. Links to the mail
+// domain's own site do not count (colleagues link their company's). The shape keeps
 // separators, writes a run of letters as "a" and each digit as "9" (at most
 // six), and is "" for letters alone.
 std::string SignupPattern(const gitlab::Item& item, const std::vector<std::string>& link_domains);

@@ -57,6 +57,8 @@ TEST(SignupPattern, AUserWithAnEmailALinkAndAShapedName) {
       << "the first link that is not a common site";
   EXPECT_EQ(SignupPattern(User("maria_lopez1987", ""), {"best-loans.top"}), "") << "no e-mail";
   EXPECT_EQ(SignupPattern(User("maria_lopez1987", "m@mail.example"), {"github.com"}), "") << "no telling link";
+  EXPECT_EQ(SignupPattern(User("maria.lopez", "maria.lopez@cs.uni.example"), {"uni.example"}), "")
+      << "colleagues link their own organisation";
   EXPECT_EQ(SignupPattern(User("maria", "m@mail.example"), {"best-loans.top"}), "") << "no shape";
   gitlab::Item note = User("maria_lopez1987", "m@mail.example");
   note.type = "note";

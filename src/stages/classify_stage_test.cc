@@ -105,6 +105,49 @@ TEST_F(ClassifyStageTest, ABatchCountsCampaignsAcrossAccounts) {
   EXPECT_EQ(nlohmann::json::parse(outcomes[2].emits.at(0).fields[0].second)["campaign"]["text_accounts"], 2);
 }
 
+// Plausible profiles, each with its own bio and site, registered alike (one
+// mail domain, first_last + four digits, .com sites): from the third on
+// they are a sign-up burst, and the bundled model scores the burst above
+// the same profile signing up alone.
+TEST_F(ClassifyStageTest, ASignupBurstRaisesTheThirdProfileMadeAlike) {
+  const char* bios[][2] = {
+      {"Home chef sharing weeknight recipes and kitchen tips.", "https://weeknight-kitchen.com"},
+      {"Dad of two, I write about budgeting and family life.", "https://budget-family-life.com"},
+      {"Gardening enthusiast. Tomatoes, herbs and small balconies.", "https://balcony-harvest.com"},
+      {"Runner and coffee lover, reviewing gear I use.", "https://runner-coffee-gear.com"}};
+  auto user = [&](int i) {
+    gitlab::Item u;
+    u.type = "user";
+    u.id = std::to_string(500 + i);
+    u.author.id = 500 + i;
+    u.author.username = std::string("kelly_brooks") + std::to_string(1980 + i * 7);
+    u.author.email = u.author.username + "@mailbox.example";
+    u.text = {{"username", u.author.username}, {"bio", bios[i][0]}, {"website_url", bios[i][1]}};
+    return Entry{std::to_string(i) + "-0", {{"item", gitlab::ToJson(u).dump()},
+                                            {"signals", R"({"account_age_days": 0.01, "email_domain": "mailbox.example", "email_confirmed": true})"}}};
+  };
+  auto decide = [&](classify::CampaignMemory* memory, std::vector<Entry> entries) {
+    ClassifyStageOptions options{{"p:decisions", "", 0}, "", {}, {}, nullptr, false, memory};
+    ClassifyStage stage(options, models_, registry_, *log_);
+    std::vector<Outcome> outcomes;
+    stage.ProcessBatch(entries, &outcomes);
+    std::vector<nlohmann::json> out;
+    for (const Outcome& o : outcomes) out.push_back(nlohmann::json::parse(o.emits.at(0).fields[0].second));
+    return out;
+  };
+  classify::LocalCampaignMemory burst_memory(3600 * 1000, 3600 * 1000);
+  const auto burst = decide(&burst_memory, {user(0), user(1), user(2), user(3)});
+  EXPECT_EQ(burst[1]["campaign"]["signup_accounts"], 1);
+  EXPECT_EQ(burst[3]["campaign"]["signup_accounts"], 3);
+  EXPECT_EQ(burst[1]["reasons"].dump().find("sig_campaign_signup"), std::string::npos) << "two are no burst yet";
+  for (int i : {2, 3}) {
+    classify::LocalCampaignMemory alone_memory(3600 * 1000, 3600 * 1000);
+    const double alone = decide(&alone_memory, {user(i)})[0]["score"];
+    EXPECT_NE(burst[i]["reasons"].dump().find("sig_campaign_signup"), std::string::npos) << i;
+    EXPECT_GT(burst[i]["score"].get<double>(), alone) << "profile " << i << " alone scores " << alone;
+  }
+}
+
 // A memory that answers what reviewers said, as the Redis one reads it.
 class RememberingMemory : public classify::CampaignMemory {
  public:
