@@ -16,11 +16,11 @@ namespace {
 
 std::string Row(const std::string& name, const classify::Metrics& m) {
   char buf[256];
-  std::snprintf(buf, sizeof buf, "%-16s %5ld %5ld %6.3f  %5.3f %5.3f %4ld  %5.3f %5.3f %4ld  %6s %5.3f\n", name.c_str(),
-                m.examples, m.spam, m.roc_auc, m.precision, m.recall, m.false_positives, m.flagged_precision,
-                m.flagged_recall, m.flagged_false_positives,
+  std::snprintf(buf, sizeof buf, "%-16s %5ld %5ld %6.3f  %5.3f %5.3f %4ld  %5.3f %5.3f %4ld  %6s %5.3f  %5.3f %5.3f\n",
+                name.c_str(), m.examples, m.spam, m.roc_auc, m.precision, m.recall, m.false_positives,
+                m.flagged_precision, m.flagged_recall, m.flagged_false_positives,
                 m.threshold_for_target < 0 ? "-" : std::to_string(m.threshold_for_target).substr(0, 6).c_str(),
-                m.recall_at_target);
+                m.recall_at_target, m.brier, m.calibration_error);
   return buf;
 }
 
@@ -98,9 +98,9 @@ int RunEvaluate(const Config& config, const EvaluateOptions& o) {
     return 0;
   }
   std::cout << "model " << out["model"].get<std::string>() << ", data " << o.data << "\n"
-            << "                     n  spam    AUC  | spam verdicts   | spam|suspicious | threshold for precision "
-            << o.target_precision << "\n"
-            << "                                     prec   rec   FP   prec   rec   FP   thresh recall\n";
+            << "                     n  spam    AUC  | spam verdicts   | spam|suspicious | for precision "
+            << o.target_precision << " | calibration\n"
+            << "                                     prec   rec   FP   prec   rec   FP   thresh recall  Brier   ECE\n";
   std::cout << Row("all", overall);
   for (const auto& [type, scored] : by_type) std::cout << Row(type, classify::Evaluate(scored, o.target_precision));
   for (const auto& [d, scored] : by_difficulty) std::cout << Row(d, classify::Evaluate(scored, o.target_precision));

@@ -29,6 +29,12 @@ struct Metrics {
   // The lowest threshold whose `spam` verdicts reach the target precision,
   // and the recall there; -1 when none does.
   double threshold_for_target = -1, recall_at_target = 0;
+  // Calibration: whether a score of 0.8 means spam four times in five.
+  // The Brier score is the mean squared distance of the score from the
+  // label (0 is perfect, 0.25 is a coin); the expected calibration error
+  // is the distance between the mean score and the share of spam in ten
+  // equal bins of score, weighted by how many items each bin holds.
+  double brier = 0, calibration_error = 0;
   nlohmann::json ToJson() const;
 };
 

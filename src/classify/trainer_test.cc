@@ -22,6 +22,19 @@ TEST(Evaluate, MetricsOnKnownScores) {
   EXPECT_DOUBLE_EQ(Evaluate(std::vector<Scored>{{0.8, true}, {0.2, false}}).roc_auc, 1.0);
   EXPECT_DOUBLE_EQ(Evaluate(std::vector<Scored>{{0.2, true}, {0.8, false}}).roc_auc, 0.0);
   EXPECT_DOUBLE_EQ(Evaluate(std::vector<Scored>{{0.5, true}, {0.5, false}}).roc_auc, 0.5) << "ties count half";
+  EXPECT_NEAR(m.brier, (0.01 + 0.36 + 0.36 + 0.01) / 4, 1e-12);
+  EXPECT_NEAR(m.calibration_error, (0.1 + 0.6 + 0.6 + 0.1) / 4, 1e-12) << "four bins of one item each";
+}
+
+TEST(Evaluate, CalibrationIsTheGapBetweenScoreAndShareOfSpam) {
+  std::vector<Scored> eight_in_ten(10, Scored{0.8, true});
+  eight_in_ten[0].spam = eight_in_ten[1].spam = false;
+  const Metrics calibrated = Evaluate(eight_in_ten);
+  EXPECT_NEAR(calibrated.calibration_error, 0, 1e-12) << "0.8, and spam eight times in ten";
+  EXPECT_NEAR(calibrated.brier, (8 * 0.04 + 2 * 0.64) / 10, 1e-12);
+  std::vector<Scored> overconfident(10, Scored{1.0, true});
+  overconfident[0].spam = overconfident[1].spam = overconfident[2].spam = overconfident[3].spam = overconfident[4].spam = false;
+  EXPECT_NEAR(Evaluate(overconfident).calibration_error, 0.5, 1e-12) << "1.0, and spam half the time";
 }
 
 TEST(Train, TrainsFromLabelledItemsAndReportsHeldOutMetrics) {

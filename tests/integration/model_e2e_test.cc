@@ -5,7 +5,11 @@
 // quality itself is measured by `scripts/train-default-model`, not here.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "child_process.h"
 #include "redis_server.h"
@@ -16,8 +20,11 @@ namespace {
 
 class ModelCommands : public ::testing::Test {
  protected:
+  // Each run in its own directory, so that its log holds its output alone.
   std::pair<int, std::string> Run(std::vector<std::string> args) {
-    testing::SpamphibianProcess s(redis_, dir_.path(), {}, std::move(args));
+    const std::string dir = dir_.path() + "/run" + std::to_string(runs_++);
+    std::filesystem::create_directories(dir);
+    testing::SpamphibianProcess s(redis_, dir, {}, std::move(args));
     const int rc = s.process().Wait(std::chrono::seconds(120));
     return {rc, s.log()};
   }
@@ -33,6 +40,7 @@ class ModelCommands : public ::testing::Test {
   }
   testing::RedisServer redis_;
   testing::TempDir dir_;
+  int runs_ = 0;
 };
 
 TEST_F(ModelCommands, ClassifyTakesEveryItemTypesApiObject) {
@@ -70,8 +78,11 @@ TEST_F(ModelCommands, EvaluateOnKnownAnswers) {
                      {"api", {{"id", 1}, {"body", "slot gacor hari ini daftar sekarang bonus 100% https://slot88.example.top 🎰🔥"}}}}.dump() + "\n" +
       nlohmann::json{{"label", "ham"}, {"item_type", "note"}, {"family", "bug"}, {"difficulty", "normal"},
                      {"api", {{"id", 2}, {"body", "I can reproduce this on main; the election timeout is not reset after a restart."}}}}.dump() + "\n" +
-      nlohmann::json{{"label", "ham"}, {"item", {{"type", "issue"}, {"author", {{"username", "a"}}},
-                                                 {"text", {{"description", "Crash when the config file is empty, log attached."}}}}}}.dump() + "\n");
+      nlohmann::json{{"label", "ham"},
+                     {"item", {{"type", "issue"}, {"id", "5/issues/1"}, {"author", {{"username", "a"}}},
+                               {"text", nlohmann::json::array({nlohmann::json::array(
+                                           {"description", "Crash when the config file is empty, log attached."})})}}}}
+              .dump() + "\n");
   auto [rc, out] = Run({"evaluate", "--json", "--data", data});
   ASSERT_EQ(rc, 0) << out;
   const nlohmann::json r = Json(out);
@@ -96,6 +107,8 @@ TEST_F(ModelCommands, TheBundledModelKeepsAFloorOnTheDevSet) {
   EXPECT_GE(r["overall"]["roc_auc"].get<double>(), 0.96) << out;
   EXPECT_GE(r["overall"]["precision"].get<double>(), 0.95) << out;
   EXPECT_GE(r["overall"]["recall"].get<double>(), 0.85) << out;
+  // A score means what it says: within 0.10 of the share of spam (0.05 today).
+  EXPECT_LE(r["overall"]["calibration_error"].get<double>(), 0.10) << out;
   for (const auto& [type, m] : r["by_type"].items()) EXPECT_GE(m["roc_auc"].get<double>(), 0.90) << type;
 }
 
