@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string_view>
 #include <unordered_map>
@@ -60,6 +61,12 @@ Status FastTextModel::LoadFromStream(std::istream& in, const std::string& path,
   } catch (const std::exception&) {
     model->direction_.clear();
   }
+  if (!model->direction_.empty()) {
+    model->subwords_ = model->ft_.getArgs().maxn > 0;
+    model->word_push_.resize(static_cast<std::size_t>(dict->nwords()));
+    fasttext::Vector vec(model->ft_.getDimension());
+    for (std::int32_t i = 0; i < dict->nwords(); ++i) model->word_push_[i] = static_cast<float>(model->Push(dict->getWord(i), &vec));
+  }
   // A smoke prediction: a file that loads but cannot predict is refused too.
   try {
     (void)model->Predict("sig_type_user", 0);
@@ -68,6 +75,13 @@ Status FastTextModel::LoadFromStream(std::istream& in, const std::string& path,
   }
   *out = std::move(model);
   return Status::Ok();
+}
+
+double FastTextModel::Push(const std::string& word, fasttext::Vector* vec) const {
+  ft_.getWordVector(*vec, word);
+  double dot = 0;
+  for (std::int64_t j = 0; j < vec->size(); ++j) dot += (*vec)[j] * direction_[static_cast<std::size_t>(j)];
+  return dot;
 }
 
 Prediction FastTextModel::Predict(const std::string& text, int top_k) const {
@@ -103,16 +117,22 @@ Prediction FastTextModel::Predict(const std::string& text, int top_k) const {
     pos = end + 1;
   }
   const double n = static_cast<double>(n_tokens + 1);  // fastText adds an end-of-line token
-  fasttext::Vector vec(ft_.getDimension());
+  const auto dict = ft_.getDictionary();
+  std::optional<fasttext::Vector> vec;
   std::string word;
   for (const auto& [w, count] : counts) {
     // Signal tokens are reasons of their own (the decision lists them); only
     // words and domains are explained here.
     if (w.starts_with("sig_")) continue;
     word.assign(w);
-    ft_.getWordVector(vec, word);
+    const std::int32_t id = dict->getId(word);
     double dot = 0;
-    for (std::int64_t j = 0; j < vec.size(); ++j) dot += vec[j] * direction_[static_cast<std::size_t>(j)];
+    if (id >= 0 && static_cast<std::size_t>(id) < word_push_.size()) {
+      dot = word_push_[static_cast<std::size_t>(id)];
+    } else if (subwords_) {  // unknown, but its character n-grams are known
+      if (!vec) vec.emplace(ft_.getDimension());
+      dot = Push(word, &*vec);
+    }
     if (dot != 0) p.top_tokens.emplace_back(word, dot * count / n);
   }
   std::sort(p.top_tokens.begin(), p.top_tokens.end(), [](const auto& a, const auto& b) { return a.second > b.second; });

@@ -49,10 +49,18 @@ class FastTextModel {
   int dimension() const { return ft_.getDimension(); }
 
  private:
+  // A word's vector · direction_; `vec` is scratch space.
+  double Push(const std::string& word, fasttext::Vector* vec) const;
+
   fasttext::FastText ft_;
   int spam_label_ = -1;
   int ham_label_ = -1;
   std::vector<float> direction_;  // output row spam - output row ham; empty if unavailable
+  // Each dictionary word's push towards spam (its vector · direction_),
+  // computed once at load: explaining an item is then a lookup per token
+  // instead of a vector per token. Empty if direction_ is.
+  std::vector<float> word_push_;
+  bool subwords_ = false;  // out-of-vocabulary words have a vector (maxn > 0)
 };
 
 }  // namespace spamphibian::classify
