@@ -1,5 +1,6 @@
 #include "decisions/decision.h"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <string_view>
@@ -16,8 +17,18 @@ void AppendValue(std::string* out, const nlohmann::json& value) {
 }
 
 void AppendKey(std::string* out, std::string_view key) {
+  // The keys are the decision's own names (snake_case): written as they
+  // are, without a JSON string built and dumped for each; anything else
+  // is escaped.
+  const bool plain = std::all_of(key.begin(), key.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
   *out += ',';
-  AppendValue(out, nlohmann::json(key));
+  if (plain) {
+    *out += '"';
+    *out += key;
+    *out += '"';
+  } else {
+    AppendValue(out, nlohmann::json(key));
+  }
   *out += ':';
 }
 

@@ -22,6 +22,7 @@ Decision Example() {
   d.extra["score"] = 0.93;
   d.extra["signals"] = {{"account_age_days", 0}, {"email_kind", "disposable"}};
   d.extra["author"] = "slot\xff\xfe";  // invalid UTF-8 from a hostile profile: replaced, never thrown on
+  d.extra["Odd \"key\""] = 1;  // names are written as they are only when plain; this one is escaped
   return d;
 }
 
