@@ -24,8 +24,8 @@ SpamphibianProcess::SpamphibianProcess(const RedisServer& redis, const std::stri
   process_ = std::make_unique<ChildProcess>(args, base, log_);
 }
 
-bool SpamphibianProcess::WaitReady() {
-  return WaitFor([&] { return HttpGet(Url("/healthz")).status == 200; });
+bool SpamphibianProcess::WaitReady(std::chrono::milliseconds timeout) {
+  return WaitFor([&] { return HttpGet(Url("/healthz")).status == 200; }, timeout);
 }
 
 std::string SpamphibianProcess::Url(const std::string& path) const {

@@ -2,6 +2,7 @@
 // a given environment, talking to a real redis-server.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
@@ -23,7 +24,7 @@ class SpamphibianProcess {
   SpamphibianProcess(const RedisServer& redis, const std::string& dir, std::map<std::string, std::string> env = {},
                      std::vector<std::string> args = {"serve"}, const std::string& yaml = "");
 
-  bool WaitReady();
+  bool WaitReady(std::chrono::milliseconds timeout = std::chrono::seconds(10));
   std::string Url(const std::string& path) const;
   // The admin listener (ADMIN_PORT, a free port unless `env` sets one).
   std::string AdminUrl(const std::string& path) const;

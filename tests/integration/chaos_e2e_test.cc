@@ -46,16 +46,30 @@ const std::string kYaml =
 
 class ChaosE2E : public ::testing::Test {
  protected:
+  // Like a supervisor, tries again when a start fails (each try on fresh
+  // ports: a port found free can be taken by the time the service binds
+  // it, by any of the connections the test and its neighbours open).
   void StartService() {
     auto env = s3_.Env();
     env.insert({{"GITLAB_URL", sim_.url()}, {"GITLAB_API_RATE", "0"}, {"GITLAB_TOKEN", "chaos"}});
-    auto service = std::make_unique<testing::SpamphibianProcess>(
-        redis_, dir_.path(), env, std::vector<std::string>{"serve", "--stages", "events,fetch,trust,classify,act"},
-        kYaml);
-    ASSERT_TRUE(service->WaitReady()) << service->log();
-    std::lock_guard<std::mutex> lock(mu_);
-    url_ = service->Url("/events");
-    service_ = std::move(service);
+    for (int attempt = 1; attempt <= 3; ++attempt) {
+      const std::string dir = dir_.path() + "/start" + std::to_string(starts_++);
+      std::filesystem::create_directories(dir);
+      auto service = std::make_unique<testing::SpamphibianProcess>(
+          redis_, dir, env,
+          std::vector<std::string>{"serve", "--stages", "events,fetch,trust,classify,act"}, kYaml);
+      if (service->WaitReady(std::chrono::seconds(30))) {
+        std::lock_guard<std::mutex> lock(mu_);
+        url_ = service->Url("/events");
+        service_ = std::move(service);
+        return;
+      }
+      const std::string log = service->log();
+      std::printf("chaos: start %d did not answer /healthz within 30 s: %s\n", attempt,
+                  log.substr(log.size() > 2000 ? log.size() - 2000 : 0).c_str());
+      std::fflush(stdout);
+    }
+    ADD_FAILURE() << "the service did not start";
   }
   void KillAndRestart() {
     {
@@ -78,6 +92,7 @@ class ChaosE2E : public ::testing::Test {
   testing::TempDir dir_;
   std::mutex mu_;
   std::string url_;
+  int starts_ = 0;
   std::unique_ptr<testing::SpamphibianProcess> service_;
 };
 
@@ -138,6 +153,8 @@ TEST_F(ChaosE2E, NothingLostNothingDoneTwiceWhateverFails) {
   std::this_thread::sleep_for(std::chrono::seconds(4));
   sim_.ClearFaults();
   sender.join();
+  std::printf("chaos: %d hooks sent, %zu accepted; draining\n", hooks, accepted.size());
+  std::fflush(stdout);
 
   // Drain: every accepted hook decided, every flagged user's block applied.
   std::map<std::int64_t, int> decisions;
@@ -167,10 +184,17 @@ TEST_F(ChaosE2E, NothingLostNothingDoneTwiceWhateverFails) {
     return decisions.size() >= accepted.size() && done == flagged.size();
   };
   bool drained = false;  // polled gently: reading everything is not free
+  auto next_report = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   for (const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(240);
        !drained && std::chrono::steady_clock::now() < until;) {
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     drained = read();
+    if (!drained && std::chrono::steady_clock::now() > next_report) {  // slow: say how far it got
+      std::printf("chaos: draining: %zu of %zu accepted hooks decided, %zu flagged, %zu blocked\n", decisions.size(),
+                  accepted.size(), flagged.size(), blocks.size());
+      std::fflush(stdout);
+      next_report += std::chrono::seconds(60);
+    }
   }
 
   int lost = 0, duplicate_decisions = 0, duplicate_writes = 0, unflagged_blocks = 0, before_archive = 0;
@@ -204,6 +228,7 @@ TEST_F(ChaosE2E, NothingLostNothingDoneTwiceWhateverFails) {
               "(3 SIGKILLs, 1 Redis restart, S3 down 5 s, GitLab 503 5 s, GitLab slower than the claim)\n",
               hooks, rate, accepted.size(), lost, duplicate_decisions, flagged.size(), blocks.size(), duplicate_writes,
               unflagged_blocks, dead, before_archive);
+  std::fflush(stdout);
   EXPECT_TRUE(drained);
   if (dead > 0) {
     // Which stage gave up on what, and why.
