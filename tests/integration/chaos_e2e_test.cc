@@ -10,6 +10,8 @@
 // scripts/test runs a small version (CHAOS_HOOKS, default 1200 at
 // CHAOS_RATE 40/s); bench/chaos runs a large one and prints the figures.
 #include <gtest/gtest.h>
+
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <signal.h>
 
@@ -97,6 +99,9 @@ class ChaosE2E : public ::testing::Test {
 };
 
 TEST_F(ChaosE2E, NothingLostNothingDoneTwiceWhateverFails) {
+  // ctest reads a pipe: unbuffered, so that whatever this test has said is
+  // there even if it is killed.
+  std::setvbuf(stdout, nullptr, _IONBF, 0);
   const int hooks = EnvInt("CHAOS_HOOKS", 1200);
   const int rate = EnvInt("CHAOS_RATE", 40);
   StartService();
