@@ -10,12 +10,11 @@
 // scripts/test runs a small version (CHAOS_HOOKS, default 1200 at
 // CHAOS_RATE 40/s); bench/chaos runs a large one and prints the figures.
 #include <gtest/gtest.h>
-
-#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <signal.h>
 
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
