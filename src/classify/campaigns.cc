@@ -156,20 +156,19 @@ Status LocalCampaignMemory::Observe(const CampaignKey& key, std::int64_t now_ms,
   out->text_accounts = std::min(static_cast<int>(near.size()), kCampaignCountCap);
   for (const auto& domain : key.domains) {
     if (IsCommonDomain(domain)) continue;
-    auto& bucket = buckets_[DomainBucket(domain)];
-    int others = 0;
-    Sweep(bucket, now_ms - window_ms_, [&](const std::string& author, const Seen&) { others += author != key.author ? 1 : 0; });
-    bucket[key.author] = {now_ms, 0};
-    out->domain_accounts = std::max(out->domain_accounts, std::min(others, kCampaignCountCap));
+    out->domain_accounts = std::max(out->domain_accounts, Others(DomainBucket(domain), key.author, now_ms, window_ms_));
   }
-  if (!key.signup.empty()) {
-    auto& bucket = buckets_[SignupBucket(key.signup)];
-    int others = 0;
-    Sweep(bucket, now_ms - signup_window_ms_, [&](const std::string& author, const Seen&) { others += author != key.author ? 1 : 0; });
-    bucket[key.author] = {now_ms, 0};
-    out->signup_accounts = std::min(others, kCampaignCountCap);
-  }
+  if (!key.signup.empty()) out->signup_accounts = Others(SignupBucket(key.signup), key.author, now_ms, signup_window_ms_);
   return Status::Ok();
+}
+
+int LocalCampaignMemory::Others(const std::string& name, const std::string& author, std::int64_t now_ms,
+                                std::int64_t window_ms) {
+  auto& bucket = buckets_[name];
+  int others = 0;
+  Sweep(bucket, now_ms - window_ms, [&](const std::string& a, const Seen&) { others += a != author ? 1 : 0; });
+  bucket[author] = {now_ms, 0};
+  return std::min(others, kCampaignCountCap);
 }
 
 }  // namespace spamphibian::classify

@@ -75,9 +75,9 @@ CampaignKey CampaignKeyOf(const gitlab::Item& item, const Rendering& rendering);
 
 // "<e-mail domain>|<username shape>|<TLD of the first off-site link>" for a
 // user, "" for other items and when a part is missing. Links to the mail
-// domain's own site do not count (colleagues link their company's). The shape keeps
-// separators, writes a run of letters as "a" and each digit as "9" (at most
-// six), and is "" for letters alone.
+// domain's own site do not count (colleagues link their company's). The
+// shape keeps separators, writes a run of letters as "a" and each digit as
+// "9" (at most six), and is "" for letters alone.
 std::string SignupPattern(const gitlab::Item& item, const std::vector<std::string>& link_domains);
 std::string UsernameShape(std::string_view username);
 
@@ -125,6 +125,9 @@ class LocalCampaignMemory : public CampaignMemory {
   // Drops entries older than the window; calls `each` for the others.
   static void Sweep(std::map<std::string, Seen>& bucket, std::int64_t since_ms,
                     const std::function<void(const std::string& author, const Seen&)>& each);
+  // Records `author` in a bucket of authors and counts the others seen
+  // within `window_ms`, capped. Called with mu_ held.
+  int Others(const std::string& bucket, const std::string& author, std::int64_t now_ms, std::int64_t window_ms);
   const std::int64_t window_ms_;
   const std::int64_t signup_window_ms_;
   std::mutex mu_;

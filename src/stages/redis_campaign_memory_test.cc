@@ -1,6 +1,7 @@
 // The campaign memory against a real redis-server: the third account
 // pasting nearly the same text is flagged as a campaign; different texts
 // are not; an author repeating itself is no campaign; the window ends it.
+// The third sign-up made alike is a burst, within its own shorter window.
 #include "stages/redis_campaign_memory.h"
 
 #include <gtest/gtest.h>
