@@ -65,7 +65,9 @@ Status FastTextModel::LoadFromStream(std::istream& in, const std::string& path,
     model->subwords_ = model->ft_.getArgs().maxn > 0;
     model->word_push_.resize(static_cast<std::size_t>(dict->nwords()));
     fasttext::Vector vec(model->ft_.getDimension());
-    for (std::int32_t i = 0; i < dict->nwords(); ++i) model->word_push_[i] = static_cast<float>(model->Push(dict->getWord(i), &vec));
+    for (std::int32_t i = 0; i < dict->nwords(); ++i) {
+      model->word_push_[static_cast<std::size_t>(i)] = static_cast<float>(model->Push(dict->getWord(i), &vec));
+    }
   }
   // A smoke prediction: a file that loads but cannot predict is refused too.
   try {
