@@ -28,6 +28,10 @@ ClassifyStage::ClassifyStage(ClassifyStageOptions options, const classify::Model
                                      "Items called spam because reviewers confirmed their author or a linked domain "
                                      "spam, by what was remembered.",
                                      {"memory"})),
+      campaigns_(metrics.AddCounter("spamphibian_campaigns_total",
+                                    "Items that two or more other accounts share something with, by what: nearly the "
+                                    "same text, a link domain, or a sign-up's make (a burst).",
+                                    {"kind"})),
       log_(log) {}
 
 namespace {
@@ -90,6 +94,11 @@ void ClassifyStage::ProcessBatch(std::span<const Entry> entries, std::vector<Out
       p.campaign = counts[k];
       classify::ApplyCampaign(p.campaign.text_accounts, p.campaign.domain_accounts, p.campaign.signup_accounts,
                               &p.rendering);
+      for (const auto& [kind, count] : {std::pair{"text", p.campaign.text_accounts},
+                                        {"domain", p.campaign.domain_accounts},
+                                        {"signup", p.campaign.signup_accounts}}) {
+        if (count >= 2) campaigns_.With({kind}).Inc();
+      }
     }
   }
   for (std::size_t i = 0; i < entries.size(); ++i) {

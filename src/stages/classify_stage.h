@@ -85,6 +85,7 @@ class ClassifyStage : public Stage {
   metrics::HistogramFamily& scores_;
   metrics::CounterFamily& shadow_agreement_;
   metrics::CounterFamily& remembered_;
+  metrics::CounterFamily& campaigns_;
   spdlog::logger& log_;
 };
 

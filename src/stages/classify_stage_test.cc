@@ -146,6 +146,8 @@ TEST_F(ClassifyStageTest, ASignupBurstRaisesTheThirdProfileMadeAlike) {
     EXPECT_NE(burst[i]["reasons"].dump().find("sig_campaign_signup"), std::string::npos) << i;
     EXPECT_GT(burst[i]["score"].get<double>(), alone) << "profile " << i << " alone scores " << alone;
   }
+  EXPECT_NE(registry_.Render().find("spamphibian_campaigns_total{kind=\"signup\"} 2"), std::string::npos)
+      << "the third and the fourth";
 }
 
 // A memory that answers what reviewers said, as the Redis one reads it.
