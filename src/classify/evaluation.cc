@@ -48,16 +48,15 @@ Metrics Evaluate(const std::vector<Scored>& scored, double target_precision) {
   m.flagged_recall = Ratio(ftp, m.spam);
   m.flagged_false_positives = ffp;
   m.roc_auc = RocAuc(scored, m.spam, m.ham);
-  std::array<double, 10> bin_score{}, bin_spam{}, bin_n{};
+  std::array<double, 10> bin_score{}, bin_spam{};
   for (const Scored& s : scored) {
     const double y = s.spam ? 1 : 0;
     m.brier += (s.score - y) * (s.score - y);
     const std::size_t b = std::min<std::size_t>(9, static_cast<std::size_t>(std::clamp(s.score, 0.0, 1.0) * 10));
     bin_score[b] += s.score;
     bin_spam[b] += y;
-    bin_n[b] += 1;
   }
-  for (std::size_t b = 0; b < bin_n.size(); ++b) m.calibration_error += std::abs(bin_score[b] - bin_spam[b]);
+  for (std::size_t b = 0; b < bin_score.size(); ++b) m.calibration_error += std::abs(bin_score[b] - bin_spam[b]);
   if (m.examples > 0) {
     m.brier /= static_cast<double>(m.examples);
     m.calibration_error /= static_cast<double>(m.examples);
