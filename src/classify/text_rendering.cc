@@ -329,7 +329,7 @@ void ApplyCampaign(int text_accounts, int domain_accounts, int signup_accounts, 
   for (const auto& [count, token] : {std::pair{text_accounts, "sig_campaign_text"},
                                      {domain_accounts, "sig_campaign_domain"},
                                      {signup_accounts, "sig_campaign_signup"}}) {
-    if (count < 2) continue;
+    if (count < kCampaignMinOthers) continue;
     r->signals.push_back(token);
     prefix += token;
     prefix += ' ';

@@ -70,6 +70,8 @@ Rendering Render(const gitlab::Item& item, const nlohmann::json& signals);
 // campaign features and, from two other accounts on, their signal tokens.
 // Renderings are made first, because the campaign key is computed from them.
 void ApplyCampaign(int text_accounts, int domain_accounts, int signup_accounts, Rendering* rendering);
+// How many other accounts make a campaign (or a burst) a signal token.
+inline constexpr int kCampaignMinOthers = 2;
 
 // Whether a domain is a free mail provider's (gmail.com, outlook.com ...).
 bool IsFreeMailDomain(std::string_view domain);

@@ -97,7 +97,7 @@ void ClassifyStage::ProcessBatch(std::span<const Entry> entries, std::vector<Out
       for (const auto& [kind, count] : {std::pair{"text", p.campaign.text_accounts},
                                         {"domain", p.campaign.domain_accounts},
                                         {"signup", p.campaign.signup_accounts}}) {
-        if (count >= 2) campaigns_.With({kind}).Inc();
+        if (count >= classify::kCampaignMinOthers) campaigns_.With({kind}).Inc();
       }
     }
   }
