@@ -20,7 +20,8 @@ void AppendKey(std::string* out, std::string_view key) {
   // The keys are the decision's own names (snake_case): written as they
   // are, without a JSON string built and dumped for each; anything else
   // is escaped.
-  const bool plain = std::all_of(key.begin(), key.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
+  const bool plain = std::all_of(key.begin(), key.end(),
+                                 [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
   *out += ',';
   if (plain) {
     *out += '"';
