@@ -104,21 +104,23 @@ TEST_F(ChaosE2E, NothingLostNothingDoneTwiceWhateverFails) {
   const int hooks = EnvInt("CHAOS_HOOKS", 1200);
   const int rate = EnvInt("CHAOS_RATE", 40);
   StartService();
+  ASSERT_FALSE(Url().empty()) << "the service did not start";
 
   // The sender: like GitLab, it retries a hook (same UUID) until it gets a 2xx.
   std::atomic<int> sent{0};
+  std::atomic<bool> gave_up{false};  // the service did not come back: the sender stops
   std::set<std::int64_t> accepted;
   std::mutex accepted_mu;
   std::thread sender([&] {
     const auto start = std::chrono::steady_clock::now();
-    for (int i = 0; i < hooks; ++i) {
+    for (int i = 0; i < hooks && !gave_up.load(); ++i) {
       std::this_thread::sleep_until(start + std::chrono::microseconds(1000000LL * i / rate));
       const std::int64_t uid = sim::GitLabSim::kSyntheticBase + i;
       const nlohmann::json body = {{"event_name", "user_create"}, {"user_id", uid}, {"username", "u" + std::to_string(uid)}};
       const testing::Headers headers = {{"X-Gitlab-Token", testing::kWebhookSecret},
                                         {"X-Gitlab-Event", "System Hook"},
                                         {"X-Gitlab-Event-UUID", "chaos-" + std::to_string(uid)}};
-      for (int attempt = 0; attempt < 2000; ++attempt) {
+      for (int attempt = 0; attempt < 2000 && !gave_up.load(); ++attempt) {
         const std::string url = Url();
         if (!url.empty() && testing::HttpPost(url, body.dump(), headers).status == 200) {
           std::lock_guard<std::mutex> lock(accepted_mu);
@@ -130,17 +132,24 @@ TEST_F(ChaosE2E, NothingLostNothingDoneTwiceWhateverFails) {
       ++sent;
     }
   });
+  // A restart that fails three times ends the test here, with the sender
+  // stopped (a joinable thread must not outlive it).
+  const auto restart = [&] {
+    if (gave_up.load()) return;
+    KillAndRestart();
+    if (Url().empty()) gave_up = true;
+  };
   const auto at = [&](double fraction) {
-    WaitFor([&] { return sent.load() >= hooks * fraction; }, std::chrono::seconds(600));
+    WaitFor([&] { return gave_up.load() || sent.load() >= hooks * fraction; }, std::chrono::seconds(600));
   };
   at(0.15);
-  KillAndRestart();
+  restart();
   at(0.30);
   redis_.Stop();
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   redis_.Start();
   at(0.40);
-  KillAndRestart();
+  restart();
   at(0.50);
   s3_.Stop();
   std::this_thread::sleep_for(std::chrono::seconds(5));
@@ -150,13 +159,14 @@ TEST_F(ChaosE2E, NothingLostNothingDoneTwiceWhateverFails) {
   std::this_thread::sleep_for(std::chrono::seconds(5));
   sim_.ClearFaults();
   at(0.80);
-  KillAndRestart();
+  restart();
   at(0.90);
   // Slower than the claim time: each fetch spends 3 tries of 1 s timeouts.
   sim_.AddFault({{"path_prefix", "/api/v4/users"}, {"latency_ms", 3500}, {"count", 30}});
   std::this_thread::sleep_for(std::chrono::seconds(4));
   sim_.ClearFaults();
   sender.join();
+  ASSERT_FALSE(gave_up.load()) << "the service did not come back after a SIGKILL";
   std::printf("chaos: %d hooks sent, %zu accepted; draining\n", hooks, accepted.size());
   std::fflush(stdout);
 
