@@ -441,6 +441,25 @@ def log_lines():
                       f"  at {word()}.{word()}({word()}.java:{rng.randint(10, 900)})", f"ERROR {C(ERRORS)}"]))
     return "```\n" + "\n".join(out) + "\n```"
 
+def release_download():
+    """A download link as projects publish them: a release asset, an installer,
+    an app package, an ISO mirror, logs shared on a file host."""
+    v = f"{rng.randint(0, 9)}.{rng.randint(0, 30)}.{rng.randint(0, 9)}"
+    name = word()
+    asset = C([f"{name}-{v}-windows-x64.zip", f"{name}-setup-{v}.exe", f"{name}-{v}.msi", f"{name}-{v}-universal.dmg", f"{name}-{v}.apk",
+               f"{name}-{v}-x86_64.AppImage", f"{name}-{v}-amd64.iso", f"{name}_{v}_all.zip", f"{name}-{v}.jar"])
+    return C([f"https://github.com/{word()}/{name}/releases/download/v{v}/{asset}", f"https://gitlab.com/{word()}/{name}/-/releases/v{v}/downloads/{asset}",
+              f"https://downloads.{word()}.{C(HAM_TLDS)}/{name}/{v}/{asset}", f"https://f-droid.org/repo/org.{word()}.{name}_{rng.randint(10, 999)}.apk",
+              f"https://mirror.{word()}.{C(HAM_TLDS)}/{name}/releases/{v}/{asset}", f"https://www.dropbox.com/s/{word()}/{C(['logs', 'dump', 'repro'])}.zip?dl=0",
+              f"https://mega.nz/file/{word()}{rng.randint(10, 99)}", f"https://www.mediafire.com/file/{word()}/{C(['dataset', 'samples', 'repro'])}.7z/file"])
+
+def release_note():
+    url = release_download()
+    return C([f"Binaries for v{rng.randint(1, 9)}.{rng.randint(0, 9)} are on the release page: {url}",
+              f"The repro project is too big to attach, here it is: {url}", f"I installed {url} on a clean VM and the crash is gone.",
+              f"Same crash with the nightly ({url}), log below.", f"Windows users: use the installer, {url}; the portable zip has the old DLLs.",
+              f"Uploaded the core dump ({url}), it's 300 MB.", f"Verified the checksum of {url} against SHA256SUMS, it matches."])
+
 def issue_text():
     k = rng.random()
     title = C([f"{C(['Crash', 'Panic', 'Error', 'Timeout', 'Regression'])} when {C(['config is empty', 'running on arm64', 'the cache is cold', 'uploading large files', 'using IPv6'])}",
@@ -454,7 +473,7 @@ def issue_text():
            "Hola, al compilar en Windows aparece un error de enlace. ¿Alguna idea?", "Bonjour, l'installation échoue avec Python 3.12.",
            "Привет! После обновления не запускается сервер, лог ниже.", "升级到最新版本后，构建失败，日志如下。", "Halo, setelah update aplikasinya crash saat login.",
            "Xin chào, mình gặp lỗi khi build trên macOS."]),
-        maybe(0.4, log_lines()),
+        maybe(0.4, log_lines()), maybe(0.08, release_note()),
         maybe(0.3, f"Related: https://gitlab.{C(['com', 'example.org'])}/{word()}/{word()}/-/issues/{rng.randint(1, 9999)} and https://stackoverflow.com/q/{rng.randint(10**6, 10**8)}"),
         maybe(0.2, "Expected: it works. Actual: it does not."), maybe(0.15, f"On-call: call the NOC at +41 44 {rng.randint(100, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)} if prod is down.")] if x)
     if k < 0.1:  # issue template filled by different people (legitimate near-duplicates)
@@ -475,6 +494,7 @@ def note_text():
               "```\n" + code_text() + "```", f"Try this:\n\n```\n{code_text()}```\n\nIt worked for me on {C(['Debian 12', 'macOS 14', 'Windows 11'])}.",
               f"The support line in the footer ({C(['+1 555 0100', '0800 123 4567', '+49 30 1234567'])}) is our customer's, please keep it in the template.",
               f"Warning: the link in the previous comment is malware (hxxps://{word()}[.]xyz/fix.zip). Reported and hidden.",
+              release_note(), release_note(),
               f"Danke! Mit Version {rng.randint(1, 9)}.{rng.randint(0, 9)} funktioniert es.", f"Obrigado, resolvido com a atualização {rng.randint(1, 9)}.{rng.randint(0, 9)}.",
               f"بعد التحديث يعمل بشكل صحيح، شكراً.", f"Merci pour la revue, j'ai corrigé les tests."])
 
@@ -487,7 +507,7 @@ def readme_text(name, kind):
             "seo": "Open-source SEO audit tool: crawls your site, checks meta tags, broken links and sitemap.xml.",
             "marketing": f"🚀 The fastest {C(['headless CMS', 'form builder', 'analytics platform'])} for modern teams! ⭐ Star us! Try the cloud version for free at https://{word()}.io — used by 10,000+ companies.",
             "pharmacy": "Inventory and prescription tracking for small pharmacies (HL7, barcode scanning).",
-            "keys": "License-key generator and checker for your own app (Ed25519-signed keys).", "mirrors": "Download page with mirrors for our Linux distribution ISO images."}[kind]
+            "keys": "License-key generator and checker for your own app (Ed25519-signed keys).", "mirrors": f"Download page with mirrors for our Linux distribution ISO images: {release_download()}"}[kind]
     return "\n\n".join(x for x in [f"# {name}", badges, what, "## Install\n\n```\n" + C(["pip install ", "npm i ", "cargo add ", "go get "]) + name + "\n```",
                                     maybe(0.6, "## Usage\n\nSee the docs at https://" + word() + ".readthedocs.io and the examples folder."),
                                     maybe(0.4, "## Contributing\n\nMerge requests welcome. Please read CONTRIBUTING.md."), maybe(0.5, "## License\n\nMIT")] if x)
@@ -568,10 +588,12 @@ def ham_item_text(itype):
     if itype == "merge_request":
         return C([(f"Update dependency {word()} to v{rng.randint(1, 9)}.{rng.randint(0, 30)}.{rng.randint(0, 9)}", f"This MR contains the following updates:\n\n| Package | Update |\n|---|---|\n| {word()} | minor |\n\nSee https://github.com/{word()}/{word()}/releases"),
                   (f"Fix {C(['typo', 'race in worker pool', 'null check', 'CI on arm64'])}", f"Closes #{rng.randint(1, 900)}. {C(['Adds a test.', 'No functional change.', 'Tested locally.'])}"),
-                  ("Add link to the project website in README", f"Adds https://{word()}.{C(HAM_TLDS)} (our docs site) to the README, as discussed in #{rng.randint(1, 300)}.")])
+                  ("Add link to the project website in README", f"Adds https://{word()}.{C(HAM_TLDS)} (our docs site) to the README, as discussed in #{rng.randint(1, 300)}."),
+                  (f"Update download links for v{rng.randint(1, 9)}.{rng.randint(0, 20)}", f"Points the install section to {release_download()} and {release_download()}.")])
     if itype == "wiki_page":
         return C(["Home", "Runbook", "Release process", "Onboarding", "FAQ"]), C([f"On-call runbook: page the primary, then call the NOC at +1 555 01{rng.randint(10, 99)} if unreachable.",
                                                                                 f"Release steps: tag, build, upload to https://releases.{word()}.{C(HAM_TLDS)}, announce.", readme_text(word(), "lib"),
+                                                                                f"Download: {release_download()} (checksums in SHA256SUMS). Older versions: {release_download()}",
                                                                                 "Bienvenue ! Voici comment configurer l'environnement de développement."])
     if itype == "snippet":
         return C(["helper", "CI config", "query", "Makefile snippet", "nginx conf", "odds converter", "phone parsing test"]), C([

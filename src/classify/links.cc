@@ -122,13 +122,18 @@ bool Among(std::string_view domain, std::initializer_list<std::string_view> list
   return std::find(list.begin(), list.end(), domain) != list.end();
 }
 
-void Collect(std::string_view text, std::set<std::string>* hosts, std::vector<std::pair<std::string, bool>>* found,
-             std::size_t max_links) {
+// A link as Collect() finds it, before it is named (see ExtractLinks).
+struct Found {
+  std::string host;
+  bool download = false;
+};
+
+void Collect(std::string_view text, std::set<std::string>* hosts, std::vector<Found>* found, std::size_t max_links) {
   auto add = [&](const std::string& url) {
-    const std::string host = UrlHost(url);
+    std::string host = UrlHost(url);
     if (host.empty() || host.find('.') == std::string::npos || found->size() >= max_links) return;
     hosts->insert(host);
-    found->emplace_back(host, false);
+    found->push_back(Found{std::move(host), IsDownloadUrl(url)});
   };
   re2::StringPiece rest(text.data(), text.size());
   std::string url;
@@ -205,7 +210,7 @@ std::vector<Link> ExtractLinks(std::string_view text, std::size_t max_links) {
 
 std::vector<Link> ExtractLinks(std::string_view text, std::string_view skel, std::size_t max_links) {
   std::set<std::string> raw_hosts, all_hosts;
-  std::vector<std::pair<std::string, bool>> raw, skeleton;
+  std::vector<Found> raw, skeleton;
   Collect(text, &raw_hosts, &raw, max_links);
   all_hosts = raw_hosts;
   if (skel != text) Collect(skel, &all_hosts, &skeleton, max_links);
@@ -228,14 +233,15 @@ std::vector<Link> ExtractLinks(std::string_view text, std::string_view skel, std
       block = block.substr(0, static_cast<std::size_t>(close.data() - block.data()));
     }
     std::set<std::string> inside;
-    std::vector<std::pair<std::string, bool>> links;
+    std::vector<Found> links;
     Collect(std::string_view(block.data(), block.size()), &inside, &links, max_links);
     hidden.insert(inside.begin(), inside.end());
   }
 
   std::vector<Link> out;
   std::set<std::string> defanged_seen;
-  auto make = [&](const std::string& host, bool defanged) {
+  auto make = [&](const Found& found, bool defanged) {
+    const std::string& host = found.host;
     Link l;
     l.host = host;
     l.domain = RegistrableDomain(host);
@@ -247,11 +253,12 @@ std::vector<Link> ExtractLinks(std::string_view text, std::string_view skel, std
     l.messaging = IsMessengerDomain(l.domain) || host == "chat.whatsapp.com" || host == "api.whatsapp.com";
     l.punycode = host.find("xn--") != std::string::npos ||
                  std::any_of(host.begin(), host.end(), [](unsigned char c) { return c >= 0x80; });
+    l.download = found.download || IsFileHostDomain(l.domain);
     return l;
   };
-  for (const auto& [host, unused] : raw) out.push_back(make(host, false));
-  for (const auto& [host, unused] : skeleton) {
-    if (raw_hosts.count(host) == 0 && out.size() < max_links) out.push_back(make(host, true));
+  for (const Found& f : raw) out.push_back(make(f, false));
+  for (const Found& f : skeleton) {
+    if (raw_hosts.count(f.host) == 0 && out.size() < max_links) out.push_back(make(f, true));
   }
   return out;
 }
@@ -260,6 +267,31 @@ bool IsShortenerDomain(std::string_view domain) {
   return Among(domain, {"bit.ly", "tinyurl.com", "t.co", "goo.gl", "ow.ly", "is.gd", "buff.ly", "rebrand.ly",
                         "cutt.ly", "shorturl.at", "t.ly", "rb.gy", "s.id", "tiny.cc", "bitly.com", "v.gd",
                         "shorte.st", "adf.ly", "linktr.ee", "tiny.one", "lnkd.in"});
+}
+
+bool IsFileHostDomain(std::string_view domain) {
+  return Among(domain, {"mediafire.com", "mega.nz", "mega.io", "gofile.io", "pixeldrain.com", "catbox.moe",
+                        "anonfiles.com", "sendspace.com", "4shared.com", "zippyshare.com", "uploadhaven.com",
+                        "krakenfiles.com", "workupload.com", "file.io", "transfer.sh", "uploadrar.com", "usersdrive.com",
+                        "dropmefiles.com", "bayfiles.com", "letsupload.io", "upload.ee", "filemail.com", "ufile.io"});
+}
+
+bool IsDownloadUrl(std::string_view url) {
+  // The path's last segment, without query or fragment.
+  const auto scheme = url.find("://");
+  const std::string_view rest = scheme == std::string_view::npos ? url : url.substr(scheme + 3);
+  const auto slash = rest.find('/');
+  if (slash == std::string_view::npos) return false;
+  std::string_view path = rest.substr(slash);
+  path = path.substr(0, path.find_first_of("?#"));
+  while (!path.empty() && std::string_view(".,;:!").find(path.back()) != std::string_view::npos) {
+    path.remove_suffix(1);  // the sentence's end, not the name's
+  }
+  const auto dot = path.rfind('.');
+  if (dot == std::string_view::npos || path.find('/', dot) != std::string_view::npos) return false;
+  const std::string ext = text::AsciiLower(path.substr(dot + 1));
+  return Among(ext, {"zip", "rar", "7z", "exe", "msi", "apk", "dmg", "scr", "bat", "cmd", "vbs", "jar", "iso", "pkg",
+                     "appimage", "xapk", "ps1", "lnk"});
 }
 
 bool IsMessengerDomain(std::string_view domain) {

@@ -6,7 +6,8 @@
 // ASCII, and defanged links re-armed (hxxps://, [.], (dot), [:]). Then
 // ExtractLinks() finds URLs (with a scheme, www., or a bare domain under a
 // web TLD), markdown and HTML links (noting the hidden ones: an empty
-// anchor, font-size:0, display:none, off-screen), and names each host's
+// anchor, font-size:0, display:none, off-screen, and the downloads: an
+// archive or a program, or a file-sharing host), and names each host's
 // registrable domain by the Public Suffix List (libpsl, the system's list).
 //
 // Pure functions, thread-safe; the list is loaded once, on first use.
@@ -27,6 +28,7 @@ struct Link {
   bool shortener = false;   // bit.ly, t.co ...
   bool messaging = false;   // wa.me, t.me ...: "contact me on WhatsApp"
   bool punycode = false;    // an xn-- label or a non-ASCII host
+  bool download = false;    // a file to unpack or run (.zip, .exe, .apk ...) or a file-sharing host
 };
 
 // `text` as a reader sees it (see above). Valid UTF-8 in, valid UTF-8 out.
@@ -45,6 +47,15 @@ std::string RegistrableDomain(std::string_view host);
 // messengers): what one of their links says is not about the domain.
 bool IsShortenerDomain(std::string_view domain);
 bool IsMessengerDomain(std::string_view domain);
+
+// Hosts whose links are files to download (MediaFire, MEGA, GoFile ...):
+// where "download the fix" comments keep their malware.
+bool IsFileHostDomain(std::string_view domain);
+
+// Whether a URL names a file that is unpacked or run: an archive, an
+// installer, an executable or a script (not a source tarball: .tar.gz is
+// what release pages and package indexes serve everybody).
+bool IsDownloadUrl(std::string_view url);
 
 // The lower-cased host of a URL (scheme, user, port, path dropped).
 std::string HostOf(std::string_view url);

@@ -60,6 +60,29 @@ TEST(Links, HiddenShortenersMessagingPunycode) {
   EXPECT_FALSE(ExtractLinks("see [docs](https://docs.example.org)")[0].hidden);
 }
 
+TEST(Links, DownloadsAreArchivesProgramsAndFileHosts) {
+  // The "download the fix" lure: a program or an archive, or any file on a
+  // file-sharing host, defanged or not.
+  for (const char* text : {"fixed it: https://www.dropbox.com/scl/fi/abc/fix.zip?dl=1 password: 1234",
+                           "run hxxps://tools-update[.]xyz/installer.EXE.", "https://www.mediafire.com/file/x8k2/",
+                           "get it at https://gofile.io/d/Ab12", "https://example.org/app/latest/app-release.apk#top"}) {
+    const auto links = ExtractLinks(text);
+    ASSERT_EQ(links.size(), 1u) << text;
+    EXPECT_TRUE(links[0].download) << text;
+  }
+  // Pages, source tarballs and a host's name alone are not downloads.
+  for (const char* text : {"https://docs.example.org/install.html", "https://files.pythonhosted.org/p/pkg-1.2.tar.gz",
+                           "https://example.zip", "https://example.org/v1.2/notes", "www.example.org/zip/"}) {
+    const auto links = ExtractLinks(text);
+    ASSERT_EQ(links.size(), 1u) << text;
+    EXPECT_FALSE(links[0].download) << text;
+  }
+  EXPECT_TRUE(IsDownloadUrl("https://x.example/a/b/setup.msi"));
+  EXPECT_FALSE(IsDownloadUrl("https://x.example/setup.msi/readme"));
+  EXPECT_TRUE(IsFileHostDomain("mega.nz"));
+  EXPECT_FALSE(IsFileHostDomain("github.com"));
+}
+
 TEST(Links, CodeIsNotLinks) {
   EXPECT_TRUE(ExtractLinks("see README.md and main.cc, call os.ReadFile or self.name, user.id").empty());
   EXPECT_TRUE(ExtractLinks("mail me at someone@example.com").empty()) << "an e-mail is not a link";

@@ -37,16 +37,9 @@ const RE2& PhonePattern() {
 
 constexpr std::size_t kMaxWords = 2000;  // enough to judge; bounds the cost of a 64 KiB snippet
 
-constexpr std::size_t Index(std::string_view name) {
-  for (std::size_t i = 0; i < kFeatureCount; ++i) {
-    if (kFeatureNames[i] == name) return i;
-  }
-  return kFeatureCount;
-}
-
 // A feature's index, found when compiling: a misspelt name does not build.
 consteval std::size_t F(std::string_view name) {
-  const std::size_t i = Index(name);
+  const std::size_t i = FeatureIndex(name);
   if (i == kFeatureCount) throw "not a feature name";
   return i;
 }
@@ -175,13 +168,14 @@ Rendering Render(const gitlab::Item& item, const ItemContext& ctx) {
   const std::string instance = ctx.instance_host.empty() ? HostOf(item.web_url) : ctx.instance_host;
   std::set<std::string> domains, tlds;
   std::size_t offsite = 0;
-  bool shortener = false, messaging = false, defanged = false, hidden = false, punycode = false;
+  bool shortener = false, messaging = false, defanged = false, hidden = false, punycode = false, download = false;
   for (const Link& l : links) {
     shortener |= l.shortener;
     messaging |= l.messaging;
     defanged |= l.defanged;
     hidden |= l.hidden;
     punycode |= l.punycode;
+    download |= l.download;
     if (SameSite(l.host, instance)) continue;
     ++offsite;
     if (domains.insert(l.domain).second) r.link_domains.push_back(l.domain);
@@ -197,12 +191,14 @@ Rendering Render(const gitlab::Item& item, const ItemContext& ctx) {
   set(F("defanged_link"), defanged);
   set(F("hidden_link"), hidden);
   set(F("punycode"), punycode);
+  set(F("download_link"), download);
   sig.push_back(LinkBucket(links.size()));
   if (shortener) sig.push_back("sig_shortener");
   if (messaging) sig.push_back("sig_messaging_link");
   if (defanged) sig.push_back("sig_defanged_link");
   if (hidden) sig.push_back("sig_hidden_link");
   if (punycode) sig.push_back("sig_punycode_domain");
+  if (download) sig.push_back("sig_download_link");
   const bool markdown = all.find("](") != std::string::npos;
   const bool html = RE2::PartialMatch(all, HtmlLink());
   set(F("markdown_link"), markdown);
@@ -294,7 +290,7 @@ Rendering Render(const gitlab::Item& item, const ItemContext& ctx) {
   set(F("age_gt1y"), age >= 365);
   if (age >= 0) sig.push_back(AgeBucket(age));
 
-  if (const std::size_t type = Index("type_" + item.type); type < kFeatureCount) set(type, 1);
+  if (const std::size_t type = FeatureIndex("type_" + item.type); type < kFeatureCount) set(type, 1);
   sig.push_back("sig_type_" + item.type);
 
   std::sort(sig.begin(), sig.end());

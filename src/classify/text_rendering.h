@@ -43,8 +43,8 @@ struct ItemContext {
 
 inline constexpr std::string_view kFeatureNames[] = {
     "links", "link_density", "distinct_domains", "offsite_links", "shortener", "messaging_link", "defanged_link",
-    "hidden_link", "punycode", "markdown_link", "html_link", "phone", "phone_obfuscated", "words", "capitals",
-    "digits", "emoji", "non_ascii", "scripts", "mixed_script_word", "repeated_keyword", "exclamations",
+    "hidden_link", "punycode", "download_link", "markdown_link", "html_link", "phone", "phone_obfuscated", "words",
+    "capitals", "digits", "emoji", "non_ascii", "scripts", "mixed_script_word", "repeated_keyword", "exclamations",
     "website", "website_without_bio", "bio_empty", "profile_fields", "username_digits", "email_free",
     "email_disposable", "email_corporate", "email_unknown", "email_matches_link", "email_unconfirmed",
     "age_known", "age_lt1d", "age_lt7d", "age_lt30d", "age_gt1y", "campaign_accounts", "domain_accounts",
@@ -53,6 +53,14 @@ inline constexpr std::string_view kFeatureNames[] = {
     "type_snippet", "type_mail"};
 inline constexpr std::size_t kFeatureCount = std::size(kFeatureNames);
 using FeatureVector = std::array<float, kFeatureCount>;
+
+// A feature's place in kFeatureNames; kFeatureCount for an unknown name.
+constexpr std::size_t FeatureIndex(std::string_view name) {
+  for (std::size_t i = 0; i < kFeatureCount; ++i) {
+    if (kFeatureNames[i] == name) return i;
+  }
+  return kFeatureCount;
+}
 
 struct Rendering {
   std::vector<std::string> signals;       // sig_* tokens that fired, sorted

@@ -55,6 +55,19 @@ TEST(Render, WhatALinkedDomainSellsBecomesAWord) {
   EXPECT_EQ(r.text.find("url_word:", r.text.find("url_word:") + 1), std::string::npos) << "gitlab.com sells nothing: " << r.text;
 }
 
+TEST(Render, ADownloadLinkIsASignal) {
+  gitlab::Item n;
+  n.type = "note";
+  n.text = {{"body", "Same error here, this fixed it: https://www.mediafire.com/file/q1w2/fix.rar password: 2024"}};
+  Rendering r = Render(n, nlohmann::json::object());
+  EXPECT_TRUE(Has(r, "sig_download_link")) << r.text;
+  EXPECT_EQ(r.features[FeatureIndex("download_link")], 1.0f);
+  n.text = {{"body", "See https://docs.example.org/install for the steps."}};
+  r = Render(n, nlohmann::json::object());
+  EXPECT_FALSE(Has(r, "sig_download_link")) << r.text;
+  EXPECT_EQ(r.features[FeatureIndex("download_link")], 0.0f);
+}
+
 TEST(Render, PlainDeveloperText) {
   gitlab::Item n;
   n.type = "note";
