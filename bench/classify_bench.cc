@@ -91,7 +91,7 @@ void BM_ClassifyStage(benchmark::State& state, const std::string& type) {
   options.archive_stream = "spamphibian:archive";
   // Campaigns counted in process: the SimHash and the bookkeeping, without
   // the Redis round trip of the service (bench/hook-to-action has that).
-  classify::LocalCampaignMemory campaigns(3600 * 1000, 3600 * 1000);
+  classify::LocalCampaignMemory campaigns({});
   options.campaigns = &campaigns;
   ClassifyStage stage(options, holder, registry, *log);
   std::vector<Entry> entries;

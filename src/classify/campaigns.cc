@@ -6,6 +6,7 @@
 #include <array>
 #include <bit>
 #include <cctype>
+#include <cmath>
 #include <set>
 #include <cstdio>
 #include <functional>
@@ -148,7 +149,7 @@ Status LocalCampaignMemory::Observe(const CampaignKey& key, std::int64_t now_ms,
   std::set<std::string> near;
   for (const auto& name : TextBuckets(key.simhash)) {
     auto& bucket = buckets_[name];
-    Sweep(bucket, now_ms - window_ms_, [&](const std::string& author, const Seen& seen) {
+    Sweep(bucket, now_ms - windows_.campaign_ms, [&](const std::string& author, const Seen& seen) {
       if (author != key.author && std::popcount(seen.simhash ^ key.simhash) <= kNearDuplicateBits) near.insert(author);
     });
     bucket[key.author] = {now_ms, key.simhash};
@@ -156,19 +157,40 @@ Status LocalCampaignMemory::Observe(const CampaignKey& key, std::int64_t now_ms,
   out->text_accounts = std::min(static_cast<int>(near.size()), kCampaignCountCap);
   for (const auto& domain : key.domains) {
     if (IsCommonDomain(domain)) continue;
-    out->domain_accounts = std::max(out->domain_accounts, Others(DomainBucket(domain), key.author, now_ms, window_ms_));
+    out->domain_accounts =
+        std::max(out->domain_accounts, Others(DomainBucket(domain), key.author, now_ms, windows_.campaign_ms));
   }
-  if (!key.signup.empty()) out->signup_accounts = Others(SignupBucket(key.signup), key.author, now_ms, signup_window_ms_);
+  if (!key.signup.empty()) {
+    int earlier = 0;
+    const int recent = Others(SignupBucket(key.signup), key.author, now_ms, windows_.signup_ms,
+                              std::max(windows_.signup_ms, windows_.signup_baseline_ms), &earlier);
+    out->signup_accounts = std::min(SignupBurst(recent, earlier, windows_), kCampaignCountCap);
+  }
   return Status::Ok();
 }
 
 int LocalCampaignMemory::Others(const std::string& name, const std::string& author, std::int64_t now_ms,
-                                std::int64_t window_ms) {
+                                std::int64_t window_ms, std::int64_t keep_ms, int* earlier) {
   auto& bucket = buckets_[name];
   int others = 0;
-  Sweep(bucket, now_ms - window_ms, [&](const std::string& a, const Seen&) { others += a != author ? 1 : 0; });
+  Sweep(bucket, now_ms - std::max(window_ms, keep_ms), [&](const std::string& a, const Seen& seen) {
+    if (a == author) return;
+    if (seen.time_ms >= now_ms - window_ms) {
+      ++others;
+    } else if (earlier != nullptr) {
+      ++*earlier;
+    }
+  });
   bucket[author] = {now_ms, 0};
   return std::min(others, kCampaignCountCap);
+}
+
+int SignupBurst(int recent, int earlier, const CampaignWindows& windows) {
+  const std::int64_t rest = windows.signup_baseline_ms - windows.signup_ms;
+  if (rest <= 0 || earlier <= 0) return std::max(recent, 0);
+  const double expected = static_cast<double>(earlier) * static_cast<double>(windows.signup_ms) / static_cast<double>(rest);
+  const int chance = static_cast<int>(std::floor(expected + 2 * std::sqrt(expected)));
+  return std::max(recent - chance, 0);
 }
 
 }  // namespace spamphibian::classify

@@ -18,6 +18,9 @@
 // the campaigns' days: ordinary sign-ups share patterns too, only a burst
 // is telling) are counted like a campaign's. Usernames of letters only
 // have no pattern (everyone's), nor do users with no e-mail or no link.
+// On a large instance a common pattern (gmail.com|a9999|com) comes by
+// itself a few times an hour: a burst is what a pattern brings beyond its
+// own ordinary rate, learnt over a longer baseline (SignupBurst).
 //
 // CampaignMemory is the interface; LocalCampaignMemory keeps it in the
 // process (training, evaluation, the classify command), and the classify
@@ -65,6 +68,26 @@ struct CampaignCounts {
 inline constexpr std::string_view kReviewedAuthorKey = "memory:author:";
 inline constexpr std::string_view kReviewedDomainKey = "memory:domain:";
 
+// How long each kind of campaign counts, in the unit of Observe's `now_ms`.
+struct CampaignWindows {
+  std::int64_t campaign_ms = 72ll * 3600 * 1000;  // texts and link domains
+  std::int64_t signup_ms = 3600ll * 1000;         // sign-up patterns
+  // How long a sign-up pattern's ordinary rate is learnt over (its
+  // sign-ups before the sign-up window); 0, or not longer than signup_ms:
+  // no baseline, every other sign-up alike counts.
+  std::int64_t signup_baseline_ms = 7ll * 86400 * 1000;
+};
+
+// The other sign-ups of one pattern that make a burst: the `recent` ones
+// (within signup_ms) less what the pattern's ordinary rate brings in that
+// time by chance. The rate is `earlier` sign-ups over the rest of the
+// baseline; with expected count l, chance brings up to l + 2*sqrt(l) (about
+// the 97th percentile of a Poisson count for l near 1). A pattern seen
+// less than once a day at the defaults expects nothing, so the first
+// burst of a new make counts whole. Never negative.
+// RedisCampaignMemory's script computes the same in Lua.
+int SignupBurst(int recent, int earlier, const CampaignWindows& windows);
+
 inline constexpr int kCampaignCountCap = 50;
 inline constexpr int kNearDuplicateBits = 3;
 inline constexpr int kCampaignMinWords = 8;  // shorter texts ("Thanks!", "+1") are everybody's
@@ -111,10 +134,7 @@ class CampaignMemory {
 // In-process memory. Thread-safe.
 class LocalCampaignMemory : public CampaignMemory {
  public:
-  // `window_ms` for texts and domains, `signup_window_ms` for sign-up
-  // patterns, in the unit of Observe's `now_ms`.
-  LocalCampaignMemory(std::int64_t window_ms, std::int64_t signup_window_ms)
-      : window_ms_(window_ms), signup_window_ms_(signup_window_ms) {}
+  explicit LocalCampaignMemory(const CampaignWindows& windows) : windows_(windows) {}
   Status Observe(const CampaignKey& key, std::int64_t now_ms, CampaignCounts* out) override;
 
  private:
@@ -126,10 +146,12 @@ class LocalCampaignMemory : public CampaignMemory {
   static void Sweep(std::map<std::string, Seen>& bucket, std::int64_t since_ms,
                     const std::function<void(const std::string& author, const Seen&)>& each);
   // Records `author` in a bucket of authors and counts the others seen
-  // within `window_ms`, capped. Called with mu_ held.
-  int Others(const std::string& bucket, const std::string& author, std::int64_t now_ms, std::int64_t window_ms);
-  const std::int64_t window_ms_;
-  const std::int64_t signup_window_ms_;
+  // within `window_ms`, capped; `earlier`, when given, also keeps the
+  // bucket for `keep_ms` and counts the others seen before the window.
+  // Called with mu_ held.
+  int Others(const std::string& bucket, const std::string& author, std::int64_t now_ms, std::int64_t window_ms,
+             std::int64_t keep_ms = 0, int* earlier = nullptr);
+  const CampaignWindows windows_;
   std::mutex mu_;
   std::map<std::string, std::map<std::string, Seen>> buckets_;  // bucket -> author -> last seen
 };

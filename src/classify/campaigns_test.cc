@@ -18,7 +18,7 @@ TEST(SimHash, NearDuplicatesAreCloseAndOthersFar) {
 }
 
 TEST(LocalCampaignMemory, CountsOtherAccountsWithinTheWindow) {
-  LocalCampaignMemory memory(1000, 100);
+  LocalCampaignMemory memory({.campaign_ms = 1000, .signup_ms = 100, .signup_baseline_ms = 0});
   const std::uint64_t h = SimHash("call the quickbooks customer care number now toll free for payroll and refunds");
   CampaignCounts c;
   ASSERT_TRUE(memory.Observe({"a", h, {"spam.example.top"}, ""}, 0, &c).ok());
@@ -66,7 +66,7 @@ TEST(SignupPattern, AUserWithAnEmailALinkAndAShapedName) {
 }
 
 TEST(LocalCampaignMemory, ASignupBurstCountsWithinItsOwnWindow) {
-  LocalCampaignMemory memory(/*window_ms=*/100000, /*signup_window_ms=*/100);
+  LocalCampaignMemory memory({.campaign_ms = 100000, .signup_ms = 100, .signup_baseline_ms = 0});
   CampaignCounts c;
   ASSERT_TRUE(memory.Observe({"a", 0, {"x.top"}, "mail.example|a_a9999|top"}, 0, &c).ok());
   ASSERT_TRUE(memory.Observe({"b", 0, {"y.top"}, "mail.example|a_a9999|top"}, 10, &c).ok());
@@ -77,6 +77,38 @@ TEST(LocalCampaignMemory, ASignupBurstCountsWithinItsOwnWindow) {
   EXPECT_EQ(c.signup_accounts, 0) << "another shape";
   ASSERT_TRUE(memory.Observe({"e", 0, {"v.top"}, "mail.example|a_a9999|top"}, 500, &c).ok());
   EXPECT_EQ(c.signup_accounts, 0) << "the burst is older than the sign-up window";
+}
+
+TEST(SignupBurst, IsWhatComesBeyondThePatternsOwnRate) {
+  const CampaignWindows hour_in_week{.campaign_ms = 0, .signup_ms = 3600, .signup_baseline_ms = 7 * 24 * 3600};
+  EXPECT_EQ(SignupBurst(2, 0, hour_in_week), 2) << "a new make counts whole";
+  EXPECT_EQ(SignupBurst(2, 6, hour_in_week), 2) << "six a week expect nothing in an hour";
+  EXPECT_EQ(SignupBurst(2, 167, hour_in_week), 0) << "once an hour: two more may come by chance (1 + 2*1 = 3)";
+  EXPECT_EQ(SignupBurst(5, 167, hour_in_week), 2);
+  EXPECT_EQ(SignupBurst(10, 4 * 167, hour_in_week), 2) << "four an hour: up to 4 + 2*2 = 8 by chance";
+  EXPECT_EQ(SignupBurst(3, 500, {.campaign_ms = 0, .signup_ms = 3600, .signup_baseline_ms = 0}), 3) << "no baseline";
+  EXPECT_EQ(SignupBurst(3, 500, {.campaign_ms = 0, .signup_ms = 3600, .signup_baseline_ms = 3600}), 3)
+      << "a baseline no longer than the window is none";
+}
+
+// A make that signs up about once a window for the whole baseline, then
+// three and then six more within one window; the same run in Redis is in
+// stages/redis_campaign_memory_test.cc.
+TEST(LocalCampaignMemory, ACommonMakeNeedsMoreThanItsRateToBurst) {
+  LocalCampaignMemory memory({.campaign_ms = 100000, .signup_ms = 100, .signup_baseline_ms = 1000});
+  const std::string make = "mail.example|a9999|com";
+  CampaignCounts c;
+  for (int i = 0; i < 9; ++i) {
+    ASSERT_TRUE(memory.Observe({"u" + std::to_string(i), 0, {"site" + std::to_string(i) + ".com"}, make}, i * 100, &c).ok());
+  }
+  for (int i = 1; i <= 3; ++i) ASSERT_TRUE(memory.Observe({"x" + std::to_string(i), 0, {"x.com"}, make}, 945 + 5 * i, &c).ok());
+  EXPECT_EQ(c.signup_accounts, 0) << "two others in a window where one is usual (chance allows three)";
+  for (int i = 4; i <= 7; ++i) ASSERT_TRUE(memory.Observe({"x" + std::to_string(i), 0, {"x.com"}, make}, 945 + 5 * i, &c).ok());
+  EXPECT_EQ(c.signup_accounts, 3) << "six others: three beyond chance";
+  ASSERT_TRUE(memory.Observe({"n1", 0, {"n.top"}, "other.example|a9999|top"}, 990, &c).ok());
+  ASSERT_TRUE(memory.Observe({"n2", 0, {"n.top"}, "other.example|a9999|top"}, 991, &c).ok());
+  ASSERT_TRUE(memory.Observe({"n3", 0, {"n.top"}, "other.example|a9999|top"}, 992, &c).ok());
+  EXPECT_EQ(c.signup_accounts, 2) << "a new make's burst counts whole";
 }
 
 }  // namespace

@@ -8,6 +8,7 @@ namespace spamphibian::classify {
 namespace {
 
 constexpr std::int64_t kSignupWindowLines = 500;
+constexpr std::int64_t kSignupBaselineLines = 168 * kSignupWindowLines;  // a week to an hour, as served
 
 }  // namespace
 
@@ -17,7 +18,9 @@ Status ReadExamples(const std::string& path, const AccountSignalsFn& account_sig
   // Time is the line number: a file is one stream of items. Campaigns count
   // across the whole file; a sign-up burst within kSignupWindowLines lines
   // (the items an instance might see in an hour).
-  LocalCampaignMemory campaigns(/*window_ms=*/1ll << 60, /*signup_window_ms=*/kSignupWindowLines);
+  LocalCampaignMemory campaigns({.campaign_ms = 1ll << 60,
+                                 .signup_ms = kSignupWindowLines,
+                                 .signup_baseline_ms = kSignupBaselineLines});
   std::string line;
   long line_no = 0;
   while (std::getline(in, line)) {

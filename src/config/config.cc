@@ -366,6 +366,10 @@ const Setting kSettings[] = {
      [](const std::string& w, const std::string& v, Config* c) {
        return SetInt(w, v, 60000, 30ll * 86400 * 1000, &c->classify.signup_window_ms);
      }},
+    {"", "classify.signup_baseline_ms",
+     [](const std::string& w, const std::string& v, Config* c) {
+       return SetInt(w, v, 0, 90ll * 86400 * 1000, &c->classify.signup_baseline_ms);
+     }},
     {"", "model.timeout_ms",
      [](const std::string& w, const std::string& v, Config* c) {
        return SetDuration(w, v, 10, 60000, &c->classify.model_url_timeout);

@@ -155,6 +155,9 @@ struct ClassifyOptions {
   // classify.signup_window_ms: how long a user's sign-up pattern counts
   // toward a burst of sign-ups (shorter: ordinary sign-ups share patterns).
   std::int64_t signup_window_ms = 3600ll * 1000;
+  // classify.signup_baseline_ms: how long a sign-up pattern's ordinary rate
+  // is learnt over, so that a burst is what comes beyond it; 0: none.
+  std::int64_t signup_baseline_ms = 7ll * 86400 * 1000;
 
   bool operator==(const ClassifyOptions&) const = default;
 };

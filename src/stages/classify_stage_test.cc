@@ -82,7 +82,7 @@ TEST_F(ClassifyStageTest, ThresholdsPerItemType) {
 }
 
 TEST_F(ClassifyStageTest, ABatchCountsCampaignsAcrossAccounts) {
-  classify::LocalCampaignMemory campaigns(3600 * 1000, 3600 * 1000);
+  classify::LocalCampaignMemory campaigns({});
   ClassifyStageOptions options{{"p:decisions", "", 0}, "", {}, {}, nullptr, false, &campaigns};
   ClassifyStage stage(options, models_, registry_, *log_);
   std::vector<Entry> entries;
@@ -135,13 +135,13 @@ TEST_F(ClassifyStageTest, ASignupBurstRaisesTheThirdProfileMadeAlike) {
     for (const Outcome& o : outcomes) out.push_back(nlohmann::json::parse(o.emits.at(0).fields[0].second));
     return out;
   };
-  classify::LocalCampaignMemory burst_memory(3600 * 1000, 3600 * 1000);
+  classify::LocalCampaignMemory burst_memory({});
   const auto burst = decide(&burst_memory, {user(0), user(1), user(2), user(3)});
   EXPECT_EQ(burst[1]["campaign"]["signup_accounts"], 1);
   EXPECT_EQ(burst[3]["campaign"]["signup_accounts"], 3);
   EXPECT_EQ(burst[1]["reasons"].dump().find("sig_campaign_signup"), std::string::npos) << "two are no burst yet";
   for (int i : {2, 3}) {
-    classify::LocalCampaignMemory alone_memory(3600 * 1000, 3600 * 1000);
+    classify::LocalCampaignMemory alone_memory({});
     const double alone = decide(&alone_memory, {user(i)})[0]["score"];
     EXPECT_NE(burst[i]["reasons"].dump().find("sig_campaign_signup"), std::string::npos) << i;
     EXPECT_GT(burst[i]["score"].get<double>(), alone) << "profile " << i << " alone scores " << alone;

@@ -10,7 +10,7 @@ namespace {
 // domain. ARGV: author, now, window, number of text buckets, cap, the
 // SimHash as two 32-bit halves, the most bits two near-duplicates may
 // differ in, number of domain buckets, number of sign-up buckets, the
-// sign-up window, then the memory's domains. Text buckets hold
+// sign-up window, the sign-up baseline, then the memory's domains. Text buckets hold
 // "author|hi|lo" members: a band is only a candidate, and a member counts
 // when its whole hash is near. Domain and sign-up buckets hold authors.
 // The memory is only read (the review store writes it with each answer).
@@ -22,6 +22,7 @@ local author, now, window = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local n_text, cap = tonumber(ARGV[4]), tonumber(ARGV[5])
 local hi, lo, max_bits = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
 local n_domain, n_signup, signup_window = tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
+local baseline = tonumber(ARGV[12])
 local function bits(x)
   local n = 0
   while x ~= 0 do x = bit.band(x, x - 1); n = n + 1 end
@@ -35,6 +36,25 @@ local function others(key, w)
   redis.call('ZADD', key, now, author)
   redis.call('PEXPIRE', key, w)
   return n
+end
+-- A sign-up bucket keeps its baseline too: the others within the window,
+-- less what the pattern's earlier rate brings by chance (SignupBurst in
+-- classify/campaigns.h, which this mirrors).
+local function burst(key)
+  local keep = math.max(signup_window, baseline)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - keep)
+  local recent = redis.call('ZCOUNT', key, '(' .. (now - signup_window), '+inf')
+  local earlier = redis.call('ZCOUNT', key, '-inf', now - signup_window)
+  local mine = redis.call('ZSCORE', key, author)
+  if mine then
+    if tonumber(mine) > now - signup_window then recent = recent - 1 else earlier = earlier - 1 end
+  end
+  redis.call('ZADD', key, now, author)
+  redis.call('PEXPIRE', key, keep)
+  local rest = baseline - signup_window
+  if rest <= 0 or earlier <= 0 then return recent end
+  local expected = earlier * signup_window / rest
+  return math.max(recent - math.floor(expected + 2 * math.sqrt(expected)), 0)
 end
 local near, text, domain, signup = {}, 0, 0, 0
 for i = 1, n_text do
@@ -55,13 +75,13 @@ for i = n_text + 1, n_text + n_domain do
   domain = math.max(domain, others(KEYS[i], window))
 end
 local buckets = n_text + n_domain + n_signup
-if n_signup > 0 then signup = others(KEYS[buckets], signup_window) end
+if n_signup > 0 then signup = burst(KEYS[buckets]) end
 local said = redis.call('GET', KEYS[buckets + 1]) or ''
 local spam_domain = ''
 for i = buckets + 2, #KEYS do
   local c = redis.call('HMGET', KEYS[i], 'spam', 'ham')
   if spam_domain == '' and tonumber(c[1] or '0') > 0 and tonumber(c[2] or '0') == 0 then
-    spam_domain = ARGV[11 + i - (buckets + 1)]
+    spam_domain = ARGV[12 + i - (buckets + 1)]
   end
 end
 return {math.min(text, cap), math.min(domain, cap), math.min(signup, cap), said, spam_domain}
@@ -71,9 +91,9 @@ return {math.min(text, cap), math.min(domain, cap), math.min(signup, cap), said,
 
 }  // namespace
 
-RedisCampaignMemory::RedisCampaignMemory(const redis::Connector& connector, std::string prefix, std::int64_t window_ms,
-                                         std::int64_t signup_window_ms)
-    : client_(connector), prefix_(std::move(prefix)), window_ms_(window_ms), signup_window_ms_(signup_window_ms) {}
+RedisCampaignMemory::RedisCampaignMemory(const redis::Connector& connector, std::string prefix,
+                                         const classify::CampaignWindows& windows)
+    : client_(connector), prefix_(std::move(prefix)), windows_(windows) {}
 
 bool RedisCampaignMemory::Command(const classify::CampaignKey& key, std::int64_t now_ms, redis::Args* keys,
                                   redis::Args* argv) const {
@@ -95,10 +115,10 @@ bool RedisCampaignMemory::Command(const classify::CampaignKey& key, std::int64_t
   // Lua's bit library works on 32-bit numbers: the hash goes in halves.
   // Halves are given signed, as bit.bxor returns them.
   const auto half = [](std::uint64_t h) { return std::to_string(static_cast<std::int32_t>(static_cast<std::uint32_t>(h))); };
-  *argv = {key.author, std::to_string(now_ms), std::to_string(window_ms_), std::to_string(text_buckets),
+  *argv = {key.author, std::to_string(now_ms), std::to_string(windows_.campaign_ms), std::to_string(text_buckets),
            std::to_string(classify::kCampaignCountCap), half(key.simhash >> 32), half(key.simhash),
            std::to_string(classify::kNearDuplicateBits), std::to_string(domain_buckets), signup ? "1" : "0",
-           std::to_string(signup_window_ms_)};
+           std::to_string(windows_.signup_ms), std::to_string(windows_.signup_baseline_ms)};
   argv->insert(argv->end(), telling.begin(), telling.end());
   return true;
 }

@@ -1,7 +1,8 @@
 // RedisCampaignMemory: the campaign memory (classify/campaigns.h) in Redis,
 // shared by every classify worker of every replica. Each bucket (a SimHash
-// band, a link domain, a sign-up pattern) is a sorted set of author -> last time seen, under
-// `prefix` + "campaign:" + bucket, expiring after its window. One Lua
+// band, a link domain, a sign-up pattern) is a sorted set of author -> last
+// time seen, under `prefix` + "campaign:" + bucket, expiring after its
+// window (a sign-up pattern's after its baseline, the longer). One Lua
 // script per item records it in all its buckets, drops entries older than
 // the window and counts the other authors: one round trip, atomic. The
 // same step reads what reviewers answered about the author and the linked
@@ -21,8 +22,7 @@ namespace spamphibian {
 class RedisCampaignMemory : public classify::CampaignMemory {
  public:
   // `connector` must outlive this.
-  RedisCampaignMemory(const redis::Connector& connector, std::string prefix, std::int64_t window_ms,
-                      std::int64_t signup_window_ms);
+  RedisCampaignMemory(const redis::Connector& connector, std::string prefix, const classify::CampaignWindows& windows);
   Status Observe(const classify::CampaignKey& key, std::int64_t now_ms, classify::CampaignCounts* out) override;
   Status ObserveBatch(std::span<const classify::CampaignKey> keys, std::int64_t now_ms,
                       std::vector<classify::CampaignCounts>* out) override;
@@ -33,8 +33,7 @@ class RedisCampaignMemory : public classify::CampaignMemory {
 
   redis::Client client_;
   const std::string prefix_;
-  const std::int64_t window_ms_;
-  const std::int64_t signup_window_ms_;
+  const classify::CampaignWindows windows_;
 };
 
 }  // namespace spamphibian

@@ -27,7 +27,7 @@ class RedisCampaignMemoryTest : public ::testing::Test {
  protected:
   testing::RedisServer server_;
   redis::Connector connector_{server_.Options()};
-  RedisCampaignMemory memory_{connector_, "p:", /*window_ms=*/60000, /*signup_window_ms=*/5000};
+  RedisCampaignMemory memory_{connector_, "p:", {.campaign_ms = 60000, .signup_ms = 5000, .signup_baseline_ms = 0}};
   std::unique_ptr<testing::RedisServer::TestClient> client_ = server_.Client();
 };
 
@@ -126,6 +126,34 @@ TEST_F(RedisCampaignMemoryTest, TheThirdSignupMadeAlikeIsABurst) {
   EXPECT_EQ(c.signup_accounts, 0) << "the burst is older than the sign-up window (the campaigns' is longer)";
   EXPECT_GT(client_->Run({"PTTL", "p:campaign:s:inboxmail.example|a_a9999|top"})->integer, 0);
   EXPECT_LE(client_->Run({"PTTL", "p:campaign:s:inboxmail.example|a_a9999|top"})->integer, 5000);
+}
+
+// classify/campaigns_test.cc's LocalCampaignMemory.ACommonMakeNeedsMoreThanItsRateToBurst, in Redis.
+TEST_F(RedisCampaignMemoryTest, ACommonMakeNeedsMoreThanItsRateToBurst) {
+  RedisCampaignMemory memory{connector_, "b:", {.campaign_ms = 100000, .signup_ms = 100, .signup_baseline_ms = 1000}};
+  const std::string make = "mail.example|a9999|com";
+  const std::int64_t t0 = 1000000;
+  classify::CampaignCounts c;
+  for (int i = 0; i < 9; ++i) {
+    ASSERT_TRUE(memory.Observe({"u" + std::to_string(i), 0, {"site" + std::to_string(i) + ".com"}, make}, t0 + i * 100, &c).ok());
+  }
+  for (int i = 1; i <= 3; ++i) {
+    ASSERT_TRUE(memory.Observe({"x" + std::to_string(i), 0, {"x.com"}, make}, t0 + 945 + 5 * i, &c).ok());
+  }
+  EXPECT_EQ(c.signup_accounts, 0) << "two others in a window where one is usual (chance allows three)";
+  for (int i = 4; i <= 7; ++i) {
+    ASSERT_TRUE(memory.Observe({"x" + std::to_string(i), 0, {"x.com"}, make}, t0 + 945 + 5 * i, &c).ok());
+  }
+  EXPECT_EQ(c.signup_accounts, 3) << "six others: three beyond chance";
+  ASSERT_TRUE(memory.Observe({"x7", 0, {"x.com"}, make}, t0 + 981, &c).ok());
+  EXPECT_EQ(c.signup_accounts, 3) << "an account seen again is not another";
+  for (int i = 1; i <= 3; ++i) {
+    ASSERT_TRUE(memory.Observe({"n" + std::to_string(i), 0, {"n.top"}, "other.example|a9999|top"}, t0 + 990 + i, &c).ok());
+  }
+  EXPECT_EQ(c.signup_accounts, 2) << "a new make's burst counts whole";
+  const long long ttl = client_->Run({"PTTL", "b:campaign:s:" + make})->integer;
+  EXPECT_GT(ttl, 100) << "kept for the baseline, not just the window";
+  EXPECT_LE(ttl, 1000);
 }
 
 TEST_F(RedisCampaignMemoryTest, AForgottenScriptIsLoadedAgainWithinTheCall) {
