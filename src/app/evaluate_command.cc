@@ -1,5 +1,6 @@
 #include "app/evaluate_command.h"
 
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -21,6 +22,31 @@ std::string Row(const std::string& name, const classify::Metrics& m) {
                 m.flagged_precision, m.flagged_recall, m.flagged_false_positives,
                 m.threshold_for_target < 0 ? "-" : std::to_string(m.threshold_for_target).substr(0, 6).c_str(),
                 m.recall_at_target, m.brier, m.calibration_error);
+  return buf;
+}
+
+// The 95 % intervals of a group's AUC, and of its `spam` verdicts'
+// precision and recall.
+struct Intervals {
+  classify::Interval auc, precision, recall;
+};
+
+Intervals IntervalsOf(const std::vector<classify::Scored>& scored, const classify::Metrics& m) {
+  const long tp = std::lround(m.recall * static_cast<double>(m.spam));
+  return {classify::RocAucInterval(scored), classify::WilsonInterval(tp, tp + m.false_positives),
+          classify::WilsonInterval(tp, m.spam)};
+}
+
+nlohmann::json ToJson(const Intervals& i) {
+  return {{"roc_auc", {i.auc.low, i.auc.high}},
+          {"precision", {i.precision.low, i.precision.high}},
+          {"recall", {i.recall.low, i.recall.high}}};
+}
+
+std::string IntervalRow(const std::string& name, const Intervals& i) {
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "%-16s  %5.3f-%5.3f  %5.3f-%5.3f  %5.3f-%5.3f\n", name.c_str(), i.auc.low, i.auc.high,
+                i.precision.low, i.precision.high, i.recall.low, i.recall.high);
   return buf;
 }
 
@@ -86,13 +112,31 @@ int RunEvaluate(const Config& config, const EvaluateOptions& o) {
     if (!e.difficulty.empty()) by_difficulty[e.difficulty].push_back(s);
     if (!e.family.empty()) by_family[(e.spam ? "spam/" : "ham/") + e.family].push_back(s);
   }
-  const classify::Metrics overall = classify::Evaluate(all, o.target_precision);
+  // Each group's metrics and intervals, computed once for both outputs;
+  // `section` is where the JSON output puts it ("" for the overall one).
+  struct Group {
+    std::string section, name;
+    classify::Metrics metrics;
+    Intervals intervals;
+  };
+  std::vector<Group> rows;
+  const auto add = [&](const char* section, const std::string& name, const std::vector<classify::Scored>& scored) {
+    const classify::Metrics m = classify::Evaluate(scored, o.target_precision);
+    rows.push_back(Group{section, name, m, IntervalsOf(scored, m)});
+  };
+  add("", "all", all);
+  for (const auto& [type, scored] : by_type) add("by_type", type, scored);
+  for (const auto& [d, scored] : by_difficulty) add("by_difficulty", d, scored);
   nlohmann::json out = {{"data", o.data}, {"model", o.model.empty() ? version : o.model},
-                        {"target_precision", o.target_precision}, {"overall", overall.ToJson()}};
-  for (const auto& [name, group] : {std::pair{"by_type", &by_type}, {"by_difficulty", &by_difficulty}, {"by_family", &by_family}}) {
-    out[name] = nlohmann::json::object();
-    for (const auto& [key, scored] : *group) out[name][key] = classify::Evaluate(scored, o.target_precision).ToJson();
+                        {"target_precision", o.target_precision}, {"by_type", nlohmann::json::object()},
+                        {"by_difficulty", nlohmann::json::object()}};
+  for (const Group& g : rows) {
+    nlohmann::json& slot = g.section.empty() ? out["overall"] : out[g.section][g.name];
+    slot = g.metrics.ToJson();
+    slot["intervals_95"] = ToJson(g.intervals);
   }
+  out["by_family"] = nlohmann::json::object();
+  for (const auto& [key, scored] : by_family) out["by_family"][key] = classify::Evaluate(scored, o.target_precision).ToJson();
   if (o.json) {
     std::cout << out.dump(2) << "\n";
     return 0;
@@ -101,9 +145,10 @@ int RunEvaluate(const Config& config, const EvaluateOptions& o) {
             << "                     n  spam    AUC  | spam verdicts   | spam|suspicious | for precision "
             << o.target_precision << " | calibration\n"
             << "                                     prec   rec   FP   prec   rec   FP   thresh recall  Brier   ECE\n";
-  std::cout << Row("all", overall);
-  for (const auto& [type, scored] : by_type) std::cout << Row(type, classify::Evaluate(scored, o.target_precision));
-  for (const auto& [d, scored] : by_difficulty) std::cout << Row(d, classify::Evaluate(scored, o.target_precision));
+  for (const Group& g : rows) std::cout << Row(g.name, g.metrics);
+  std::cout << "how sure (95 % intervals: AUC by 1,000 stratified bootstrap draws; spam verdicts' precision and recall by Wilson)\n"
+            << "                  AUC          precision    recall\n";
+  for (const Group& g : rows) std::cout << IntervalRow(g.name, g.intervals);
   if (!by_family.empty()) {
     std::cout << "by family (spam: recall of spam verdicts; ham: false positives)\n";
     for (const auto& [family, scored] : by_family) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <random>
 
 namespace spamphibian::classify {
 namespace {
@@ -75,6 +76,50 @@ Metrics Evaluate(const std::vector<Scored>& scored, double target_precision) {
     }
   }
   return m;
+}
+
+Interval RocAucInterval(const std::vector<Scored>& scored, int resamples, std::uint64_t seed) {
+  // Sorted once; a draw is a weight (how often it was drawn) per item, and
+  // its AUC one pass over the sorted items: each spam item outranks the
+  // ham weight below its score and half the ham weight tied with it.
+  std::vector<Scored> sorted = scored;
+  std::sort(sorted.begin(), sorted.end(), [](const Scored& a, const Scored& b) { return a.score < b.score; });
+  std::vector<std::size_t> spam, ham;
+  for (std::size_t i = 0; i < sorted.size(); ++i) (sorted[i].spam ? spam : ham).push_back(i);
+  if (spam.empty() || ham.empty() || resamples <= 0) return {};
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<std::size_t> pick_spam(0, spam.size() - 1), pick_ham(0, ham.size() - 1);
+  std::vector<double> weight(sorted.size()), aucs;
+  aucs.reserve(static_cast<std::size_t>(resamples));
+  for (int r = 0; r < resamples; ++r) {
+    std::fill(weight.begin(), weight.end(), 0);
+    for (std::size_t k = 0; k < spam.size(); ++k) weight[spam[pick_spam(rng)]] += 1;
+    for (std::size_t k = 0; k < ham.size(); ++k) weight[ham[pick_ham(rng)]] += 1;
+    double ham_below = 0, wins = 0;
+    for (std::size_t i = 0; i < sorted.size();) {
+      std::size_t j = i;
+      double tied_spam = 0, tied_ham = 0;
+      for (; j < sorted.size() && sorted[j].score == sorted[i].score; ++j) {
+        (sorted[j].spam ? tied_spam : tied_ham) += weight[j];
+      }
+      wins += tied_spam * (ham_below + tied_ham / 2);
+      ham_below += tied_ham;
+      i = j;
+    }
+    aucs.push_back(wins / (static_cast<double>(spam.size()) * static_cast<double>(ham.size())));
+  }
+  std::sort(aucs.begin(), aucs.end());
+  const auto at = [&](double q) { return aucs[static_cast<std::size_t>(q * static_cast<double>(aucs.size() - 1) + 0.5)]; };
+  return {at(0.025), at(0.975)};
+}
+
+Interval WilsonInterval(long successes, long trials) {
+  if (trials <= 0) return {};
+  constexpr double z = 1.959964;  // the normal quantile for 95 %
+  const double n = static_cast<double>(trials), p = static_cast<double>(successes) / n;
+  const double centre = (p + z * z / (2 * n)) / (1 + z * z / n);
+  const double half = z * std::sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n);
+  return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
 }
 
 nlohmann::json Metrics::ToJson() const {

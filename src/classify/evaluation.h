@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <utility>
@@ -39,5 +40,22 @@ struct Metrics {
 };
 
 Metrics Evaluate(const std::vector<Scored>& scored, double target_precision = 0.99);
+
+// How sure a figure from one sample is: a range that holds the true value
+// 95 times in 100. A dev set of 40 notes gives an AUC of 0.95 give or take
+// several hundredths; an interval says so where a figure alone does not.
+struct Interval {
+  double low = 0, high = 0;
+};
+
+// The ROC AUC's interval by the stratified bootstrap: `resamples` draws of
+// as many spam and as many ham items as there are, with replacement; the
+// 2.5th and 97.5th percentiles of their AUCs. Seeded: the same scores give
+// the same interval. {0, 0} without both spam and ham.
+Interval RocAucInterval(const std::vector<Scored>& scored, int resamples = 1000, std::uint64_t seed = 1);
+
+// The Wilson score interval of a proportion (precision, recall):
+// `successes` of `trials`. {0, 0} for no trials.
+Interval WilsonInterval(long successes, long trials);
 
 }  // namespace spamphibian::classify
