@@ -155,7 +155,7 @@ int Retrain(registry::ModelOperations& ops, storage::ObjectStore& store, const C
   o.train.epoch = c.epoch;
   o.train.buckets = c.buckets;
   o.train.cutoff = c.cutoff;
-  o.train.target_precision = 0.97;
+  o.train.target_precision = classify::kShippedTargetPrecision;
   o.account_signals = [policy](const gitlab::Item& item) {
     return AccountSignals(item.author, ItemTime(item, std::chrono::system_clock::now()), *policy);
   };

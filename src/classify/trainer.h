@@ -29,6 +29,13 @@
 
 namespace spamphibian::classify {
 
+// The precision the bundled model's and a retrain's `spam` thresholds are
+// chosen for. Above the 0.97 the product aims at, because a threshold
+// chosen on a sample reaches less on new items: chosen on one half of the
+// dev set and measured on the other (bench/model-quality), 0.97 gave 0.964
+// and 0.98 gives 0.971 (recall 0.876 and 0.859).
+inline constexpr double kShippedTargetPrecision = 0.98;
+
 struct TrainOptions {
   std::string data;   // JSONL file
   std::string out;    // model path: a bundle (.spam), or ".ftz"/".bin" for the words model alone
@@ -48,7 +55,7 @@ struct TrainOptions {
   int seed = 42;
   int folds = 4;      // for the combiner's out-of-fold scores
   double combiner_c = 1.0;
-  double target_precision = 0.99;
+  double target_precision = 0.99;  // the bundled model and retrains: kShippedTargetPrecision
   // A labelled file to choose the per-type thresholds on (never trained
   // on), e.g. a set labelled by hand; "" = the held-out split. Its API
   // lines need `account_signals`.
