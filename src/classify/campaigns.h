@@ -81,10 +81,10 @@ struct CampaignWindows {
 // The other sign-ups of one pattern that make a burst: the `recent` ones
 // (within signup_ms) less what the pattern's ordinary rate brings in that
 // time by chance. The rate is `earlier` sign-ups over the rest of the
-// baseline; with expected count l, chance brings up to l + 2*sqrt(l) (about
-// the 97th percentile of a Poisson count for l near 1). A pattern seen
-// less than once a day at the defaults expects nothing, so the first
-// burst of a new make counts whole. Never negative.
+// baseline; with expected count l, chance brings up to l + 2*sqrt(l) (the
+// 95th to 98th percentile of a Poisson count for l from 1 to 4). A pattern
+// seen fewer than about four times a day at the defaults expects nothing, so
+// the first burst of a new make counts whole. Never negative.
 // RedisCampaignMemory's script computes the same in Lua.
 int SignupBurst(int recent, int earlier, const CampaignWindows& windows);
 

@@ -118,8 +118,8 @@ const psl_ctx_t* PublicSuffixList() {
   return psl;
 }
 
-bool Among(std::string_view domain, std::initializer_list<std::string_view> list) {
-  return std::find(list.begin(), list.end(), domain) != list.end();
+bool Among(std::string_view name, std::initializer_list<std::string_view> list) {
+  return std::find(list.begin(), list.end(), name) != list.end();
 }
 
 // A link as Collect() finds it, before it is named (see ExtractLinks).
