@@ -212,7 +212,14 @@ const std::string_view kAppJs = R"js('use strict';
       renderText(box, String(t.value), words);
       a.appendChild(box);
     });
-    a.appendChild(el('div', 'reasons', 'Why: ' + (d.reasons || []).join(' · ')));
+    var plain = Array.isArray(d.explanation) && d.explanation.length ? d.explanation : (d.reasons || []);
+    a.appendChild(el('div', 'reasons', 'Why: ' + plain.join(' · ')));
+    if (plain !== d.reasons && (d.reasons || []).length) {
+      var more = el('details', 'reasons');
+      more.appendChild(el('summary', '', 'as the model put it'));
+      more.appendChild(el('div', '', (d.reasons || []).join(' · ')));
+      a.appendChild(more);
+    }
     if (d.shadow) {
       var flagged = function (v) { return v === 'spam' || v === 'suspicious'; };
       var differs = flagged(d.shadow.verdict) !== flagged(d.verdict);

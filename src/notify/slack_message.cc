@@ -153,9 +153,12 @@ nlohmann::json BuildMessage(const nlohmann::json& n, const std::string& review_u
     fields.push_back(Field("*Account created*\n" + EscapeMrkdwn(author.value("created_at", ""))));
   }
 
+  // The reasons in plain words when the decision has them (newer decisions),
+  // else as the model recorded them.
   std::string reasons;
   int shown = 0;
-  for (const auto& r : n.value("reasons", nlohmann::json::array())) {
+  const nlohmann::json plain = n.value("explanation", nlohmann::json::array());
+  for (const auto& r : plain.is_array() && !plain.empty() ? plain : n.value("reasons", nlohmann::json::array())) {
     if (!r.is_string() || ++shown > 6) break;
     reasons += "• " + r.get<std::string>() + "\n";
   }

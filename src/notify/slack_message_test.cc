@@ -71,6 +71,18 @@ TEST(BuildMessage, SpammerTextCannotInjectLinksOrMentions) {
   EXPECT_NE(all.find("<https://gitlab.example/-/snippets/704|user 704>"), std::string::npos) << "our own link stays a link";
 }
 
+TEST(BuildMessage, WhyInPlainWordsWhenTheDecisionHasThem) {
+  auto n = Notification("note", {{"body", "fix"}});
+  const std::string raw = CheckLimits(BuildMessage(n));
+  EXPECT_NE(raw.find("signal sig_links_1"), std::string::npos) << "an older decision: the model's reasons";
+  n["explanation"] = {"its words read like spam: 'casino', '<!here>'",
+                      "links a download: an archive, a program or a file-sharing host"};
+  const std::string plain = CheckLimits(BuildMessage(n));
+  EXPECT_NE(plain.find("links a download"), std::string::npos) << plain;
+  EXPECT_EQ(plain.find("signal sig_links_1"), std::string::npos) << plain;
+  EXPECT_EQ(plain.find("<!here>"), std::string::npos) << "a spam word quoted is still escaped: " << plain;
+}
+
 TEST(BuildMessage, HugeSnippetStaysWithinLimits) {
   const std::string huge(20000, 'x');
   auto m = BuildMessage(Notification("snippet", {{"title", std::string(400, 'T')}, {"content", huge + "<>&"}}));

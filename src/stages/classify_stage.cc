@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "base/data_files.h"
+#include "classify/explanation.h"
 #include "classify/text_rendering.h"
 #include "decisions/decision.h"
 #include "gitlab/item.h"
@@ -170,6 +171,17 @@ Outcome ClassifyStage::Decide(const Entry& entry, Prepared* prepared) {
     std::snprintf(buf, sizeof buf, "%+.3f", weight);
     d.reasons.push_back("token '" + token + "' " + buf);
   }
+  // The same, in the words a moderator reads (the review page, Slack).
+  std::vector<std::string> explanation;
+  if (campaign.reviewed_author == "spam") {
+    explanation.push_back("a reviewer confirmed this author's last item as spam");
+  } else if (!remembered.empty()) {
+    explanation.push_back("links " + campaign.reviewed_spam_domain + ", which reviewers confirmed as spam");
+  }
+  for (std::string& line : classify::Explain(rendering.signals, p.top_features, p.top_tokens)) {
+    explanation.push_back(std::move(line));
+  }
+  d.extra["explanation"] = explanation;
   d.extra["score"] = score;
   if (score != p.probability) d.extra["model_score"] = p.probability;
   d.extra["words_score"] = p.words_probability;

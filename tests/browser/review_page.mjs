@@ -90,6 +90,13 @@ async function main() {
     check(dialogs.length === 1 && dialogs[0].includes('https://cheap-seo.example.xyz/buy'), 'the click-through shows the full URL');
     check(popups.length === 0, 'a dismissed click-through opens nothing');
 
+    // Why, in plain words first; the model's own reasons on request.
+    const why = await page.$eval(card(env.HOSTILE_ID) + ' div.reasons', (e) => e.textContent);
+    const raw = await page.$eval(card(env.HOSTILE_ID) + ' details.reasons', (e) => e.textContent);
+    check(why.startsWith('Why: ') && /read like spam|links|account|e-mail/.test(why) && !why.includes('sig_'),
+          'the reasons are in plain words: ' + why);
+    check(raw.includes('as the model put it') && /signal sig_|feature |token '/.test(raw), 'the model\'s reasons stay at hand: ' + raw);
+
     // The author's other items and the campaign, on demand.
     await page.click(card(env.HOSTILE_ID) + ' .others button');
     await page.waitForSelector(card(env.HOSTILE_ID) + ' .campaign', { timeout: 10000 });
