@@ -73,14 +73,22 @@ static_assert(std::size(kDescriptions) == kFeatureCount, "a description for ever
 // Signals that tell of spam by themselves, and the feature that says the
 // same (one line for both).
 constexpr std::pair<std::string_view, std::string_view> kTellingSignals[] = {
-    {"sig_download_link", "download_link"},   {"sig_shortener", "shortener"},
-    {"sig_messaging_link", "messaging_link"}, {"sig_defanged_link", "defanged_link"},
-    {"sig_hidden_link", "hidden_link"},       {"sig_punycode_domain", "punycode"},
-    {"sig_phone_obfuscated", "phone_obfuscated"}, {"sig_mixed_script_word", "mixed_script_word"},
-    {"sig_repeated_keyword", "repeated_keyword"}, {"sig_website_without_bio", "website_without_bio"},
-    {"sig_disposable_email", "email_disposable"}, {"sig_capitals", "capitals"},
-    {"sig_emoji", "emoji"},                       {"sig_campaign_text", "campaign_accounts"},
-    {"sig_campaign_domain", "domain_accounts"},   {"sig_campaign_signup", "signup_accounts"},
+    {"sig_download_link", "download_link"},
+    {"sig_shortener", "shortener"},
+    {"sig_messaging_link", "messaging_link"},
+    {"sig_defanged_link", "defanged_link"},
+    {"sig_hidden_link", "hidden_link"},
+    {"sig_punycode_domain", "punycode"},
+    {"sig_phone_obfuscated", "phone_obfuscated"},
+    {"sig_mixed_script_word", "mixed_script_word"},
+    {"sig_repeated_keyword", "repeated_keyword"},
+    {"sig_website_without_bio", "website_without_bio"},
+    {"sig_disposable_email", "email_disposable"},
+    {"sig_capitals", "capitals"},
+    {"sig_emoji", "emoji"},
+    {"sig_campaign_text", "campaign_accounts"},
+    {"sig_campaign_domain", "domain_accounts"},
+    {"sig_campaign_signup", "signup_accounts"},
 };
 
 constexpr std::string_view kLogit = "fasttext_logit";
@@ -107,7 +115,7 @@ std::string WordsLine(const std::vector<std::pair<std::string, double>>& top_tok
     words += w;
     words += '\'';
   }
-  return shown == 0 ? "its words read like spam" : "its words read like spam:" + words;
+  return shown == 0 ? "its words lean towards spam" : "its words lean towards spam:" + words;
 }
 
 }  // namespace

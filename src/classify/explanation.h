@@ -28,7 +28,7 @@ std::string_view FeatureDescription(std::string_view feature);
 
 // At most `max_lines` plain lines: the combiner's inputs that pushed the
 // score up (`top_features`, strongest first; the words model's own input
-// becomes "its words read like spam: 'w1', 'w2' ..." with the `top_tokens`
+// becomes "its words lean towards spam: 'w1', 'w2' ..." with the `top_tokens`
 // that pushed it; a count or a share, which pushes a little on most items,
 // is left out), then the spam-telling signals not said yet. Each line once.
 std::vector<std::string> Explain(const std::vector<std::string>& signals,

@@ -31,7 +31,7 @@ TEST(Explain, StrongestFirstWordsNamedSignalsOnce) {
       {"url_tld:com", 2.0}, {"fix", 1.5}, {"run", 1.2}, {"rar", 1.1}, {"thanks", -0.5}};
   const std::vector<std::string> lines = Explain(signals, features, tokens);
   ASSERT_EQ(lines.size(), 3u);
-  EXPECT_EQ(lines[0], "its words read like spam: 'password', 'mediafire.com', 'fix', 'run'");
+  EXPECT_EQ(lines[0], "its words lean towards spam: 'password', 'mediafire.com', 'fix', 'run'");
   EXPECT_EQ(lines[1], "links a download: an archive, a program or a file-sharing host")
       << "said once, as a feature and as a signal";
   EXPECT_EQ(lines[2], "hides a link behind a URL shortener")
@@ -45,7 +45,7 @@ TEST(Explain, TheNarrowestAgeSaysIt) {
 }
 
 TEST(Explain, AWordsModelAloneAndNothingToSay) {
-  EXPECT_EQ(Explain({}, {}, {{"casino", 0.4}}), std::vector<std::string>{"its words read like spam: 'casino'"});
+  EXPECT_EQ(Explain({}, {}, {{"casino", 0.4}}), std::vector<std::string>{"its words lean towards spam: 'casino'"});
   EXPECT_TRUE(Explain({"sig_links_0", "sig_type_user"}, {{"age_gt1y", -1.0}}, {{"thanks", -0.2}}).empty());
   std::vector<std::pair<std::string, double>> many;
   for (std::string_view f : {"shortener", "hidden_link", "phone", "age_lt1d", "email_disposable", "signup_accounts"}) {

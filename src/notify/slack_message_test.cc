@@ -75,7 +75,7 @@ TEST(BuildMessage, WhyInPlainWordsWhenTheDecisionHasThem) {
   auto n = Notification("note", {{"body", "fix"}});
   const std::string raw = CheckLimits(BuildMessage(n));
   EXPECT_NE(raw.find("signal sig_links_1"), std::string::npos) << "an older decision: the model's reasons";
-  n["explanation"] = {"its words read like spam: 'casino', '<!here>'",
+  n["explanation"] = {"its words lean towards spam: 'casino', '<!here>'",
                       "links a download: an archive, a program or a file-sharing host"};
   const std::string plain = CheckLimits(BuildMessage(n));
   EXPECT_NE(plain.find("links a download"), std::string::npos) << plain;

@@ -93,7 +93,7 @@ async function main() {
     // Why, in plain words first; the model's own reasons on request.
     const why = await page.$eval(card(env.HOSTILE_ID) + ' div.reasons', (e) => e.textContent);
     const raw = await page.$eval(card(env.HOSTILE_ID) + ' details.reasons', (e) => e.textContent);
-    check(why.startsWith('Why: ') && /read like spam|links|account|e-mail/.test(why) && !why.includes('sig_'),
+    check(why.startsWith('Why: ') && /lean towards spam|links|account|e-mail/.test(why) && !why.includes('sig_'),
           'the reasons are in plain words: ' + why);
     check(raw.includes('as the model put it') && /signal sig_|feature |token '/.test(raw), 'the model\'s reasons stay at hand: ' + raw);
 
