@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Writes models/training_data.jsonl: GitLab-shaped labelled items for the
-default spam model, {"label", "item", "signals", "weight"} in the shapes the
-fetch and trust stages produce (src/gitlab/item.h, trust/account_signals.h).
+default spam model, {"label", "item", "signals", "weight", "family"} in the
+shapes the fetch and trust stages produce (src/gitlab/item.h,
+trust/account_signals.h). "family" is the spam family or the ordinary item's
+kind (only projects and groups have one): training keeps a family within
+one of the combiner's folds (src/classify/trainer.h), and
+bench/family-holdout holds whole families out.
 
 Deterministic (seeded). Texts are composed from parts (openers, claims,
 calls to action, contact lines, links, sign-offs), each with many wordings,
@@ -679,10 +683,11 @@ def spam_item(family=None, text=None):
         name = " ".join(body.split()[:4])
         projects = "\n".join(f"{word()}-{word()}: {spam_content(family)[0][:100]}" for _ in range(rng.randint(0, 6)))
         texts = [("name", name), ("path", name.lower().replace(" ", "-")[:30]), ("description", body[:200]), ("projects", projects)]
-    return item(itype, texts, "spam", uname=uname, instance=instance, **acc)
+    return dict(item(itype, texts, "spam", uname=uname, instance=instance, **acc), family=family)
 
 def ham_item():
     itype = C(TYPES)
+    kind = None  # a project's or group's kind ("slots", "payments" ...): its family
     acc = account(False, itype)
     uname = username()
     instance = C(INSTANCES)
@@ -722,7 +727,8 @@ def ham_item():
         texts = ([("title", title)] if title else []) + [(field, body)]
         if itype == "snippet": texts.insert(1, ("file_names", word() + C([".py", ".sql", ".conf", ".sh", ".txt"])))
         if itype == "merge_request" and rng.random() < 0.5: texts.append(("added_lines", C(["- [Docs](https://docs." + word() + ".org)\n", "+version = \"1.2.3\"\n", "fix: handle empty config\n"])))
-    return item(itype, texts, "ham", uname=uname, instance=instance, **acc)
+    x = item(itype, texts, "ham", uname=uname, instance=instance, **acc)
+    return dict(x, family=kind) if kind else x
 
 out = []
 SCALE = float(os.environ.get("TRAINING_DATA_SCALE", "1"))

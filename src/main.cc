@@ -103,7 +103,7 @@ int main(int argc, char** argv) {
                        "Print the threshold that reaches this precision (default 0.99)");
   evaluate->add_flag("--json", eval_options.json, "Print JSON instead of a table");
   evaluate->add_option("--scores", eval_options.scores_out,
-                       "Also write each example's score to this JSONL file ({type, label, score, difficulty, family})");
+                       "Also write each example's score to this JSONL file ({type, label, score, spam_threshold, difficulty, family})");
 
   std::string config_file;
   auto* config_cmd = app.add_subcommand("config", "Configuration tools");

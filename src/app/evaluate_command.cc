@@ -107,7 +107,8 @@ int RunEvaluate(const Config& config, const EvaluateOptions& o) {
     by_type[e.type].push_back(s);
     if (scores_out.is_open()) {
       scores_out << nlohmann::json{{"type", e.type}, {"label", e.spam ? "spam" : "ham"}, {"score", s.score},
-                                   {"difficulty", e.difficulty}, {"family", e.family}}.dump() << "\n";
+                                   {"spam_threshold", s.spam_threshold}, {"difficulty", e.difficulty},
+                                   {"family", e.family}}.dump() << "\n";
     }
     if (!e.difficulty.empty()) by_difficulty[e.difficulty].push_back(s);
     if (!e.family.empty()) by_family[(e.spam ? "spam/" : "ham/") + e.family].push_back(s);

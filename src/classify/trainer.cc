@@ -132,6 +132,34 @@ std::map<std::string, Thresholds> ChooseThresholds(const std::map<std::string, s
 
 }  // namespace
 
+std::vector<int> AssignFolds(const std::vector<std::string_view>& families, int folds) {
+  std::vector<int> fold_of(families.size(), 0);
+  std::vector<long> load(folds, 0);
+  std::map<std::string_view, long> size;
+  long dealt = 0;
+  for (std::size_t i = 0; i < families.size(); ++i) {
+    if (!families[i].empty()) {
+      ++size[families[i]];
+    } else {
+      fold_of[i] = static_cast<int>(dealt++ % folds);
+      ++load[fold_of[i]];
+    }
+  }
+  std::vector<std::pair<long, std::string_view>> largest_first;
+  for (const auto& [family, n] : size) largest_first.emplace_back(-n, family);
+  std::sort(largest_first.begin(), largest_first.end());  // ties by name: the same folds every time
+  std::map<std::string_view, int> family_fold;
+  for (const auto& [minus_n, family] : largest_first) {
+    const int k = static_cast<int>(std::min_element(load.begin(), load.end()) - load.begin());
+    family_fold[family] = k;
+    load[k] -= minus_n;
+  }
+  for (std::size_t i = 0; i < families.size(); ++i) {
+    if (!families[i].empty()) fold_of[i] = family_fold[families[i]];
+  }
+  return fold_of;
+}
+
 Status Train(const TrainOptions& o, TrainReport* report) {
   std::vector<Example> examples;
   if (Status s = ReadExamples(o.data, nullptr, &examples); !s.ok()) return s;
@@ -155,12 +183,15 @@ Status Train(const TrainOptions& o, TrainReport* report) {
   tasks.push_back([&] { return TrainWords(o, train, words_path, words_path.ends_with(".ftz")); });
   std::vector<double> oof(train.size(), 0.5);
   const int folds = std::max(2, o.folds);
+  std::vector<std::string_view> families;
+  for (const Example* e : train) families.push_back(e->family);
+  const std::vector<int> fold_of = AssignFolds(families, folds);
   if (bundle) {
     for (int k = 0; k < folds; ++k) {
       tasks.push_back([&, k]() -> Status {
         std::vector<const Example*> fit;
         for (std::size_t i = 0; i < train.size(); ++i) {
-          if (static_cast<int>(i % folds) != k) fit.push_back(train[i]);
+          if (fold_of[i] != k) fit.push_back(train[i]);
         }
         const std::string fold_path = o.out + ".fold" + std::to_string(k) + ".bin";
         if (Status s = TrainWords(o, fit, fold_path, false); !s.ok()) return s;
@@ -168,7 +199,9 @@ Status Train(const TrainOptions& o, TrainReport* report) {
         Status s = FastTextModel::LoadUnchecked(fold_path, &fold);
         std::filesystem::remove(fold_path);
         if (!s.ok()) return s;
-        for (std::size_t i = k; i < train.size(); i += folds) oof[i] = fold->Predict(train[i]->rendering.text, 0).spam_probability;
+        for (std::size_t i = 0; i < train.size(); ++i) {
+          if (fold_of[i] == k) oof[i] = fold->Predict(train[i]->rendering.text, 0).spam_probability;
+        }
         return Status::Ok();
       });
     }
@@ -186,7 +219,7 @@ Status Train(const TrainOptions& o, TrainReport* report) {
     // thresholds chosen there go into the final one.
     nlohmann::json card = {{"train_examples", train.size()}, {"heldout_examples", heldout.size()},
                            {"words", {{"dim", o.dim}, {"epoch", o.epoch}, {"word_ngrams", o.word_ngrams}}},
-                           {"combiner", {{"kind", "logistic_regression"}, {"c", o.combiner_c}, {"folds", o.folds}}}};
+                           {"combiner", {{"kind", "logistic_regression"}, {"c", o.combiner_c}, {"folds", o.folds}, {"folds_by", "family"}}}};
     if (Status s = SpamModel::WriteBundle(o.out, words_path, combiner, {}, card); !s.ok()) return s;
     std::shared_ptr<const SpamModel> draft;
     if (Status s = SpamModel::Load(o.out, &draft); !s.ok()) return s;

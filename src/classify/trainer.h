@@ -4,9 +4,9 @@
 //
 // Stacking: the combiner must learn how far to trust the words model on
 // items it has *not* seen, so it is fitted on out-of-fold scores: the
-// training examples are cut into `folds` parts, a words model is trained on
-// all but one and scores that one. The words model in the bundle is then
-// trained on everything.
+// training examples are cut into `folds` parts (AssignFolds: a family
+// whole into one), a words model is trained on all but one and scores that
+// one. The words model in the bundle is then trained on everything.
 //
 // The held-out split is fixed by content: an example whose rendered line's
 // SHA-256 starts with a byte below 0x33 (about 20%) is never trained on. An
@@ -22,6 +22,8 @@
 
 #include <map>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "base/status.h"
 #include "classify/evaluation.h"
@@ -74,5 +76,16 @@ struct TrainReport {
 };
 
 Status Train(const TrainOptions& options, TrainReport* report);
+
+// The fold each training example's out-of-fold score comes from, given
+// each example's family ("" for none). The examples of one family (a spam
+// family, or a kind of ordinary project, as the data file says) share a
+// fold, so the words model that scores them has seen none of their family.
+// Otherwise a campaign's near-copies and a family's stock phrases sit on
+// both sides of the cut: its out-of-fold scores come out as sure as
+// in-sample ones, and the combiner learns to trust words on spam they have
+// never met. Examples without a family are dealt in turn; families then
+// go, the largest first, to the fold with the fewest examples.
+std::vector<int> AssignFolds(const std::vector<std::string_view>& families, int folds);
 
 }  // namespace spamphibian::classify

@@ -4,6 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
+#include <set>
+#include <string_view>
+#include <vector>
 
 #include "child_process.h"
 #include "classify/fasttext_model.h"
@@ -123,6 +127,37 @@ TEST(Train, BadDataIsAnError) {
   EXPECT_TRUE(Train(o, &report).IsInvalidArgument());
   o.data = dir.path() + "/missing.jsonl";
   EXPECT_TRUE(Train(o, &report).IsInvalidArgument());
+}
+
+TEST(AssignFolds, AFamilyStaysInOneFoldAndTheFoldsComeOutEven) {
+  // 40 unlabelled lines, a family of 30, two of 20, one of 10.
+  std::vector<std::string_view> families(40, "");
+  for (int i = 0; i < 30; ++i) families.push_back("casino");
+  for (int i = 0; i < 20; ++i) families.push_back(i % 2 ? "care" : "slots");  // interleaved, as in a file
+  for (int i = 0; i < 20; ++i) families.push_back("seo");
+  for (int i = 0; i < 10; ++i) families.push_back("tea");
+  const std::vector<int> fold = AssignFolds(families, 4);
+  ASSERT_EQ(fold.size(), families.size());
+  std::map<std::string_view, std::set<int>> folds_of;
+  std::vector<int> size(4, 0);
+  for (std::size_t i = 0; i < fold.size(); ++i) {
+    ASSERT_GE(fold[i], 0);
+    ASSERT_LT(fold[i], 4);
+    ++size[fold[i]];
+    if (!families[i].empty()) folds_of[families[i]].insert(fold[i]);
+  }
+  for (const auto& [family, folds] : folds_of) EXPECT_EQ(folds.size(), 1u) << family;
+  // 120 lines: the lines without a family ten to a fold, then casino (30),
+  // seo (20), care and slots (10 each) and tea (10) each to the lightest.
+  EXPECT_EQ(size, (std::vector<int>{40, 30, 30, 20}));
+  EXPECT_NE(*folds_of["casino"].begin(), *folds_of["seo"].begin());
+  // The lines without a family are dealt in turn.
+  for (int i = 0; i < 40; ++i) EXPECT_EQ(fold[i], i % 4);
+  // The same input gives the same folds (a retrain reproduces its model).
+  EXPECT_EQ(AssignFolds(families, 4), fold);
+  // Without families, it is the plain deal.
+  const std::vector<int> plain = AssignFolds(std::vector<std::string_view>(7, ""), 3);
+  EXPECT_EQ(plain, (std::vector<int>{0, 1, 2, 0, 1, 2, 0}));
 }
 
 }  // namespace

@@ -83,10 +83,25 @@ TEST_F(ModelCommands, EvaluateOnKnownAnswers) {
                                {"text", nlohmann::json::array({nlohmann::json::array(
                                            {"description", "Crash when the config file is empty, log attached."})})}}}}
               .dump() + "\n");
-  auto [rc, out] = Run({"evaluate", "--json", "--data", data});
+  const std::string scores = dir_.path() + "/scores.jsonl";
+  auto [rc, out] = Run({"evaluate", "--json", "--data", data, "--scores", scores});
   ASSERT_EQ(rc, 0) << out;
   const nlohmann::json r = Json(out);
   EXPECT_EQ(r["overall"]["examples"], 3);
+  // One line per example, in the file's order, with what bench scripts pool
+  // across models: the score and the threshold its verdict was given at.
+  std::ifstream scored(scores);
+  std::vector<nlohmann::json> lines;
+  for (std::string line; std::getline(scored, line);) lines.push_back(nlohmann::json::parse(line));
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[0]["family"], "casino");
+  EXPECT_EQ(lines[0]["label"], "spam");
+  EXPECT_EQ(lines[2]["type"], "issue");
+  for (const auto& l : lines) {
+    EXPECT_GT(l["spam_threshold"].get<double>(), 0.0) << l;
+    EXPECT_LE(l["spam_threshold"].get<double>(), 1.0) << l;
+  }
+  EXPECT_GT(lines[0]["score"].get<double>(), lines[1]["score"].get<double>());
   EXPECT_EQ(r["overall"]["spam"], 1);
   EXPECT_EQ(r["by_type"]["note"]["examples"], 2);
   EXPECT_EQ(r["by_type"]["issue"]["ham"], 1);
