@@ -91,6 +91,14 @@ constexpr std::pair<std::string_view, std::string_view> kTellingSignals[] = {
     {"sig_campaign_signup", "signup_accounts"},
 };
 
+// The feature's row of kDescriptions; nullptr for a name that is not a feature.
+const Description* DescriptionOf(std::string_view feature) {
+  for (const Description& d : kDescriptions) {
+    if (d.feature == feature) return &d;
+  }
+  return nullptr;
+}
+
 constexpr std::string_view kLogit = "fasttext_logit";
 constexpr std::size_t kWordsShown = 4;
 
@@ -121,10 +129,8 @@ std::string WordsLine(const std::vector<std::pair<std::string, double>>& top_tok
 }  // namespace
 
 std::string_view FeatureDescription(std::string_view feature) {
-  for (const Description& d : kDescriptions) {
-    if (d.feature == feature) return d.text;
-  }
-  return "";
+  const Description* d = DescriptionOf(feature);
+  return d ? d->text : "";
 }
 
 std::vector<std::string> Explain(const std::vector<std::string>& signals,
@@ -154,9 +160,7 @@ std::vector<std::string> Explain(const std::vector<std::string>& signals,
         }
       }
     }
-    const auto d = std::find_if(std::begin(kDescriptions), std::end(kDescriptions),
-                                [&](const Description& d) { return d.feature == name; });
-    if (d != std::end(kDescriptions) && d->telling) add(std::string(d->text));
+    if (const Description* d = DescriptionOf(name); d && d->telling) add(std::string(d->text));
   }
   // A words model alone (a plain fastText file) has no features to name.
   const bool pushed = std::any_of(top_tokens.begin(), top_tokens.end(), [](const auto& t) { return t.second > 0; });
