@@ -181,45 +181,59 @@ Status Train(const TrainOptions& o, TrainReport* report) {
   // stays deterministic).
   std::vector<std::function<Status()>> tasks;
   tasks.push_back([&] { return TrainWords(o, train, words_path, words_path.ends_with(".ftz")); });
-  std::vector<double> oof(train.size(), 0.5);
   const int folds = std::max(2, o.folds);
-  std::vector<std::string_view> families;
+  // One deal of the examples into folds per way asked for (AssignFolds),
+  // and each example's out-of-fold score in each deal.
+  std::vector<std::string_view> families, none(train.size());
   for (const Example* e : train) families.push_back(e->family);
-  const std::vector<int> fold_of = AssignFolds(families, folds);
+  std::vector<std::vector<int>> deals;
+  if (o.folds_by == "family" || o.folds_by == "both") deals.push_back(AssignFolds(families, folds));
+  if (o.folds_by == "turn" || o.folds_by == "both") deals.push_back(AssignFolds(none, folds));
+  if (deals.empty()) return Status::InvalidArgument("--folds-by must be family, turn or both");
+  std::vector<std::vector<double>> oof(deals.size(), std::vector<double>(train.size(), 0.5));
   if (bundle) {
-    for (int k = 0; k < folds; ++k) {
-      tasks.push_back([&, k]() -> Status {
-        std::vector<const Example*> fit;
-        for (std::size_t i = 0; i < train.size(); ++i) {
-          if (fold_of[i] != k) fit.push_back(train[i]);
-        }
-        const std::string fold_path = o.out + ".fold" + std::to_string(k) + ".bin";
-        if (Status s = TrainWords(o, fit, fold_path, false); !s.ok()) return s;
-        std::shared_ptr<const FastTextModel> fold;
-        Status s = FastTextModel::LoadUnchecked(fold_path, &fold);
-        std::filesystem::remove(fold_path);
-        if (!s.ok()) return s;
-        for (std::size_t i = 0; i < train.size(); ++i) {
-          if (fold_of[i] == k) oof[i] = fold->Predict(train[i]->rendering.text, 0).spam_probability;
-        }
-        return Status::Ok();
-      });
+    for (std::size_t d = 0; d < deals.size(); ++d) {
+      for (int k = 0; k < folds; ++k) {
+        tasks.push_back([&, d, k]() -> Status {
+          const std::vector<int>& fold_of = deals[d];
+          std::vector<const Example*> fit;
+          for (std::size_t i = 0; i < train.size(); ++i) {
+            if (fold_of[i] != k) fit.push_back(train[i]);
+          }
+          const std::string fold_path = o.out + ".fold" + std::to_string(d) + "-" + std::to_string(k) + ".bin";
+          if (Status s = TrainWords(o, fit, fold_path, false); !s.ok()) return s;
+          std::shared_ptr<const FastTextModel> fold;
+          Status s = FastTextModel::LoadUnchecked(fold_path, &fold);
+          std::filesystem::remove(fold_path);
+          if (!s.ok()) return s;
+          for (std::size_t i = 0; i < train.size(); ++i) {
+            if (fold_of[i] == k) oof[d][i] = fold->Predict(train[i]->rendering.text, 0).spam_probability;
+          }
+          return Status::Ok();
+        });
+      }
     }
   }
   if (Status s = RunSideBySide(tasks, o.parallel); !s.ok()) return s;
 
   if (bundle) {
     std::vector<Combiner::Sample> samples;
-    for (std::size_t i = 0; i < train.size(); ++i) {
-      samples.push_back({oof[i], train[i]->rendering.features, train[i]->spam, train[i]->weight});
+    for (const std::vector<double>& scores : oof) {
+      for (std::size_t i = 0; i < train.size(); ++i) {
+        samples.push_back({scores[i], train[i]->rendering.features, train[i]->spam, train[i]->weight});
+      }
     }
+    // With two deals every example is there twice: half the C is each
+    // sample weighing half (liblinear rounds weights, C it takes as is).
     Combiner combiner;
-    if (Status s = Combiner::Train(samples, o.combiner_c, &combiner); !s.ok()) return s;
+    if (Status s = Combiner::Train(samples, o.combiner_c / static_cast<double>(oof.size()), &combiner); !s.ok()) {
+      return s;
+    }
     // A first bundle without thresholds scores the held-out split; the
     // thresholds chosen there go into the final one.
     nlohmann::json card = {{"train_examples", train.size()}, {"heldout_examples", heldout.size()},
                            {"words", {{"dim", o.dim}, {"epoch", o.epoch}, {"word_ngrams", o.word_ngrams}}},
-                           {"combiner", {{"kind", "logistic_regression"}, {"c", o.combiner_c}, {"folds", o.folds}, {"folds_by", "family"}}}};
+                           {"combiner", {{"kind", "logistic_regression"}, {"c", o.combiner_c}, {"folds", o.folds}, {"folds_by", o.folds_by}}}};
     if (Status s = SpamModel::WriteBundle(o.out, words_path, combiner, {}, card); !s.ok()) return s;
     std::shared_ptr<const SpamModel> draft;
     if (Status s = SpamModel::Load(o.out, &draft); !s.ok()) return s;

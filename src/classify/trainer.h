@@ -56,6 +56,10 @@ struct TrainOptions {
   int cutoff = 50000;
   int seed = 42;
   int folds = 4;      // for the combiner's out-of-fold scores
+  // How examples are dealt into those folds (AssignFolds): "family" (a
+  // family whole in one fold), "turn" (one by one) or "both" (each example
+  // scored once each way, each sample weighing half).
+  std::string folds_by = "family";
   double combiner_c = 1.0;
   double target_precision = 0.99;  // the bundled model and retrains: kShippedTargetPrecision
   // A labelled file to choose the per-type thresholds on (never trained

@@ -53,7 +53,9 @@ TEST(Train, TrainsFromLabelledItemsAndReportsHeldOutMetrics) {
                              {"text", nlohmann::json::array({{"body", spam ? "cheap casino bonus https://casino-" +
                                                                                  std::to_string(i) + ".example.bet now"
                                                                            : "fix flaky test number " + std::to_string(i)}})}};
-      out << nlohmann::json{{"label", spam ? "spam" : "ham"}, {"item", item}}.dump() << "\n";
+      nlohmann::json line = {{"label", spam ? "spam" : "ham"}, {"item", item}};
+      if (spam) line["family"] = i % 4 == 0 ? "casino" : "bonus";
+      out << line.dump() << "\n";
     }
   }
   TrainOptions o;
@@ -63,7 +65,19 @@ TEST(Train, TrainsFromLabelledItemsAndReportsHeldOutMetrics) {
   o.epoch = 10;
   o.threads = 1;
   TrainReport report;
+  o.folds_by = "hash";
+  EXPECT_TRUE(Train(o, &report).IsInvalidArgument());
+  // Both deals: each example scored by a fold model that had not seen it,
+  // and by one that had seen none of its family.
+  o.folds_by = "both";
   Status s = Train(o, &report);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  std::shared_ptr<const SpamModel> both;
+  ASSERT_TRUE(SpamModel::Load(o.out, &both).ok());
+  EXPECT_EQ(both->card()["combiner"]["folds_by"], "both");
+  EXPECT_GT(report.overall.accuracy, 0.95);
+  o.folds_by = "family";
+  s = Train(o, &report);
   ASSERT_TRUE(s.ok()) << s.ToString();
   EXPECT_EQ(report.train_examples + report.heldout_examples, 300);
   EXPECT_GT(report.heldout_examples, 20);
