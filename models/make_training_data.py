@@ -3,8 +3,8 @@
 default spam model, {"label", "item", "signals", "weight", "family"} in the
 shapes the fetch and trust stages produce (src/gitlab/item.h,
 trust/account_signals.h). "family" is the spam family or the ordinary item's
-kind (only projects and groups have one): training keeps a family within
-one of the combiner's folds (src/classify/trainer.h), and
+kind (only projects and groups have one): `train --folds-by family` keeps
+a family within one of the combiner's folds (src/classify/trainer.h), and
 bench/family-holdout holds whole families out.
 
 Deterministic (seeded). Texts are composed from parts (openers, claims,
