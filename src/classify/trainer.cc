@@ -161,6 +161,9 @@ std::vector<int> AssignFolds(const std::vector<std::string_view>& families, int 
 }
 
 Status Train(const TrainOptions& o, TrainReport* report) {
+  const bool by_family = o.folds_by == "family" || o.folds_by == "both";
+  const bool in_turn = o.folds_by == "turn" || o.folds_by == "both";
+  if (!by_family && !in_turn) return Status::InvalidArgument("--folds-by must be family, turn or both");
   std::vector<Example> examples;
   if (Status s = ReadExamples(o.data, nullptr, &examples); !s.ok()) return s;
   std::vector<const Example*> train, heldout;
@@ -187,9 +190,8 @@ Status Train(const TrainOptions& o, TrainReport* report) {
   std::vector<std::string_view> families, none(train.size());
   for (const Example* e : train) families.push_back(e->family);
   std::vector<std::vector<int>> deals;
-  if (o.folds_by == "family" || o.folds_by == "both") deals.push_back(AssignFolds(families, folds));
-  if (o.folds_by == "turn" || o.folds_by == "both") deals.push_back(AssignFolds(none, folds));
-  if (deals.empty()) return Status::InvalidArgument("--folds-by must be family, turn or both");
+  if (by_family) deals.push_back(AssignFolds(families, folds));
+  if (in_turn) deals.push_back(AssignFolds(none, folds));
   std::vector<std::vector<double>> oof(deals.size(), std::vector<double>(train.size(), 0.5));
   if (bundle) {
     for (std::size_t d = 0; d < deals.size(); ++d) {
