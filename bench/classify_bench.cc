@@ -11,6 +11,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 
@@ -33,6 +35,11 @@ const std::map<std::string, std::vector<Example>>& ExamplesByType() {
   static const auto* examples = [] {
     auto* m = new std::map<std::string, std::vector<Example>>();
     std::ifstream in(SPAMPHIBIAN_SIM_EVAL);
+    if (!in) {
+      // Without it no benchmark registers and the run would look like a pass.
+      std::fprintf(stderr, "%s is missing: run python3 models/make_sim_eval.py\n", SPAMPHIBIAN_SIM_EVAL);
+      std::exit(2);
+    }
     std::string line;
     while (std::getline(in, line)) {
       const auto j = nlohmann::json::parse(line);

@@ -4,10 +4,14 @@
 // Predict() gives the probability of spam and the tokens that pushed the
 // score most. For fastText's linear model the hidden vector is the mean of
 // the input vectors of the line's tokens, and the spam-vs-ham logit is that
-// vector projected on (output row spam - output row ham); a token's share is
-// its own input vector projected on the same difference, over the token
-// count. That is exact for unigrams; word n-grams are left out of the
-// explanation (not of the score).
+// vector projected on (output row spam - output row ham), and with two
+// labels p(spam) is the logistic of that logit. So each input row's
+// projection (its "push") is computed once at load, for words and word
+// n-gram buckets alike, and a prediction is fastText's own row ids for the
+// line, their pushes summed, over their count: no vector per token, and a
+// word's share of the logit falls out of the same sum. Word n-grams are left
+// out of the explanation (not of the score). Models with character n-grams
+// or another loss take the library's own path.
 //
 // Thread-safe: Predict() is const and keeps no shared scratch state.
 #pragma once
@@ -44,11 +48,21 @@ class FastTextModel {
   static Status LoadFromStream(std::istream& in, const std::string& path, std::shared_ptr<const FastTextModel>* out);
 
   Prediction Predict(const std::string& text, int top_k = 5) const;
+  // The library's own path (a hidden vector, the output layer, softmax):
+  // what Predict() takes for models the pushes cannot score, and what they
+  // are checked against at load and in tests. Its explanation counts a
+  // token's share over the token count, not over the row count.
+  Prediction PredictWithLibrary(const std::string& text, int top_k = 5) const;
+  // Whether Predict() scores by the pushes (the model allows it and they
+  // agreed with the library at load).
+  bool scores_by_push() const { return !row_push_.empty(); }
 
   bool quantized() const { return ft_.isQuant(); }
   int dimension() const { return ft_.getDimension(); }
+  const fasttext::Dictionary& dictionary() const { return *ft_.getDictionary(); }
 
  private:
+  Prediction PredictByPush(const std::string& text, int top_k) const;
   // A word's vector · direction_; `vec` is scratch space.
   double Push(const std::string& word, fasttext::Vector* vec) const;
 
@@ -56,9 +70,12 @@ class FastTextModel {
   int spam_label_ = -1;
   int ham_label_ = -1;
   std::vector<float> direction_;  // output row spam - output row ham; empty if unavailable
-  // Each dictionary word's push towards spam (its vector · direction_),
-  // computed once at load: explaining an item is then a lookup per token
-  // instead of a vector per token. Empty if direction_ is.
+  const fasttext::Dictionary* dict_ = nullptr;  // ft_'s
+  // Each input row's push towards spam (row · direction_), words first, then
+  // word n-gram buckets; empty unless the model can be scored by pushes.
+  std::vector<float> row_push_;
+  // Each dictionary word's push (its vector · direction_), for the
+  // library's path's explanation; empty if direction_ is.
   std::vector<float> word_push_;
   bool subwords_ = false;  // out-of-vocabulary words have a vector (maxn > 0)
 };

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <random>
 
 #include "child_process.h"
 
@@ -111,6 +112,58 @@ TEST_F(FastTextModelTest, ScoresStayWithinZeroAndOne) {
     EXPECT_GE(p, 0.0);
     EXPECT_LE(p, 1.0);
   }
+}
+
+// Lines of the dictionary's words, unknown words, runs of fastText's
+// separators, a word that looks like a label, a newline inside, a long line.
+std::vector<std::string> ProbeLines(const fasttext::Dictionary& dict) {
+  std::vector<std::string> lines = {"", " ", "sig_type_user", "never-seen-token", "__label__ham buy now",
+                                    "buy\tcheap\vpills\f now\r", "first line\nsecond line", "a  b   c"};
+  std::mt19937 rng(7);
+  for (int n : {1, 2, 5, 20, 200, 3000}) {
+    for (int k = 0; k < 20; ++k) {
+      std::string line;
+      for (int i = 0; i < n; ++i) {
+        if (i > 0) line += ' ';
+        // Not "</s>": fastText ends a line at it.
+        const std::string& word = dict.getWord(static_cast<int>(rng() % dict.nwords()));
+        line += rng() % 7 == 0 || word == fasttext::Dictionary::EOS ? "unknown" + std::to_string(rng() % 1000) : word;
+      }
+      lines.push_back(line);
+    }
+  }
+  return lines;
+}
+
+void ExpectPushesScoreAsTheLibrary(const FastTextModel& model, const fasttext::Dictionary& dict) {
+  ASSERT_TRUE(model.scores_by_push());
+  for (const std::string& line : ProbeLines(dict)) {
+    const Prediction push = model.Predict(line, 5);
+    const Prediction library = model.PredictWithLibrary(line, 5);
+    EXPECT_NEAR(push.spam_probability, library.spam_probability, 5e-6) << line.substr(0, 200);
+    // The same word leads the explanation (the library's path splits at
+    // spaces, tabs and newlines only, fastText at any of its separators).
+    if (line.find_first_of("\v\f\r") == std::string::npos && !push.top_tokens.empty() && !library.top_tokens.empty() &&
+        library.top_tokens[0].second - (library.top_tokens.size() > 1 ? library.top_tokens[1].second : 0) > 1e-6) {
+      EXPECT_EQ(push.top_tokens[0].first, library.top_tokens[0].first) << line.substr(0, 200);
+    }
+    for (const auto& [token, weight] : push.top_tokens) EXPECT_FALSE(token.starts_with("sig_")) << token;
+  }
+}
+
+TEST_F(FastTextModelTest, PushesScoreAsTheLibraryDoes) {
+  // A dense model of words alone, and the bundled one: quantised, pruned,
+  // with word bigrams.
+  std::shared_ptr<const FastTextModel> small;
+  ASSERT_TRUE(FastTextModel::Load(dir_->path() + "/model.bin", &small).ok());
+  fasttext::FastText ft;
+  ft.loadModel(dir_->path() + "/model.bin");
+  ExpectPushesScoreAsTheLibrary(*small, *ft.getDictionary());
+
+  std::shared_ptr<const SpamModel> bundled;
+  ASSERT_TRUE(SpamModel::Load(SPAMPHIBIAN_DEFAULT_MODEL, &bundled).ok());
+  ASSERT_TRUE(bundled->words().quantized());
+  ExpectPushesScoreAsTheLibrary(bundled->words(), bundled->words().dictionary());
 }
 
 }  // namespace
