@@ -3,6 +3,8 @@
 //   BM_Predict/<type>        rendering + fastText prediction + explanation
 //   BM_ClassifyStage/<type>  the whole stage step: parse the entry's JSON,
 //                            predict, build the decision and its stream entry
+//   BM_Words/<type>          the words model alone, scored by the pushes
+//   BM_WordsLibrary/<type>   the same, by fastText's own path (side by side)
 // Each reports items/s and, per item, p50/p99 latency in microseconds
 // (counters p50_us, p99_us), measured around every single item.
 //
@@ -88,6 +90,18 @@ void BM_Predict(benchmark::State& state, const std::string& type) {
   });
 }
 
+// The words model's two paths on the same renderings, explained (top 5).
+void BM_Words(benchmark::State& state, const std::string& type, bool library) {
+  const auto model = Model();
+  std::vector<std::string> lines;
+  for (const auto& e : ExamplesByType().at(type)) lines.push_back(classify::Render(e.item, e.signals).text);
+  std::size_t i = 0;
+  TimeEach(state, ExamplesByType().at(type), [&](const Example&) {
+    const std::string& line = lines[i++ % lines.size()];
+    benchmark::DoNotOptimize(library ? model->words().PredictWithLibrary(line, 5) : model->words().Predict(line, 5));
+  });
+}
+
 void BM_ClassifyStage(benchmark::State& state, const std::string& type) {
   classify::ModelHolder holder;
   holder.Set(Model(), "bench", "bundled");
@@ -111,6 +125,8 @@ const bool registered = [] {
   for (const auto& [type, examples] : ExamplesByType()) {
     benchmark::RegisterBenchmark(("BM_Predict/" + type).c_str(), BM_Predict, type);
     benchmark::RegisterBenchmark(("BM_ClassifyStage/" + type).c_str(), BM_ClassifyStage, type);
+    benchmark::RegisterBenchmark(("BM_Words/" + type).c_str(), BM_Words, type, false);
+    benchmark::RegisterBenchmark(("BM_WordsLibrary/" + type).c_str(), BM_Words, type, true);
   }
   return true;
 }();
