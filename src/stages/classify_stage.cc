@@ -110,7 +110,6 @@ void ClassifyStage::ProcessBatch(std::span<const Entry> entries, std::vector<Out
 Outcome ClassifyStage::Decide(const Entry& entry, Prepared* prepared) {
   const gitlab::Item& item = prepared->item;
   nlohmann::json& j = prepared->json;
-  const nlohmann::json& signals = prepared->signals;
   const classify::Rendering& rendering = prepared->rendering;
   std::string version;
   const auto model = models_.Get(&version);
@@ -181,7 +180,7 @@ Outcome ClassifyStage::Decide(const Entry& entry, Prepared* prepared) {
   for (std::string& line : classify::Explain(rendering.signals, p.top_features, p.top_tokens)) {
     explanation.push_back(std::move(line));
   }
-  d.extra["explanation"] = explanation;
+  d.extra["explanation"] = std::move(explanation);
   d.extra["score"] = score;
   if (score != p.probability) d.extra["model_score"] = p.probability;
   d.extra["words_score"] = p.words_probability;
@@ -190,7 +189,9 @@ Outcome ClassifyStage::Decide(const Entry& entry, Prepared* prepared) {
   d.extra["scored_by"] = scored_by;
   d.extra["author"] = item.author.username;
   d.extra["web_url"] = item.web_url;
-  d.extra["signals"] = signals;  // the act stage's policy looks at the account's age
+  // The act stage's policy looks at the account's age. Moved, not copied:
+  // the prepared entry is done with once decided.
+  d.extra["signals"] = std::move(prepared->signals);
   // Other accounts with nearly the same text or the same link domains lately.
   // The domains are the review queue's campaign index (review/review_stage.h).
   d.extra["campaign"] = {{"text_accounts", campaign.text_accounts},
