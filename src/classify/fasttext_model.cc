@@ -176,7 +176,7 @@ Prediction FastTextModel::PredictByPush(const std::string& text, int top_k) cons
   std::vector<std::int32_t> words;
   words.reserve(ids.size());
   for (const std::int32_t id : ids) {
-    if (id < nwords) words.push_back(id);
+    if (id >= 0 && id < nwords) words.push_back(id);
   }
   std::sort(words.begin(), words.end());
   for (std::size_t i = 0; i < words.size();) {
