@@ -3,6 +3,11 @@
 //   BM_Predict/<type>        rendering + fastText prediction + explanation
 //   BM_ClassifyStage/<type>  the whole stage step: parse the entry's JSON,
 //                            predict, build the decision and its stream entry
+//   BM_ClassifyStageApi/<type>  the same step on entries as the fetch and
+//                            trust stages write them in service: GitLab API
+//                            objects (the dev set's, whose labels play no
+//                            part here) normalised, their `raw` kept, and
+//                            the author's account signals
 //   BM_Words/<type>          the words model alone, scored by the pushes
 //   BM_WordsLibrary/<type>   the same, by fastText's own path (side by side)
 // Each reports items/s and, per item, p50/p99 latency in microseconds
@@ -22,7 +27,9 @@
 #include "classify/text_rendering.h"
 #include "gitlab/item.h"
 #include "log/json_log.h"
+#include "gitlab/normalize.h"
 #include "stages/classify_stage.h"
+#include "trust/account_signals.h"
 
 namespace spamphibian {
 namespace {
@@ -56,6 +63,31 @@ const std::map<std::string, std::vector<Example>>& ExamplesByType() {
   return *examples;
 }
 
+// The dev set's API objects by type, as the stage's entries ("item",
+// "signals") in service.
+const std::map<std::string, std::vector<Entry>>& ApiEntriesByType() {
+  static const auto* entries = [] {
+    auto* m = new std::map<std::string, std::vector<Entry>>();
+    std::shared_ptr<const TrustPolicy> policy;
+    std::vector<std::string> warnings;
+    std::ifstream in(SPAMPHIBIAN_EVAL_DATA);
+    if (!in || !TrustPolicy::Build(TrustOptions{}, &policy, &warnings).ok()) {
+      std::fprintf(stderr, "%s is missing or no trust policy\n", SPAMPHIBIAN_EVAL_DATA);
+      std::exit(2);
+    }
+    std::string line;
+    while (std::getline(in, line)) {
+      const auto j = nlohmann::json::parse(line);
+      gitlab::Item item;
+      if (!gitlab::Normalize(j.value("item_type", ""), j["api"], &item).ok()) continue;
+      const auto signals = AccountSignals(item.author, ItemTime(item, std::chrono::system_clock::now()), *policy);
+      (*m)[item.type].push_back(Entry{"1-0", {{"item", gitlab::ToJson(item).dump()}, {"signals", signals.dump()}}});
+    }
+    return m;
+  }();
+  return *entries;
+}
+
 std::shared_ptr<const classify::SpamModel> Model() {
   static const auto model = [] {
     std::shared_ptr<const classify::SpamModel> m;
@@ -66,8 +98,8 @@ std::shared_ptr<const classify::SpamModel> Model() {
 }
 
 // Runs `one` per item, round-robin over the type's items, timing each.
-template <typename F>
-void TimeEach(benchmark::State& state, const std::vector<Example>& examples, F one) {
+template <typename T, typename F>
+void TimeEach(benchmark::State& state, const std::vector<T>& examples, F one) {
   std::vector<double> us;
   us.reserve(1 << 20);
   std::size_t i = 0;
@@ -102,7 +134,7 @@ void BM_Words(benchmark::State& state, const std::string& type, bool library) {
   });
 }
 
-void BM_ClassifyStage(benchmark::State& state, const std::string& type) {
+void TimeStage(benchmark::State& state, const std::vector<Entry>& entries) {
   classify::ModelHolder holder;
   holder.Set(Model(), "bench", "bundled");
   metrics::Registry registry;
@@ -115,10 +147,17 @@ void BM_ClassifyStage(benchmark::State& state, const std::string& type) {
   classify::LocalCampaignMemory campaigns({});
   options.campaigns = &campaigns;
   ClassifyStage stage(options, holder, registry, *log);
+  TimeEach(state, entries, [&](const Entry& entry) { benchmark::DoNotOptimize(stage.Process(entry)); });
+}
+
+void BM_ClassifyStage(benchmark::State& state, const std::string& type) {
   std::vector<Entry> entries;
   for (const auto& e : ExamplesByType().at(type)) entries.push_back(Entry{"1-0", {{"item", e.item_json}, {"signals", e.signals.dump()}}});
-  std::size_t i = 0;
-  TimeEach(state, ExamplesByType().at(type), [&](const Example&) { benchmark::DoNotOptimize(stage.Process(entries[i++ % entries.size()])); });
+  TimeStage(state, entries);
+}
+
+void BM_ClassifyStageApi(benchmark::State& state, const std::string& type) {
+  TimeStage(state, ApiEntriesByType().at(type));
 }
 
 const bool registered = [] {
@@ -127,6 +166,9 @@ const bool registered = [] {
     benchmark::RegisterBenchmark(("BM_ClassifyStage/" + type).c_str(), BM_ClassifyStage, type);
     benchmark::RegisterBenchmark(("BM_Words/" + type).c_str(), BM_Words, type, false);
     benchmark::RegisterBenchmark(("BM_WordsLibrary/" + type).c_str(), BM_Words, type, true);
+  }
+  for (const auto& [type, entries] : ApiEntriesByType()) {
+    benchmark::RegisterBenchmark(("BM_ClassifyStageApi/" + type).c_str(), BM_ClassifyStageApi, type);
   }
   return true;
 }();

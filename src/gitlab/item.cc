@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include <simdjson.h>
+
 namespace spamphibian::gitlab {
 
 std::string_view Item::Text(std::string_view field) const {
@@ -12,69 +14,134 @@ std::string_view Item::Text(std::string_view field) const {
   return {};
 }
 
+namespace {
+
+// The item's scalar fields and their names in the JSON: the one list that
+// ToJson, FromJson and ParseItem all follow.
+constexpr std::pair<const char*, std::string Item::*> kItemStrings[] = {
+    {"id", &Item::id},           {"event_type", &Item::event_type}, {"web_url", &Item::web_url},
+    {"visibility", &Item::visibility}, {"created_at", &Item::created_at}, {"updated_at", &Item::updated_at}};
+constexpr std::pair<const char*, std::string Author::*> kAuthorStrings[] = {
+    {"username", &Author::username},   {"name", &Author::name},
+    {"email", &Author::email},         {"email_source", &Author::email_source},
+    {"state", &Author::state},         {"user_type", &Author::user_type},
+    {"created_at", &Author::created_at}, {"confirmed_at", &Author::confirmed_at},
+    {"note", &Author::note}};
+constexpr std::pair<const char*, bool Author::*> kAuthorFlags[] = {{"is_admin", &Author::is_admin}, {"bot", &Author::bot}};
+
+Status NotAnItem() { return Status::InvalidArgument("not an item: missing type or author"); }
+Status Malformed(std::string_view why) { return Status::InvalidArgument("malformed item: " + std::string(why)); }
+
+// ParseItem's readers: absent is the default, present of another type an
+// error (as nlohmann's value() throws).
+bool ReadString(simdjson::dom::object object, const char* name, std::string* out) {
+  simdjson::dom::element value;
+  if (object[name].get(value) != simdjson::SUCCESS) return true;
+  std::string_view s;
+  if (value.get_string().get(s) != simdjson::SUCCESS) return false;
+  out->assign(s);
+  return true;
+}
+
+bool ReadFlag(simdjson::dom::object object, const char* name, bool* out) {
+  simdjson::dom::element value;
+  return object[name].get(value) != simdjson::SUCCESS || value.get_bool().get(*out) == simdjson::SUCCESS;
+}
+
+bool ReadId(simdjson::dom::object object, std::int64_t* out) {
+  simdjson::dom::element value;
+  if (object["id"].get(value) != simdjson::SUCCESS) return true;
+  std::uint64_t u = 0;
+  double d = 0;
+  if (value.get_int64().get(*out) == simdjson::SUCCESS) return true;
+  if (value.get_uint64().get(u) == simdjson::SUCCESS) return *out = static_cast<std::int64_t>(u), true;
+  if (value.get_double().get(d) == simdjson::SUCCESS && d >= -9.2e18 && d <= 9.2e18) {
+    return *out = static_cast<std::int64_t>(d), true;
+  }
+  return false;
+}
+
+// A subtree as nlohmann's tree (refs, raw: read whole only when asked).
+bool ReadTree(simdjson::dom::object object, const char* name, nlohmann::json* out) {
+  simdjson::dom::element value;
+  if (object[name].get(value) != simdjson::SUCCESS) return true;
+  *out = nlohmann::json::parse(simdjson::minify(value), nullptr, false);
+  return !out->is_discarded();
+}
+
+}  // namespace
+
 nlohmann::json ToJson(const Item& item) {
   nlohmann::json text = nlohmann::json::array();
   for (const auto& [k, v] : item.text) text.push_back({k, v});
-  return {
-      {"type", item.type},
-      {"id", item.id},
-      {"event_type", item.event_type},
-      {"web_url", item.web_url},
-      {"visibility", item.visibility},
-      {"created_at", item.created_at},
-      {"updated_at", item.updated_at},
-      {"author",
-       {{"id", item.author.id},
-        {"username", item.author.username},
-        {"name", item.author.name},
-        {"email", item.author.email},
-        {"email_source", item.author.email_source},
-        {"state", item.author.state},
-        {"is_admin", item.author.is_admin},
-        {"bot", item.author.bot},
-        {"user_type", item.author.user_type},
-        {"created_at", item.author.created_at},
-        {"confirmed_at", item.author.confirmed_at},
-        {"note", item.author.note}}},
-      {"text", std::move(text)},
-      {"refs", item.refs},
-      {"raw", item.raw},
-  };
+  nlohmann::json author = {{"id", item.author.id}};
+  for (const auto& [name, field] : kAuthorStrings) author[name] = item.author.*field;
+  for (const auto& [name, field] : kAuthorFlags) author[name] = item.author.*field;
+  nlohmann::json j = {{"type", item.type}, {"author", std::move(author)}, {"text", std::move(text)},
+                      {"refs", item.refs},  {"raw", item.raw}};
+  for (const auto& [name, field] : kItemStrings) j[name] = item.*field;
+  return j;
 }
 
 Status FromJson(const nlohmann::json& j, Item* item) {
-  if (!j.is_object() || !j.contains("type") || !j.contains("author")) {
-    return Status::InvalidArgument("not an item: missing type or author");
-  }
+  if (!j.is_object() || !j.contains("type") || !j.contains("author")) return NotAnItem();
   try {
     *item = Item();
     item->type = j.at("type").get<std::string>();
-    item->id = j.value("id", "");
-    item->event_type = j.value("event_type", "");
-    item->web_url = j.value("web_url", "");
-    item->visibility = j.value("visibility", "");
-    item->created_at = j.value("created_at", "");
-    item->updated_at = j.value("updated_at", "");
+    for (const auto& [name, field] : kItemStrings) item->*field = j.value(name, "");
     const auto& a = j.at("author");
     item->author.id = a.value("id", std::int64_t{0});
-    item->author.username = a.value("username", "");
-    item->author.name = a.value("name", "");
-    item->author.email = a.value("email", "");
-    item->author.email_source = a.value("email_source", "");
-    item->author.state = a.value("state", "");
-    item->author.is_admin = a.value("is_admin", false);
-    item->author.bot = a.value("bot", false);
-    item->author.user_type = a.value("user_type", "");
-    item->author.created_at = a.value("created_at", "");
-    item->author.confirmed_at = a.value("confirmed_at", "");
-    item->author.note = a.value("note", "");
+    for (const auto& [name, field] : kAuthorStrings) item->author.*field = a.value(name, "");
+    for (const auto& [name, field] : kAuthorFlags) item->author.*field = a.value(name, false);
+    if (j.contains("text") && !j["text"].is_array()) return Malformed("text is not an array");
     for (const auto& pair : j.value("text", nlohmann::json::array())) {
       item->text.emplace_back(pair.at(0).get<std::string>(), pair.at(1).get<std::string>());
     }
     item->refs = j.value("refs", nlohmann::json::object());
     item->raw = j.value("raw", nlohmann::json::object());
   } catch (const nlohmann::json::exception& e) {
-    return Status::InvalidArgument(std::string("malformed item: ") + e.what());
+    return Malformed(e.what());
+  }
+  return Status::Ok();
+}
+
+Status ParseItem(std::string_view json, ItemParts parts, Item* item) {
+  thread_local simdjson::dom::parser parser;
+  *item = Item();
+  simdjson::dom::object j;
+  if (const auto error = parser.parse(json.data(), json.size()).get_object().get(j); error != simdjson::SUCCESS) {
+    return error == simdjson::INCORRECT_TYPE ? NotAnItem() : Malformed(simdjson::error_message(error));
+  }
+  simdjson::dom::element type;
+  simdjson::dom::object a;
+  if (j["type"].get(type) != simdjson::SUCCESS || j["author"].error() != simdjson::SUCCESS) return NotAnItem();
+  if (!ReadString(j, "type", &item->type)) return Malformed("type is not a string");
+  if (j["author"].get_object().get(a) != simdjson::SUCCESS) return Malformed("author is not an object");
+  for (const auto& [name, field] : kItemStrings) {
+    if (!ReadString(j, name, &(item->*field))) return Malformed(std::string(name) + " is not a string");
+  }
+  if (!ReadId(a, &item->author.id)) return Malformed("author.id is not a number");
+  for (const auto& [name, field] : kAuthorStrings) {
+    if (!ReadString(a, name, &(item->author.*field))) return Malformed("author." + std::string(name) + " is not a string");
+  }
+  for (const auto& [name, field] : kAuthorFlags) {
+    if (!ReadFlag(a, name, &(item->author.*field))) return Malformed("author." + std::string(name) + " is not a boolean");
+  }
+  simdjson::dom::element text;
+  if (j["text"].get(text) == simdjson::SUCCESS) {
+    simdjson::dom::array pairs;
+    if (text.get_array().get(pairs) != simdjson::SUCCESS) return Malformed("text is not an array");
+    for (simdjson::dom::element pair : pairs) {
+      std::string_view field, value;
+      if (pair.at(0).get_string().get(field) != simdjson::SUCCESS ||
+          pair.at(1).get_string().get(value) != simdjson::SUCCESS) {
+        return Malformed("text holds something other than [field, text] pairs");
+      }
+      item->text.emplace_back(field, value);
+    }
+  }
+  if (parts == ItemParts::kAll && (!ReadTree(j, "refs", &item->refs) || !ReadTree(j, "raw", &item->raw))) {
+    return Malformed("refs or raw");
   }
   return Status::Ok();
 }

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -57,6 +58,18 @@ struct Item {
 
 nlohmann::json ToJson(const Item& item);
 Status FromJson(const nlohmann::json& j, Item* item);
+
+// What ParseItem reads. Trust and classify read an item's text and author;
+// `raw` (the API object, most of an entry's bytes) and `refs` are for the
+// act stage, the archive and restore, so those stages skip them.
+enum class ItemParts { kAll, kWithoutRefsAndRaw };
+
+// The item in `json` (ToJson's text, a stream entry's "item" field), read
+// with simdjson: the same fields and errors as FromJson on the parsed tree,
+// without building the tree. With kWithoutRefsAndRaw, `refs` and `raw`
+// stay empty objects and cost only simdjson's pass over their bytes.
+// Each thread reuses one simdjson parser (its buffers are the costly part).
+Status ParseItem(std::string_view json, ItemParts parts, Item* item);
 
 // The lower-cased domain of an e-mail address, "" if it has none.
 std::string EmailDomain(std::string_view email);

@@ -35,6 +35,54 @@ TEST(Item, MalformedJsonIsAnError) {
   EXPECT_FALSE(FromJson(nlohmann::json::parse(R"({"type":"user","author":{},"text":[[1]]})"), &item).ok());
 }
 
+// ParseItem reads what FromJson reads from the parsed tree, and refuses
+// what it refuses.
+TEST(Item, ParseItemReadsWhatFromJsonReads) {
+  Item item;
+  item.type = "user";
+  item.id = "41";
+  item.event_type = "user_create";
+  item.web_url = "https://gitlab.example/seo";
+  item.created_at = "2026-12-01T00:00:00Z";
+  item.author.id = 41;
+  item.author.username = "seo\"links\u00e9";
+  item.author.email = "x@yopmail.com";
+  item.author.is_admin = true;
+  item.author.confirmed_at = "2026-12-01T00:01:00Z";
+  item.text = {{"bio", "Best \U0001F3B0 slots\n<b>cheap</b>"}, {"website_url", "https://slot.example.bet"}};
+  item.refs = {{"user_id", 41}};
+  item.raw = {{"id", 41}, {"identities", nlohmann::json::array()}, {"bio", "Best"}, {"theme_id", nullptr}};
+  const std::string text = ToJson(item).dump();
+
+  Item all, tree;
+  ASSERT_TRUE(ParseItem(text, ItemParts::kAll, &all).ok());
+  ASSERT_TRUE(FromJson(nlohmann::json::parse(text), &tree).ok());
+  EXPECT_EQ(ToJson(all), ToJson(tree));
+  EXPECT_EQ(ToJson(all), ToJson(item));
+
+  Item light;
+  ASSERT_TRUE(ParseItem(text, ItemParts::kWithoutRefsAndRaw, &light).ok());
+  EXPECT_EQ(light.raw, nlohmann::json::object());
+  EXPECT_EQ(light.refs, nlohmann::json::object());
+  light.raw = item.raw;
+  light.refs = item.refs;
+  EXPECT_EQ(ToJson(light), ToJson(item));
+
+  // Numbers GitLab might send as an id, and fields left out.
+  ASSERT_TRUE(ParseItem(R"({"type":"note","author":{"id":7.0}})", ItemParts::kAll, &light).ok());
+  EXPECT_EQ(light.author.id, 7);
+  EXPECT_TRUE(light.text.empty());
+
+  for (const char* bad : {R"({"id":"1"})", R"([1])", R"("user")", "not json", R"({"type":"user","author":{},"text":[[1]]})",
+                          R"({"type":5,"author":{}})", R"({"type":"user","author":[]})",
+                          R"({"type":"user","author":{"bot":"yes"}})", R"({"type":"user","author":{"id":"7"}})",
+                          R"({"type":"user","author":{},"text":{"a":["b","c"]}})", R"({"type":"user","author":{},"web_url":null})",
+                          R"({"type":"user","author":{},"text":[["bio"]]})"}) {
+    EXPECT_FALSE(ParseItem(bad, ItemParts::kAll, &light).ok()) << bad;
+    EXPECT_FALSE(FromJson(nlohmann::json::parse(bad, nullptr, false), &light).ok()) << bad;
+  }
+}
+
 TEST(EmailDomain, LowerCasedDomainPart) {
   EXPECT_EQ(EmailDomain("Jane.Doe@Agency.GOV"), "agency.gov");
   EXPECT_EQ(EmailDomain("x.gov@evil.com"), "evil.com");

@@ -57,6 +57,23 @@ struct ActStage::Step {
   nlohmann::json found;        // what the ledger had: null (reserved for us now), a result, or a reservation
 };
 
+// The record restore reads (stages/restorer.h): the decision, the calls,
+// and what the item was before them.
+Status ActStage::Archive(const Step& step, const std::string& key, const nlohmann::json& d) {
+  const nlohmann::json& item = d["item"];
+  const nlohmann::json& author = item.value("author", nlohmann::json::object());
+  const nlohmann::json& refs = item.value("refs", nlohmann::json::object());
+  nlohmann::json archived = {{"action_id", step.id}, {"action", step.action}, {"decision", d},
+                             {"api_calls", nlohmann::json::array()}, {"time", NowRfc3339()},
+                             // What Spamphibian found, so that restore undoes only what it did.
+                             {"prior_state", {{"author_state", author.value("state", "")},
+                                              {"visibility", item.value("visibility", "")},
+                                              {"confidential", refs.value("confidential", false)}}}};
+  for (const auto& c : step.calls) archived["api_calls"].push_back(c.ToJson());
+  return deps_.archive->Put(key, archived.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                            "application/json");
+}
+
 std::optional<Outcome> ActStage::Carry(Step& step, const std::string& item_key, const nlohmann::json& d,
                                        nlohmann::json* record) {
   const auto get = [this](const std::string& path, nlohmann::json* out) { return deps_.get(path, out); };
@@ -100,21 +117,20 @@ std::optional<Outcome> ActStage::Carry(Step& step, const std::string& item_key, 
     return Outcome::Hold("no S3 archive configured for a GitLab-changing action");
   }
   const std::string key = "actions/" + step.id + ".json";
-  const nlohmann::json& item = d["item"];
-  const nlohmann::json& author = item.value("author", nlohmann::json::object());
-  const nlohmann::json& refs = item.value("refs", nlohmann::json::object());
-  nlohmann::json archived = {{"action_id", step.id}, {"action", step.action}, {"decision", d},
-                             {"api_calls", nlohmann::json::array()}, {"time", NowRfc3339()},
-                             // What Spamphibian found, so that restore undoes only what it did.
-                             {"prior_state", {{"author_state", author.value("state", "")},
-                                              {"visibility", item.value("visibility", "")},
-                                              {"confidential", refs.value("confidential", false)}}}};
-  for (const auto& c : step.calls) archived["api_calls"].push_back(c.ToJson());
-  if (Status s = deps_.archive->Put(key, archived.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                                    "application/json");
-      !s.ok()) {
+  // Taken over: the first owner may have archived before it sent anything.
+  // That archive stays the record: it was written before any call of this
+  // action could reach GitLab, and writing it again would date the record
+  // after a call the first owner may have sent.
+  Status archived = Status::NotFound(key);
+  if (step.found.is_object()) {
+    storage::ObjectInfo info;
+    archived = deps_.archive->Head(key, &info);
+  }
+  if (archived.IsNotFound()) archived = Archive(step, key, d);
+  if (!archived.ok()) {
     (void)deps_.ledger.Release(step.id, item_key, options_.owner, false);
-    return Outcome::Hold("archive " + key + ": " + s.message() + "; the action waits until it can be archived");
+    return Outcome::Hold("archive " + key + ": " + archived.message() +
+                         "; the action waits until it can be archived");
   }
   (*record)["archive"] = key;
 

@@ -98,11 +98,13 @@ class ActStage : public Stage {
   struct Step;
   // Appends the audit entry, counts and logs it.
   void Audit(const nlohmann::json& record, std::vector<Emit>* emits);
-  // Steps 4 (what was found), 5 and 6 for one reserved action. Fills
-  // `record` (status, responses) or returns the outcome to end with.
   // A reviewer said "not spam": every action on the item is undone from its
   // archive (stages/restorer.h), each restore audited.
   Outcome Undo(const nlohmann::json& decision, const gitlab::Item& item);
+  // Writes the action's archive object `key` (step 5).
+  Status Archive(const Step& step, const std::string& key, const nlohmann::json& decision);
+  // Steps 4 (what was found), 5 and 6 for one reserved action. Fills
+  // `record` (status, responses) or returns the outcome to end with.
   std::optional<Outcome> Carry(Step& step, const std::string& item_key, const nlohmann::json& decision,
                                nlohmann::json* record);
 

@@ -369,6 +369,36 @@ TEST_F(ActStageTest, AResumedActionNotInGitLabIsSentOnce) {
   EXPECT_EQ(ledger_.records[id]["status"], "taken");
 }
 
+// The first owner archived, sent the block, and lost the answer (GitLab
+// slower than the lease); its block lands while the next owner takes over.
+// The first archive, older than any call, stays the record: written again,
+// it would be dated after a block that reached GitLab.
+TEST_F(ActStageTest, ATakenOverActionKeepsTheFirstOwnersArchive) {
+  UsePolicy(kQuarantine);
+  const std::string id = ActionId("15-0", "quarantine");
+  expected_id_ = id;
+  ledger_.records[id] = {{"state", "reserved"}, {"owner", "dead-worker"}, {"lease_until_ms", 1}};
+  gitlab_now_["/users/41"] = {{"id", 41}, {"state", "active"}};
+  store_.objects["actions/" + id + ".json"] = R"({"action_id":"first owner's"})";
+  ASSERT_EQ(Stage()->Process(Decision("15-0")).kind, Outcome::Kind::kDone);
+  EXPECT_EQ(sent_, std::vector<std::string>{"POST /api/v4/users/41/block"});
+  EXPECT_EQ(store_.objects.at("actions/" + id + ".json"), R"({"action_id":"first owner's"})");
+  EXPECT_EQ(ledger_.records[id]["archive"], "actions/" + id + ".json");
+  // Its owner died before archiving: the next owner archives, then sends.
+  const std::string id2 = ActionId("16-0", "quarantine");
+  expected_id_ = id2;
+  ledger_.records[id2] = {{"state", "reserved"}, {"owner", "dead-worker"}, {"lease_until_ms", 1}};
+  ASSERT_EQ(Stage()->Process(Decision("16-0")).kind, Outcome::Kind::kDone);
+  EXPECT_TRUE(archived_before_call_);
+  EXPECT_EQ(nlohmann::json::parse(store_.objects.at("actions/" + id2 + ".json"))["action_id"], id2);
+  // The store cannot say: the action waits, and nothing is sent.
+  const std::string id3 = ActionId("17-0", "quarantine");
+  ledger_.records[id3] = {{"state", "reserved"}, {"owner", "dead-worker"}, {"lease_until_ms", 1}};
+  store_.down = true;
+  EXPECT_EQ(Stage()->Process(Decision("17-0")).kind, Outcome::Kind::kHold);
+  EXPECT_EQ(sent_.size(), 2u);
+}
+
 TEST_F(ActStageTest, AFailedCallEndsTheLeaseSoThatTheNextTryLooksFirst) {
   UsePolicy(kQuarantine);
   const std::string id = ActionId("14-0", "quarantine");

@@ -67,11 +67,14 @@ void ClassifyStage::ProcessBatch(std::span<const Entry> entries, std::vector<Out
   std::vector<std::size_t> keyed;  // keys[k] belongs to entries[keyed[k]]
   for (std::size_t i = 0; i < entries.size(); ++i) {
     Prepared& p = prepared[i];
-    p.json = nlohmann::json::parse(entries[i].Get("item"), nullptr, false);
-    if (Status s = gitlab::FromJson(p.json, &p.item); !s.ok()) {
+    // The text and the author only: the API object (`raw`, most of the
+    // entry) goes on to the decision as the entry's text, unread here.
+    const std::string_view item_text = entries[i].Get("item");
+    if (Status s = gitlab::ParseItem(item_text, gitlab::ItemParts::kWithoutRefsAndRaw, &p.item); !s.ok()) {
       (*outcomes)[i] = Outcome::DeadLetter(s.message());
       continue;
     }
+    if (options_.remote) p.json = nlohmann::json::parse(item_text, nullptr, false);  // the model service's input
     p.signals = nlohmann::json::parse(entries[i].Get("signals"), nullptr, false);
     if (p.signals.is_discarded()) p.signals = nlohmann::json::object();
     p.rendering = classify::Render(p.item, p.signals);
@@ -109,7 +112,6 @@ void ClassifyStage::ProcessBatch(std::span<const Entry> entries, std::vector<Out
 
 Outcome ClassifyStage::Decide(const Entry& entry, Prepared* prepared) {
   const gitlab::Item& item = prepared->item;
-  nlohmann::json& j = prepared->json;
   const classify::Rendering& rendering = prepared->rendering;
   std::string version;
   const auto model = models_.Get(&version);
@@ -118,7 +120,7 @@ Outcome ClassifyStage::Decide(const Entry& entry, Prepared* prepared) {
   std::string scored_by = "embedded model " + version;
   if (options_.remote) {
     double remote_score = 0;
-    Status s = options_.remote(item.event_type, j, &remote_score);
+    Status s = options_.remote(item.event_type, prepared->json, &remote_score);
     if (s.ok()) {
       p.probability = remote_score;
       scored_by = "model service";

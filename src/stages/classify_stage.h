@@ -72,7 +72,7 @@ class ClassifyStage : public Stage {
   struct Prepared {
     bool ok = false;
     gitlab::Item item;
-    nlohmann::json json;     // the item as parsed (once), carried into the decision
+    nlohmann::json json;     // the whole item as a tree, for a model service only
     nlohmann::json signals;
     classify::Rendering rendering;
     classify::CampaignCounts campaign;

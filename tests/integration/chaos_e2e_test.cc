@@ -16,7 +16,9 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <set>
@@ -32,6 +34,19 @@ namespace {
 
 using testing::HttpGet;
 using testing::WaitFor;
+
+// "2026-12-03T06:40:00.123Z" as milliseconds since the epoch; -1 if not that.
+std::int64_t RfcMs(const std::string& rfc3339) {
+  std::tm tm{};
+  int ms = 0;
+  if (std::sscanf(rfc3339.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+                  &tm.tm_min, &tm.tm_sec, &ms) != 7) {
+    return -1;
+  }
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  return static_cast<std::int64_t>(timegm(&tm)) * 1000 + ms;
+}
 
 int EnvInt(const char* name, int fallback) {
   const char* v = std::getenv(name);
@@ -218,7 +233,12 @@ TEST_F(ChaosE2E, NothingLostNothingDoneTwiceWhateverFails) {
     duplicate_writes += n > 1;
     unflagged_blocks += flagged.count(uid) == 0;
   }
-  // Each block's archive object existed before the block reached GitLab.
+  // Each block's archive object was made and stored before the block
+  // reached GitLab. s3rver answers a PUT before its file is closed (its
+  // filesystem store resolves on the input's end, not the file's), so a
+  // busy machine can date the file a little after the block the answer let
+  // through: the order is read from the archive's own time, stamped before
+  // the PUT, and the file's time only bounds it.
   for (const auto& text : client_->StreamField("spamphibian:audit", "audit")) {
     const auto a = nlohmann::json::parse(text);
     if (a.value("status", "") != "taken" || !a.contains("archive")) continue;
@@ -226,14 +246,24 @@ TEST_F(ChaosE2E, NothingLostNothingDoneTwiceWhateverFails) {
     const std::string file = s3_.ObjectFile(a["archive"].get<std::string>());
     if (!std::filesystem::exists(file)) {
       ++before_archive;
+      std::printf("chaos: user %lld blocked (%s), its archive %s missing\n", static_cast<long long>(uid),
+                  text.c_str(), file.c_str());
       continue;
     }
-    const auto written = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::filesystem::last_write_time(file).time_since_epoch() -
-                             (std::filesystem::file_time_type::clock::now().time_since_epoch() -
-                              std::chrono::system_clock::now().time_since_epoch()))
-                             .count();
-    if (block_ms.count(uid) && written > block_ms[uid] + 5) ++before_archive;
+    const auto stored_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::filesystem::last_write_time(file).time_since_epoch() -
+                               (std::filesystem::file_time_type::clock::now().time_since_epoch() -
+                                std::chrono::system_clock::now().time_since_epoch()))
+                               .count();
+    std::ifstream in(file);
+    const auto archive = nlohmann::json::parse(in, nullptr, false);
+    const std::int64_t made_ms = archive.is_object() ? RfcMs(archive.value("time", "")) : -1;
+    if (block_ms.count(uid) && (made_ms < 0 || made_ms > block_ms[uid] || stored_ms > block_ms[uid] + 1000)) {
+      ++before_archive;
+      std::printf("chaos: user %lld blocked at %lld ms, its archive made at %lld ms and its file written at %lld ms\n",
+                  static_cast<long long>(uid), static_cast<long long>(block_ms[uid]), static_cast<long long>(made_ms),
+                  static_cast<long long>(stored_ms));
+    }
   }
   const long long dead = client_->Integer({"XLEN", "spamphibian:dead_letter"});
   const std::string metrics = HttpGet(service_->Url("/metrics")).body;
