@@ -32,11 +32,25 @@ constexpr std::pair<const char*, bool Author::*> kAuthorFlags[] = {{"is_admin", 
 Status NotAnItem() { return Status::InvalidArgument("not an item: missing type or author"); }
 Status Malformed(std::string_view why) { return Status::InvalidArgument("malformed item: " + std::string(why)); }
 
+// The value of `name` in `object` as nlohmann reads it: keys compared
+// unescaped, and of a repeated key the last. (simdjson's operator[] takes
+// the first and compares keys as written.)
+bool Field(simdjson::dom::object object, std::string_view name, simdjson::dom::element* out) {
+  bool found = false;
+  for (const auto field : object) {
+    if (field.key == name) {
+      *out = field.value;
+      found = true;
+    }
+  }
+  return found;
+}
+
 // ParseItem's readers: absent is the default, present of another type an
 // error (as nlohmann's value() throws).
 bool ReadString(simdjson::dom::object object, const char* name, std::string* out) {
   simdjson::dom::element value;
-  if (object[name].get(value) != simdjson::SUCCESS) return true;
+  if (!Field(object, name, &value)) return true;
   std::string_view s;
   if (value.get_string().get(s) != simdjson::SUCCESS) return false;
   out->assign(s);
@@ -45,17 +59,30 @@ bool ReadString(simdjson::dom::object object, const char* name, std::string* out
 
 bool ReadFlag(simdjson::dom::object object, const char* name, bool* out) {
   simdjson::dom::element value;
-  return object[name].get(value) != simdjson::SUCCESS || value.get_bool().get(*out) == simdjson::SUCCESS;
+  return !Field(object, name, &value) || value.get_bool().get(*out) == simdjson::SUCCESS;
+}
+
+// An author id: an integer, or a float within int64's range (cast); not a
+// boolean or a string. The same rule for both readers (nlohmann's get()
+// would take true as 1 and cast any float, out of range included).
+bool IdInRange(double d) { return d >= -9.2e18 && d <= 9.2e18; }
+
+bool ReadId(const nlohmann::json& author, std::int64_t* out) {
+  if (!author.is_object() || !author.contains("id")) return true;
+  const nlohmann::json& id = author["id"];
+  if (id.is_number_integer()) return *out = id.get<std::int64_t>(), true;
+  if (id.is_number_float() && IdInRange(id.get<double>())) return *out = static_cast<std::int64_t>(id.get<double>()), true;
+  return false;
 }
 
 bool ReadId(simdjson::dom::object object, std::int64_t* out) {
   simdjson::dom::element value;
-  if (object["id"].get(value) != simdjson::SUCCESS) return true;
+  if (!Field(object, "id", &value)) return true;
   std::uint64_t u = 0;
   double d = 0;
   if (value.get_int64().get(*out) == simdjson::SUCCESS) return true;
   if (value.get_uint64().get(u) == simdjson::SUCCESS) return *out = static_cast<std::int64_t>(u), true;
-  if (value.get_double().get(d) == simdjson::SUCCESS && d >= -9.2e18 && d <= 9.2e18) {
+  if (value.get_double().get(d) == simdjson::SUCCESS && IdInRange(d)) {
     return *out = static_cast<std::int64_t>(d), true;
   }
   return false;
@@ -64,7 +91,7 @@ bool ReadId(simdjson::dom::object object, std::int64_t* out) {
 // A subtree as nlohmann's tree (refs, raw: read whole only when asked).
 bool ReadTree(simdjson::dom::object object, const char* name, nlohmann::json* out) {
   simdjson::dom::element value;
-  if (object[name].get(value) != simdjson::SUCCESS) return true;
+  if (!Field(object, name, &value)) return true;
   *out = nlohmann::json::parse(simdjson::minify(value), nullptr, false);
   return !out->is_discarded();
 }
@@ -90,7 +117,7 @@ Status FromJson(const nlohmann::json& j, Item* item) {
     item->type = j.at("type").get<std::string>();
     for (const auto& [name, field] : kItemStrings) item->*field = j.value(name, "");
     const auto& a = j.at("author");
-    item->author.id = a.value("id", std::int64_t{0});
+    if (!ReadId(a, &item->author.id)) return Malformed("author.id is not a number");
     for (const auto& [name, field] : kAuthorStrings) item->author.*field = a.value(name, "");
     for (const auto& [name, field] : kAuthorFlags) item->author.*field = a.value(name, false);
     if (j.contains("text") && !j["text"].is_array()) return Malformed("text is not an array");
@@ -112,11 +139,11 @@ Status ParseItem(std::string_view json, ItemParts parts, Item* item) {
   if (const auto error = parser.parse(json.data(), json.size()).get_object().get(j); error != simdjson::SUCCESS) {
     return error == simdjson::INCORRECT_TYPE ? NotAnItem() : Malformed(simdjson::error_message(error));
   }
-  simdjson::dom::element type;
+  simdjson::dom::element type, author, text;
   simdjson::dom::object a;
-  if (j["type"].get(type) != simdjson::SUCCESS || j["author"].error() != simdjson::SUCCESS) return NotAnItem();
+  if (!Field(j, "type", &type) || !Field(j, "author", &author)) return NotAnItem();
   if (!ReadString(j, "type", &item->type)) return Malformed("type is not a string");
-  if (j["author"].get_object().get(a) != simdjson::SUCCESS) return Malformed("author is not an object");
+  if (author.get_object().get(a) != simdjson::SUCCESS) return Malformed("author is not an object");
   for (const auto& [name, field] : kItemStrings) {
     if (!ReadString(j, name, &(item->*field))) return Malformed(std::string(name) + " is not a string");
   }
@@ -127,8 +154,7 @@ Status ParseItem(std::string_view json, ItemParts parts, Item* item) {
   for (const auto& [name, field] : kAuthorFlags) {
     if (!ReadFlag(a, name, &(item->author.*field))) return Malformed("author." + std::string(name) + " is not a boolean");
   }
-  simdjson::dom::element text;
-  if (j["text"].get(text) == simdjson::SUCCESS) {
+  if (Field(j, "text", &text)) {
     simdjson::dom::array pairs;
     if (text.get_array().get(pairs) != simdjson::SUCCESS) return Malformed("text is not an array");
     for (simdjson::dom::element pair : pairs) {

@@ -66,6 +66,10 @@ TEST(Item, ParseItemReadsWhatFromJsonReads) {
   light.refs = item.refs;
   EXPECT_EQ(ToJson(light), ToJson(item));
 
+  // Of a repeated key the last, and keys as they read unescaped, as nlohmann.
+  ASSERT_TRUE(ParseItem(R"({"type":5,"typ\u0065":"note","author":{"name":"a","name":"b"}})", ItemParts::kAll, &light).ok());
+  EXPECT_EQ(light.type, "note");
+  EXPECT_EQ(light.author.name, "b");
   // Numbers GitLab might send as an id, and fields left out.
   ASSERT_TRUE(ParseItem(R"({"type":"note","author":{"id":7.0}})", ItemParts::kAll, &light).ok());
   EXPECT_EQ(light.author.id, 7);
@@ -74,6 +78,7 @@ TEST(Item, ParseItemReadsWhatFromJsonReads) {
   for (const char* bad : {R"({"id":"1"})", R"([1])", R"("user")", "not json", R"({"type":"user","author":{},"text":[[1]]})",
                           R"({"type":5,"author":{}})", R"({"type":"user","author":[]})",
                           R"({"type":"user","author":{"bot":"yes"}})", R"({"type":"user","author":{"id":"7"}})",
+                          R"({"type":"user","author":{"id":true}})", R"({"type":"user","author":{"id":1e300}})",
                           R"({"type":"user","author":{},"text":{"a":["b","c"]}})", R"({"type":"user","author":{},"web_url":null})",
                           R"({"type":"user","author":{},"text":[["bio"]]})"}) {
     EXPECT_FALSE(ParseItem(bad, ItemParts::kAll, &light).ok()) << bad;
