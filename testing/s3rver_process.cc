@@ -46,4 +46,12 @@ void S3rverProcess::Stop() {
   process_.reset();
 }
 
+void S3rverProcess::Pause() {
+  if (process_) process_->Signal(SIGSTOP);
+}
+
+void S3rverProcess::Resume() {
+  if (process_) process_->Signal(SIGCONT);
+}
+
 }  // namespace spamphibian::testing

@@ -27,12 +27,17 @@ class S3rverProcess {
   storage::S3Options Options() const;
   std::map<std::string, std::string> Env() const;  // S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY
 
-  // Where s3rver keeps an object's bytes on disk (its modification time is
-  // when the object was written).
+  // Where s3rver keeps an object's bytes on disk.
   std::string ObjectFile(const std::string& key) const;
 
   void Stop();
   void Start();
+  // Freezes s3rver (SIGSTOP) and thaws it: S3 hanging rather than gone.
+  // s3rver answers a PUT before its file is written, so a Stop() right
+  // after an answer can lose an object that real S3 would have kept; a
+  // frozen s3rver finishes its writes when thawed.
+  void Pause();
+  void Resume();
 
  private:
   TempDir dir_;
