@@ -18,7 +18,9 @@
 //                                                        it done without writing
 //                                                        (spamphibian_act_reconciled_total)
 //   5. archive the item and decision to S3 actions/<action_id>.json; if that
-//      fails, the reservation is dropped and nothing is sent (Hold)
+//      fails, the reservation is dropped and nothing is sent (Hold). A
+//      taken-over action keeps the archive its first owner wrote, if any:
+//      it is older than any call of the action
 //   6. the API calls, bounded by the reservation's lease (no request is
 //      sent after it ends, so a resumer that waits for the lease never
 //      races a write in flight); the result is recorded and audited.
