@@ -26,8 +26,8 @@
 #include "classify/fasttext_model.h"
 #include "classify/text_rendering.h"
 #include "gitlab/item.h"
-#include "log/json_log.h"
 #include "gitlab/normalize.h"
+#include "log/json_log.h"
 #include "stages/classify_stage.h"
 #include "trust/account_signals.h"
 

@@ -1,6 +1,5 @@
 #include "decisions/decision.h"
 
-#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <string_view>
