@@ -66,8 +66,9 @@ int RunClassify(const Config& config, const std::string& item_type, const std::s
   ClassifyStageOptions options;
   options.defaults = {config.classify.spam_threshold, config.classify.suspicious_threshold};
   options.by_type = config.classify.thresholds_by_type;
-  classify::LocalCampaignMemory campaigns({config.classify.campaign_window_ms, config.classify.signup_window_ms,
-                                          config.classify.signup_baseline_ms});
+  const ClassifyOptions& cl = config.classify;
+  classify::LocalCampaignMemory campaigns(
+      {cl.campaign_window_ms, cl.signup_window_ms, cl.signup_baseline_ms, cl.flood_window_ms});
   options.campaigns = &campaigns;
   ClassifyStage stage(options, models, registry, *log);
   Outcome o = stage.Process(Entry{"cli", {{"item", item.dump()}, {"signals", signals.dump()}}});

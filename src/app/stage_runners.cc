@@ -140,7 +140,8 @@ std::unique_ptr<StageRunner> ClassifyRunner(const RunnerContext& c, const classi
     const ClassifyOptions& cl = c.config.classify;
     auto campaigns = std::make_unique<RedisCampaignMemory>(
         c.connector, c.config.pipeline.key_prefix,
-        classify::CampaignWindows{cl.campaign_window_ms, cl.signup_window_ms, cl.signup_baseline_ms});
+        classify::CampaignWindows{cl.campaign_window_ms, cl.signup_window_ms, cl.signup_baseline_ms,
+                                  cl.flood_window_ms});
     return std::make_unique<Owned>(o, std::move(campaigns), models, c.registry, c.log);
   };
   return Runner(c, RunnerOptions(config, kCandidatesStream, config.pipeline.workers, config.pipeline.batch_size),

@@ -38,6 +38,11 @@ CampaignKey CampaignKeyOf(const gitlab::Item& item, const Rendering& r) {
   key.simhash = SimHash(r.words);
   key.domains = r.link_domains;
   key.signup = SignupPattern(item, r.link_domains);
+  key.type = item.type;
+  // Without an author or an id, one item could not be told from the next.
+  if (item.type != "user" && !item.id.empty() && (item.author.id != 0 || !item.author.username.empty())) {
+    key.item = item.id;
+  }
   return key;
 }
 
@@ -131,6 +136,31 @@ std::string DomainBucket(const std::string& domain) { return "d:" + domain; }
 
 std::string SignupBucket(const std::string& pattern) { return "s:" + pattern; }
 
+std::string AuthorBucket(const std::string& type, const std::string& author) { return "a:" + type + ":" + author; }
+
+void ApplyCampaign(const CampaignCounts& counts, std::string_view item_type, Rendering* r) {
+  const int items = item_type == "note" ? 0 : counts.author_items;
+  r->features[FeatureIndex("campaign_accounts")] = static_cast<float>(std::log1p(counts.text_accounts));
+  r->features[FeatureIndex("domain_accounts")] = static_cast<float>(std::log1p(counts.domain_accounts));
+  r->features[FeatureIndex("signup_accounts")] = static_cast<float>(std::log1p(counts.signup_accounts));
+  r->features[FeatureIndex("author_items")] = static_cast<float>(std::log1p(items));
+  r->features[FeatureIndex("author_repeats")] = static_cast<float>(std::log1p(counts.author_repeats));
+  std::string prefix;
+  for (const auto& [fired, token] : {std::pair{counts.text_accounts >= kCampaignMinOthers, "sig_campaign_text"},
+                                     {counts.domain_accounts >= kCampaignMinOthers, "sig_campaign_domain"},
+                                     {counts.signup_accounts >= kCampaignMinOthers, "sig_campaign_signup"},
+                                     {items >= kFloodMinItems, "sig_author_flood"},
+                                     {counts.author_repeats >= kCampaignMinOthers, "sig_author_repeats"}}) {
+    if (!fired) continue;
+    r->signals.push_back(token);
+    prefix += token;
+    prefix += ' ';
+  }
+  if (prefix.empty()) return;
+  std::sort(r->signals.begin(), r->signals.end());
+  r->text.insert(0, prefix);
+}
+
 void LocalCampaignMemory::Sweep(std::map<std::string, Seen>& bucket, std::int64_t since_ms,
                                 const std::function<void(const std::string&, const Seen&)>& each) {
   for (auto it = bucket.begin(); it != bucket.end();) {
@@ -166,7 +196,27 @@ Status LocalCampaignMemory::Observe(const CampaignKey& key, std::int64_t now_ms,
                               std::max(windows_.signup_ms, windows_.signup_baseline_ms), &earlier);
     out->signup_accounts = std::min(SignupBurst(recent, earlier, windows_), kCampaignCountCap);
   }
+  if (!key.item.empty()) Flood(key, now_ms, out);
   return Status::Ok();
+}
+
+void LocalCampaignMemory::Flood(const CampaignKey& key, std::int64_t now_ms, CampaignCounts* out) {
+  auto& bucket = buckets_[AuthorBucket(key.type, key.author)];
+  int items = 0, repeats = 0;
+  Sweep(bucket, now_ms - windows_.author_ms, [&](const std::string& item, const Seen& seen) {
+    if (item == key.item) return;
+    ++items;
+    if (key.simhash != 0 && seen.simhash != 0 && std::popcount(seen.simhash ^ key.simhash) <= kNearDuplicateBits) {
+      ++repeats;
+    }
+  });
+  bucket[key.item] = {now_ms, key.simhash};
+  while (bucket.size() > static_cast<std::size_t>(kFloodBucketItems)) {
+    bucket.erase(std::min_element(bucket.begin(), bucket.end(),
+                                  [](const auto& a, const auto& b) { return a.second.time_ms < b.second.time_ms; }));
+  }
+  out->author_items = std::min(items, kCampaignCountCap);
+  out->author_repeats = std::min(repeats, kCampaignCountCap);
 }
 
 int LocalCampaignMemory::Others(const std::string& name, const std::string& author, std::int64_t now_ms,

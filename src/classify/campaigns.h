@@ -22,6 +22,14 @@
 // itself a few times an hour: a burst is what a pattern brings beyond its
 // own ordinary rate, learnt over a longer baseline (SignupBurst).
 //
+// Floods: one account posting item after item of one type (a bot making
+// tea-protocol projects or snippet after snippet, or pasting one comment
+// under every issue). Its items within a day are counted, and those whose
+// text is nearly the same as this one's. Each item counts once however often
+// it is edited or delivered again: the bucket is of items, not of posts.
+// A user has no flood (the account is the item), nor has an item without
+// an id or an author.
+//
 // CampaignMemory is the interface; LocalCampaignMemory keeps it in the
 // process (training, evaluation, the classify command), and the classify
 // stage uses the Redis one (stages/redis_campaign_memory.h), shared by
@@ -48,12 +56,16 @@ struct CampaignKey {
   std::uint64_t simhash = 0;         // 0: too short to compare
   std::vector<std::string> domains;  // off-site registrable domains it links
   std::string signup;                // a user's sign-up pattern (SignupPattern), "" when none
+  std::string type;                  // the item's type, which its author's flood is of
+  std::string item;                  // the item's id; "": no flood is counted
 };
 
 struct CampaignCounts {
   int text_accounts = 0;    // other accounts with nearly the same text
   int domain_accounts = 0;  // other accounts linking one of its domains (the most of any)
   int signup_accounts = 0;  // other users of the same sign-up pattern within the sign-up window
+  int author_items = 0;     // the author's other items of this type within the flood window
+  int author_repeats = 0;   // ... of them with nearly the same text
   // What reviewers answered lately (the review store's memory, kept with an
   // expiry): "spam" or "ham" for this author's last answered item, and a
   // linked domain they confirmed spam and never ham. Only the Redis memory
@@ -76,6 +88,7 @@ struct CampaignWindows {
   // sign-ups before the sign-up window); 0, or not longer than signup_ms:
   // no baseline, every other sign-up alike counts.
   std::int64_t signup_baseline_ms = 7ll * 86400 * 1000;
+  std::int64_t author_ms = 86400ll * 1000;  // one account's items of one type
 };
 
 // The other sign-ups of one pattern that make a burst: the `recent` ones
@@ -89,12 +102,27 @@ struct CampaignWindows {
 int SignupBurst(int recent, int earlier, const CampaignWindows& windows);
 
 inline constexpr int kCampaignCountCap = 50;
+// An author's flood bucket keeps its latest items only: enough to count to
+// the cap, and a bot's thousandth item costs what its fiftieth did.
+inline constexpr int kFloodBucketItems = 200;
 inline constexpr int kNearDuplicateBits = 3;
 inline constexpr int kCampaignMinWords = 8;  // shorter texts ("Thanks!", "+1") are everybody's
 
 // The campaign key of a rendered item: its author (id, else username), the
-// SimHash of its words, its off-site link domains.
+// SimHash of its words, its off-site link domains, its type and id.
 CampaignKey CampaignKeyOf(const gitlab::Item& item, const Rendering& rendering);
+
+// Adds what the campaign memory found to a rendering: the campaign and
+// flood features and, from two other accounts (or two repeats) on, their
+// signal tokens, which also lead the model's line. Renderings are made
+// first, because the campaign key is computed from them. A note's flood of
+// items is left out: a reviewer's notes come by the dozen, so only its
+// repeats tell.
+void ApplyCampaign(const CampaignCounts& counts, std::string_view item_type, Rendering* rendering);
+// How many other accounts make a campaign (or a burst), or how many
+// repeats a flood, a signal token; how many other items a flood.
+inline constexpr int kCampaignMinOthers = 2;
+inline constexpr int kFloodMinItems = 4;
 
 // "<e-mail domain>|<username shape>|<TLD of the first off-site link>" for a
 // user, "" for other items and when a part is missing. Links to the mail
@@ -145,6 +173,10 @@ class LocalCampaignMemory : public CampaignMemory {
   // Drops entries older than the window; calls `each` for the others.
   static void Sweep(std::map<std::string, Seen>& bucket, std::int64_t since_ms,
                     const std::function<void(const std::string& author, const Seen&)>& each);
+  // Counts the author's other items of key's type in the flood window
+  // (and those with nearly the same text), and records this one.
+  // Called with mu_ held.
+  void Flood(const CampaignKey& key, std::int64_t now_ms, CampaignCounts* out);
   // Records `author` in a bucket of authors and counts the others seen
   // within `window_ms`, capped; `earlier`, when given, also keeps the
   // bucket for `keep_ms` and counts the others seen before the window.
@@ -153,13 +185,14 @@ class LocalCampaignMemory : public CampaignMemory {
              std::int64_t keep_ms = 0, int* earlier = nullptr);
   const CampaignWindows windows_;
   std::mutex mu_;
-  std::map<std::string, std::map<std::string, Seen>> buckets_;  // bucket -> author -> last seen
+  std::map<std::string, std::map<std::string, Seen>> buckets_;  // bucket -> author (a flood's: item) -> last seen
 };
 
-// The bucket names of a key ("t<band>:<hex>", "d:<domain>", "s:<pattern>"),
-// as both memories use them.
+// The bucket names of a key ("t<band>:<hex>", "d:<domain>", "s:<pattern>",
+// "a:<type>:<author>"), as both memories use them.
 std::vector<std::string> TextBuckets(std::uint64_t simhash);
 std::string DomainBucket(const std::string& domain);
 std::string SignupBucket(const std::string& pattern);
+std::string AuthorBucket(const std::string& type, const std::string& author);
 
 }  // namespace spamphibian::classify

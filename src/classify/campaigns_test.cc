@@ -2,10 +2,22 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 namespace spamphibian::classify {
 namespace {
 
 int Distance(std::uint64_t a, std::uint64_t b) { return __builtin_popcountll(a ^ b); }
+
+// A key with no item: campaigns and sign-ups only.
+CampaignKey K(std::string author, std::uint64_t simhash, std::vector<std::string> domains, std::string signup) {
+  CampaignKey key;
+  key.author = std::move(author);
+  key.simhash = simhash;
+  key.domains = std::move(domains);
+  key.signup = std::move(signup);
+  return key;
+}
 
 TEST(SimHash, NearDuplicatesAreCloseAndOthersFar) {
   const std::string a = "watch the full movie online free in hd no sign up stream now on our site today";
@@ -21,12 +33,12 @@ TEST(LocalCampaignMemory, CountsOtherAccountsWithinTheWindow) {
   LocalCampaignMemory memory({.campaign_ms = 1000, .signup_ms = 100, .signup_baseline_ms = 0});
   const std::uint64_t h = SimHash("call the quickbooks customer care number now toll free for payroll and refunds");
   CampaignCounts c;
-  ASSERT_TRUE(memory.Observe({"a", h, {"spam.example.top"}, ""}, 0, &c).ok());
-  ASSERT_TRUE(memory.Observe({"b", h, {"spam.example.top"}, ""}, 10, &c).ok());
-  ASSERT_TRUE(memory.Observe({"c", h, {"spam.example.top"}, ""}, 20, &c).ok());
+  ASSERT_TRUE(memory.Observe(K("a", h, {"spam.example.top"}, ""), 0, &c).ok());
+  ASSERT_TRUE(memory.Observe(K("b", h, {"spam.example.top"}, ""), 10, &c).ok());
+  ASSERT_TRUE(memory.Observe(K("c", h, {"spam.example.top"}, ""), 20, &c).ok());
   EXPECT_EQ(c.text_accounts, 2);
   EXPECT_EQ(c.domain_accounts, 2);
-  ASSERT_TRUE(memory.Observe({"d", h, {"github.com"}, ""}, 2000, &c).ok());
+  ASSERT_TRUE(memory.Observe(K("d", h, {"github.com"}, ""), 2000, &c).ok());
   EXPECT_EQ(c.text_accounts, 0) << "the others are older than the window";
   EXPECT_EQ(c.domain_accounts, 0);
 }
@@ -68,14 +80,14 @@ TEST(SignupPattern, AUserWithAnEmailALinkAndAShapedName) {
 TEST(LocalCampaignMemory, ASignupBurstCountsWithinItsOwnWindow) {
   LocalCampaignMemory memory({.campaign_ms = 100000, .signup_ms = 100, .signup_baseline_ms = 0});
   CampaignCounts c;
-  ASSERT_TRUE(memory.Observe({"a", 0, {"x.top"}, "mail.example|a_a9999|top"}, 0, &c).ok());
-  ASSERT_TRUE(memory.Observe({"b", 0, {"y.top"}, "mail.example|a_a9999|top"}, 10, &c).ok());
-  ASSERT_TRUE(memory.Observe({"c", 0, {"z.top"}, "mail.example|a_a9999|top"}, 20, &c).ok());
+  ASSERT_TRUE(memory.Observe(K("a", 0, {"x.top"}, "mail.example|a_a9999|top"), 0, &c).ok());
+  ASSERT_TRUE(memory.Observe(K("b", 0, {"y.top"}, "mail.example|a_a9999|top"), 10, &c).ok());
+  ASSERT_TRUE(memory.Observe(K("c", 0, {"z.top"}, "mail.example|a_a9999|top"), 20, &c).ok());
   EXPECT_EQ(c.signup_accounts, 2);
   EXPECT_EQ(c.domain_accounts, 0) << "three sites, one make";
-  ASSERT_TRUE(memory.Observe({"d", 0, {"w.top"}, "mail.example|a_a99|top"}, 30, &c).ok());
+  ASSERT_TRUE(memory.Observe(K("d", 0, {"w.top"}, "mail.example|a_a99|top"), 30, &c).ok());
   EXPECT_EQ(c.signup_accounts, 0) << "another shape";
-  ASSERT_TRUE(memory.Observe({"e", 0, {"v.top"}, "mail.example|a_a9999|top"}, 500, &c).ok());
+  ASSERT_TRUE(memory.Observe(K("e", 0, {"v.top"}, "mail.example|a_a9999|top"), 500, &c).ok());
   EXPECT_EQ(c.signup_accounts, 0) << "the burst is older than the sign-up window";
 }
 
@@ -99,16 +111,61 @@ TEST(LocalCampaignMemory, ACommonMakeNeedsMoreThanItsRateToBurst) {
   const std::string make = "mail.example|a9999|com";
   CampaignCounts c;
   for (int i = 0; i < 9; ++i) {
-    ASSERT_TRUE(memory.Observe({"u" + std::to_string(i), 0, {"site" + std::to_string(i) + ".com"}, make}, i * 100, &c).ok());
+    ASSERT_TRUE(memory.Observe(K("u" + std::to_string(i), 0, {"site" + std::to_string(i) + ".com"}, make), i * 100, &c).ok());
   }
-  for (int i = 1; i <= 3; ++i) ASSERT_TRUE(memory.Observe({"x" + std::to_string(i), 0, {"x.com"}, make}, 945 + 5 * i, &c).ok());
+  for (int i = 1; i <= 3; ++i) ASSERT_TRUE(memory.Observe(K("x" + std::to_string(i), 0, {"x.com"}, make), 945 + 5 * i, &c).ok());
   EXPECT_EQ(c.signup_accounts, 0) << "two others in a window where one is usual (chance allows three)";
-  for (int i = 4; i <= 7; ++i) ASSERT_TRUE(memory.Observe({"x" + std::to_string(i), 0, {"x.com"}, make}, 945 + 5 * i, &c).ok());
+  for (int i = 4; i <= 7; ++i) ASSERT_TRUE(memory.Observe(K("x" + std::to_string(i), 0, {"x.com"}, make), 945 + 5 * i, &c).ok());
   EXPECT_EQ(c.signup_accounts, 3) << "six others: three beyond chance";
-  ASSERT_TRUE(memory.Observe({"n1", 0, {"n.top"}, "other.example|a9999|top"}, 990, &c).ok());
-  ASSERT_TRUE(memory.Observe({"n2", 0, {"n.top"}, "other.example|a9999|top"}, 991, &c).ok());
-  ASSERT_TRUE(memory.Observe({"n3", 0, {"n.top"}, "other.example|a9999|top"}, 992, &c).ok());
+  ASSERT_TRUE(memory.Observe(K("n1", 0, {"n.top"}, "other.example|a9999|top"), 990, &c).ok());
+  ASSERT_TRUE(memory.Observe(K("n2", 0, {"n.top"}, "other.example|a9999|top"), 991, &c).ok());
+  ASSERT_TRUE(memory.Observe(K("n3", 0, {"n.top"}, "other.example|a9999|top"), 992, &c).ok());
   EXPECT_EQ(c.signup_accounts, 2) << "a new make's burst counts whole";
+}
+
+TEST(CampaignKeyOf, AnItemWithAnIdAndAnAuthorCanFlood) {
+  gitlab::Item item;
+  item.type = "snippet";
+  item.id = "17";
+  item.author.id = 5;
+  item.text = {{"content", "free spins"}};
+  const Rendering r = Render(item, nlohmann::json::object());
+  EXPECT_EQ(CampaignKeyOf(item, r).item, "17");
+  EXPECT_EQ(CampaignKeyOf(item, r).type, "snippet");
+  item.author.id = 0;
+  EXPECT_EQ(CampaignKeyOf(item, r).item, "") << "no author: every item would be another's";
+  item.author.username = "bot";
+  EXPECT_EQ(CampaignKeyOf(item, r).item, "17");
+  item.id = "";
+  EXPECT_EQ(CampaignKeyOf(item, r).item, "") << "no id: an edit would count as another item";
+  gitlab::Item user = User("bot", "bot@mail.example");
+  user.id = "5";
+  EXPECT_EQ(CampaignKeyOf(user, Render(user, nlohmann::json::object())).item, "") << "a user is its account";
+}
+
+TEST(ApplyCampaign, FloodsAreFeaturesAndFromTheirThresholdTokens) {
+  const auto apply = [](const CampaignCounts& c, std::string_view type) {
+    Rendering r;
+    r.text = "words";
+    ApplyCampaign(c, type, &r);
+    return r;
+  };
+  CampaignCounts c;
+  c.author_items = kFloodMinItems;
+  c.author_repeats = kCampaignMinOthers;
+  Rendering r = apply(c, "project");
+  EXPECT_FLOAT_EQ(r.features[FeatureIndex("author_items")], std::log1p(kFloodMinItems));
+  EXPECT_FLOAT_EQ(r.features[FeatureIndex("author_repeats")], std::log1p(kCampaignMinOthers));
+  EXPECT_EQ(r.text, "sig_author_flood sig_author_repeats words");
+  EXPECT_EQ(r.signals, (std::vector<std::string>{"sig_author_flood", "sig_author_repeats"}));
+  r = apply(c, "note");
+  EXPECT_EQ(r.features[FeatureIndex("author_items")], 0) << "a reviewer writes notes by the dozen";
+  EXPECT_EQ(r.text, "sig_author_repeats words") << "but pastes no comment thrice";
+  c.author_items = kFloodMinItems - 1;
+  c.author_repeats = kCampaignMinOthers - 1;
+  r = apply(c, "snippet");
+  EXPECT_EQ(r.text, "words") << "below both thresholds: features only";
+  EXPECT_GT(r.features[FeatureIndex("author_items")], 0);
 }
 
 }  // namespace

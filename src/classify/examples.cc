@@ -9,6 +9,7 @@ namespace {
 
 constexpr std::int64_t kSignupWindowLines = 500;
 constexpr std::int64_t kSignupBaselineLines = 168 * kSignupWindowLines;  // a week to an hour, as served
+constexpr std::int64_t kFloodWindowLines = 24 * kSignupWindowLines;     // a day, as served
 
 }  // namespace
 
@@ -17,10 +18,12 @@ Status ReadExamples(const std::string& path, const AccountSignalsFn& account_sig
   if (!in) return Status::InvalidArgument("--data: cannot read '" + path + "'");
   // Time is the line number: a file is one stream of items. Campaigns count
   // across the whole file; a sign-up burst within kSignupWindowLines lines
-  // (the items an instance might see in an hour).
+  // (the items an instance might see in an hour); an account's flood within
+  // a day's lines.
   LocalCampaignMemory campaigns({.campaign_ms = 1ll << 60,
                                  .signup_ms = kSignupWindowLines,
-                                 .signup_baseline_ms = kSignupBaselineLines});
+                                 .signup_baseline_ms = kSignupBaselineLines,
+                                 .author_ms = kFloodWindowLines});
   std::string line;
   long line_no = 0;
   while (std::getline(in, line)) {
@@ -52,7 +55,7 @@ Status ReadExamples(const std::string& path, const AccountSignalsFn& account_sig
     e.rendering = Render(item, signals);
     CampaignCounts counts;
     (void)campaigns.Observe(CampaignKeyOf(item, e.rendering), line_no, &counts);
-    ApplyCampaign(counts.text_accounts, counts.domain_accounts, counts.signup_accounts, &e.rendering);
+    ApplyCampaign(counts, item.type, &e.rendering);
     e.type = item.type;
     e.spam = label == "spam";
     e.difficulty = str("difficulty");

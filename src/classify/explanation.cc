@@ -58,6 +58,8 @@ constexpr Description kDescriptions[] = {
     {"campaign_accounts", "nearly the same text from other accounts lately", true},
     {"domain_accounts", "the same link domain from other accounts lately", true},
     {"signup_accounts", "other accounts signed up alike within the hour", true},
+    {"author_items", "the same account's other items of this type today", true},
+    {"author_repeats", "the same account posted nearly the same text again today", true},
     {"type_user", "", false},
     {"type_project", "", false},
     {"type_group", "", false},
@@ -89,6 +91,8 @@ constexpr std::pair<std::string_view, std::string_view> kTellingSignals[] = {
     {"sig_campaign_text", "campaign_accounts"},
     {"sig_campaign_domain", "domain_accounts"},
     {"sig_campaign_signup", "signup_accounts"},
+    {"sig_author_flood", "author_items"},
+    {"sig_author_repeats", "author_repeats"},
 };
 
 // The feature's row of kDescriptions; nullptr for a name that is not a feature.

@@ -317,22 +317,4 @@ Rendering Render(const gitlab::Item& item, const ItemContext& ctx) {
   return r;
 }
 
-void ApplyCampaign(int text_accounts, int domain_accounts, int signup_accounts, Rendering* r) {
-  r->features[F("campaign_accounts")] = static_cast<float>(std::log1p(text_accounts));
-  r->features[F("domain_accounts")] = static_cast<float>(std::log1p(domain_accounts));
-  r->features[F("signup_accounts")] = static_cast<float>(std::log1p(signup_accounts));
-  std::string prefix;
-  for (const auto& [count, token] : {std::pair{text_accounts, "sig_campaign_text"},
-                                     {domain_accounts, "sig_campaign_domain"},
-                                     {signup_accounts, "sig_campaign_signup"}}) {
-    if (count < kCampaignMinOthers) continue;
-    r->signals.push_back(token);
-    prefix += token;
-    prefix += ' ';
-  }
-  if (prefix.empty()) return;
-  std::sort(r->signals.begin(), r->signals.end());
-  r->text.insert(0, prefix);
-}
-
 }  // namespace spamphibian::classify

@@ -9,7 +9,8 @@
 //    defanged links undone), lower-cased, links/e-mails/phones replaced by
 //    placeholders;
 //  * `features`: numbers for the combiner (kFeatureNames, in that order):
-//    links and their kinds, text shape, the account, campaigns;
+//    links and their kinds, text shape, the account, campaigns and floods
+//    (campaigns.h ApplyCampaign);
 //  * `signals`: the sig_* tokens that fired, for the decision's reasons.
 //
 // Thread-safe, no shared state.
@@ -48,7 +49,7 @@ inline constexpr std::string_view kFeatureNames[] = {
     "website", "website_without_bio", "bio_empty", "profile_fields", "username_digits", "email_free",
     "email_disposable", "email_corporate", "email_unknown", "email_matches_link", "email_unconfirmed",
     "age_known", "age_lt1d", "age_lt7d", "age_lt30d", "age_gt1y", "campaign_accounts", "domain_accounts",
-    "signup_accounts",
+    "signup_accounts", "author_items", "author_repeats",
     "type_user", "type_project", "type_group", "type_issue", "type_note", "type_merge_request", "type_wiki_page",
     "type_snippet", "type_mail"};
 inline constexpr std::size_t kFeatureCount = std::size(kFeatureNames);
@@ -73,13 +74,6 @@ struct Rendering {
 Rendering Render(const gitlab::Item& item, const ItemContext& context);
 // With the trust stage's signals object (ItemContext::FromSignals).
 Rendering Render(const gitlab::Item& item, const nlohmann::json& signals);
-
-// Adds what the campaign memory found (campaigns.h) to a rendering: the
-// campaign features and, from two other accounts on, their signal tokens.
-// Renderings are made first, because the campaign key is computed from them.
-void ApplyCampaign(int text_accounts, int domain_accounts, int signup_accounts, Rendering* rendering);
-// How many other accounts make a campaign (or a burst) a signal token.
-inline constexpr int kCampaignMinOthers = 2;
 
 // Whether a domain is a free mail provider's (gmail.com, outlook.com ...).
 bool IsFreeMailDomain(std::string_view domain);

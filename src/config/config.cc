@@ -370,6 +370,10 @@ const Setting kSettings[] = {
      [](const std::string& w, const std::string& v, Config* c) {
        return SetInt(w, v, 0, 90ll * 86400 * 1000, &c->classify.signup_baseline_ms);
      }},
+    {"", "classify.flood_window_ms",
+     [](const std::string& w, const std::string& v, Config* c) {
+       return SetInt(w, v, 60000, 30ll * 86400 * 1000, &c->classify.flood_window_ms);
+     }},
     {"", "model.timeout_ms",
      [](const std::string& w, const std::string& v, Config* c) {
        return SetDuration(w, v, 10, 60000, &c->classify.model_url_timeout);

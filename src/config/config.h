@@ -158,6 +158,9 @@ struct ClassifyOptions {
   // classify.signup_baseline_ms: how long a sign-up pattern's ordinary rate
   // is learnt over, so that a burst is what comes beyond it; 0: none.
   std::int64_t signup_baseline_ms = 7ll * 86400 * 1000;
+  // classify.flood_window_ms: how long one account's items of one type
+  // count toward a flood (campaigns.h).
+  std::int64_t flood_window_ms = 86400ll * 1000;
 
   bool operator==(const ClassifyOptions&) const = default;
 };

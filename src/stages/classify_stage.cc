@@ -31,7 +31,9 @@ ClassifyStage::ClassifyStage(ClassifyStageOptions options, const classify::Model
                                      {"memory"})),
       campaigns_(metrics.AddCounter("spamphibian_campaigns_total",
                                     "Items that two or more other accounts share something with, by what: nearly the "
-                                    "same text, a link domain, or a sign-up's make (a burst).",
+                                    "same text, a link domain, or a sign-up's make (a burst); and items of a flood: "
+                                    "an account's fifth item of a type within the day (flood), or its third of nearly "
+                                    "the same text (repeats).",
                                     {"kind"})),
       log_(log) {}
 
@@ -96,12 +98,13 @@ void ClassifyStage::ProcessBatch(std::span<const Entry> entries, std::vector<Out
     for (std::size_t k = 0; k < keyed.size(); ++k) {
       Prepared& p = prepared[keyed[k]];
       p.campaign = counts[k];
-      classify::ApplyCampaign(p.campaign.text_accounts, p.campaign.domain_accounts, p.campaign.signup_accounts,
-                              &p.rendering);
-      for (const auto& [kind, count] : {std::pair{"text", p.campaign.text_accounts},
-                                        {"domain", p.campaign.domain_accounts},
-                                        {"signup", p.campaign.signup_accounts}}) {
-        if (count >= classify::kCampaignMinOthers) campaigns_.With({kind}).Inc();
+      classify::ApplyCampaign(p.campaign, p.item.type, &p.rendering);
+      for (const auto& [kind, fired] : {std::pair{"text", p.campaign.text_accounts >= classify::kCampaignMinOthers},
+                                        {"domain", p.campaign.domain_accounts >= classify::kCampaignMinOthers},
+                                        {"signup", p.campaign.signup_accounts >= classify::kCampaignMinOthers},
+                                        {"flood", p.campaign.author_items >= classify::kFloodMinItems},
+                                        {"repeats", p.campaign.author_repeats >= classify::kCampaignMinOthers}}) {
+        if (fired) campaigns_.With({kind}).Inc();
       }
     }
   }
@@ -199,6 +202,8 @@ Outcome ClassifyStage::Decide(const Entry& entry, Prepared* prepared) {
   d.extra["campaign"] = {{"text_accounts", campaign.text_accounts},
                          {"domain_accounts", campaign.domain_accounts},
                          {"signup_accounts", campaign.signup_accounts},
+                         {"author_items", campaign.author_items},
+                         {"author_repeats", campaign.author_repeats},
                          {"domains", rendering.link_domains}};
   // The shadowed candidate: the same rendering, its own thresholds. Once it
   // is promoted the two refreshers swap independently; for that second the

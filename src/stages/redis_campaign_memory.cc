@@ -5,17 +5,20 @@
 namespace spamphibian {
 namespace {
 
-// KEYS: text buckets, domain buckets, the sign-up bucket (none or one),
-// then the reviewers' memory: the author's key and one key per linked
-// domain. ARGV: author, now, window, number of text buckets, cap, the
-// SimHash as two 32-bit halves, the most bits two near-duplicates may
-// differ in, number of domain buckets, number of sign-up buckets, the
-// sign-up window, the sign-up baseline, then the memory's domains. Text buckets hold
-// "author|hi|lo" members: a band is only a candidate, and a member counts
-// when its whole hash is near. Domain and sign-up buckets hold authors.
-// The memory is only read (the review store writes it with each answer).
-// Returns {text accounts, domain accounts, sign-up accounts, the author's
-// last answer or "", a domain confirmed spam and never ham or ""}.
+// KEYS: text buckets, domain buckets, the sign-up bucket (none or one), the
+// author's flood bucket (none or one), then the reviewers' memory: the
+// author's key and one key per linked domain. ARGV: author, now, window,
+// number of text buckets, cap, the SimHash as two 32-bit halves, the most
+// bits two near-duplicates may differ in, number of domain buckets, number
+// of sign-up buckets, the sign-up window, the sign-up baseline, number of
+// flood buckets, the flood window, the item's id, the most items a flood
+// bucket keeps, then the memory's domains. Text buckets hold "author|hi|lo" members: a band is only a
+// candidate, and a member counts when its whole hash is near. Domain and
+// sign-up buckets hold authors; a flood bucket "item|hi|lo" members, the
+// latest kFloodBucketItems. The memory is only read (the review store
+// writes it with each answer). Returns {text accounts, domain accounts,
+// sign-up accounts, the author's last answer or "", a domain confirmed spam
+// and never ham or "", the author's other items, of them nearly the same}.
 const redis::Script& ObserveScript() {
   static const redis::Script script(R"(
 local author, now, window = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -23,10 +26,15 @@ local n_text, cap = tonumber(ARGV[4]), tonumber(ARGV[5])
 local hi, lo, max_bits = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
 local n_domain, n_signup, signup_window = tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
 local baseline = tonumber(ARGV[12])
+local n_flood, flood_window, item = tonumber(ARGV[13]), tonumber(ARGV[14]), ARGV[15]
+local flood_items = tonumber(ARGV[16])
 local function bits(x)
   local n = 0
   while x ~= 0 do x = bit.band(x, x - 1); n = n + 1 end
   return n
+end
+local function near_hash(h, l)
+  return bits(bit.bxor(tonumber(h), hi)) + bits(bit.bxor(tonumber(l), lo)) <= max_bits
 end
 -- The other authors in a bucket of authors, after dropping the old ones.
 local function others(key, w)
@@ -62,8 +70,7 @@ for i = 1, n_text do
   redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
   for _, m in ipairs(redis.call('ZRANGE', key, 0, -1)) do
     local a, h, l = string.match(m, '^(.*)|(%-?%d+)|(%-?%d+)$')
-    if a and a ~= author and not near[a] and
-       bits(bit.bxor(tonumber(h), hi)) + bits(bit.bxor(tonumber(l), lo)) <= max_bits then
+    if a and a ~= author and not near[a] and near_hash(h, l) then
       near[a] = true
       text = text + 1
     end
@@ -74,17 +81,39 @@ end
 for i = n_text + 1, n_text + n_domain do
   domain = math.max(domain, others(KEYS[i], window))
 end
-local buckets = n_text + n_domain + n_signup
-if n_signup > 0 then signup = burst(KEYS[buckets]) end
+if n_signup > 0 then signup = burst(KEYS[n_text + n_domain + 1]) end
+-- The author's other items (each once, whatever its edits) and those of
+-- nearly the same text; a hash of 0 (too short) is near nothing.
+local items, repeats = 0, 0
+local buckets = n_text + n_domain + n_signup + n_flood
+if n_flood > 0 then
+  local key = KEYS[buckets]
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - flood_window)
+  for _, m in ipairs(redis.call('ZRANGE', key, 0, -1)) do
+    local i, h, l = string.match(m, '^(.*)|(%-?%d+)|(%-?%d+)$')
+    if i == item then
+      redis.call('ZREM', key, m)
+    elseif i then
+      items = items + 1
+      if (hi ~= 0 or lo ~= 0) and (tonumber(h) ~= 0 or tonumber(l) ~= 0) and near_hash(h, l) then
+        repeats = repeats + 1
+      end
+    end
+  end
+  redis.call('ZADD', key, now, item .. '|' .. ARGV[6] .. '|' .. ARGV[7])
+  redis.call('ZREMRANGEBYRANK', key, 0, -flood_items - 1)
+  redis.call('PEXPIRE', key, flood_window)
+end
 local said = redis.call('GET', KEYS[buckets + 1]) or ''
 local spam_domain = ''
 for i = buckets + 2, #KEYS do
   local c = redis.call('HMGET', KEYS[i], 'spam', 'ham')
   if spam_domain == '' and tonumber(c[1] or '0') > 0 and tonumber(c[2] or '0') == 0 then
-    spam_domain = ARGV[12 + i - (buckets + 1)]
+    spam_domain = ARGV[16 + i - (buckets + 1)]
   end
 end
-return {math.min(text, cap), math.min(domain, cap), math.min(signup, cap), said, spam_domain}
+return {math.min(text, cap), math.min(domain, cap), math.min(signup, cap), said, spam_domain,
+        math.min(items, cap), math.min(repeats, cap)}
 )");
   return script;
 }
@@ -106,6 +135,8 @@ bool RedisCampaignMemory::Command(const classify::CampaignKey& key, std::int64_t
   const std::size_t domain_buckets = keys->size() - text_buckets;
   const bool signup = !key.signup.empty();
   if (signup) keys->push_back(prefix_ + "campaign:" + classify::SignupBucket(key.signup));
+  const bool flood = !key.item.empty();
+  if (flood) keys->push_back(prefix_ + "campaign:" + classify::AuthorBucket(key.type, key.author));
   keys->push_back(prefix_ + std::string(classify::kReviewedAuthorKey) + key.author);
   std::vector<std::string> telling;
   for (const auto& domain : key.domains) {
@@ -118,7 +149,8 @@ bool RedisCampaignMemory::Command(const classify::CampaignKey& key, std::int64_t
   *argv = {key.author, std::to_string(now_ms), std::to_string(windows_.campaign_ms), std::to_string(text_buckets),
            std::to_string(classify::kCampaignCountCap), half(key.simhash >> 32), half(key.simhash),
            std::to_string(classify::kNearDuplicateBits), std::to_string(domain_buckets), signup ? "1" : "0",
-           std::to_string(windows_.signup_ms), std::to_string(windows_.signup_baseline_ms)};
+           std::to_string(windows_.signup_ms), std::to_string(windows_.signup_baseline_ms), flood ? "1" : "0",
+           std::to_string(windows_.author_ms), key.item, std::to_string(classify::kFloodBucketItems)};
   argv->insert(argv->end(), telling.begin(), telling.end());
   return true;
 }
@@ -126,7 +158,7 @@ bool RedisCampaignMemory::Command(const classify::CampaignKey& key, std::int64_t
 namespace {
 
 Status ReadCounts(const redisReply* reply, classify::CampaignCounts* out) {
-  if (reply == nullptr || reply->type != REDIS_REPLY_ARRAY || reply->elements != 5) {
+  if (reply == nullptr || reply->type != REDIS_REPLY_ARRAY || reply->elements != 7) {
     return Status::Internal("campaign script: unexpected reply");
   }
   out->text_accounts = static_cast<int>(reply->element[0]->integer);
@@ -134,6 +166,8 @@ Status ReadCounts(const redisReply* reply, classify::CampaignCounts* out) {
   out->signup_accounts = static_cast<int>(reply->element[2]->integer);
   out->reviewed_author = std::string(redis::ReplyText(reply->element[3]));
   out->reviewed_spam_domain = std::string(redis::ReplyText(reply->element[4]));
+  out->author_items = static_cast<int>(reply->element[5]->integer);
+  out->author_repeats = static_cast<int>(reply->element[6]->integer);
   return Status::Ok();
 }
 

@@ -2,6 +2,8 @@
 // pasting nearly the same text is flagged as a campaign; different texts
 // are not; an author repeating itself is no campaign; the window ends it.
 // The third sign-up made alike is a burst, within its own shorter window.
+// One account's items of one type are a flood, each counted once, the same
+// in Redis as in the process.
 #include "stages/redis_campaign_memory.h"
 
 #include <gtest/gtest.h>
@@ -18,6 +20,17 @@ classify::CampaignKey Key(const std::string& author, const std::string& text) {
   item.author.username = author;
   item.text = {{"body", text}};
   return classify::CampaignKeyOf(item, classify::Render(item, nlohmann::json::object()));
+}
+
+// A key with no item: campaigns and sign-ups only.
+classify::CampaignKey K(std::string author, std::uint64_t simhash, std::vector<std::string> domains,
+                        std::string signup) {
+  classify::CampaignKey key;
+  key.author = std::move(author);
+  key.simhash = simhash;
+  key.domains = std::move(domains);
+  key.signup = std::move(signup);
+  return key;
 }
 
 constexpr const char* kSpam =
@@ -43,7 +56,7 @@ TEST_F(RedisCampaignMemoryTest, TheThirdAccountWithTheSameTextIsACampaign) {
   ASSERT_TRUE(memory_.Observe(Key("c", kSpam), 1003, &c).ok());
   EXPECT_EQ(c.text_accounts, 2);
   classify::Rendering r;
-  classify::ApplyCampaign(c.text_accounts, c.domain_accounts, c.signup_accounts, &r);
+  classify::ApplyCampaign(c, "note", &r);
   EXPECT_NE(r.text.find("sig_campaign_text"), std::string::npos);
 }
 
@@ -51,10 +64,10 @@ TEST_F(RedisCampaignMemoryTest, ABandInCommonIsNotEnough) {
   // The same low 16 bits (one band), far apart otherwise: a chance
   // collision, not a near-duplicate. Negative halves travel too.
   classify::CampaignCounts c;
-  ASSERT_TRUE(memory_.Observe({"x", 0xFFFF00000000ABCDull, {}, ""}, 1000, &c).ok());
-  ASSERT_TRUE(memory_.Observe({"y", 0x0000FFFFFFFFABCDull, {}, ""}, 1001, &c).ok());
+  ASSERT_TRUE(memory_.Observe(K("x", 0xFFFF00000000ABCDull, {}, ""), 1000, &c).ok());
+  ASSERT_TRUE(memory_.Observe(K("y", 0x0000FFFFFFFFABCDull, {}, ""), 1001, &c).ok());
   EXPECT_EQ(c.text_accounts, 0);
-  ASSERT_TRUE(memory_.Observe({"z", 0xFFFF00000000ABCFull, {}, ""}, 1002, &c).ok());
+  ASSERT_TRUE(memory_.Observe(K("z", 0xFFFF00000000ABCFull, {}, ""), 1002, &c).ok());
   EXPECT_EQ(c.text_accounts, 1) << "one bit from x";
 }
 
@@ -113,7 +126,7 @@ TEST_F(RedisCampaignMemoryTest, TheThirdSignupMadeAlikeIsABurst) {
   EXPECT_EQ(c.text_accounts, 0);
   EXPECT_EQ(c.domain_accounts, 0);
   classify::Rendering r;
-  classify::ApplyCampaign(c.text_accounts, c.domain_accounts, c.signup_accounts, &r);
+  classify::ApplyCampaign(c, "user", &r);
   EXPECT_NE(r.text.find("sig_campaign_signup"), std::string::npos);
 
   ASSERT_TRUE(memory_.Observe(Signup("li.wei", "li.wei@inboxmail.example", "Backend developer.", "https://liwei.dev"),
@@ -135,25 +148,88 @@ TEST_F(RedisCampaignMemoryTest, ACommonMakeNeedsMoreThanItsRateToBurst) {
   const std::int64_t t0 = 1000000;
   classify::CampaignCounts c;
   for (int i = 0; i < 9; ++i) {
-    ASSERT_TRUE(memory.Observe({"u" + std::to_string(i), 0, {"site" + std::to_string(i) + ".com"}, make}, t0 + i * 100, &c).ok());
+    ASSERT_TRUE(memory.Observe(K("u" + std::to_string(i), 0, {"site" + std::to_string(i) + ".com"}, make), t0 + i * 100, &c).ok());
   }
   for (int i = 1; i <= 3; ++i) {
-    ASSERT_TRUE(memory.Observe({"x" + std::to_string(i), 0, {"x.com"}, make}, t0 + 945 + 5 * i, &c).ok());
+    ASSERT_TRUE(memory.Observe(K("x" + std::to_string(i), 0, {"x.com"}, make), t0 + 945 + 5 * i, &c).ok());
   }
   EXPECT_EQ(c.signup_accounts, 0) << "two others in a window where one is usual (chance allows three)";
   for (int i = 4; i <= 7; ++i) {
-    ASSERT_TRUE(memory.Observe({"x" + std::to_string(i), 0, {"x.com"}, make}, t0 + 945 + 5 * i, &c).ok());
+    ASSERT_TRUE(memory.Observe(K("x" + std::to_string(i), 0, {"x.com"}, make), t0 + 945 + 5 * i, &c).ok());
   }
   EXPECT_EQ(c.signup_accounts, 3) << "six others: three beyond chance";
-  ASSERT_TRUE(memory.Observe({"x7", 0, {"x.com"}, make}, t0 + 981, &c).ok());
+  ASSERT_TRUE(memory.Observe(K("x7", 0, {"x.com"}, make), t0 + 981, &c).ok());
   EXPECT_EQ(c.signup_accounts, 3) << "an account seen again is not another";
   for (int i = 1; i <= 3; ++i) {
-    ASSERT_TRUE(memory.Observe({"n" + std::to_string(i), 0, {"n.top"}, "other.example|a9999|top"}, t0 + 990 + i, &c).ok());
+    ASSERT_TRUE(memory.Observe(K("n" + std::to_string(i), 0, {"n.top"}, "other.example|a9999|top"), t0 + 990 + i, &c).ok());
   }
   EXPECT_EQ(c.signup_accounts, 2) << "a new make's burst counts whole";
   const long long ttl = client_->Run({"PTTL", "b:campaign:s:" + make})->integer;
   EXPECT_GT(ttl, 100) << "kept for the baseline, not just the window";
   EXPECT_LE(ttl, 1000);
+}
+
+// One account's items of one type: a bot making project after project,
+// then pasting one text. Run on both memories, which must agree: what
+// training learnt (LocalCampaignMemory) is what serving counts (Redis).
+classify::CampaignKey Post(const std::string& type, const std::string& id, const std::string& author,
+                           const std::string& text) {
+  gitlab::Item item;
+  item.type = type;
+  item.id = id;
+  item.author.username = author;
+  item.text = {{"description", text}};
+  return classify::CampaignKeyOf(item, classify::Render(item, nlohmann::json::object()));
+}
+
+std::vector<std::pair<int, int>> FloodRun(classify::CampaignMemory& memory) {
+  const char* texts[] = {"A small library for parsing TOML files with good error messages and no dependencies",
+                         "Command line tool that renames photos by the date they were taken from their EXIF data",
+                         "Terraform module for a static website on object storage with a CDN in front of it",
+                         "Notes and exercises from the distributed systems course, with a Raft implementation"};
+  std::vector<std::pair<int, int>> seen;  // (author_items, author_repeats) after each step
+  classify::CampaignCounts c;
+  const auto observe = [&](const classify::CampaignKey& key, std::int64_t t) {
+    EXPECT_TRUE(memory.Observe(key, t, &c).ok());
+    seen.emplace_back(c.author_items, c.author_repeats);
+  };
+  const std::int64_t t0 = 1000000;
+  for (int i = 0; i < 4; ++i) observe(Post("project", "p" + std::to_string(i), "bot", texts[i]), t0 + i);
+  observe(Post("project", "p3", "bot", std::string(texts[3]) + " (edited)"), t0 + 10);  // an edit: the same item
+  observe(Post("snippet", "s1", "bot", texts[0]), t0 + 11);                                // another type
+  observe(Post("project", "q1", "human", texts[0]), t0 + 12);                              // another author
+  for (int i = 0; i < 3; ++i) observe(Post("project", "r" + std::to_string(i), "bot", kSpam), t0 + 20 + i);
+  observe(Post("project", "late", "bot", kSpam), t0 + 20 + 60000);  // all of it older than the flood window
+  return seen;
+}
+
+TEST_F(RedisCampaignMemoryTest, AnAccountsItemsOfOneTypeAreAFloodCountedOnceEach) {
+  const classify::CampaignWindows windows{.campaign_ms = 60000, .signup_ms = 5000, .signup_baseline_ms = 0,
+                                          .author_ms = 30000};
+  RedisCampaignMemory redis{connector_, "f:", windows};
+  classify::LocalCampaignMemory local{windows};
+  const std::vector<std::pair<int, int>> want = {
+      {0, 0}, {1, 0}, {2, 0}, {3, 0},  // a new project each
+      {3, 0},                          // p3 edited is still p3
+      {0, 0},                          // the bot's first snippet
+      {0, 0},                          // somebody else's project
+      {4, 0}, {5, 1}, {6, 2},          // one text three times: repeats
+      {0, 0}};
+  EXPECT_EQ(FloodRun(redis), want);
+  EXPECT_EQ(FloodRun(local), want) << "training counts what serving counts";
+  const long long ttl = client_->Run({"PTTL", "f:campaign:a:project:bot"})->integer;
+  EXPECT_GT(ttl, 0);
+  EXPECT_LE(ttl, 30000);
+}
+
+TEST_F(RedisCampaignMemoryTest, AFloodBucketKeepsTheLatestItemsOnly) {
+  classify::CampaignCounts c;
+  const int n = classify::kFloodBucketItems + 30;
+  for (int i = 0; i < n; ++i) {
+    ASSERT_TRUE(memory_.Observe(Post("snippet", std::to_string(i), "bot", "x"), 1000 + i, &c).ok());
+  }
+  EXPECT_EQ(c.author_items, classify::kCampaignCountCap);
+  EXPECT_EQ(client_->Run({"ZCARD", "p:campaign:a:snippet:bot"})->integer, classify::kFloodBucketItems);
 }
 
 TEST_F(RedisCampaignMemoryTest, AForgottenScriptIsLoadedAgainWithinTheCall) {
