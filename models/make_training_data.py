@@ -638,9 +638,9 @@ def account(spam, itype):
         confirmed = rng.random() < 0.9
     return dict(email_domain=dom, confirmed=confirmed, age=age, known=known)
 
-def spam_item(family=None, text=None):
+def spam_item(family=None, text=None, itype=None):
     family = family or C([f for f, w in SPAM_FAMILIES for _ in range(w)])
-    itype = C(TYPES)
+    fixed, itype = itype, C(TYPES)
     if family == "link_farm": itype = C(["project", "group", "snippet"])
     if family == "malware_lure": itype = C(["note", "note", "issue"])
     if family == "tea": itype = "project"
@@ -649,6 +649,7 @@ def spam_item(family=None, text=None):
     if family == "comment_link": itype = C(["note"] * 4 + ["issue", "merge_request", "wiki_page", "snippet", "user"])
     if family == "casino_platform": itype = C(["issue", "project", "snippet", "note", "user", "group", "wiki_page"])
     if family in ("seo", "website_only"): itype = "user"
+    itype = fixed or itype
     acc = account(True, itype)
     uname = username(True)
     instance = C(INSTANCES)
@@ -685,8 +686,8 @@ def spam_item(family=None, text=None):
         texts = [("name", name), ("path", name.lower().replace(" ", "-")[:30]), ("description", body[:200]), ("projects", projects)]
     return dict(item(itype, texts, "spam", uname=uname, instance=instance, **acc), family=family)
 
-def ham_item():
-    itype = C(TYPES)
+def ham_item(itype=None):
+    itype = itype or C(TYPES)
     kind = None  # a project's or group's kind ("slots", "payments" ...): its family
     acc = account(False, itype)
     uname = username()
@@ -792,6 +793,79 @@ for _ in range(int(60 * SCALE)):
 for group in bursts:
     at = rng.randint(0, len(out))
     out[at:at] = group
+# Floods (src/classify/campaigns.h): one account posting item after item of
+# one type within a day. Bots make tea-protocol projects, snippet after
+# snippet of one family, issues on project after project, and paste one
+# comment under issue after issue (near-duplicates of one author). People
+# flood too: a reviewer's notes, a migration importing projects, a triager
+# filing issues, a maintainer's stale-issue or CLA notice pasted each time,
+# dependency-update merge requests, a course's snippets. Each flood lands in
+# one place of the stream, its items in turn with others' between them.
+import copy  # noqa: E402
+
+def as_author(x, first):
+    """x, posted by first's account."""
+    x["item"]["author"] = copy.deepcopy(first["item"]["author"])
+    x["signals"] = copy.deepcopy(first["signals"])
+    return x
+
+def repost(x):
+    """x again, as another item (a new id; a number in it changed)."""
+    y = copy.deepcopy(x)
+    y["item"]["id"] = str(rng.randint(1, 10**6))
+    y["item"]["text"] = [[k, v.replace("#", f"#{rng.randint(1, 999)} ", 1) if "#" in v else v + C(["", " ", f" (#{rng.randint(1, 999)})", "\n"])]
+                         for k, v in y["item"]["text"]]
+    return y
+
+def flood(make, n, repeat=False):
+    first = make()
+    items = [first]
+    for _ in range(n - 1):
+        items.append(repost(first) if repeat else as_author(make(), first))
+    return items
+
+NOTICES = ["This issue has been automatically marked as stale because it has not had recent activity. It will be closed in 14 days if no further activity occurs. Thank you for your contributions.",
+           "Thanks for your merge request! Before we can review it, please sign our Contributor License Agreement at https://cla.{}.org and leave a comment here when done.",
+           "Could you please provide the output of `gitlab-rake gitlab:env:info` and the exact version you are running? We cannot reproduce this without it.",
+           "Closing as a duplicate of #{}. Please follow that issue for updates and add your use case there rather than opening a new one.",
+           "Este problema se cerró automáticamente por inactividad. Si sigue ocurriendo con la última versión, abra uno nuevo con los registros.",
+           "This merge request has been open for 90 days without activity and will be closed. Rebase it on main and reopen it if it is still needed."]
+
+def notice():
+    t = C(NOTICES)
+    return t.format(word()) if "{}" in t else t
+
+def notice_note():
+    x = ham_item("note")
+    x["item"]["text"] = [["body", notice()]]
+    return x
+
+floods = []
+for _ in range(int(70 * SCALE)):
+    kind = C(["tea", "tea", "project", "snippet", "snippet", "issue", "group", "wiki_page", "repeat_note", "repeat_note", "repeat_issue", "repeat_snippet"])
+    n = rng.randint(3, 12)
+    if kind == "tea": floods.append(flood(lambda: spam_item("tea", itype="project"), n))
+    elif kind in ("project", "snippet", "issue", "group", "wiki_page"):
+        fam = C(["casino", "crack", "movie", "iptv", "essay", "care", "crypto", "link_farm", "pharma", "loan"])
+        floods.append(flood(lambda: spam_item(fam, itype=kind), n))
+    else:
+        fam = C(["comment_link", "malware_lure", "care", "crypto", "casino", "crack"])
+        floods.append(flood(lambda: spam_item(fam, itype=kind.split("_")[1]), n, repeat=True))
+for _ in range(int(110 * SCALE)):
+    kind = C(["note", "note", "note", "project", "project", "issue", "issue", "snippet", "merge_request", "wiki_page", "group", "notice", "notice", "update_mr"])
+    n = rng.randint(3, 15)
+    if kind == "notice": floods.append(flood(notice_note, n, repeat=True))
+    elif kind == "update_mr":
+        mr = lambda: ham_item("merge_request")
+        floods.append(flood(lambda: next(x for x in iter(mr, None) if x["item"]["text"][0][1].startswith("Update dependency")), n,
+                            repeat=rng.random() < 0.5))
+    else: floods.append(flood(lambda: ham_item(kind), n))
+for group in floods:
+    at = rng.randint(0, len(out))
+    step = rng.randint(1, 40)  # others' items between the flood's
+    for k, x in enumerate(group):
+        out.insert(min(at + k * step, len(out)), x)
+
 with open(sys.argv[1] if len(sys.argv) > 1 else "models/training_data.jsonl", "w") as f:
     for x in out:
         f.write(json.dumps(x, ensure_ascii=False) + "\n")

@@ -230,7 +230,9 @@ const std::string_view kAppJs = R"js('use strict';
     if (d.campaign) {
       a.appendChild(el('div', 'reasons', 'Campaign: same text from ' + (d.campaign.text_accounts || 0) +
                                          ' other accounts, same link domain from ' + (d.campaign.domain_accounts || 0) +
-                                         (d.campaign.signup_accounts ? ', signed up alike with ' + d.campaign.signup_accounts : '')));
+                                         (d.campaign.signup_accounts ? ', signed up alike with ' + d.campaign.signup_accounts : '') +
+                                         (d.campaign.author_items ? '; the same account\'s other items of this type lately: ' +
+                                          d.campaign.author_items + ' (' + (d.campaign.author_repeats || 0) + ' nearly the same)' : '')));
     }
     var acts = (r.actions || []).map(function (x) {
       return x.action + ' ' + (x.status || x.state || '') + ' (' + x.action_id + ')' + (x.restored ? ', restored' : '');

@@ -1,5 +1,6 @@
 #include "stages/classify_stage.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -99,12 +100,14 @@ void ClassifyStage::ProcessBatch(std::span<const Entry> entries, std::vector<Out
       Prepared& p = prepared[keyed[k]];
       p.campaign = counts[k];
       classify::ApplyCampaign(p.campaign, p.item.type, &p.rendering);
-      for (const auto& [kind, fired] : {std::pair{"text", p.campaign.text_accounts >= classify::kCampaignMinOthers},
-                                        {"domain", p.campaign.domain_accounts >= classify::kCampaignMinOthers},
-                                        {"signup", p.campaign.signup_accounts >= classify::kCampaignMinOthers},
-                                        {"flood", p.campaign.author_items >= classify::kFloodMinItems},
-                                        {"repeats", p.campaign.author_repeats >= classify::kCampaignMinOthers}}) {
-        if (fired) campaigns_.With({kind}).Inc();
+      // Counted as the model saw them: by the tokens that fired.
+      const auto& fired = p.rendering.signals;
+      for (const auto& [kind, token] : {std::pair{"text", "sig_campaign_text"},
+                                        {"domain", "sig_campaign_domain"},
+                                        {"signup", "sig_campaign_signup"},
+                                        {"flood", "sig_author_flood"},
+                                        {"repeats", "sig_author_repeats"}}) {
+        if (std::binary_search(fired.begin(), fired.end(), std::string_view(token))) campaigns_.With({kind}).Inc();
       }
     }
   }

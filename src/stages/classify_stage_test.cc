@@ -35,6 +35,16 @@ class ClassifyStageTest : public ::testing::Test {
     EXPECT_EQ(o.emits.at(1).fields, o.emits.at(0).fields);
     return nlohmann::json::parse(o.emits.at(0).fields[0].second);
   }
+  // The decisions of one batch, counted in `memory`.
+  std::vector<nlohmann::json> Decide(classify::CampaignMemory* memory, const std::vector<Entry>& entries) {
+    ClassifyStageOptions options{{"p:decisions", "", 0}, "", {}, {}, nullptr, false, memory};
+    ClassifyStage stage(options, models_, registry_, *log_);
+    std::vector<Outcome> outcomes;
+    stage.ProcessBatch(entries, &outcomes);
+    std::vector<nlohmann::json> out;
+    for (const Outcome& o : outcomes) out.push_back(nlohmann::json::parse(o.emits.at(0).fields[0].second));
+    return out;
+  }
   static gitlab::Item Developer() {
     gitlab::Item u;
     u.type = "user";
@@ -126,28 +136,54 @@ TEST_F(ClassifyStageTest, ASignupBurstRaisesTheThirdProfileMadeAlike) {
     return Entry{std::to_string(i) + "-0", {{"item", gitlab::ToJson(u).dump()},
                                             {"signals", R"({"account_age_days": 0.01, "email_domain": "mailbox.example", "email_confirmed": true})"}}};
   };
-  auto decide = [&](classify::CampaignMemory* memory, std::vector<Entry> entries) {
-    ClassifyStageOptions options{{"p:decisions", "", 0}, "", {}, {}, nullptr, false, memory};
-    ClassifyStage stage(options, models_, registry_, *log_);
-    std::vector<Outcome> outcomes;
-    stage.ProcessBatch(entries, &outcomes);
-    std::vector<nlohmann::json> out;
-    for (const Outcome& o : outcomes) out.push_back(nlohmann::json::parse(o.emits.at(0).fields[0].second));
-    return out;
-  };
   classify::LocalCampaignMemory burst_memory({});
-  const auto burst = decide(&burst_memory, {user(0), user(1), user(2), user(3)});
+  const auto burst = Decide(&burst_memory, {user(0), user(1), user(2), user(3)});
   EXPECT_EQ(burst[1]["campaign"]["signup_accounts"], 1);
   EXPECT_EQ(burst[3]["campaign"]["signup_accounts"], 3);
   EXPECT_EQ(burst[1]["reasons"].dump().find("sig_campaign_signup"), std::string::npos) << "two are no burst yet";
   for (int i : {2, 3}) {
     classify::LocalCampaignMemory alone_memory({});
-    const double alone = decide(&alone_memory, {user(i)})[0]["score"];
+    const double alone = Decide(&alone_memory, {user(i)})[0]["score"];
     EXPECT_NE(burst[i]["reasons"].dump().find("sig_campaign_signup"), std::string::npos) << i;
     EXPECT_GT(burst[i]["score"].get<double>(), alone) << "profile " << i << " alone scores " << alone;
   }
   EXPECT_NE(registry_.Render().find("spamphibian_campaigns_total{kind=\"signup\"} 2"), std::string::npos)
       << "the third and the fourth";
+}
+
+// One new account making project after project, each with a new name and
+// a few words (the tea-protocol pattern): from the fifth on it is a flood,
+// which the decision shows and counts, and the bundled model scores the
+// fifth above the same project made alone. Its notes are no flood.
+TEST_F(ClassifyStageTest, AnAccountsFifthProjectOfTheDayIsAFlood) {
+  const char* names[] = {"quick-lantern", "amber-socket", "velvet-parser", "hollow-bridge", "copper-meadow"};
+  auto project = [&](int i, const std::string& type) {
+    gitlab::Item p;
+    p.type = type;
+    p.id = std::to_string(900 + i);
+    p.author.id = 77;
+    p.author.username = "dev77";
+    p.text = {{"name", names[i]}, {"description", std::string(names[i]) + " package"}};
+    return Entry{std::to_string(i) + "-0", {{"item", gitlab::ToJson(p).dump()},
+                                            {"signals", R"({"account_age_days": 0.5, "email_domain": "mailbox.example", "email_confirmed": true})"}}};
+  };
+  classify::LocalCampaignMemory memory({});
+  const auto flood = Decide(&memory, {project(0, "project"), project(1, "project"), project(2, "project"),
+                                      project(3, "project"), project(4, "project")});
+  EXPECT_EQ(flood[3]["campaign"]["author_items"], 3);
+  EXPECT_EQ(flood[3]["reasons"].dump().find("sig_author_flood"), std::string::npos) << "four projects are no flood yet";
+  EXPECT_EQ(flood[4]["campaign"]["author_items"], 4);
+  EXPECT_NE(flood[4]["reasons"].dump().find("sig_author_flood"), std::string::npos);
+  classify::LocalCampaignMemory alone_memory({});
+  const double alone = Decide(&alone_memory, {project(4, "project")})[0]["score"];
+  EXPECT_GT(flood[4]["score"].get<double>(), alone);
+  EXPECT_NE(registry_.Render().find("spamphibian_campaigns_total{kind=\"flood\"} 1"), std::string::npos);
+
+  classify::LocalCampaignMemory notes_memory({});
+  const auto notes = Decide(&notes_memory, {project(0, "note"), project(1, "note"), project(2, "note"),
+                                            project(3, "note"), project(4, "note")});
+  EXPECT_EQ(notes[4]["campaign"]["author_items"], 4) << "counted";
+  EXPECT_EQ(notes[4]["reasons"].dump().find("sig_author_flood"), std::string::npos) << "but a reviewer's notes are no flood";
 }
 
 // A memory that answers what reviewers said, as the Redis one reads it.
