@@ -140,11 +140,11 @@ std::string AuthorBucket(const std::string& type, const std::string& author) { r
 
 void ApplyCampaign(const CampaignCounts& counts, std::string_view item_type, Rendering* r) {
   const int items = item_type == "note" ? 0 : counts.author_items;
-  r->features[FeatureIndex("campaign_accounts")] = static_cast<float>(std::log1p(counts.text_accounts));
-  r->features[FeatureIndex("domain_accounts")] = static_cast<float>(std::log1p(counts.domain_accounts));
-  r->features[FeatureIndex("signup_accounts")] = static_cast<float>(std::log1p(counts.signup_accounts));
-  r->features[FeatureIndex("author_items")] = static_cast<float>(std::log1p(items));
-  r->features[FeatureIndex("author_repeats")] = static_cast<float>(std::log1p(counts.author_repeats));
+  r->features[CheckedFeatureIndex("campaign_accounts")] = static_cast<float>(std::log1p(counts.text_accounts));
+  r->features[CheckedFeatureIndex("domain_accounts")] = static_cast<float>(std::log1p(counts.domain_accounts));
+  r->features[CheckedFeatureIndex("signup_accounts")] = static_cast<float>(std::log1p(counts.signup_accounts));
+  r->features[CheckedFeatureIndex("author_items")] = static_cast<float>(std::log1p(items));
+  r->features[CheckedFeatureIndex("author_repeats")] = static_cast<float>(std::log1p(counts.author_repeats));
   std::string prefix;
   for (const auto& [fired, token] : {std::pair{counts.text_accounts >= kCampaignMinOthers, "sig_campaign_text"},
                                      {counts.domain_accounts >= kCampaignMinOthers, "sig_campaign_domain"},

@@ -37,12 +37,7 @@ const RE2& PhonePattern() {
 
 constexpr std::size_t kMaxWords = 2000;  // enough to judge; bounds the cost of a 64 KiB snippet
 
-// A feature's index, found when compiling: a misspelt name does not build.
-consteval std::size_t F(std::string_view name) {
-  const std::size_t i = FeatureIndex(name);
-  if (i == kFeatureCount) throw "not a feature name";
-  return i;
-}
+consteval std::size_t F(std::string_view name) { return CheckedFeatureIndex(name); }
 
 
 // Whether a character is Han, kana or Thai.

@@ -63,6 +63,14 @@ constexpr std::size_t FeatureIndex(std::string_view name) {
   return kFeatureCount;
 }
 
+// A feature's index, found when compiling: a misspelt name does not build
+// (where FeatureIndex would give kFeatureCount, one past the vector).
+consteval std::size_t CheckedFeatureIndex(std::string_view name) {
+  const std::size_t i = FeatureIndex(name);
+  if (i == kFeatureCount) throw "not a feature name";
+  return i;
+}
+
 struct Rendering {
   std::vector<std::string> signals;       // sig_* tokens that fired, sorted
   std::string text;                       // the model's input line
