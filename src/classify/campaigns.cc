@@ -105,18 +105,6 @@ std::uint64_t SimHash(std::string_view words) {
   return out == 0 ? 1 : out;
 }
 
-bool IsCommonDomain(std::string_view d) {
-  static constexpr std::string_view kCommon[] = {
-      "github.com",   "gitlab.com",     "github.io",       "stackoverflow.com", "google.com",  "youtube.com",
-      "wikipedia.org", "python.org",    "mozilla.org",     "microsoft.com",     "apple.com",   "npmjs.com",
-      "pypi.org",     "readthedocs.io", "docker.com",      "kubernetes.io",     "rust-lang.org", "golang.org",
-      "go.dev",       "debian.org",     "ubuntu.com",      "archlinux.org",     "medium.com",  "twitter.com",
-      "x.com",        "linkedin.com",   "example.com",     "example.org",       "localhost",   "gnu.org",
-      "apache.org",   "w3.org",         "cloudflare.com",  "amazon.com",        "amazonaws.com", "gstatic.com",
-      "shields.io",   "codecov.io",     "discord.gg",      "discord.com",       "reddit.com",  "opensource.org"};
-  return std::find(std::begin(kCommon), std::end(kCommon), d) != std::end(kCommon);
-}
-
 bool IsTellingDomain(std::string_view d) {
   return !d.empty() && !IsCommonDomain(d) && !IsShortenerDomain(d) && !IsMessengerDomain(d);
 }

@@ -135,10 +135,8 @@ std::string UsernameShape(std::string_view username);
 // The SimHash of space-separated `words`; 0 when fewer than kCampaignMinWords.
 std::uint64_t SimHash(std::string_view words);
 
-// Domains whose links say nothing about a campaign (code hosts, docs, Q&A).
-bool IsCommonDomain(std::string_view domain);
-// Domains whose links say something about the site itself: not common, not
-// a URL shortener or messenger (everyone's links go through those), so a
+// Domains whose links say something about the site itself: not common
+// (links.h), not a URL shortener or messenger (everyone's links go through those), so a
 // reviewer's answer about one item may stand for the domain.
 bool IsTellingDomain(std::string_view domain);
 

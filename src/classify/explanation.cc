@@ -20,6 +20,7 @@ constexpr Description kDescriptions[] = {
     {"link_density", "many links for its length", false},
     {"distinct_domains", "links several sites", false},
     {"offsite_links", "links outside this GitLab", false},
+    {"nonreference_links", "links a site other than code hosts, docs and package indexes", false},
     {"shortener", "hides a link behind a URL shortener", true},
     {"messaging_link", "asks to be contacted on a messenger (WhatsApp, Telegram ...)", true},
     {"defanged_link", "writes a link in disguise (hxxp, [.], look-alike letters)", true},

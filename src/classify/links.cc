@@ -269,6 +269,37 @@ bool IsShortenerDomain(std::string_view domain) {
                         "shorte.st", "adf.ly", "linktr.ee", "tiny.one", "lnkd.in"});
 }
 
+bool IsReferenceDomain(std::string_view domain) {
+  // Sorted, for binary search and for a reader looking something up.
+  static constexpr std::string_view kReference[] = {
+      "alpinelinux.org", "anaconda.org", "android.com", "angular.io", "apache.org", "apple.com", "archlinux.org",
+      "artifacthub.io", "askubuntu.com", "atlassian.com", "bitbucket.org", "centos.org", "circleci.com", "cncf.io",
+      "codeberg.org", "codecov.io", "cppreference.com", "crates.io", "debian.org", "djangoproject.com", "docker.com",
+      "docker.io", "docs.rs", "example.com", "example.net", "example.org", "f-droid.org", "fedoraproject.org",
+      "flathub.org", "freebsd.org", "freedesktop.org", "ghcr.io", "gitea.com", "github.com", "githubusercontent.com",
+      "gitlab.com", "gnome.org", "gnu.org", "go.dev", "godbolt.org", "golang.org", "googlesource.com", "grafana.com",
+      "hashicorp.com", "haskell.org", "helm.sh", "iana.org", "ietf.org", "isocpp.org", "jenkins.io", "jetbrains.com",
+      "kde.org", "kernel.org", "kotlinlang.org", "kubernetes.io", "launchpad.net", "llvm.org", "localhost",
+      "man7.org", "mariadb.org", "maven.org", "metacpan.org", "microsoft.com", "mozilla.org", "mvnrepository.com",
+      "mysql.com", "nginx.org", "nist.gov", "nodejs.org", "npmjs.com", "npmjs.org", "nuget.org", "openbsd.org",
+      "openjdk.org", "opensource.org", "openssl.org", "opensuse.org", "oracle.com", "owasp.org", "packagist.org",
+      "perl.org", "php.net", "postgresql.org", "prometheus.io", "pypi.org", "python.org", "pythonhosted.org",
+      "quay.io", "react.dev", "readthedocs.io", "readthedocs.org", "redhat.com", "redis.io", "regex101.com",
+      "rfc-editor.org", "ruby-lang.org", "rubygems.org", "rubyonrails.org", "rust-lang.org", "semver.org",
+      "serverfault.com", "shields.io", "sourceforge.net", "spdx.org", "sphinx-doc.org", "spring.io", "sqlite.org",
+      "stackexchange.com", "stackoverflow.com", "superuser.com", "swift.org", "terraform.io", "typescriptlang.org",
+      "ubuntu.com", "unicode.org", "vuejs.org", "w3.org", "whatwg.org", "wikipedia.org"};
+  static_assert(std::is_sorted(std::begin(kReference), std::end(kReference)));
+  return std::binary_search(std::begin(kReference), std::end(kReference), domain);
+}
+
+bool IsCommonDomain(std::string_view domain) {
+  return IsReferenceDomain(domain) ||
+         Among(domain, {"amazon.com", "amazonaws.com", "cloudflare.com", "discord.com", "discord.gg", "github.io",
+                        "google.com", "gstatic.com", "linkedin.com", "medium.com", "reddit.com", "twitter.com", "x.com",
+                        "youtube.com"});
+}
+
 bool IsFileHostDomain(std::string_view domain) {
   return Among(domain, {"mediafire.com", "mega.nz", "mega.io", "gofile.io", "pixeldrain.com", "catbox.moe",
                         "anonfiles.com", "sendspace.com", "4shared.com", "zippyshare.com", "uploadhaven.com",

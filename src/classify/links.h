@@ -48,6 +48,17 @@ std::string RegistrableDomain(std::string_view host);
 bool IsShortenerDomain(std::string_view domain);
 bool IsMessengerDomain(std::string_view domain);
 
+// Registrable domains of the places developers send each other to: code
+// hosts, Q&A, package indexes, the docs of languages, tools and operating
+// systems, standards bodies. What an ordinary discussion links; spam links
+// a site of its own choosing.
+bool IsReferenceDomain(std::string_view domain);
+
+// Reference domains and the big platforms (search, video, social, cloud):
+// domains so many unrelated people link that a link to one says nothing
+// about who posted it (campaigns.h does not count them).
+bool IsCommonDomain(std::string_view domain);
+
 // Hosts whose links are files to download (MediaFire, MEGA, GoFile ...):
 // where "download the fix" comments keep their malware.
 bool IsFileHostDomain(std::string_view domain);

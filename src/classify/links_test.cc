@@ -83,6 +83,24 @@ TEST(Links, DownloadsAreArchivesProgramsAndFileHosts) {
   EXPECT_FALSE(IsFileHostDomain("github.com"));
 }
 
+TEST(Links, ReferenceDomainsAreWhereDevelopersSendEachOther) {
+  for (const char* d : {"alpinelinux.org", "github.com", "stackoverflow.com", "python.org", "docs.rs", "crates.io",
+                        "rfc-editor.org", "wikipedia.org"}) {
+    EXPECT_TRUE(IsReferenceDomain(d)) << d;
+    EXPECT_TRUE(IsCommonDomain(d)) << d;
+  }
+  // Registrable domains only: the caller passes Link::domain.
+  EXPECT_TRUE(IsReferenceDomain(RegistrableDomain("docs.python.org")));
+  for (const char* d : {"docs.python.org", "github.com.example.top", "bestcasino.top", "gitlab.example.top", "", "com"}) {
+    EXPECT_FALSE(IsCommonDomain(d)) << d;
+  }
+  // Anyone can publish on a platform: common, but no reference.
+  for (const char* d : {"google.com", "medium.com", "youtube.com", "github.io"}) {
+    EXPECT_TRUE(IsCommonDomain(d)) << d;
+    EXPECT_FALSE(IsReferenceDomain(d)) << d;
+  }
+}
+
 TEST(Links, CodeIsNotLinks) {
   EXPECT_TRUE(ExtractLinks("see README.md and main.cc, call os.ReadFile or self.name, user.id").empty());
   EXPECT_TRUE(ExtractLinks("mail me at someone@example.com").empty()) << "an e-mail is not a link";

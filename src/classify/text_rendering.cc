@@ -162,7 +162,10 @@ Rendering Render(const gitlab::Item& item, const ItemContext& ctx) {
   // Links.
   const std::string instance = ctx.instance_host.empty() ? HostOf(item.web_url) : ctx.instance_host;
   std::set<std::string> domains, tlds;
-  std::size_t offsite = 0;
+  // Off-site links to a site of the poster's choosing rather than to where
+  // developers send each other (links.h's IsReferenceDomain): the link a
+  // spammer comes to post, and the one an ordinary comment seldom has.
+  std::size_t offsite = 0, nonreference = 0;
   bool shortener = false, messaging = false, defanged = false, hidden = false, punycode = false, download = false;
   for (const Link& l : links) {
     shortener |= l.shortener;
@@ -173,6 +176,7 @@ Rendering Render(const gitlab::Item& item, const ItemContext& ctx) {
     download |= l.download;
     if (SameSite(l.host, instance)) continue;
     ++offsite;
+    if (!IsReferenceDomain(l.domain)) ++nonreference;
     if (domains.insert(l.domain).second) r.link_domains.push_back(l.domain);
     tlds.insert(l.tld);
   }
@@ -181,6 +185,7 @@ Rendering Render(const gitlab::Item& item, const ItemContext& ctx) {
   set(F("link_density"), std::min(5.0, 10.0 * static_cast<double>(links.size()) / n_words));
   set(F("distinct_domains"), std::log1p(static_cast<double>(domains.size())));
   set(F("offsite_links"), std::log1p(static_cast<double>(offsite)));
+  set(F("nonreference_links"), std::log1p(static_cast<double>(nonreference)));
   set(F("shortener"), shortener);
   set(F("messaging_link"), messaging);
   set(F("defanged_link"), defanged);
@@ -188,6 +193,7 @@ Rendering Render(const gitlab::Item& item, const ItemContext& ctx) {
   set(F("punycode"), punycode);
   set(F("download_link"), download);
   sig.push_back(LinkBucket(links.size()));
+  if (nonreference > 0) sig.push_back("sig_nonreference_link");
   if (shortener) sig.push_back("sig_shortener");
   if (messaging) sig.push_back("sig_messaging_link");
   if (defanged) sig.push_back("sig_defanged_link");

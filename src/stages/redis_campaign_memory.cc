@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "classify/links.h"
+
 namespace spamphibian {
 namespace {
 
