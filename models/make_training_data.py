@@ -866,6 +866,55 @@ for group in floods:
     for k, x in enumerate(group):
         out.insert(min(at + k * step, len(out)), x)
 
+# References (src/classify/links.h, IsReferenceDomain): ordinary discussion
+# cites where developers send each other (an upstream issue, the language's
+# docs, a Q&A answer, an RFC, a package's page), and many developers' only
+# site is their code host's profile. Some spam cites a reference too, next
+# to its own link, to look like help. Drawn after everything above, so the
+# items before are the same.
+def reference_link():
+    n, w, v = rng.randint(1, 99999), word(), f"{rng.randint(0, 9)}.{rng.randint(0, 30)}"
+    return C([f"https://github.com/{word()}/{w}/issues/{n}", f"https://github.com/{word()}/{w}/pull/{n}", f"https://gitlab.com/{word()}/{w}/-/merge_requests/{n}",
+              f"https://stackoverflow.com/questions/{rng.randint(10**6, 8 * 10**7)}/{w}-{word()}", f"https://unix.stackexchange.com/a/{n}",
+              f"https://docs.python.org/3/library/{C(['asyncio', 'json', 'subprocess', 'typing', 'logging', 'pathlib'])}.html",
+              f"https://developer.mozilla.org/en-US/docs/Web/{C(['HTTP/Headers/Cache-Control', 'API/Fetch_API', 'JavaScript/Reference/Global_Objects/Promise', 'CSS/grid'])}",
+              f"https://en.cppreference.com/w/cpp/{C(['thread/mutex', 'container/vector', 'memory/shared_ptr', 'chrono'])}", f"https://docs.rs/{w}/latest/{w}/",
+              f"https://crates.io/crates/{w}", f"https://pypi.org/project/{w}/{v}/", f"https://www.npmjs.com/package/{w}", f"https://pkg.go.dev/{C(['net/http', 'context', 'sync'])}",
+              f"https://www.rfc-editor.org/rfc/rfc{C(['9110', '7231', '6749', '8446', '3339', '5322'])}", f"https://datatracker.ietf.org/doc/html/rfc{C(['9110', '7519', '6455'])}",
+              f"https://kubernetes.io/docs/concepts/{C(['workloads/pods/', 'services-networking/ingress/', 'configuration/secret/'])}",
+              f"https://docs.docker.com/{C(['engine/reference/builder/', 'compose/', 'build/cache/'])}", f"https://docs.gitlab.com/ee/{C(['ci/yaml/', 'api/users.html', 'user/project/merge_requests/'])}",
+              f"https://man7.org/linux/man-pages/man{rng.randint(1, 8)}/{w}.{rng.randint(1, 8)}.html", f"https://en.wikipedia.org/wiki/{w.capitalize()}",
+              f"https://wiki.archlinux.org/title/{w.capitalize()}", f"https://bugs.debian.org/{rng.randint(10**5, 10**6)}", f"https://www.postgresql.org/docs/16/{w}.html",
+              f"https://learn.microsoft.com/en-us/windows/{C(['wsl/', 'win32/api/'])}", f"https://bugzilla.mozilla.org/show_bug.cgi?id={rng.randint(10**5, 2 * 10**6)}",
+              f"https://nginx.org/en/docs/http/ngx_http_{C(['proxy', 'ssl', 'rewrite'])}_module.html", f"https://sourceforge.net/projects/{w}/"])
+
+def cite():
+    u = reference_link()
+    return C([f"See {u}", f"Upstream: {u}", f"Related: {u}", f"Per {u}", f"({u})", f"Docs: [{C(['the docs', 'reference', 'here', 'this page'])}]({u})",
+              f"This is documented at {u}.", f"Same as {u}, which has a workaround.", f"Background: {u}", u])
+
+def add_text(x, field, extra):
+    texts = x["item"]["text"]
+    for t in texts:
+        if t[0] == field:
+            t[1] = (t[1] + C(["\n\n", " ", "\n"]) + extra) if t[1] else extra
+            return
+    texts.append([field, extra])
+
+BODY = {"note": "body", "issue": "description", "merge_request": "description", "wiki_page": "content", "project": "readme", "snippet": "description"}
+for x in out:
+    t = x["item"]["type"]
+    if x["label"] == "ham":
+        if t in BODY and rng.random() < {"note": 0.25, "issue": 0.3, "merge_request": 0.3, "wiki_page": 0.3, "project": 0.2, "snippet": 0.1}[t]:
+            add_text(x, BODY[t], cite())
+        elif t == "user" and rng.random() < 0.2:
+            host = C(["github.com", "gitlab.com", "codeberg.org", "sourceforge.net", "stackoverflow.com/users/" + str(rng.randint(10**4, 10**7))])
+            name = next((v for k, v in x["item"]["text"] if k == "username"), word())
+            x["item"]["text"] = [[k, f"https://{host}/{name}" if k == "website_url" else v] for k, v in x["item"]["text"]]
+            if not any(k == "website_url" for k, _ in x["item"]["text"]): x["item"]["text"].append(["website_url", f"https://{host}/{name}"])
+    elif t in ("note", "issue", "merge_request", "wiki_page") and rng.random() < 0.08:
+        add_text(x, BODY[t], cite())
+
 with open(sys.argv[1] if len(sys.argv) > 1 else "models/training_data.jsonl", "w") as f:
     for x in out:
         f.write(json.dumps(x, ensure_ascii=False) + "\n")
