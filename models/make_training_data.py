@@ -731,15 +731,31 @@ def ham_item(itype=None):
     x = item(itype, texts, "ham", uname=uname, instance=instance, **acc)
     return dict(x, family=kind) if kind else x
 
+import copy  # noqa: E402
+import re  # noqa: E402
+import zlib  # noqa: E402
+
 out = []
 SCALE = float(os.environ.get("TRAINING_DATA_SCALE", "1"))
 for _ in range(int(7600 * SCALE)):
     out.append(spam_item())
+def pasted_by(first, other):
+    """first's item, pasted by other's account: a campaign's copy. A profile
+    keeps its own username and name; the rest is first's, word for word."""
+    x = copy.deepcopy(first)
+    x["item"]["id"], x["item"]["author"], x["signals"] = other["item"]["id"], other["item"]["author"], other["signals"]
+    own = {k: v for k, v in other["item"]["text"] if k in ("username", "name")}
+    x["item"]["text"] = [[k, own.get(k, v)] for k, v in x["item"]["text"]]
+    return x
+
 for _ in range(int(300 * SCALE)):  # campaigns: one text, several accounts
     fam = C(["care", "casino", "comment_link", "crypto", "movie", "crack"])
     text = spam_content(fam)[0]
-    for _ in range(rng.randint(3, 6)):
-        out.append(spam_item(fam, text))
+    # Each account's item is drawn (so the stream's draws stay as they were)
+    # and then made the first one's copy: a campaign pastes the same item,
+    # not the same sentence into items of other kinds.
+    group = [spam_item(fam, text) for _ in range(rng.randint(3, 6))]
+    out.extend([group[0]] + [pasted_by(group[0], x) for x in group[1:]])
 for _ in range(int(13000 * SCALE)):
     out.append(ham_item())
 rng.shuffle(out)
@@ -801,8 +817,6 @@ for group in bursts:
 # filing issues, a maintainer's stale-issue or CLA notice pasted each time,
 # dependency-update merge requests, a course's snippets. Each flood lands in
 # one place of the stream, its items in turn with others' between them.
-import copy  # noqa: E402
-
 def as_author(x, first):
     """x, posted by first's account."""
     x["item"]["author"] = copy.deepcopy(first["item"]["author"])
@@ -914,6 +928,92 @@ for x in out:
             if not any(k == "website_url" for k, _ in x["item"]["text"]): x["item"]["text"].append(["website_url", f"https://{host}/{name}"])
     elif t in ("note", "issue", "merge_request", "wiki_page") and rng.random() < 0.08:
         add_text(x, BODY[t], cite())
+
+# People do not paste each other's words. The texts above are composed from
+# a few hundred parts, so two ordinary accounts draw the same note, snippet
+# or runbook far more often than two people write it, and the campaign
+# memory (text from two or more other accounts; examples.cc counts it over
+# the whole file) saw three times as many ordinary "campaigns" as spam ones,
+# which taught the model that a text pasted by a third account is ordinary.
+# An ordinary text that another account already wrote nearly the same gets
+# what a person adds of their own: where it happened, with what, a word of
+# theirs.
+# Issue templates stay alike (their headings are everybody's; the filled-in
+# part differs), as do one account's own notices.
+def own_words():
+    return " ".join([C(["Seen on", "Happens on", "Here on", "For us on", "On our side,", "Tested on", "Context:", "FWIW, on"]),
+                     C(["Debian 12", "Ubuntu 24.04", "macOS 14", "Windows 11", "Fedora 40", "Alpine 3.19", "arm64", "a Raspberry Pi", "k8s 1.29", "WSL2"]),
+                     C(["with", "using", "and", "under"]), f"{word()} {rng.randint(1, 20)}.{rng.randint(0, 30)}",
+                     C(["behind a proxy", "in CI only", "on a fresh clone", "after a reboot", "in the staging cluster", "with the default config",
+                        "since this morning", "on two of our machines", "in our fork", "for the second time"]) + ".",
+                     C(["", f"Our {word()} team hit it first.", f"cc @{word()}", f"Ticket {word().upper()}-{rng.randint(10, 9999)} on our side.",
+                        f"Build {rng.randint(100, 99999)}.", f"Host {word()}-{rng.randint(1, 40)}."])]).strip()
+
+def shingles(x):
+    words = "".join(c if c.isalnum() else " " for c in " ".join(v for k, v in x["item"]["text"] if k not in ("username", "name", "path")).lower()).split()
+    return {zlib.crc32(" ".join(words[i:i + 3]).encode()) for i in range(len(words) - 2)} if len(words) >= 8 else set()
+
+def make_own(x):
+    """x with a person's own words: after the text, and inside a long one
+    (code, logs), where a few words at the end would not make it theirs."""
+    field = {"note": "body", "issue": "description", "merge_request": "description", "wiki_page": "content", "project": "readme",
+             "group": "description", "snippet": "content"}[x["item"]["type"]]
+    for t in x["item"]["text"]:
+        if t[0] == field and t[1].count("\n") >= 3:
+            lines = t[1].split("\n")
+            for _ in range(min(4, len(lines) // 4)):
+                at = rng.randint(1, len(lines) - 1)
+                lines.insert(at, C(["# ", "// ", "-- ", ""]) + own_words())
+            t[1] = "\n".join(lines)
+    add_text(x, field, own_words())
+
+# Near-duplicates as the campaign memory finds them, roughly: most of their
+# three-word shingles shared (Jaccard >= 0.5), found through each text's four
+# smallest shingles.
+by_shingle, seen = {}, []
+for x in out:
+    if x["item"]["type"] == "user": continue
+    sh = shingles(x)
+    if not sh: continue
+    author = x["item"]["author"].get("id") or x["item"]["author"].get("username")
+    if x["label"] == "ham" and not next((v for k, v in x["item"]["text"] if k in ("description",)), "").startswith("### Summary"):
+        candidates = {i for h in sorted(sh)[:4] for i in by_shingle.get(h, ())}
+        if any(seen[i][1] != author and len(sh & seen[i][0]) >= 0.5 * len(sh | seen[i][0]) for i in candidates):
+            make_own(x)
+            sh = shingles(x)
+    for h in sorted(sh)[:4]:
+        by_shingle.setdefault(h, []).append(len(seen))
+    seen.append((sh, author))
+
+# Nor do three people link one small site unless it is theirs. The sites
+# above are named from a few hundred syllable pairs, so ordinary accounts
+# linked one "site" by chance about as often as spam campaigns link theirs,
+# and the words model learnt the same domain from other accounts as a sign
+# of ordinary text. An ordinary link to a domain that two other accounts
+# already linked is renamed to a site of its own; the colleagues' company
+# sites (ORG) and the references and platforms stay shared.
+SHARED = set(ORG) | {"github.com", "gitlab.com", "stackoverflow.com", "stackexchange.com", "python.org", "mozilla.org", "cppreference.com", "docs.rs",
+                     "crates.io", "pypi.org", "npmjs.com", "go.dev", "rfc-editor.org", "ietf.org", "kubernetes.io", "docker.com", "man7.org",
+                     "wikipedia.org", "archlinux.org", "debian.org", "postgresql.org", "microsoft.com", "nginx.org", "sourceforge.net", "shields.io",
+                     "readthedocs.io", "github.io", "pythonhosted.org", "golang.org", "f-droid.org", "dropbox.com", "mediafire.com", "mega.nz",
+                     "example.org", "example.com", "example.net", "codeberg.org", "gnome.org", "freedesktop.org"}
+HOST = re.compile(r"(?:https?://|www\.)([a-z0-9.-]+\.[a-z]{2,})", re.I)
+
+def registrable(host):
+    labels = host.lower().strip(".").split(".")
+    two = ".".join(labels[-2:])
+    return ".".join(labels[-3:]) if two in ("co.uk", "com.au", "co.id", "com.br", "com.vn", "com.mx") and len(labels) > 2 else two
+
+linkers = {}
+for x in out:
+    author = x["item"]["author"].get("id") or x["item"]["author"].get("username")
+    doms = {registrable(h) for _, v in x["item"]["text"] for h in HOST.findall(v)} - SHARED
+    for d in sorted(doms):
+        if x["label"] == "ham" and len(linkers.get(d, set()) - {author}) >= 2 and "." in d:
+            own = f"{word()}{C(['', '-'])}{word()}.{d.split('.', 1)[1]}"
+            x["item"]["text"] = [[k, re.sub(r"(?<![a-z0-9-])" + re.escape(d) + r"(?![a-z0-9-])", own, v, flags=re.I)] for k, v in x["item"]["text"]]
+            d = own
+        linkers.setdefault(d, set()).add(author)
 
 with open(sys.argv[1] if len(sys.argv) > 1 else "models/training_data.jsonl", "w") as f:
     for x in out:

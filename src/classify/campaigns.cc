@@ -36,7 +36,10 @@ CampaignKey CampaignKeyOf(const gitlab::Item& item, const Rendering& r) {
   key.author = item.author.id != 0 ? std::to_string(item.author.id) : item.author.username;
   if (key.author.empty()) key.author = item.type + ":" + item.id;
   key.simhash = SimHash(r.words);
-  key.domains = r.link_domains;
+  const std::string own = RegistrableDomain(gitlab::EmailDomain(item.author.email));
+  for (const std::string& d : r.link_domains) {
+    if (d != own) key.domains.push_back(d);
+  }
   key.signup = SignupPattern(item, r.link_domains);
   key.type = item.type;
   // Without an author or an id, one item could not be told from the next.
@@ -106,7 +109,7 @@ std::uint64_t SimHash(std::string_view words) {
 }
 
 bool IsTellingDomain(std::string_view d) {
-  return !d.empty() && !IsCommonDomain(d) && !IsShortenerDomain(d) && !IsMessengerDomain(d);
+  return !d.empty() && !IsCommonDomain(d) && !IsShortenerDomain(d) && !IsMessengerDomain(d) && !IsFileHostDomain(d);
 }
 
 std::vector<std::string> TextBuckets(std::uint64_t simhash) {
@@ -133,7 +136,7 @@ void ApplyCampaign(const CampaignCounts& counts, std::string_view item_type, Ren
   r->features[CheckedFeatureIndex("signup_accounts")] = static_cast<float>(std::log1p(counts.signup_accounts));
   r->features[CheckedFeatureIndex("author_items")] = static_cast<float>(std::log1p(items));
   r->features[CheckedFeatureIndex("author_repeats")] = static_cast<float>(std::log1p(counts.author_repeats));
-  std::string prefix;
+  bool any = false;
   for (const auto& [fired, token] : {std::pair{counts.text_accounts >= kCampaignMinOthers, "sig_campaign_text"},
                                      {counts.domain_accounts >= kCampaignMinOthers, "sig_campaign_domain"},
                                      {counts.signup_accounts >= kCampaignMinOthers, "sig_campaign_signup"},
@@ -141,12 +144,9 @@ void ApplyCampaign(const CampaignCounts& counts, std::string_view item_type, Ren
                                      {counts.author_repeats >= kCampaignMinOthers, "sig_author_repeats"}}) {
     if (!fired) continue;
     r->signals.push_back(token);
-    prefix += token;
-    prefix += ' ';
+    any = true;
   }
-  if (prefix.empty()) return;
-  std::sort(r->signals.begin(), r->signals.end());
-  r->text.insert(0, prefix);
+  if (any) std::sort(r->signals.begin(), r->signals.end());
 }
 
 void LocalCampaignMemory::Sweep(std::map<std::string, Seen>& bucket, std::int64_t since_ms,
@@ -174,7 +174,7 @@ Status LocalCampaignMemory::Observe(const CampaignKey& key, std::int64_t now_ms,
   }
   out->text_accounts = std::min(static_cast<int>(near.size()), kCampaignCountCap);
   for (const auto& domain : key.domains) {
-    if (IsCommonDomain(domain)) continue;
+    if (!IsTellingDomain(domain)) continue;
     out->domain_accounts =
         std::max(out->domain_accounts, Others(DomainBucket(domain), key.author, now_ms, windows_.campaign_ms));
   }

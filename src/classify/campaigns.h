@@ -109,15 +109,20 @@ inline constexpr int kNearDuplicateBits = 3;
 inline constexpr int kCampaignMinWords = 8;  // shorter texts ("Thanks!", "+1") are everybody's
 
 // The campaign key of a rendered item: its author (id, else username), the
-// SimHash of its words, its off-site link domains, its type and id.
+// SimHash of its words, its off-site link domains but the author's own (the
+// registrable domain of their e-mail address: colleagues link their
+// employer's site, which is no campaign), its type and id.
 CampaignKey CampaignKeyOf(const gitlab::Item& item, const Rendering& rendering);
 
 // Adds what the campaign memory found to a rendering: the campaign and
 // flood features and, from two other accounts (or two repeats) on, their
-// signal tokens, which also lead the model's line. Renderings are made
-// first, because the campaign key is computed from them. A note's flood of
-// items is left out: a reviewer's notes come by the dozen, so only its
-// repeats tell.
+// signal tokens (for the reasons and the metrics). The tokens stay out of
+// the words model's line: a campaign is context, not words, and with it in
+// both layers the combiner, fitted on words scores that already knew it,
+// learnt to take it back (models/README.md). Renderings are made first,
+// because the campaign key is computed from them. A note's flood of items
+// is left out: a reviewer's notes come by the dozen, so only its repeats
+// tell.
 void ApplyCampaign(const CampaignCounts& counts, std::string_view item_type, Rendering* rendering);
 // How many other accounts make a campaign (or a burst), or how many
 // repeats a flood, a signal token; how many other items a flood.
@@ -136,8 +141,9 @@ std::string UsernameShape(std::string_view username);
 std::uint64_t SimHash(std::string_view words);
 
 // Domains whose links say something about the site itself: not common
-// (links.h), not a URL shortener or messenger (everyone's links go through those), so a
-// reviewer's answer about one item may stand for the domain.
+// (links.h), not a URL shortener, messenger or file host (everyone's links
+// go through those). Only they count towards a campaign across accounts,
+// and a reviewer's answer about one item may stand for them.
 bool IsTellingDomain(std::string_view domain);
 
 class CampaignMemory {

@@ -41,6 +41,10 @@ TEST(LocalCampaignMemory, CountsOtherAccountsWithinTheWindow) {
   ASSERT_TRUE(memory.Observe(K("d", h, {"github.com"}, ""), 2000, &c).ok());
   EXPECT_EQ(c.text_accounts, 0) << "the others are older than the window";
   EXPECT_EQ(c.domain_accounts, 0);
+  for (const char* who : {"e", "f", "g"}) {
+    ASSERT_TRUE(memory.Observe(K(who, 0, {"mega.nz", "bit.ly", "t.me", "dropbox.com"}, ""), 2100, &c).ok());
+  }
+  EXPECT_EQ(c.domain_accounts, 0) << "file hosts, shorteners, messengers and platforms are everyone's";
 }
 
 TEST(UsernameShape, SeparatorsAndDigitsStayLettersAreOneMark) {
@@ -143,6 +147,15 @@ TEST(CampaignKeyOf, AnItemWithAnIdAndAnAuthorCanFlood) {
   EXPECT_EQ(CampaignKeyOf(user, Render(user, nlohmann::json::object())).item, "") << "a user is its account";
 }
 
+TEST(CampaignKeyOf, AnAuthorsOwnDomainIsNoCampaignDomain) {
+  gitlab::Item user = User("ana_ruiz", "ana@mail.acmecloud.de");
+  user.text = {{"bio", "Platform team. Side project: https://shop-deals.example.top"},
+               {"website_url", "https://www.acmecloud.de/team"}};
+  const Rendering r = Render(user, nlohmann::json::object());
+  ASSERT_EQ(r.link_domains.size(), 2u);
+  EXPECT_EQ(CampaignKeyOf(user, r).domains, std::vector<std::string>{"example.top"}) << "her employer's site is hers";
+}
+
 TEST(ApplyCampaign, FloodsAreFeaturesAndFromTheirThresholdTokens) {
   const auto apply = [](const CampaignCounts& c, std::string_view type) {
     Rendering r;
@@ -156,15 +169,15 @@ TEST(ApplyCampaign, FloodsAreFeaturesAndFromTheirThresholdTokens) {
   Rendering r = apply(c, "project");
   EXPECT_FLOAT_EQ(r.features[FeatureIndex("author_items")], std::log1p(kFloodMinItems));
   EXPECT_FLOAT_EQ(r.features[FeatureIndex("author_repeats")], std::log1p(kCampaignMinOthers));
-  EXPECT_EQ(r.text, "sig_author_flood sig_author_repeats words");
   EXPECT_EQ(r.signals, (std::vector<std::string>{"sig_author_flood", "sig_author_repeats"}));
+  EXPECT_EQ(r.text, "words") << "context, not words: the combiner weighs it";
   r = apply(c, "note");
   EXPECT_EQ(r.features[FeatureIndex("author_items")], 0) << "a reviewer writes notes by the dozen";
-  EXPECT_EQ(r.text, "sig_author_repeats words") << "but pastes no comment thrice";
+  EXPECT_EQ(r.signals, std::vector<std::string>{"sig_author_repeats"}) << "but pastes no comment thrice";
   c.author_items = kFloodMinItems - 1;
   c.author_repeats = kCampaignMinOthers - 1;
   r = apply(c, "snippet");
-  EXPECT_EQ(r.text, "words") << "below both thresholds: features only";
+  EXPECT_TRUE(r.signals.empty()) << "below both thresholds: features only";
   EXPECT_GT(r.features[FeatureIndex("author_items")], 0);
 }
 

@@ -295,7 +295,7 @@ bool IsReferenceDomain(std::string_view domain) {
 
 bool IsCommonDomain(std::string_view domain) {
   return IsReferenceDomain(domain) ||
-         Among(domain, {"amazon.com", "amazonaws.com", "cloudflare.com", "discord.com", "discord.gg", "github.io",
+         Among(domain, {"amazon.com", "amazonaws.com", "cloudflare.com", "discord.com", "discord.gg", "dropbox.com", "github.io",
                         "google.com", "gstatic.com", "linkedin.com", "medium.com", "reddit.com", "twitter.com", "x.com",
                         "youtube.com"});
 }

@@ -41,6 +41,10 @@ TEST(Evaluate, CalibrationIsTheGapBetweenScoreAndShareOfSpam) {
   EXPECT_NEAR(Evaluate(overconfident).calibration_error, 0.5, 1e-12) << "1.0, and spam half the time";
 }
 
+// A word of its own per example: numbers are one token in a rendering, and
+// the held-out split keeps identical renderings together.
+std::string Letters(int i) { return {static_cast<char>('a' + i % 26), static_cast<char>('a' + i / 26 % 26), 'x'}; }
+
 TEST(Train, TrainsFromLabelledItemsAndReportsHeldOutMetrics) {
   testing::TempDir dir;
   const std::string data = dir.path() + "/data.jsonl";
@@ -50,9 +54,9 @@ TEST(Train, TrainsFromLabelledItemsAndReportsHeldOutMetrics) {
       const bool spam = i % 2 == 0;
       nlohmann::json item = {{"type", i % 3 == 0 ? "user" : "note"},
                              {"author", {{"username", "u" + std::to_string(i)}}},
-                             {"text", nlohmann::json::array({{"body", spam ? "cheap casino bonus https://casino-" +
+                             {"text", nlohmann::json::array({{"body", spam ? "cheap casino bonus " + Letters(i) + " https://casino-" +
                                                                                  std::to_string(i) + ".example.bet now"
-                                                                           : "fix flaky test number " + std::to_string(i)}})}};
+                                                                           : "fix flaky test in module " + Letters(i)}})}};
       nlohmann::json line = {{"label", spam ? "spam" : "ham"}, {"item", item}};
       if (spam) line["family"] = i % 4 == 0 ? "casino" : "bonus";
       out << line.dump() << "\n";

@@ -100,7 +100,7 @@ void ClassifyStage::ProcessBatch(std::span<const Entry> entries, std::vector<Out
       Prepared& p = prepared[keyed[k]];
       p.campaign = counts[k];
       classify::ApplyCampaign(p.campaign, p.item.type, &p.rendering);
-      // Counted as the model saw them: by the tokens that fired.
+      // Counted by the tokens that fired (ApplyCampaign: a note's items are no flood).
       const auto& fired = p.rendering.signals;
       for (const auto& [kind, token] : {std::pair{"text", "sig_campaign_text"},
                                         {"domain", "sig_campaign_domain"},

@@ -57,7 +57,7 @@ TEST_F(RedisCampaignMemoryTest, TheThirdAccountWithTheSameTextIsACampaign) {
   EXPECT_EQ(c.text_accounts, 2);
   classify::Rendering r;
   classify::ApplyCampaign(c, "note", &r);
-  EXPECT_NE(r.text.find("sig_campaign_text"), std::string::npos);
+  EXPECT_EQ(r.signals, std::vector<std::string>{"sig_campaign_text"});
 }
 
 TEST_F(RedisCampaignMemoryTest, ABandInCommonIsNotEnough) {
@@ -94,6 +94,10 @@ TEST_F(RedisCampaignMemoryTest, LinkDomainsAcrossAccountsAndTheWindow) {
   ASSERT_TRUE(memory_.Observe(Key("d", "docs at https://github.com/org/repo"), 3000, &c).ok());
   ASSERT_TRUE(memory_.Observe(Key("e", "docs at https://github.com/org/other"), 3001, &c).ok());
   EXPECT_EQ(c.domain_accounts, 0) << "a common domain is nobody's campaign";
+  for (const char* who : {"f", "g", "h"}) {
+    ASSERT_TRUE(memory_.Observe(Key(who, std::string("logs: https://mega.nz/file/") + who + " and https://bit.ly/" + who), 4000, &c).ok());
+  }
+  EXPECT_EQ(c.domain_accounts, 0) << "everyone's links go through file hosts and shorteners";
 }
 
 // Sign-up bursts: users whose bios differ, made alike (e-mail domain,
@@ -127,7 +131,7 @@ TEST_F(RedisCampaignMemoryTest, TheThirdSignupMadeAlikeIsABurst) {
   EXPECT_EQ(c.domain_accounts, 0);
   classify::Rendering r;
   classify::ApplyCampaign(c, "user", &r);
-  EXPECT_NE(r.text.find("sig_campaign_signup"), std::string::npos);
+  EXPECT_EQ(r.signals, std::vector<std::string>{"sig_campaign_signup"});
 
   ASSERT_TRUE(memory_.Observe(Signup("li.wei", "li.wei@inboxmail.example", "Backend developer.", "https://liwei.dev"),
                               1300, &c).ok());
