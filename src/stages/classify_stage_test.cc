@@ -115,6 +115,33 @@ TEST_F(ClassifyStageTest, ABatchCountsCampaignsAcrossAccounts) {
   EXPECT_EQ(nlohmann::json::parse(outcomes[2].emits.at(0).fields[0].second)["campaign"]["text_accounts"], 2);
 }
 
+// A comment that reads like a reader's, with one commercial link, pasted
+// by a third account. Models up to 8515bbc19ca8 had learnt campaigns
+// backwards from their training data and, with the campaign tokens in the
+// words model's line, scored it 0.73 against 1.00 for the comment alone. A campaign should raise it; the bundled model only
+// keeps it where it was (models/README.md: its training has no campaigns
+// of unfamiliar words), so this asserts no more than that.
+TEST_F(ClassifyStageTest, AThirdAccountPastingTheSameCommentIsNotScoredBelowItAlone) {
+  auto note = [&](int i) {
+    gitlab::Item n;
+    n.type = "note";
+    n.id = "7/issues/3/notes/" + std::to_string(i);
+    n.author.id = 300 + i;
+    n.author.username = "reader" + std::to_string(i);
+    n.text = {{"body", "Really like how the retry logic is handled here. It works a lot like the player on "
+                       "https://streamly-hd.example.top/watch does it."}};
+    return Entry{std::to_string(i) + "-0", {{"item", gitlab::ToJson(n).dump()}, {"signals", "{}"}}};
+  };
+  classify::LocalCampaignMemory campaign_memory({});
+  const auto pasted = Decide(&campaign_memory, {note(0), note(1), note(2)});
+  ASSERT_EQ(pasted[2]["campaign"]["text_accounts"], 2);
+  EXPECT_NE(pasted[2]["reasons"].dump().find("sig_campaign_text"), std::string::npos);
+  classify::LocalCampaignMemory alone_memory({});
+  const double alone = Decide(&alone_memory, {note(2)})[0]["score"];
+  EXPECT_GT(pasted[2]["score"].get<double>(), alone - 0.01) << "alone: " << alone;
+  EXPECT_EQ(pasted[2]["verdict"], "spam");
+}
+
 // Plausible profiles, each with its own bio and site, registered alike (one
 // mail domain, first_last + four digits, .com sites): from the third on
 // they are a sign-up burst, and the bundled model scores the burst above
