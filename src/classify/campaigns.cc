@@ -36,9 +36,9 @@ CampaignKey CampaignKeyOf(const gitlab::Item& item, const Rendering& r) {
   key.author = item.author.id != 0 ? std::to_string(item.author.id) : item.author.username;
   if (key.author.empty()) key.author = item.type + ":" + item.id;
   key.simhash = SimHash(r.words);
-  const std::string own = RegistrableDomain(gitlab::EmailDomain(item.author.email));
-  for (const std::string& d : r.link_domains) {
-    if (d != own) key.domains.push_back(d);
+  key.domains = r.link_domains;
+  if (const std::string mail = gitlab::EmailDomain(item.author.email); !mail.empty()) {
+    key.own_domain = RegistrableDomain(mail);
   }
   key.signup = SignupPattern(item, r.link_domains);
   key.type = item.type;
@@ -174,7 +174,7 @@ Status LocalCampaignMemory::Observe(const CampaignKey& key, std::int64_t now_ms,
   }
   out->text_accounts = std::min(static_cast<int>(near.size()), kCampaignCountCap);
   for (const auto& domain : key.domains) {
-    if (!IsTellingDomain(domain)) continue;
+    if (!IsTellingDomain(domain) || domain == key.own_domain) continue;
     out->domain_accounts =
         std::max(out->domain_accounts, Others(DomainBucket(domain), key.author, now_ms, windows_.campaign_ms));
   }

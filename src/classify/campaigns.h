@@ -55,6 +55,7 @@ struct CampaignKey {
   std::string author;                // who posted it (id or username)
   std::uint64_t simhash = 0;         // 0: too short to compare
   std::vector<std::string> domains;  // off-site registrable domains it links
+  std::string own_domain;            // the registrable domain of the author's e-mail, "" unknown
   std::string signup;                // a user's sign-up pattern (SignupPattern), "" when none
   std::string type;                  // the item's type, which its author's flood is of
   std::string item;                  // the item's id; "": no flood is counted
@@ -109,9 +110,11 @@ inline constexpr int kNearDuplicateBits = 3;
 inline constexpr int kCampaignMinWords = 8;  // shorter texts ("Thanks!", "+1") are everybody's
 
 // The campaign key of a rendered item: its author (id, else username), the
-// SimHash of its words, its off-site link domains but the author's own (the
-// registrable domain of their e-mail address: colleagues link their
-// employer's site, which is no campaign), its type and id.
+// SimHash of its words, its off-site link domains and the author's own (the
+// registrable domain of their e-mail address), its type and id. A domain
+// counts towards a campaign when it is telling and not the author's own
+// (colleagues link their employer's site, which is no campaign); what
+// reviewers answered about a domain counts for the author's own too.
 CampaignKey CampaignKeyOf(const gitlab::Item& item, const Rendering& rendering);
 
 // Adds what the campaign memory found to a rendering: the campaign and

@@ -148,12 +148,21 @@ TEST(CampaignKeyOf, AnItemWithAnIdAndAnAuthorCanFlood) {
 }
 
 TEST(CampaignKeyOf, AnAuthorsOwnDomainIsNoCampaignDomain) {
-  gitlab::Item user = User("ana_ruiz", "ana@mail.acmecloud.de");
-  user.text = {{"bio", "Platform team. Side project: https://shop-deals.example.top"},
-               {"website_url", "https://www.acmecloud.de/team"}};
-  const Rendering r = Render(user, nlohmann::json::object());
-  ASSERT_EQ(r.link_domains.size(), 2u);
-  EXPECT_EQ(CampaignKeyOf(user, r).domains, std::vector<std::string>{"example.top"}) << "her employer's site is hers";
+  LocalCampaignMemory memory({});
+  CampaignCounts c;
+  for (const char* who : {"ana", "ben", "chloe"}) {
+    gitlab::Item user = User(std::string(who) + "_ruiz", std::string(who) + "@mail.acmecloud.de");
+    user.text = {{"bio", "Platform team at https://www.acmecloud.de, side project https://shop-deals.example.top"}};
+    const CampaignKey key = CampaignKeyOf(user, Render(user, nlohmann::json::object()));
+    ASSERT_EQ(key.own_domain, "acmecloud.de");
+    ASSERT_EQ(key.domains.size(), 2u) << "both linked: what reviewers said of either still counts";
+    ASSERT_TRUE(memory.Observe(key, 1, &c).ok());
+  }
+  EXPECT_EQ(c.domain_accounts, 2) << "the shop, not their employer's site: for it alone they would be 0";
+  gitlab::Item colleague = User("dan_ruiz", "dan@acmecloud.de");
+  colleague.text = {{"bio", "Also at https://acmecloud.de"}};
+  ASSERT_TRUE(memory.Observe(CampaignKeyOf(colleague, Render(colleague, nlohmann::json::object())), 2, &c).ok());
+  EXPECT_EQ(c.domain_accounts, 0) << "colleagues linking their employer's site";
 }
 
 TEST(ApplyCampaign, FloodsAreFeaturesAndFromTheirThresholdTokens) {

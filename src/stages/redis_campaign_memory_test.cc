@@ -98,6 +98,12 @@ TEST_F(RedisCampaignMemoryTest, LinkDomainsAcrossAccountsAndTheWindow) {
     ASSERT_TRUE(memory_.Observe(Key(who, std::string("logs: https://mega.nz/file/") + who + " and https://bit.ly/" + who), 4000, &c).ok());
   }
   EXPECT_EQ(c.domain_accounts, 0) << "everyone's links go through file hosts and shorteners";
+  for (const char* who : {"i", "j", "k"}) {
+    classify::CampaignKey colleague = Key(who, "our team: https://www.acme-staff.example.top/team");
+    colleague.own_domain = "example.top";
+    ASSERT_TRUE(memory_.Observe(colleague, 5000, &c).ok());
+  }
+  EXPECT_EQ(c.domain_accounts, 0) << "colleagues linking their employer's site";
 }
 
 // Sign-up bursts: users whose bios differ, made alike (e-mail domain,
