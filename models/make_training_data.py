@@ -735,10 +735,6 @@ import copy  # noqa: E402
 import re  # noqa: E402
 import zlib  # noqa: E402
 
-out = []
-SCALE = float(os.environ.get("TRAINING_DATA_SCALE", "1"))
-for _ in range(int(7600 * SCALE)):
-    out.append(spam_item())
 def pasted_by(first, other):
     """first's item, pasted by other's account: a campaign's copy. A profile
     keeps its own username and name; the rest is first's, word for word."""
@@ -748,6 +744,10 @@ def pasted_by(first, other):
     x["item"]["text"] = [[k, own.get(k, v)] for k, v in x["item"]["text"]]
     return x
 
+out = []
+SCALE = float(os.environ.get("TRAINING_DATA_SCALE", "1"))
+for _ in range(int(7600 * SCALE)):
+    out.append(spam_item())
 for _ in range(int(300 * SCALE)):  # campaigns: one text, several accounts
     fam = C(["care", "casino", "comment_link", "crypto", "movie", "crack"])
     text = spam_content(fam)[0]

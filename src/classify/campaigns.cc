@@ -112,6 +112,10 @@ bool IsTellingDomain(std::string_view d) {
   return !d.empty() && !IsCommonDomain(d) && !IsShortenerDomain(d) && !IsMessengerDomain(d) && !IsFileHostDomain(d);
 }
 
+bool CountsTowardsCampaign(const CampaignKey& key, std::string_view domain) {
+  return IsTellingDomain(domain) && domain != key.own_domain;
+}
+
 std::vector<std::string> TextBuckets(std::uint64_t simhash) {
   std::vector<std::string> out;
   if (simhash == 0) return out;
@@ -174,7 +178,7 @@ Status LocalCampaignMemory::Observe(const CampaignKey& key, std::int64_t now_ms,
   }
   out->text_accounts = std::min(static_cast<int>(near.size()), kCampaignCountCap);
   for (const auto& domain : key.domains) {
-    if (!IsTellingDomain(domain) || domain == key.own_domain) continue;
+    if (!CountsTowardsCampaign(key, domain)) continue;
     out->domain_accounts =
         std::max(out->domain_accounts, Others(DomainBucket(domain), key.author, now_ms, windows_.campaign_ms));
   }

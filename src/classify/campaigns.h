@@ -148,6 +148,9 @@ std::uint64_t SimHash(std::string_view words);
 // go through those). Only they count towards a campaign across accounts,
 // and a reviewer's answer about one item may stand for them.
 bool IsTellingDomain(std::string_view domain);
+// Whether a link to `domain` in the item of `key` counts towards a domain
+// campaign: a telling domain, not the author's own. Both memories ask this.
+bool CountsTowardsCampaign(const CampaignKey& key, std::string_view domain);
 
 class CampaignMemory {
  public:

@@ -29,8 +29,12 @@ TEST(ReadExamples, CampaignsAreCountedInTheStreamButNotInMail) {
   const std::string path = dir.path() + "/examples.jsonl";
   {
     std::ofstream out(path);
-    for (int i = 0; i < 3; ++i) out << Line("note", 10 + i, "Our release notes: https://notes.lists-example.top/" + std::to_string(i));
-    for (int i = 0; i < 3; ++i) out << Line("mail", 20 + i, "Unsubscribe at https://lists.mail-example.top/u/" + std::to_string(i));
+    for (int i = 0; i < 3; ++i) {
+      out << Line("note", 10 + i, "Our release notes: https://notes.lists-example.top/" + std::to_string(i));
+    }
+    for (int i = 0; i < 3; ++i) {
+      out << Line("mail", 20 + i, "Unsubscribe at https://lists.mail-example.top/u/" + std::to_string(i));
+    }
   }
   std::vector<Example> examples;
   ASSERT_TRUE(ReadExamples(path, nullptr, &examples).ok());

@@ -295,9 +295,9 @@ bool IsReferenceDomain(std::string_view domain) {
 
 bool IsCommonDomain(std::string_view domain) {
   return IsReferenceDomain(domain) ||
-         Among(domain, {"amazon.com", "amazonaws.com", "cloudflare.com", "discord.com", "discord.gg", "dropbox.com", "github.io",
-                        "google.com", "gstatic.com", "linkedin.com", "medium.com", "reddit.com", "twitter.com", "x.com",
-                        "youtube.com"});
+         Among(domain, {"amazon.com", "amazonaws.com", "cloudflare.com", "discord.com", "discord.gg", "dropbox.com",
+                        "github.io", "google.com", "gstatic.com", "linkedin.com", "medium.com", "reddit.com",
+                        "twitter.com", "x.com", "youtube.com"});
 }
 
 bool IsFileHostDomain(std::string_view domain) {

@@ -91,7 +91,8 @@ TEST(Links, ReferenceDomainsAreWhereDevelopersSendEachOther) {
   }
   // Registrable domains only: the caller passes Link::domain.
   EXPECT_TRUE(IsReferenceDomain(RegistrableDomain("docs.python.org")));
-  for (const char* d : {"docs.python.org", "github.com.example.top", "bestcasino.top", "gitlab.example.top", "", "com"}) {
+  for (const char* d : {"docs.python.org", "github.com.example.top", "bestcasino.top", "gitlab.example.top", "",
+                        "com"}) {
     EXPECT_FALSE(IsCommonDomain(d)) << d;
   }
   // Anyone can publish on a platform: common, but no reference.

@@ -43,8 +43,8 @@ struct ItemContext {
 };
 
 inline constexpr std::string_view kFeatureNames[] = {
-    "links", "link_density", "distinct_domains", "offsite_links", "nonreference_links", "shortener", "messaging_link", "defanged_link",
-    "hidden_link", "punycode", "download_link", "markdown_link", "html_link", "phone", "phone_obfuscated", "words",
+    "links", "link_density", "distinct_domains", "offsite_links", "nonreference_links", "shortener", "messaging_link",
+    "defanged_link", "hidden_link", "punycode", "download_link", "markdown_link", "html_link", "phone", "phone_obfuscated", "words",
     "capitals", "digits", "emoji", "non_ascii", "scripts", "mixed_script_word", "repeated_keyword", "exclamations",
     "website", "website_without_bio", "bio_empty", "profile_fields", "username_digits", "email_free",
     "email_disposable", "email_corporate", "email_unknown", "email_matches_link", "email_unconfirmed",

@@ -73,13 +73,14 @@ TEST(Render, ADownloadLinkIsASignal) {
 TEST(Render, ALinkToASiteOtherThanReferencesIsASignal) {
   gitlab::Item n;
   n.type = "note";
-  n.text = {{"body", "Per RFC 9110 (https://www.rfc-editor.org/rfc/rfc9110) and https://docs.python.org/3/library/http.html, "
-                     "see https://stackoverflow.com/q/123 or https://gitlab.example.org/a/b/-/issues/1"}};
+  n.text = {{"body", "Per RFC 9110 (https://www.rfc-editor.org/rfc/rfc9110) and "
+                     "https://docs.python.org/3/library/http.html, see https://stackoverflow.com/q/123 or https://gitlab.example.org/a/b/-/issues/1"}};
   Rendering r = Render(n, {{"instance_host", "gitlab.example.org"}});
   EXPECT_FALSE(Has(r, "sig_nonreference_link")) << r.text;
   EXPECT_EQ(r.features[FeatureIndex("nonreference_links")], 0.0f);
   EXPECT_GT(r.features[FeatureIndex("offsite_links")], 0.0f);
-  n.text = {{"body", "Nice write-up. We do the same on https://docs.python.org and at [our platform](https://streamhub-live.example.top)."}};
+  n.text = {{"body", "Nice write-up. We do the same on https://docs.python.org and at "
+                     "[our platform](https://streamhub-live.example.top)."}};
   r = Render(n, {{"instance_host", "gitlab.example.org"}});
   EXPECT_TRUE(Has(r, "sig_nonreference_link")) << r.text;
   EXPECT_FLOAT_EQ(r.features[FeatureIndex("nonreference_links")], std::log1p(1.0f)) << "one of its two links";

@@ -118,9 +118,10 @@ TEST_F(ClassifyStageTest, ABatchCountsCampaignsAcrossAccounts) {
 // A comment that reads like a reader's, with one commercial link, pasted
 // by a third account. Models up to 8515bbc19ca8 had learnt campaigns
 // backwards from their training data and, with the campaign tokens in the
-// words model's line, scored it 0.73 against 1.00 for the comment alone. A campaign should raise it; the bundled model only
-// keeps it where it was (models/README.md: its training has no campaigns
-// of unfamiliar words), so this asserts no more than that.
+// words model's line, scored it 0.73 against 1.00 for the comment alone.
+// A campaign should raise it; the bundled model only keeps it where it
+// was (models/README.md: its training has no campaigns of unfamiliar
+// words), so this asserts no more than that.
 TEST_F(ClassifyStageTest, AThirdAccountPastingTheSameCommentIsNotScoredBelowItAlone) {
   auto note = [&](int i) {
     gitlab::Item n;

@@ -131,7 +131,7 @@ bool RedisCampaignMemory::Command(const classify::CampaignKey& key, std::int64_t
   for (const auto& bucket : classify::TextBuckets(key.simhash)) keys->push_back(prefix_ + "campaign:" + bucket);
   const std::size_t text_buckets = keys->size();
   for (const auto& domain : key.domains) {
-    if (!classify::IsTellingDomain(domain) || domain == key.own_domain || keys->size() >= text_buckets + 20) continue;
+    if (!classify::CountsTowardsCampaign(key, domain) || keys->size() >= text_buckets + 20) continue;
     keys->push_back(prefix_ + "campaign:" + classify::DomainBucket(domain));
   }
   const std::size_t domain_buckets = keys->size() - text_buckets;

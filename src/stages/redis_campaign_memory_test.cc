@@ -95,7 +95,8 @@ TEST_F(RedisCampaignMemoryTest, LinkDomainsAcrossAccountsAndTheWindow) {
   ASSERT_TRUE(memory_.Observe(Key("e", "docs at https://github.com/org/other"), 3001, &c).ok());
   EXPECT_EQ(c.domain_accounts, 0) << "a common domain is nobody's campaign";
   for (const char* who : {"f", "g", "h"}) {
-    ASSERT_TRUE(memory_.Observe(Key(who, std::string("logs: https://mega.nz/file/") + who + " and https://bit.ly/" + who), 4000, &c).ok());
+    const std::string text = std::string("logs: https://mega.nz/file/") + who + " and https://bit.ly/" + who;
+    ASSERT_TRUE(memory_.Observe(Key(who, text), 4000, &c).ok());
   }
   EXPECT_EQ(c.domain_accounts, 0) << "everyone's links go through file hosts and shorteners";
   for (const char* who : {"i", "j", "k"}) {
