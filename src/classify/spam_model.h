@@ -64,6 +64,7 @@ class SpamModel {
   // The thresholds this model ships for `item_type`, if any.
   std::optional<Thresholds> ThresholdsFor(const std::string& item_type) const;
   bool has_combiner() const { return combiner_.has_value(); }
+  const Combiner* combiner() const { return combiner_ ? &*combiner_ : nullptr; }
   const nlohmann::json& card() const { return card_; }
   const FastTextModel& words() const { return *words_; }
 

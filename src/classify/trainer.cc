@@ -132,6 +132,11 @@ std::map<std::string, Thresholds> ChooseThresholds(const std::map<std::string, s
 
 }  // namespace
 
+bool ToldByOthers(const Rendering& rendering) {
+  const FeatureVector& f = rendering.features;
+  return f[CheckedFeatureIndex("campaign_accounts")] > 0 || f[CheckedFeatureIndex("domain_accounts")] > 0;
+}
+
 std::vector<int> AssignFolds(const std::vector<std::string_view>& families, int folds) {
   std::vector<int> fold_of(families.size(), 0);
   std::vector<long> load(folds, 0);
@@ -161,9 +166,12 @@ std::vector<int> AssignFolds(const std::vector<std::string_view>& families, int 
 }
 
 Status Train(const TrainOptions& o, TrainReport* report) {
-  const bool by_family = o.folds_by == "family" || o.folds_by == "both";
-  const bool in_turn = o.folds_by == "turn" || o.folds_by == "both";
-  if (!by_family && !in_turn) return Status::InvalidArgument("--folds-by must be family, turn or both");
+  // "campaign" deals both ways, and takes the family deal's scores only
+  // where other accounts tell (ToldByOthers).
+  const bool by_campaign = o.folds_by == "campaign";
+  const bool by_family = o.folds_by == "family" || o.folds_by == "both" || by_campaign;
+  const bool in_turn = o.folds_by == "turn" || o.folds_by == "both" || by_campaign;
+  if (!by_family && !in_turn) return Status::InvalidArgument("--folds-by must be campaign, family, turn or both");
   std::vector<Example> examples;
   if (Status s = ReadExamples(o.data, nullptr, &examples); !s.ok()) return s;
   std::vector<const Example*> train, heldout;
@@ -220,15 +228,24 @@ Status Train(const TrainOptions& o, TrainReport* report) {
 
   if (bundle) {
     std::vector<Combiner::Sample> samples;
-    for (const std::vector<double>& scores : oof) {
-      for (std::size_t i = 0; i < train.size(); ++i) {
-        samples.push_back({scores[i], train[i]->rendering.features, train[i]->spam, train[i]->weight});
+    for (std::size_t i = 0; i < train.size(); ++i) {
+      const Example& e = *train[i];
+      if (by_campaign && ToldByOthers(e.rendering)) {
+        // deals[0] is the family deal, deals[1] the deal in turn: each
+        // score weighs half.
+        samples.push_back({oof[0][i], e.rendering.features, e.spam, e.weight / 2});
+        samples.push_back({oof[1][i], e.rendering.features, e.spam, e.weight / 2});
+      } else if (by_campaign) {
+        samples.push_back({oof[1][i], e.rendering.features, e.spam, e.weight});
+      } else {
+        for (const std::vector<double>& scores : oof) samples.push_back({scores[i], e.rendering.features, e.spam, e.weight});
       }
     }
     // With two deals every example is there twice: half the C is each
     // sample weighing half (liblinear rounds weights, C it takes as is).
+    const double c = by_campaign ? o.combiner_c : o.combiner_c / static_cast<double>(oof.size());
     Combiner combiner;
-    if (Status s = Combiner::Train(samples, o.combiner_c / static_cast<double>(oof.size()), &combiner); !s.ok()) {
+    if (Status s = Combiner::Train(samples, c, &combiner); !s.ok()) {
       return s;
     }
     // A first bundle without thresholds scores the held-out split; the

@@ -58,10 +58,17 @@ struct TrainOptions {
   int seed = 42;
   int folds = 4;      // for the combiner's out-of-fold scores
   // How examples are dealt into those folds (AssignFolds): "turn" (one by
-  // one), "family" (a family whole in one fold) or "both" (each example
-  // scored once each way, each sample weighing half). "family" and "both"
-  // score the training data's held-out families better
-  // (bench/family-holdout) but the dev set worse (models/README.md).
+  // one), "family" (a family whole in one fold), "both" (each example
+  // scored once each way, each sample weighing half) or "campaign" (in
+  // turn, but an example that other accounts tell of, ToldByOthers, is
+  // scored both ways, each weighing half). "family" and "both" score the training
+  // data's held-out families better (bench/family-holdout) but the dev set
+  // worse (models/README.md). "campaign" is for what a campaign is worth:
+  // dealt in turn, a campaign's copies are scored by a words model that has
+  // met their family and often their very text, so their words say it all
+  // and the combiner learns nothing from the campaign (it even learnt to
+  // hold one against an item, from the ordinary ones); what it has to learn
+  // is what a campaign tells when the words are new.
   std::string folds_by = "turn";
   double combiner_c = 1.0;
   double target_precision = 0.99;  // the bundled model and retrains: kShippedTargetPrecision
@@ -93,5 +100,11 @@ Status Train(const TrainOptions& options, TrainReport* report);
 // families then go, the largest first, to the fold with the fewest
 // examples. All empty, it is the plain deal in turn.
 std::vector<int> AssignFolds(const std::vector<std::string_view>& families, int folds);
+
+// Whether other accounts tell of an example: a campaign of its text or of
+// its link domain. Sign-up bursts are left out: their worth was learnt
+// dealt in turn (the generator's bursts are of profiles whose words say
+// little), and dealt by family their weight more than doubled.
+bool ToldByOthers(const Rendering& rendering);
 
 }  // namespace spamphibian::classify

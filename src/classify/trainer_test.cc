@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "child_process.h"
+#include "classify/combiner.h"
 #include "classify/fasttext_model.h"
 
 namespace spamphibian::classify {
@@ -96,6 +97,85 @@ TEST(Train, TrainsFromLabelledItemsAndReportsHeldOutMetrics) {
   EXPECT_GE(model->ThresholdsFor("note")->spam, 0.5);
   EXPECT_EQ(model->card().value("train_examples", 0), report.train_examples);
   EXPECT_EQ(model->card()["combiner"]["folds_by"], "turn");
+}
+
+// What a campaign is worth when its words are new. The data's spam
+// campaigns are all of one family (copies of "tablets" texts, four accounts
+// each) and its ordinary ones (three colleagues pasting the contributing
+// guide) of none; other spam is casino, posted once each. Dealt in turn,
+// a campaign's copies are scored by words models that have met their very
+// text, so the campaign adds nothing to them, and the combiner learns its
+// worth from the ordinary campaigns alone. Dealt "campaign", they are
+// also scored by a model that has not met their family, as a new campaign
+// would be.
+TEST(Train, FoldsByCampaignLearnWhatACampaignTellsWhenItsWordsAreNew) {
+  testing::TempDir dir;
+  const std::string data = dir.path() + "/data.jsonl";
+  {
+    std::ofstream out(data);
+    int account = 0;
+    auto line = [&](bool spam, const std::string& family, const std::string& body) {
+      nlohmann::json item = {{"type", "note"}, {"id", std::to_string(account)},
+                             {"author", {{"username", "u" + std::to_string(account)}}},
+                             {"text", nlohmann::json::array({{"body", body}})}};
+      nlohmann::json j = {{"label", spam ? "spam" : "ham"}, {"item", item}, {"split", "train"}};
+      if (!family.empty()) j["family"] = family;
+      out << j.dump() << "\n";
+      ++account;
+    };
+    for (int i = 0; i < 240; ++i) {
+      if (i % 2 == 0) line(false, "", "fix flaky test in module " + Letters(i) + " and rerun the pipeline");
+      if (i % 2 == 1) line(true, "casino", "cheap casino bonus " + Letters(i) + " spins jackpot slot now");
+      if (i % 12 == 0) {
+        const std::string guide = "please read the contributing guide before you open a merge request " + Letters(i);
+        for (int k = 0; k < 3; ++k) line(false, "", guide);
+      }
+      if (i % 8 == 0) {
+        const std::string tablets = "order generic tablets from our pharmacy with discreet delivery " + Letters(i);
+        for (int k = 0; k < 4; ++k) line(true, "tablets", tablets);
+      }
+    }
+  }
+  const std::string probe_file = dir.path() + "/probe.jsonl";
+  std::ofstream(probe_file) << nlohmann::json{{"label", "spam"},
+                                              {"item", {{"type", "note"}, {"author", {{"username", "p"}}},
+                                                        {"text", nlohmann::json::array({{"body", "handmade leather wallets "
+                                                                                             "shipped to your door from our little store"}})}}}}
+                                   .dump()
+                            << "\n";
+  std::vector<Example> probe;
+  ASSERT_TRUE(ReadExamples(probe_file, nullptr, &probe).ok());
+  ASSERT_EQ(probe.size(), 1u);
+  Rendering alone = probe[0].rendering, third = alone;
+  CampaignCounts two_others;
+  two_others.text_accounts = 2;
+  ApplyCampaign(two_others, "note", &third);
+  ASSERT_TRUE(ToldByOthers(third));
+  ASSERT_FALSE(ToldByOthers(alone));
+
+  auto raise = [&](const std::string& folds_by) {
+    TrainOptions o;
+    o.data = data;
+    o.out = dir.path() + "/" + folds_by + ".spam";
+    o.dim = 10;
+    o.epoch = 10;
+    o.threads = 1;
+    o.folds_by = folds_by;
+    TrainReport report;
+    const Status s = Train(o, &report);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    std::shared_ptr<const SpamModel> model;
+    if (!SpamModel::Load(o.out, &model).ok()) return -1.0;
+    EXPECT_EQ(model->card()["combiner"]["folds_by"], folds_by);
+    // With the words unsure (0.5), what the campaign adds to the logit.
+    const Combiner& combiner = *model->combiner();
+    return Logit(combiner.Probability(0.5, third.features)) - Logit(combiner.Probability(0.5, alone.features));
+  };
+  const double in_turn = raise("turn");
+  const double by_campaign = raise("campaign");
+  // Measured: 0.78 against 0.02 (in the logit, with the words unsure).
+  EXPECT_GT(by_campaign, 0.5) << "the third account pasting new words is a campaign";
+  EXPECT_GT(by_campaign, in_turn + 0.5);
 }
 
 TEST(Train, WordsModelAloneForFtzAndBin) {
