@@ -83,7 +83,7 @@ int main(int argc, char** argv) {
   train->add_option("--folds", train_options.folds, "Folds for the combiner's out-of-fold scores (default 4)");
   train->add_option("--folds-by", train_options.folds_by,
                     "How examples are dealt into those folds: family (a data line's \"family\" whole in one fold), "
-                    "turn, both, or campaign (in turn, by family where other accounts tell) (default turn)")
+                    "turn, both, or campaign (in turn, and by family too where other accounts tell) (default campaign)")
       ->check(CLI::IsMember({"campaign", "family", "turn", "both"}));
   train->add_option("--target-precision", train_options.target_precision,
                     "Precision the shipped per-type thresholds aim at (default 0.99)");

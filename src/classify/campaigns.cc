@@ -127,6 +127,11 @@ std::vector<std::string> TextBuckets(std::uint64_t simhash) {
   return out;
 }
 
+std::string TextHashField(std::uint64_t simhash) {
+  const auto half = [](std::uint64_t h) { return std::to_string(static_cast<std::int32_t>(static_cast<std::uint32_t>(h))); };
+  return half(simhash >> 32) + "|" + half(simhash);
+}
+
 std::string DomainBucket(const std::string& domain) { return "d:" + domain; }
 
 std::string SignupBucket(const std::string& pattern) { return "s:" + pattern; }

@@ -77,9 +77,15 @@ struct CampaignCounts {
 
 // The reviewers' memory in Redis (after the key prefix): the review store
 // writes it with each answer (the author's last answer; per domain, how
-// many answers said spam and ham), the campaign memory reads it.
+// many answers said spam and ham; per text bucket, each answered text's
+// hash (TextHashField) and its last answer), the campaign memory reads it.
+// A text near one that reviewers last answered ham is no campaign: people
+// paste what reviewers have cleared (an on-call line, a template), and
+// with campaigns weighing towards spam their answers must be able to say
+// so.
 inline constexpr std::string_view kReviewedAuthorKey = "memory:author:";
 inline constexpr std::string_view kReviewedDomainKey = "memory:domain:";
+inline constexpr std::string_view kReviewedTextKey = "memory:text:";  // + a text bucket (TextBuckets)
 
 // How long each kind of campaign counts, in the unit of Observe's `now_ms`.
 struct CampaignWindows {
@@ -201,6 +207,9 @@ class LocalCampaignMemory : public CampaignMemory {
 // The bucket names of a key ("t<band>:<hex>", "d:<domain>", "s:<pattern>",
 // "a:<type>:<author>"), as both memories use them.
 std::vector<std::string> TextBuckets(std::uint64_t simhash);
+// A SimHash as the Redis memories hold it: "hi|lo", its halves as signed
+// 32-bit numbers, as Lua's bit library gives them.
+std::string TextHashField(std::uint64_t simhash);
 std::string DomainBucket(const std::string& domain);
 std::string SignupBucket(const std::string& pattern);
 std::string AuthorBucket(const std::string& type, const std::string& author);

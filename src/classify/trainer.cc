@@ -169,9 +169,9 @@ Status Train(const TrainOptions& o, TrainReport* report) {
   // "campaign" deals both ways, and takes the family deal's scores only
   // where other accounts tell (ToldByOthers).
   const bool by_campaign = o.folds_by == "campaign";
-  const bool by_family = o.folds_by == "family" || o.folds_by == "both" || by_campaign;
-  const bool in_turn = o.folds_by == "turn" || o.folds_by == "both" || by_campaign;
-  if (!by_family && !in_turn) return Status::InvalidArgument("--folds-by must be campaign, family, turn or both");
+  if (!by_campaign && o.folds_by != "family" && o.folds_by != "turn" && o.folds_by != "both") {
+    return Status::InvalidArgument("--folds-by must be campaign, family, turn or both");
+  }
   std::vector<Example> examples;
   if (Status s = ReadExamples(o.data, nullptr, &examples); !s.ok()) return s;
   std::vector<const Example*> train, heldout;
@@ -180,6 +180,13 @@ Status Train(const TrainOptions& o, TrainReport* report) {
         e.split.empty() ? security::Sha256Hex(e.rendering.text).substr(0, 2) < "33" : e.split == "heldout";
     (held_out ? heldout : train).push_back(&e);
   }
+  // Under "campaign", whether some example told of by others has a family
+  // to be dealt by (without one, its family deal would be a deal in turn).
+  const bool campaign_by_family = by_campaign && std::any_of(train.begin(), train.end(), [](const Example* e) {
+                                    return !e->family.empty() && ToldByOthers(e->rendering);
+                                  });
+  const bool by_family = o.folds_by == "family" || o.folds_by == "both" || campaign_by_family;
+  const bool in_turn = o.folds_by != "family";
   report->train_examples = static_cast<long>(train.size());
   report->heldout_examples = static_cast<long>(heldout.size());
   if (train.empty()) return Status::InvalidArgument("--data: no training examples");
@@ -199,7 +206,7 @@ Status Train(const TrainOptions& o, TrainReport* report) {
   for (const Example* e : train) families.push_back(e->family);
   std::vector<std::vector<int>> deals;
   if (by_family) deals.push_back(AssignFolds(families, folds));
-  if (in_turn) deals.push_back(AssignFolds(none, folds));
+  if (in_turn) deals.push_back(AssignFolds(none, folds));  // last
   std::vector<std::vector<double>> oof(deals.size(), std::vector<double>(train.size(), 0.5));
   if (bundle) {
     for (std::size_t d = 0; d < deals.size(); ++d) {
@@ -230,13 +237,13 @@ Status Train(const TrainOptions& o, TrainReport* report) {
     std::vector<Combiner::Sample> samples;
     for (std::size_t i = 0; i < train.size(); ++i) {
       const Example& e = *train[i];
-      if (by_campaign && ToldByOthers(e.rendering)) {
+      if (campaign_by_family && ToldByOthers(e.rendering)) {
         // deals[0] is the family deal, deals[1] the deal in turn: each
         // score weighs half.
         samples.push_back({oof[0][i], e.rendering.features, e.spam, e.weight / 2});
         samples.push_back({oof[1][i], e.rendering.features, e.spam, e.weight / 2});
       } else if (by_campaign) {
-        samples.push_back({oof[1][i], e.rendering.features, e.spam, e.weight});
+        samples.push_back({oof.back()[i], e.rendering.features, e.spam, e.weight});
       } else {
         for (const std::vector<double>& scores : oof) samples.push_back({scores[i], e.rendering.features, e.spam, e.weight});
       }

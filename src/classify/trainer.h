@@ -69,7 +69,7 @@ struct TrainOptions {
   // and the combiner learns nothing from the campaign (it even learnt to
   // hold one against an item, from the ordinary ones); what it has to learn
   // is what a campaign tells when the words are new.
-  std::string folds_by = "turn";
+  std::string folds_by = "campaign";
   double combiner_c = 1.0;
   double target_precision = 0.99;  // the bundled model and retrains: kShippedTargetPrecision
   // A labelled file to choose the per-type thresholds on (never trained

@@ -96,7 +96,7 @@ TEST(Train, TrainsFromLabelledItemsAndReportsHeldOutMetrics) {
   ASSERT_TRUE(model->ThresholdsFor("note").has_value());
   EXPECT_GE(model->ThresholdsFor("note")->spam, 0.5);
   EXPECT_EQ(model->card().value("train_examples", 0), report.train_examples);
-  EXPECT_EQ(model->card()["combiner"]["folds_by"], "turn");
+  EXPECT_EQ(model->card()["combiner"]["folds_by"], "campaign");
 }
 
 // What a campaign is worth when its words are new. The data's spam

@@ -54,9 +54,11 @@ return 1
 // expected state, new state, answer record, reviewed decision, label, label
 // key, audit, audit id, audit maxlen, e-mail to trust, outcome ("spam",
 // "ham", "skip"), memory ms (0 = none), model version.
-// A spam or ham answer is also remembered for the author and each linked
-// domain (classify::kReviewedAuthorKey, kReviewedDomainKey) and counted per
-// model version, type, automatic verdict and outcome (live precision).
+// A spam or ham answer is also remembered for the author, each linked
+// domain and the text (classify::kReviewedAuthorKey, kReviewedDomainKey,
+// kReviewedTextKey: the decision's campaign.text_hash in each of its
+// campaign.text_buckets) and counted per model version, type, automatic
+// verdict and outcome (live precision).
 const std::string kApply = std::string(kIndexes) + R"lua(
 local cur = redis.call('HGET', KEYS[1], 'state')
 if not cur then return {0, ''} end
@@ -98,6 +100,18 @@ if outcome == 'spam' or outcome == 'ham' then
         local k = p .. 'memory:domain:' .. d
         redis.call('HINCRBY', k, outcome, 1)
         redis.call('PEXPIRE', k, memory)
+      end
+    end
+    local ok, d = pcall(cjson.decode, redis.call('HGET', KEYS[1], 'decision') or '')
+    local c = ok and type(d) == 'table' and d.campaign
+    if type(c) == 'table' and type(c.text_hash) == 'string' and type(c.text_buckets) == 'table' then
+      for i = 1, math.min(#c.text_buckets, 4) do
+        local b = c.text_buckets[i]
+        if type(b) == 'string' then
+          local k = p .. 'memory:text:' .. b
+          redis.call('HSET', k, c.text_hash, outcome)
+          redis.call('PEXPIRE', k, memory)
+        end
       end
     end
   end

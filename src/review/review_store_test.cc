@@ -152,6 +152,8 @@ TEST_F(ReviewStoreTest, SpamAndHamAnswersAreRememberedAndCountedPerModel) {
   d1["model_version"] = "aaaaaaaaaaaa";
   json d2 = DecisionOf(2, "spam", "note", 0.95, 8);
   d2["model_version"] = "aaaaaaaaaaaa";
+  d2["campaign"]["text_hash"] = "-5|17";
+  d2["campaign"]["text_buckets"] = {"t0:0011", "t1:0000", "t2:fffb", "t3:ffff"};
   ASSERT_TRUE(Add(store_, d1, {"casino.example.xyz"}, 1000).ok());
   ASSERT_TRUE(Add(store_, d2, {"casino.example.xyz", "blog.example.net"}, 1001).ok());
   ASSERT_TRUE(Add(store_, DecisionOf(3, "ham", "note", 0.1, 9), {}, 1002).ok());
@@ -171,6 +173,11 @@ TEST_F(ReviewStoreTest, SpamAndHamAnswersAreRememberedAndCountedPerModel) {
   EXPECT_EQ(text({"HGET", "p:memory:domain:casino.example.xyz", "spam"}), "1");
   EXPECT_EQ(text({"HGET", "p:memory:domain:casino.example.xyz", "ham"}), "1");
   EXPECT_EQ(text({"HGET", "p:memory:domain:blog.example.net", "ham"}), "1");
+  for (const char* bucket : {"t0:0011", "t1:0000", "t2:fffb", "t3:ffff"}) {
+    EXPECT_EQ(text({"HGET", std::string("p:memory:text:") + bucket, "-5|17"}), "ham") << "the text, in each of its buckets";
+  }
+  EXPECT_EQ(client_->Integer({"EXISTS", "p:memory:text:t0:0000"}), 0);
+  EXPECT_GT(client_->Integer({"PTTL", "p:memory:text:t0:0011"}), 0);
   EXPECT_GT(client_->Integer({"PTTL", "p:memory:author:7"}), 0) << "remembered for review.memory_days, not forever";
   // Live precision: one spam verdict confirmed (user), one rejected (note).
   EXPECT_EQ(text({"HGET", "p:review_outcomes", "aaaaaaaaaaaa|user|spam|spam"}), "1");

@@ -96,15 +96,24 @@ json* GitLabSim::Find(const char* collection, const char* key, std::int64_t valu
 }
 
 json GitLabSim::SyntheticUser(std::int64_t id) {
-  // Odd ids sign up as SEO spammers, even ids as developers.
+  // Odd ids sign up as SEO spammers, even ids as developers. The spammers
+  // paste one bio, as a campaign does; the developers each write their
+  // own, short as most are (hundreds of accounts with one long bio within
+  // days would be a campaign, classify/campaigns.h).
+  static constexpr const char* kRoles[] = {"Backend engineer", "SRE", "Data scientist", "Student", "Frontend dev",
+                                          "Maintainer", "Embedded developer", "Researcher", "DevOps person"};
+  static constexpr const char* kTopics[] = {"Rust", "Postgres", "Go and Kubernetes", "compilers", "React",
+                                           "robotics", "NLP", "embedded C", "Haskell", "networking", "CI tooling"};
   const bool spam = id % 2 == 1;
+  const std::string developer_bio = std::string(kRoles[id / 2 % std::size(kRoles)]) + ", " +
+                                    kTopics[id / 2 / std::size(kRoles) % std::size(kTopics)] + ".";
   const std::string name = (spam ? "seo_deals_" : "dev_") + std::to_string(id);
   return {{"id", id},
           {"username", name},
           {"name", spam ? "Cheap SEO Backlinks" : "Dana Developer"},
           {"state", "active"},
           {"bio", spam ? "Buy cheap backlinks, SEO services, casino bonus, crypto loans, viagra. Best price, click here!"
-                       : "Backend engineer. Rust, Postgres and distributed systems; I maintain a small CLI tool."},
+                       : developer_bio},
           {"website_url", spam ? "https://cheap-seo-links.example/buy-now" : ""},
           {"location", spam ? "" : "Zurich"},
           {"organization", ""},

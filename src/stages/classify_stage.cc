@@ -84,6 +84,7 @@ void ClassifyStage::ProcessBatch(std::span<const Entry> entries, std::vector<Out
     p.ok = true;
     if (options_.campaigns != nullptr) {
       keys.push_back(classify::CampaignKeyOf(p.item, p.rendering));
+      p.text_hash = keys.back().simhash;
       keyed.push_back(i);
     }
   }
@@ -201,13 +202,19 @@ Outcome ClassifyStage::Decide(const Entry& entry, Prepared* prepared) {
   // the prepared entry is done with once decided.
   d.extra["signals"] = std::move(prepared->signals);
   // Other accounts with nearly the same text or the same link domains lately.
-  // The domains are the review queue's campaign index (review/review_stage.h).
+  // The domains are the review queue's campaign index (review/review_stage.h);
+  // the text's hash and buckets are where a reviewer's answer about it is
+  // remembered (classify::kReviewedTextKey).
   d.extra["campaign"] = {{"text_accounts", campaign.text_accounts},
                          {"domain_accounts", campaign.domain_accounts},
                          {"signup_accounts", campaign.signup_accounts},
                          {"author_items", campaign.author_items},
                          {"author_repeats", campaign.author_repeats},
                          {"domains", rendering.link_domains}};
+  if (prepared->text_hash != 0) {
+    d.extra["campaign"]["text_hash"] = classify::TextHashField(prepared->text_hash);
+    d.extra["campaign"]["text_buckets"] = classify::TextBuckets(prepared->text_hash);
+  }
   // The shadowed candidate: the same rendering, its own thresholds. Once it
   // is promoted the two refreshers swap independently; for that second the
   // shadow is the current model, and comparing it with itself says nothing.

@@ -76,6 +76,7 @@ class ClassifyStage : public Stage {
     nlohmann::json signals;
     classify::Rendering rendering;
     classify::CampaignCounts campaign;
+    std::uint64_t text_hash = 0;  // the campaign key's SimHash (0: too short)
   };
   Outcome Decide(const Entry& entry, Prepared* prepared);
 

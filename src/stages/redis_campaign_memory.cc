@@ -9,7 +9,7 @@ namespace {
 
 // KEYS: text buckets, domain buckets, the sign-up bucket (none or one), the
 // author's flood bucket (none or one), then the reviewers' memory: the
-// author's key and one key per linked domain. ARGV: author, now, window,
+// author's key, one key per linked domain, and one per text bucket. ARGV: author, now, window,
 // number of text buckets, cap, the SimHash as two 32-bit halves, the most
 // bits two near-duplicates may differ in, number of domain buckets, number
 // of sign-up buckets, the sign-up window, the sign-up baseline, number of
@@ -18,7 +18,8 @@ namespace {
 // candidate, and a member counts when its whole hash is near. Domain and
 // sign-up buckets hold authors; a flood bucket "item|hi|lo" members, the
 // latest kFloodBucketItems. The memory is only read (the review store
-// writes it with each answer). Returns {text accounts, domain accounts,
+// writes it with each answer); a text near one reviewers last answered ham
+// counts no text campaign. Returns {text accounts, domain accounts,
 // sign-up accounts, the author's last answer or "", a domain confirmed spam
 // and never ham or "", the author's other items, of them nearly the same}.
 const redis::Script& ObserveScript() {
@@ -107,8 +108,15 @@ if n_flood > 0 then
   redis.call('PEXPIRE', key, flood_window)
 end
 local said = redis.call('GET', KEYS[buckets + 1]) or ''
+for i = #KEYS - n_text + 1, #KEYS do
+  local answered = redis.call('HGETALL', KEYS[i])
+  for j = 1, #answered, 2 do
+    local h, l = string.match(answered[j], '^(%-?%d+)|(%-?%d+)$')
+    if h and answered[j + 1] == 'ham' and near_hash(h, l) then text = 0 end
+  end
+end
 local spam_domain = ''
-for i = buckets + 2, #KEYS do
+for i = buckets + 2, #KEYS - n_text do
   local c = redis.call('HMGET', KEYS[i], 'spam', 'ham')
   if spam_domain == '' and tonumber(c[1] or '0') > 0 and tonumber(c[2] or '0') == 0 then
     spam_domain = ARGV[16 + i - (buckets + 1)]
@@ -128,7 +136,8 @@ RedisCampaignMemory::RedisCampaignMemory(const redis::Connector& connector, std:
 
 bool RedisCampaignMemory::Command(const classify::CampaignKey& key, std::int64_t now_ms, redis::Args* keys,
                                   redis::Args* argv) const {
-  for (const auto& bucket : classify::TextBuckets(key.simhash)) keys->push_back(prefix_ + "campaign:" + bucket);
+  const std::vector<std::string> texts = classify::TextBuckets(key.simhash);
+  for (const auto& bucket : texts) keys->push_back(prefix_ + "campaign:" + bucket);
   const std::size_t text_buckets = keys->size();
   for (const auto& domain : key.domains) {
     if (!classify::CountsTowardsCampaign(key, domain) || keys->size() >= text_buckets + 20) continue;
@@ -145,11 +154,12 @@ bool RedisCampaignMemory::Command(const classify::CampaignKey& key, std::int64_t
     if (classify::IsTellingDomain(domain) && telling.size() < 20) telling.push_back(domain);
   }
   for (const auto& domain : telling) keys->push_back(prefix_ + std::string(classify::kReviewedDomainKey) + domain);
+  for (const auto& bucket : texts) keys->push_back(prefix_ + std::string(classify::kReviewedTextKey) + bucket);
   // Lua's bit library works on 32-bit numbers: the hash goes in halves.
-  // Halves are given signed, as bit.bxor returns them.
-  const auto half = [](std::uint64_t h) { return std::to_string(static_cast<std::int32_t>(static_cast<std::uint32_t>(h))); };
+  const std::string hash = classify::TextHashField(key.simhash);
+  const auto bar = hash.find('|');
   *argv = {key.author, std::to_string(now_ms), std::to_string(windows_.campaign_ms), std::to_string(text_buckets),
-           std::to_string(classify::kCampaignCountCap), half(key.simhash >> 32), half(key.simhash),
+           std::to_string(classify::kCampaignCountCap), hash.substr(0, bar), hash.substr(bar + 1),
            std::to_string(classify::kNearDuplicateBits), std::to_string(domain_buckets), signup ? "1" : "0",
            std::to_string(windows_.signup_ms), std::to_string(windows_.signup_baseline_ms), flood ? "1" : "0",
            std::to_string(windows_.author_ms), key.item, std::to_string(classify::kFloodBucketItems)};

@@ -260,6 +260,27 @@ TEST_F(RedisCampaignMemoryTest, RedisDownIsUnavailable) {
   EXPECT_TRUE(memory_.Observe(Key("a", kSpam), 1000, &c).IsUnavailable());
 }
 
+// Reviewers answered ham for a text (the review store remembers its hash
+// in each of its buckets): nearly the same text from other accounts is no
+// campaign; a spam answer leaves it one.
+TEST_F(RedisCampaignMemoryTest, ATextReviewersAnsweredHamIsNoCampaign) {
+  const classify::CampaignKey first = Key("a", kSpam);
+  for (const std::string& bucket : classify::TextBuckets(first.simhash)) {
+    client_->Run({"HSET", "p:memory:text:" + bucket, classify::TextHashField(first.simhash), "ham"});
+  }
+  const std::string other = "Call the on-call support line for the billing cluster, it is staffed all night by our own team";
+  classify::CampaignCounts c;
+  for (const char* author : {"a", "b", "c"}) ASSERT_TRUE(memory_.Observe(Key(author, kSpam), 1000, &c).ok());
+  EXPECT_EQ(c.text_accounts, 0) << "cleared by a reviewer";
+  for (const char* author : {"a", "b", "c"}) ASSERT_TRUE(memory_.Observe(Key(author, other), 1000, &c).ok());
+  EXPECT_EQ(c.text_accounts, 2) << "another text still counts";
+  for (const std::string& bucket : classify::TextBuckets(first.simhash)) {
+    client_->Run({"HSET", "p:memory:text:" + bucket, classify::TextHashField(first.simhash), "spam"});
+  }
+  ASSERT_TRUE(memory_.Observe(Key("d", kSpam), 1001, &c).ok());
+  EXPECT_EQ(c.text_accounts, 3) << "the last answer was spam";
+}
+
 TEST_F(RedisCampaignMemoryTest, WhatReviewersAnsweredComesWithTheCounts) {
   auto key = [](const std::string& author, const std::vector<std::string>& domains) {
     classify::CampaignKey k;

@@ -10,6 +10,8 @@
 // scripts/test runs a small version (CHAOS_HOOKS, default 1200 at
 // CHAOS_RATE 40/s); bench/chaos runs a large one and prints the figures.
 #include <gtest/gtest.h>
+
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <signal.h>
 
@@ -319,6 +321,8 @@ TEST_F(ChaosE2E, NothingLostNothingDoneTwiceWhateverFails) {
   EXPECT_EQ(dead, 0);
   EXPECT_EQ(before_archive, 0);
   EXPECT_GT(flagged.size(), static_cast<std::size_t>(hooks / 4)) << "odd ids are spammers";
+  EXPECT_EQ(std::count_if(flagged.begin(), flagged.end(), [](std::int64_t uid) { return uid % 2 == 0; }), 0)
+      << "even ids are developers, each with a bio of their own";
 }
 
 }  // namespace
