@@ -24,7 +24,9 @@ class SpamphibianProcess {
   SpamphibianProcess(const RedisServer& redis, const std::string& dir, std::map<std::string, std::string> env = {},
                      std::vector<std::string> args = {"serve"}, const std::string& yaml = "");
 
-  bool WaitReady(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // Generous: a test fails fast when the service is ready, and under a
+  // loaded CI machine (retrains beside it) a start has taken over 10 s.
+  bool WaitReady(std::chrono::milliseconds timeout = std::chrono::seconds(30));
   std::string Url(const std::string& path) const;
   // The admin listener (ADMIN_PORT, a free port unless `env` sets one).
   std::string AdminUrl(const std::string& path) const;

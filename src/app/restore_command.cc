@@ -92,15 +92,11 @@ bool RestoreOne(Tools& t, const std::string& id) {
     if (Status s = t.store.Put(key, label.dump(), "application/json"); !s.ok()) {
       std::cerr << "restore " << id << ": the ham label was not written: " << s.message() << "\n";
     }
-    // A restore says "not spam" too: remembered for the author and the
-    // linked domains, as a reviewer's answer is.
-    std::vector<std::string> domains;
+    // A restore says "not spam" too: remembered for the author, the linked
+    // domains and the text, as a reviewer's answer is.
     const nlohmann::json campaign = decision.value("campaign", nlohmann::json::object());
-    for (const auto& d : campaign.value("domains", nlohmann::json::array())) {
-      if (d.is_string()) domains.push_back(d);
-    }
     const std::int64_t author = decision["item"].value("author", nlohmann::json::object()).value("id", std::int64_t{0});
-    if (Status s = review::Remember(t.redis, t.prefix, author, domains, "ham", t.memory); !s.ok()) {
+    if (Status s = review::Remember(t.redis, t.prefix, author, campaign, "ham", t.memory); !s.ok()) {
       std::cerr << "restore " << id << ": not remembered as ham: " << s.message() << "\n";
     }
   }

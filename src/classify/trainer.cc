@@ -239,7 +239,8 @@ Status Train(const TrainOptions& o, TrainReport* report) {
       const Example& e = *train[i];
       if (campaign_by_family && ToldByOthers(e.rendering)) {
         // deals[0] is the family deal, deals[1] the deal in turn: each
-        // score weighs half.
+        // score weighs half (a line of weight 1 counts once each way:
+        // liblinear rounds weights up to 1).
         samples.push_back({oof[0][i], e.rendering.features, e.spam, e.weight / 2});
         samples.push_back({oof[1][i], e.rendering.features, e.spam, e.weight / 2});
       } else if (by_campaign) {

@@ -147,17 +147,34 @@ bool ParseOutcomeKey(std::string_view field, OutcomeKey* out) {
 }
 
 Status Remember(redis::Client& client, const std::string& prefix, std::int64_t author_id,
-                const std::vector<std::string>& domains, const std::string& outcome, std::chrono::hours memory) {
+                const nlohmann::json& campaign, const std::string& outcome, std::chrono::hours memory) {
   const std::string ms = std::to_string(std::chrono::milliseconds(memory).count());
-  if (memory.count() == 0 || (outcome != "spam" && outcome != "ham")) return Status::Ok();
+  if (memory.count() == 0 || (outcome != "spam" && outcome != "ham") || !campaign.is_object()) return Status::Ok();
   std::vector<redis::Args> commands = {{"MULTI"}};
   if (author_id != 0) {
     commands.push_back({"SET", prefix + std::string(classify::kReviewedAuthorKey) + std::to_string(author_id), outcome, "PX", ms});
   }
-  for (const auto& d : domains) {
+  const auto strings = [&](const char* name, std::size_t at_most) {
+    std::vector<std::string> out;
+    const auto it = campaign.find(name);
+    if (it == campaign.end() || !it->is_array()) return out;
+    for (const auto& v : *it) {
+      if (v.is_string() && out.size() < at_most) out.push_back(v.get<std::string>());
+    }
+    return out;
+  };
+  for (const auto& d : strings("domains", kMaxDomains)) {
     const std::string key = prefix + std::string(classify::kReviewedDomainKey) + d;
     commands.push_back({"HINCRBY", key, outcome, "1"});
     commands.push_back({"PEXPIRE", key, ms});
+  }
+  const auto hash = campaign.find("text_hash");
+  if (hash != campaign.end() && hash->is_string()) {
+    for (const auto& b : strings("text_buckets", 4)) {
+      const std::string key = prefix + std::string(classify::kReviewedTextKey) + b;
+      commands.push_back({"HSET", key, hash->get<std::string>(), outcome});
+      commands.push_back({"PEXPIRE", key, ms});
+    }
   }
   commands.push_back({"EXEC"});
   std::vector<redis::Reply> replies;

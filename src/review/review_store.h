@@ -85,11 +85,13 @@ struct ReviewQuery {
   std::string cursor;  // from the previous page's next_cursor; "" = newest
 };
 
-// Remembers an outcome ("spam" or "ham") for the author and the linked
-// domains, as an answer in the store does (for `restore`, which labels ham
-// outside the review queue). No-op when `memory` is 0.
+// Remembers an outcome ("spam" or "ham") for the author, the linked
+// domains and the text (a decision's `campaign` object: "domains",
+// "text_hash", "text_buckets"), as an answer in the store does (for
+// `restore`, which labels ham outside the review queue). No-op when
+// `memory` is 0.
 Status Remember(redis::Client& client, const std::string& prefix, std::int64_t author_id,
-                const std::vector<std::string>& domains, const std::string& outcome, std::chrono::hours memory);
+                const nlohmann::json& campaign, const std::string& outcome, std::chrono::hours memory);
 
 // Whether the decision's shadowed candidate (classify stage) disagrees with
 // its verdict, flagged against not flagged.

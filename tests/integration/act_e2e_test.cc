@@ -204,6 +204,16 @@ TEST_F(ActE2E, QuarantineMakesTheDocumentedCallsAndRestoreUndoesThem) {
   };
   EXPECT_EQ(text({"GET", "spamphibian:memory:author:101"}), "ham");
   EXPECT_EQ(text({"HGET", "spamphibian:memory:domain:example.xyz", "ham"}), "1") << "cheap-backlinks.example.xyz";
+  // And its text, in each of its buckets: nearly the same text is no
+  // campaign for a while.
+  redis::Reply texts = redis_client_->Run({"KEYS", "spamphibian:memory:text:*"});
+  ASSERT_TRUE(texts && texts->type == REDIS_REPLY_ARRAY);
+  EXPECT_GE(texts->elements, 4u) << "at least one restored item's text, four buckets";
+  for (std::size_t i = 0; i < texts->elements; ++i) {
+    redis::Reply answers = redis_client_->Run({"HVALS", std::string(redis::ReplyText(texts->element[i]))});
+    ASSERT_TRUE(answers && answers->type == REDIS_REPLY_ARRAY && answers->elements > 0);
+    for (std::size_t k = 0; k < answers->elements; ++k) EXPECT_EQ(redis::ReplyText(answers->element[k]), "ham");
+  }
   // Slack heard of each, with the action id to restore it.
   ASSERT_TRUE(WaitFor([&] { return slack_.received().size() >= cases.size(); }));
   EXPECT_NE(slack_.received()[0].body.find("Restore with"), std::string::npos);
