@@ -108,7 +108,8 @@ if n_flood > 0 then
   redis.call('PEXPIRE', key, flood_window)
 end
 local said = redis.call('GET', KEYS[buckets + 1]) or ''
-for i = #KEYS - n_text + 1, #KEYS do
+-- Read only when there is a text campaign to clear (most items have none).
+for i = (text > 0 and #KEYS - n_text + 1 or #KEYS + 1), #KEYS do
   local answered = redis.call('HGETALL', KEYS[i])
   for j = 1, #answered, 2 do
     local h, l = string.match(answered[j], '^(%-?%d+)|(%-?%d+)$')
