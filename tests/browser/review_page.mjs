@@ -31,6 +31,12 @@ async function signInAs(page, user) {
   await Promise.all([page.waitForNavigation({ waitUntil: 'domcontentloaded' }), page.click('#sign-in')]);
 }
 
+// Resolves once cond() holds or after ms, whichever is first; the check that
+// follows says what was expected.
+async function until(cond, ms) {
+  for (const end = Date.now() + ms; !cond() && Date.now() < end;) await new Promise((r) => setTimeout(r, 50));
+}
+
 function card(id) { return `article.review[data-id="${id}"]`; }
 
 async function stateOf(page, id) {
@@ -86,7 +92,9 @@ async function main() {
     const link = await page.$(card(env.HOSTILE_ID) + ' .link');
     check(!!link, 'the URL in the spam is marked as a link');
     await link.click();
-    await new Promise((r) => setTimeout(r, 300));
+    // The dialog event comes from the browser process; on a loaded machine it
+    // may take longer than a frame, so wait for it rather than a fixed time.
+    await until(() => dialogs.length > 0, 5000);
     check(dialogs.length === 1 && dialogs[0].includes('https://cheap-seo.example.xyz/buy'), 'the click-through shows the full URL');
     check(popups.length === 0, 'a dismissed click-through opens nothing');
 
