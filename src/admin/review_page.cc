@@ -305,7 +305,6 @@ const std::string_view kAppJs = R"js('use strict';
       cursor = page.next_cursor;
       more.hidden = !cursor;
       say(queue.children.length ? queue.children.length + ' shown' : 'Nothing to review.');
-      document.body.dataset.loaded = 'true';
     }, function (e) { say(e.message); });
   }
 
@@ -390,8 +389,12 @@ const std::string_view kAppJs = R"js('use strict';
   api('GET', '/api/v1/session').then(function (s) {
     csrf = s.csrf_token; gitlabUrl = s.gitlab_url || '';
     document.getElementById('who').textContent = 'Signed in as @' + s.username;
-    loadModels(!!s.is_admin);
-    return load(false);
+    // The models panel sits above the queue: the page is loaded (and its
+    // layout still) only once both are in, or a click aimed at a card could
+    // land on whatever the panel pushed under it.
+    return Promise.all([loadModels(!!s.is_admin), load(false)]).then(function () {
+      document.body.dataset.loaded = 'true';
+    });
   }, function () { window.location.href = '/login'; });
 })();
 )js";
