@@ -96,6 +96,8 @@ async function main() {
     // may take longer than a frame, so wait for it rather than a fixed time.
     await until(() => dialogs.length > 0, 5000);
     check(dialogs.length === 1 && dialogs[0].includes('https://cheap-seo.example.xyz/buy'), 'the click-through shows the full URL');
+    // A popup would open only after the dismissal: give it the time to.
+    await until(() => popups.length > 0, 500);
     check(popups.length === 0, 'a dismissed click-through opens nothing');
 
     // Why, in plain words first; the model's own reasons on request.
