@@ -10,6 +10,7 @@
 //                            the author's account signals
 //   BM_Words/<type>          the words model alone, scored by the pushes
 //   BM_WordsLibrary/<type>   the same, by fastText's own path (side by side)
+//   BM_Language/<type>       telling the language of the rendering's words
 // Each reports items/s and, per item, p50/p99 latency in microseconds
 // (counters p50_us, p99_us), measured around every single item.
 //
@@ -22,8 +23,10 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <sstream>
 
 #include "classify/fasttext_model.h"
+#include "classify/language.h"
 #include "classify/text_rendering.h"
 #include "gitlab/item.h"
 #include "gitlab/normalize.h"
@@ -134,6 +137,18 @@ void BM_Words(benchmark::State& state, const std::string& type, bool library) {
   });
 }
 
+void BM_Language(benchmark::State& state, const std::string& type) {
+  std::vector<std::vector<std::string>> words;
+  for (const auto& e : ExamplesByType().at(type)) {
+    std::istringstream in(classify::Render(e.item, e.signals).words);
+    words.emplace_back();
+    for (std::string w; in >> w;) words.back().push_back(w);
+  }
+  std::size_t i = 0;
+  TimeEach(state, ExamplesByType().at(type),
+           [&](const Example&) { benchmark::DoNotOptimize(classify::LanguageOf(words[i++ % words.size()])); });
+}
+
 void TimeStage(benchmark::State& state, const std::vector<Entry>& entries) {
   classify::ModelHolder holder;
   holder.Set(Model(), "bench", "bundled");
@@ -166,6 +181,7 @@ const bool registered = [] {
     benchmark::RegisterBenchmark(("BM_ClassifyStage/" + type).c_str(), BM_ClassifyStage, type);
     benchmark::RegisterBenchmark(("BM_Words/" + type).c_str(), BM_Words, type, false);
     benchmark::RegisterBenchmark(("BM_WordsLibrary/" + type).c_str(), BM_Words, type, true);
+    benchmark::RegisterBenchmark(("BM_Language/" + type).c_str(), BM_Language, type);
   }
   for (const auto& [type, entries] : ApiEntriesByType()) {
     benchmark::RegisterBenchmark(("BM_ClassifyStageApi/" + type).c_str(), BM_ClassifyStageApi, type);

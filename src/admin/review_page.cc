@@ -202,7 +202,8 @@ const std::string_view kAppJs = R"js('use strict';
     a.appendChild(head);
     var who = el('div', 'author');
     who.appendChild(el('span', '', '@' + (author.username || '?') + ' · ' + ageText(d) + ' · e-mail domain ' +
-                                    (author.email_domain || '?') + ' · '));
+                                    (author.email_domain || '?') + ' · ' +
+                                    (d.language_name ? 'written in ' + d.language_name + ' · ' : '')));
     who.appendChild(safeGitLabLink(author.admin_url, 'admin page'));
     a.appendChild(who);
     var words = weightedWords(d.reasons);

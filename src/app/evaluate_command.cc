@@ -93,7 +93,7 @@ int RunEvaluate(const Config& config, const EvaluateOptions& o) {
     }
   }
   std::vector<classify::Scored> all;
-  std::map<std::string, std::vector<classify::Scored>> by_type, by_difficulty, by_family;
+  std::map<std::string, std::vector<classify::Scored>> by_type, by_difficulty, by_family, by_language;
   for (const auto& e : examples) {
     // The thresholds the classify stage would use for this type.
     ThresholdPair t{config.classify.spam_threshold, config.classify.suspicious_threshold};
@@ -105,10 +105,14 @@ int RunEvaluate(const Config& config, const EvaluateOptions& o) {
     const classify::Scored s{model->Predict(e.rendering, 0).probability, e.spam, t.spam, t.suspicious};
     all.push_back(s);
     by_type[e.type].push_back(s);
+    // The language as the rendering tells it (language.h), not as the data
+    // file says: what a moderator would see.
+    const std::string language = e.rendering.language.empty() ? "unknown" : std::string(e.rendering.language);
+    by_language[language].push_back(s);
     if (scores_out.is_open()) {
       scores_out << nlohmann::json{{"type", e.type}, {"label", e.spam ? "spam" : "ham"}, {"score", s.score},
                                    {"spam_threshold", s.spam_threshold}, {"difficulty", e.difficulty},
-                                   {"family", e.family}}.dump() << "\n";
+                                   {"family", e.family}, {"language", language}}.dump() << "\n";
     }
     if (!e.difficulty.empty()) by_difficulty[e.difficulty].push_back(s);
     if (!e.family.empty()) by_family[(e.spam ? "spam/" : "ham/") + e.family].push_back(s);
@@ -128,9 +132,10 @@ int RunEvaluate(const Config& config, const EvaluateOptions& o) {
   add("", "all", all);
   for (const auto& [type, scored] : by_type) add("by_type", type, scored);
   for (const auto& [d, scored] : by_difficulty) add("by_difficulty", d, scored);
+  for (const auto& [language, scored] : by_language) add("by_language", language, scored);
   nlohmann::json out = {{"data", o.data}, {"model", o.model.empty() ? version : o.model},
                         {"target_precision", o.target_precision}, {"by_type", nlohmann::json::object()},
-                        {"by_difficulty", nlohmann::json::object()}};
+                        {"by_difficulty", nlohmann::json::object()}, {"by_language", nlohmann::json::object()}};
   for (const Group& g : rows) {
     nlohmann::json& slot = g.section.empty() ? out["overall"] : out[g.section][g.name];
     slot = g.metrics.ToJson();
@@ -146,10 +151,12 @@ int RunEvaluate(const Config& config, const EvaluateOptions& o) {
             << "                     n  spam    AUC  | spam verdicts   | spam|suspicious | for precision "
             << o.target_precision << " | calibration\n"
             << "                                     prec   rec   FP   prec   rec   FP   thresh recall  Brier   ECE\n";
-  for (const Group& g : rows) std::cout << Row(g.name, g.metrics);
+  // Language rows by name ("language id"): a code alone reads like an item type.
+  const auto label = [](const Group& g) { return g.section == "by_language" ? "language " + g.name : g.name; };
+  for (const Group& g : rows) std::cout << Row(label(g), g.metrics);
   std::cout << "how sure (95 % intervals: AUC by 1,000 stratified bootstrap draws; spam verdicts' precision and recall by Wilson)\n"
             << "                  AUC          precision    recall\n";
-  for (const Group& g : rows) std::cout << IntervalRow(g.name, g.intervals);
+  for (const Group& g : rows) std::cout << IntervalRow(label(g), g.intervals);
   if (!by_family.empty()) {
     std::cout << "by family (spam: recall of spam verdicts; ham: false positives)\n";
     for (const auto& [family, scored] : by_family) {

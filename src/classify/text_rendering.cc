@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "classify/domain_words.h"
+#include "classify/language.h"
 #include "classify/links.h"
 #include "classify/text_shape.h"
 #include "text/utf8.h"
@@ -158,6 +159,7 @@ Rendering Render(const gitlab::Item& item, const ItemContext& ctx) {
   const std::vector<Link> links = ExtractLinks(all, skeleton);
   const TextShape shape = ShapeOf(all, skeleton);
   std::vector<std::string> words = Words(skeleton, !links.empty() || skeleton.find("://") != std::string::npos);
+  r.language = LanguageOf(words);
 
   // Links.
   const std::string instance = ctx.instance_host.empty() ? HostOf(item.web_url) : ctx.instance_host;

@@ -11,7 +11,8 @@
 //  * `features`: numbers for the combiner (kFeatureNames, in that order):
 //    links and their kinds, text shape, the account, campaigns and floods
 //    (campaigns.h ApplyCampaign);
-//  * `signals`: the sig_* tokens that fired, for the decision's reasons.
+//  * `signals`: the sig_* tokens that fired, for the decision's reasons;
+//  * `language`: what it is written in, for moderators and the metrics.
 //
 // Thread-safe, no shared state.
 #pragma once
@@ -77,6 +78,9 @@ struct Rendering {
   FeatureVector features{};               // in kFeatureNames order
   std::vector<std::string> link_domains;  // registrable domains linked, distinct, off-site only
   std::string words;                      // the words alone (for near-duplicate detection)
+  // The language it is written in (language.h), "" when too short to tell.
+  // For the people who read a decision; not an input of the model.
+  std::string_view language;
 };
 
 Rendering Render(const gitlab::Item& item, const ItemContext& context);

@@ -152,6 +152,9 @@ nlohmann::json BuildMessage(const nlohmann::json& n, const std::string& review_u
   if (!author.value("created_at", "").empty()) {
     fields.push_back(Field("*Account created*\n" + EscapeMrkdwn(author.value("created_at", ""))));
   }
+  if (const std::string language = n.value("language_name", ""); !language.empty()) {
+    fields.push_back(Field("*Written in*\n" + EscapedExcerpt(language, kMaxField - 20)));
+  }
 
   // The reasons in plain words when the decision has them (newer decisions),
   // else as the model recorded them.

@@ -83,6 +83,13 @@ TEST(BuildMessage, WhyInPlainWordsWhenTheDecisionHasThem) {
   EXPECT_EQ(plain.find("<!here>"), std::string::npos) << "a spam word quoted is still escaped: " << plain;
 }
 
+TEST(BuildMessage, SaysTheLanguageWhenKnown) {
+  auto n = Notification("note", {{"body", "situs slot gacor"}});
+  EXPECT_EQ(CheckLimits(BuildMessage(n)).find("Written in"), std::string::npos);
+  n["language_name"] = "Indonesian";
+  EXPECT_NE(CheckLimits(BuildMessage(n)).find("*Written in*\nIndonesian"), std::string::npos);
+}
+
 TEST(BuildMessage, HugeSnippetStaysWithinLimits) {
   const std::string huge(20000, 'x');
   auto m = BuildMessage(Notification("snippet", {{"title", std::string(400, 'T')}, {"content", huge + "<>&"}}));

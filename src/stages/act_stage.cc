@@ -302,6 +302,8 @@ Outcome ActStage::Process(const Entry& entry) {
     nlohmann::json note = {{"decision_id", d.value("decision_id", "")}, {"verdict", verdict},
                            {"score", score ? nlohmann::json(*score) : nlohmann::json()},
                            {"reasons", d.value("reasons", nlohmann::json::array())},
+                           {"explanation", d.value("explanation", nlohmann::json::array())},
+                           {"language_name", d.value("language_name", "")},
                            {"model_version", d.value("model_version", "")}, {"item", d["item"]},
                            {"actions", results}, {"dry_run", dry_run}, {"time", NowRfc3339()}};
     emits.push_back(Emit{options_.notifications_stream,

@@ -124,7 +124,8 @@ class ActStageTest : public ::testing::Test {
                            {"text", nlohmann::json::array({{"bio", "cheap backlinks"}})}};
     nlohmann::json d = {{"decision_id", "classify-" + entry_id}, {"item_type", type}, {"item_id", "41"},
                         {"verdict", verdict}, {"score", 0.97}, {"model_version", "m1"}, {"item", item},
-                        {"signals", {{"account_age_days", 0.2}}}};
+                        {"signals", {{"account_age_days", 0.2}}}, {"explanation", {"an account less than a day old"}},
+                        {"language_name", "English"}};
     return Entry{entry_id, {{"decision", d.dump()}}};
   }
   // The JSON in `field` of the emits to `stream`.
@@ -164,6 +165,9 @@ TEST_F(ActStageTest, MonitorModeNotifiesAndChangesNothing) {
   const auto notes = In(o, "p:notifications", "notification");
   ASSERT_EQ(notes.size(), 1u);
   EXPECT_TRUE(notes[0]["actions"].empty());
+  // What Slack shows: the reasons in plain words, and the language.
+  EXPECT_EQ(notes[0]["explanation"], nlohmann::json::array({"an account less than a day old"}));
+  EXPECT_EQ(notes[0]["language_name"], "English");
   EXPECT_TRUE(store_.objects.empty());
   EXPECT_EQ(ledger_.verified_lookups, 0) << "nothing to refuse: no Redis round trip";
 }

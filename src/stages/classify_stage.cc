@@ -6,6 +6,7 @@
 
 #include "base/data_files.h"
 #include "classify/explanation.h"
+#include "classify/language.h"
 #include "classify/text_rendering.h"
 #include "decisions/decision.h"
 #include "gitlab/item.h"
@@ -20,6 +21,10 @@ ClassifyStage::ClassifyStage(ClassifyStageOptions options, const classify::Model
       models_(models),
       decisions_(metrics.AddCounter("spamphibian_decisions_total", "Classification decisions, by item type and verdict.",
                                     {"item_type", "verdict"})),
+      languages_(metrics.AddCounter("spamphibian_decisions_by_language_total",
+                                    "Classification decisions, by the language the item is written in (ISO 639-1; "
+                                    "unknown when too short to tell) and verdict.",
+                                    {"language", "verdict"})),
       scores_(metrics.AddHistogram("spamphibian_classify_score", "Spam probability of classified items, by item type.",
                                    {"item_type"}, {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99})),
       shadow_agreement_(metrics.AddCounter("spamphibian_shadow_agreement_total",
@@ -197,6 +202,10 @@ Outcome ClassifyStage::Decide(const Entry& entry, Prepared* prepared) {
   d.extra["model_version"] = options_.remote && scored_by == "model service" ? "service" : version;
   d.extra["scored_by"] = scored_by;
   d.extra["author"] = item.author.username;
+  if (!rendering.language.empty()) {
+    d.extra["language"] = rendering.language;
+    d.extra["language_name"] = classify::LanguageName(rendering.language);
+  }
   d.extra["web_url"] = item.web_url;
   // The act stage's policy looks at the account's age. Moved, not copied:
   // the prepared entry is done with once decided.
@@ -232,6 +241,7 @@ Outcome ClassifyStage::Decide(const Entry& entry, Prepared* prepared) {
   d.item_json = std::string(entry.Get("item"));
 
   decisions_.With({item.type, verdict}).Inc();
+  languages_.With({rendering.language.empty() ? std::string("unknown") : std::string(rendering.language), verdict}).Inc();
   scores_.With({item.type}).Observe(score);
   Outcome out = Outcome::Done();
   RecordDecision(log_, options_.decisions, d, &out.emits);

@@ -83,6 +83,7 @@ class ClassifyStage : public Stage {
   ClassifyStageOptions options_;
   const classify::ModelHolder& models_;
   metrics::CounterFamily& decisions_;
+  metrics::CounterFamily& languages_;
   metrics::HistogramFamily& scores_;
   metrics::CounterFamily& shadow_agreement_;
   metrics::CounterFamily& remembered_;

@@ -77,6 +77,26 @@ TEST_F(ClassifyStageTest, SeoProfileIsSpamWithLinkReasons) {
   EXPECT_NE(registry_.Render().find("spamphibian_decisions_total{item_type=\"user\",verdict=\"spam\"} 1"), std::string::npos);
 }
 
+TEST_F(ClassifyStageTest, SaysWhatLanguageAnItemIsWrittenIn) {
+  gitlab::Item note;
+  note.type = "note";
+  note.id = "7";
+  note.text = {{"body", "Situs slot gacor terbaik hari ini, daftar sekarang dan dapatkan bonus di https://gacor.example.top"}};
+  const auto d = Classify(note, nlohmann::json::object());
+  EXPECT_EQ(d["language"], "id") << d.dump();
+  EXPECT_EQ(d["language_name"], "Indonesian");
+  const std::string metrics = registry_.Render();
+  EXPECT_NE(metrics.find("spamphibian_decisions_by_language_total{language=\"id\",verdict=\"" +
+                         d["verdict"].get<std::string>() + "\"} 1"),
+            std::string::npos)
+      << metrics;
+  // Too little text to tell: no language, counted as unknown.
+  note.text = {{"body", "+1"}};
+  const auto short_one = Classify(note, nlohmann::json::object());
+  EXPECT_FALSE(short_one.contains("language")) << short_one.dump();
+  EXPECT_NE(registry_.Render().find("spamphibian_decisions_by_language_total{language=\"unknown\""), std::string::npos);
+}
+
 TEST_F(ClassifyStageTest, DeveloperProfileIsHam) {
   auto d = Classify(Developer(), developer_signals_);
   EXPECT_EQ(d["verdict"], "ham") << d.dump();

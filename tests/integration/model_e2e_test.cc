@@ -108,6 +108,11 @@ TEST_F(ModelCommands, EvaluateOnKnownAnswers) {
   EXPECT_DOUBLE_EQ(r["by_type"]["note"]["roc_auc"].get<double>(), 1.0);
   EXPECT_TRUE(r["by_family"].contains("spam/casino"));
   EXPECT_TRUE(r["by_difficulty"].contains("normal"));
+  // By the language the rendering tells, as a moderator would see it.
+  EXPECT_EQ(lines[0]["language"], "id");
+  EXPECT_EQ(lines[1]["language"], "en");
+  EXPECT_EQ(r["by_language"]["en"]["examples"], 2) << r["by_language"];
+  EXPECT_EQ(r["by_language"]["id"]["spam"], 1);
   auto [bad_rc, bad_out] = Run({"evaluate", "--data", Write("bad.jsonl", "{\"label\":\"maybe\"}\n")});
   EXPECT_EQ(bad_rc, 2) << bad_out;
 }
