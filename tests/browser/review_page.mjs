@@ -107,6 +107,9 @@ async function main() {
           'the reasons are in plain words: ' + why);
     check(raw.includes('as the model put it') && /signal sig_|feature |token '/.test(raw), 'the model\'s reasons stay at hand: ' + raw);
 
+    const who = await page.$eval(card(env.HOSTILE_ID) + ' div.author', (e) => e.textContent);
+    check(who.includes('written in English'), 'the card says what language the item is in: ' + who);
+
     // The author's other items and the campaign, on demand.
     await page.click(card(env.HOSTILE_ID) + ' .others button');
     await page.waitForSelector(card(env.HOSTILE_ID) + ' .campaign', { timeout: 10000 });

@@ -34,7 +34,7 @@ json HostileUser() {
           {"name", "<script>window.__pwned=1</script>Cheap SEO"},
           {"state", "active"},
           {"bio", "<img src=x onerror=\"window.__pwned=2\"> Buy backlinks <a href=\"javascript:window.__pwned=3\">here</a> "
-                  "https://cheap-seo.example.xyz/buy?x=<b>now</b> \u202Etxt.exe\u200B casino bonus"},
+                  "https://cheap-seo.example.xyz/buy?x=<b>now</b> \u202Etxt.exe\u200B casino bonus, the best offer for you"},
           {"website_url", "javascript:window.__pwned=4"},
           {"location", ""},
           {"organization", ""},
