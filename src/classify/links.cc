@@ -82,6 +82,14 @@ const RE2& BareDomainPattern() {
       R"((?:^|[^@/\w.-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:com|net|org|info|biz|io|co|xyz|top|club|online|vip|bet|casino|click|pro|icu|buzz|ru|de|uk|fr|es|nl|br|vn|cn|tk|ml|pw|su|ua|tr|ae|jp|kr|au|ca|us|eu|asia|mobi|ninja|shop|store|site|website|live|fun|win|loan|health|pharmacy|games|tv|ws|me))\b(?:[^\w.-]|$))");
   return re;
 }
+// A bare host under any TLD with a path: what a shortener's or a
+// messenger's link is when written without a scheme ("bit.ly/abc",
+// "s.id/xyz"), where the TLD list above would miss .ly, .id, .gd ... Kept
+// only for those hosts (Collect): "main.cc/" or "setup.py/" is no link.
+const RE2& BareHostWithPath() {
+  static const RE2 re(R"((?i)(?:^|[^@/\w.-])((?:[a-z0-9-]+\.)+[a-z]{2,6}/[^\s<>"'`\)\]\}|\\]*))");
+  return re;
+}
 const RE2& EmptyAnchor() {
   static const RE2 re(R"(\[\s*\]\(\s*([^)\s]+))");
   return re;
@@ -141,6 +149,14 @@ void Collect(std::string_view text, std::set<std::string>* hosts, std::vector<Fo
   rest = re2::StringPiece(text.data(), text.size());
   while (RE2::FindAndConsume(&rest, BareDomainPattern(), &url)) {
     if (hosts->count(UrlHost(url)) == 0) add(url);
+  }
+  if (text.find('/') == std::string_view::npos) return;
+  rest = re2::StringPiece(text.data(), text.size());
+  while (RE2::FindAndConsume(&rest, BareHostWithPath(), &url)) {
+    const std::string host = UrlHost(url);
+    if (hosts->count(host) > 0) continue;
+    const std::string domain = RegistrableDomain(host);
+    if (IsShortenerDomain(domain) || IsMessengerDomain(domain)) add(url);
   }
 }
 

@@ -102,6 +102,20 @@ TEST(Links, ReferenceDomainsAreWhereDevelopersSendEachOther) {
   }
 }
 
+TEST(Links, BareShortenerAndMessengerLinksUnderAnyTld) {
+  // .ly, .id, .gd are no web TLD for bare domains (links.cc), but a
+  // shortener's host with a path is a link written without its scheme.
+  for (const char* text : {"cek katalog: bit.ly/obatkuat-asli", "daftar di s.id/gacor88", "(is.gd/abc)"}) {
+    const auto links = ExtractLinks(text);
+    ASSERT_EQ(links.size(), 1u) << text;
+    EXPECT_TRUE(links[0].shortener) << text;
+  }
+  EXPECT_EQ(ExtractLinks("see bit.ly/x and https://bit.ly/x").size(), 1u) << "one link, found once";
+  // Other hosts under such TLDs stay no link: paths in code and build logs.
+  EXPECT_TRUE(ExtractLinks("edit src/main.cc/ or setup.py/ and lib.rs/mod").empty());
+  EXPECT_TRUE(ExtractLinks("bit.ly without a path is a name").empty());
+}
+
 TEST(Links, CodeIsNotLinks) {
   EXPECT_TRUE(ExtractLinks("see README.md and main.cc, call os.ReadFile or self.name, user.id").empty());
   EXPECT_TRUE(ExtractLinks("mail me at someone@example.com").empty()) << "an e-mail is not a link";

@@ -182,6 +182,8 @@ Rendering Render(const gitlab::Item& item, const ItemContext& ctx) {
     if (domains.insert(l.domain).second) r.link_domains.push_back(l.domain);
     tlds.insert(l.tld);
   }
+  // "Telegram @handle" asks what a t.me link asks.
+  messaging |= shape.messenger_contact;
   const double n_words = static_cast<double>(std::max<std::size_t>(words.size(), 1));
   set(F("links"), std::log1p(static_cast<double>(links.size())));
   set(F("link_density"), std::min(5.0, 10.0 * static_cast<double>(links.size()) / n_words));

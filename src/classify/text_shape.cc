@@ -70,6 +70,16 @@ const RE2& LetterDigits() {
   return re;
 }
 
+const RE2& MessengerContact() {
+  // A messenger's name, then a handle or a number (the name alone is the
+  // topic of many an ordinary bug report). Not "line" or "signal": words
+  // of every log and stack trace.
+  static const RE2 re(
+      R"((?i)(?:^|[^\w])(?:whats\s?app|wa|telegram|tg|wechat|weixin|viber|kik|snapchat)\s*(?:id|me|us|only)?\s*)"
+      R"((?:[:=\-]|：)?\s*(?:@[\w.]{3,}|\+?\d[\d\s().~-]{6,}\d)|(?:微信|薇信|威信|vx|v信)\s*号?\s*(?:[:=]|：)?\s*[a-z0-9_-]{5,})");
+  return re;
+}
+
 }  // namespace
 
 TextShape ShapeOf(std::string_view text, std::string_view skeleton) {
@@ -105,6 +115,11 @@ TextShape ShapeOf(std::string_view text, std::string_view skeleton) {
   }
   // The scans only where they could match: seven digits make a number.
   s.phone = s.digits >= 7 && HasPhone(text);
+  // A contact needs a handle (@), a number or a Chinese messenger's name.
+  s.messenger_contact = (s.digits >= 7 || skeleton.find('@') != std::string_view::npos ||
+                         skeleton.find("信") != std::string_view::npos || skeleton.find("vx") != std::string_view::npos ||
+                         skeleton.find("VX") != std::string_view::npos) &&
+                        RE2::PartialMatch(skeleton, MessengerContact());
   // Disguised digits (①, 𝟏, fullwidth) are ASCII digits in the skeleton
   // only: more digits there, and a number among them, is a disguised number.
   int skeleton_digits = 0;

@@ -19,6 +19,18 @@ TEST(TextShape, PhoneNumbersPlainAndDisguised) {
   }
 }
 
+TEST(TextShape, AMessengersContactWithoutALink) {
+  for (const char* text : {"Text me on Telegram @sdaddy_mark, serious only", "WA 0812-5550-1932 / COD",
+                           "WhatsApp: +1 555 0100 199", "contact telegram:@fundsback_agent", "加微信：abc12345 领取",
+                           "Telegram\xef\xbc\x9a @recovery_desk" /* fullwidth colon */}) {
+    EXPECT_TRUE(Shape(text).messenger_contact) << text;
+  }
+  for (const char* text : {"the Telegram bot API returns 409 after a restart", "send the log via WhatsApp or mail",
+                           "line 12345678: signal 11 (SIGSEGV)", "wa.md and tg.py are modules", "ping @alice on the MR"}) {
+    EXPECT_FALSE(Shape(text).messenger_contact) << text;
+  }
+}
+
 TEST(TextShape, DatesVersionsAndAddressesAreNotPhones) {
   for (const char* text : {"released 2026-11-28 12:30:45", "version 1.22.333.4444", "GET http://10.0.12.254:8080/healthz",
                            "build 4711 ran"}) {
