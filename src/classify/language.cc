@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <unordered_map>
 
+#include "text/scripts.h"
 #include "text/utf8.h"
 
 namespace spamphibian::classify {
@@ -69,24 +70,6 @@ const std::unordered_map<std::string_view, std::uint32_t>& CommonWords() {
   return *table;
 }
 
-enum Script { kLatin, kCyrillic, kArabic, kHan, kKana, kHangul, kGreek, kHebrew, kDevanagari, kThai, kScripts };
-
-// The script of a letter; kScripts for anything else.
-Script ScriptOf(char32_t cp) {
-  if (cp < 0x80) return (cp | 0x20) >= 'a' && (cp | 0x20) <= 'z' ? kLatin : kScripts;
-  if ((cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) || (cp >= 0x1E00 && cp <= 0x1EFF)) return kLatin;
-  if (cp >= 0x370 && cp <= 0x3FF) return kGreek;
-  if (cp >= 0x400 && cp <= 0x52F) return kCyrillic;
-  if (cp >= 0x590 && cp <= 0x5FF) return kHebrew;
-  if ((cp >= 0x600 && cp <= 0x6FF) || (cp >= 0x750 && cp <= 0x77F) || (cp >= 0xFB50 && cp <= 0xFEFC)) return kArabic;
-  if (cp >= 0x900 && cp <= 0x97F) return kDevanagari;
-  if (cp >= 0xE00 && cp <= 0xE7F) return kThai;
-  if (cp >= 0x3040 && cp <= 0x30FF) return kKana;
-  if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF)) return kHan;
-  if ((cp >= 0xAC00 && cp <= 0xD7AF) || (cp >= 0x1100 && cp <= 0x11FF)) return kHangul;
-  return kScripts;
-}
-
 // Letters only Vietnamese has among Latin-script languages: ă đ ơ ư and the
 // stacked tone marks (ạ ả ấ ... ỹ).
 bool IsVietnameseLetter(char32_t cp) {
@@ -115,7 +98,9 @@ constexpr int kAtLeast = 2;
 }  // namespace
 
 std::string_view LanguageOf(const std::vector<std::string>& words) {
-  std::array<int, kScripts> by_script{};
+  using text::Script;
+  std::array<int, static_cast<int>(Script::kNone) + 1> by_script{};
+  const auto count = [&by_script](Script s) -> int& { return by_script[static_cast<int>(s)]; };
   std::array<int, kLatinLanguages> votes{};
   int vietnamese = 0, ukrainian = 0, russian = 0, persian = 0;
   const auto& common = CommonWords();
@@ -125,9 +110,9 @@ std::string_view LanguageOf(const std::vector<std::string>& words) {
     if (word.starts_with("__")) continue;  // a link, an e-mail or a phone number
     if (++read > kWordsRead) break;
     std::size_t i = 0;
-    const Script script = ScriptOf(text::NextCodePoint(word, &i));
-    if (script == kScripts) continue;  // a number, a symbol
-    ++by_script[script];
+    const Script script = text::ScriptOf(text::NextCodePoint(word, &i));
+    if (script == Script::kNone || script == Script::kOther) continue;  // a number, a symbol, a script not told
+    ++count(script);
     // The letters that tell languages of one script apart, a word at most once each.
     bool vi = false, uk = false, ru = false, fa = false;
     for (std::size_t j = 0; j < word.size();) {
@@ -141,7 +126,7 @@ std::string_view LanguageOf(const std::vector<std::string>& words) {
     ukrainian += uk;
     russian += ru;
     persian += fa;
-    if (script != kLatin) continue;
+    if (script != Script::kLatin) continue;
     // Each common word once: a name or a keyword said again ("ci", "da")
     // is no sentence.
     if (auto it = common.find(word); it != common.end() && std::find(seen.begin(), seen.end(), it->first) == seen.end()) {
@@ -151,30 +136,31 @@ std::string_view LanguageOf(const std::vector<std::string>& words) {
   }
 
   // Chinese and Japanese share Han characters; kana is Japanese only.
-  const int cjk = by_script[kHan] + by_script[kKana];
-  Script script = kLatin;
-  int most = by_script[kLatin];
-  for (int s = kCyrillic; s < kScripts; ++s) {
-    const int n = s == kHan ? cjk : s == kKana ? 0 : by_script[s];
+  const int cjk = count(Script::kHan) + count(Script::kKana);
+  Script script = Script::kLatin;
+  int most = count(Script::kLatin);
+  for (Script s : {Script::kCyrillic, Script::kArabic, Script::kHan, Script::kThai, Script::kGreek, Script::kHebrew,
+                   Script::kDevanagari, Script::kHangul}) {
+    const int n = s == Script::kHan ? cjk : count(s);
     if (n > most) {
       most = n;
-      script = static_cast<Script>(s);
+      script = s;
     }
   }
   if (most < kAtLeast) return "";
   switch (script) {
-    case kCyrillic: return ukrainian > russian ? "uk" : "ru";
-    case kArabic: return persian > 0 ? "fa" : "ar";
-    case kHan: return by_script[kKana] * 10 >= cjk ? "ja" : "zh";
-    case kHangul: return "ko";
-    case kGreek: return "el";
-    case kHebrew: return "he";
-    case kDevanagari: return "hi";
-    case kThai: return "th";
+    case Script::kCyrillic: return ukrainian > russian ? "uk" : "ru";
+    case Script::kArabic: return persian > 0 ? "fa" : "ar";
+    case Script::kHan: return count(Script::kKana) * 10 >= cjk ? "ja" : "zh";
+    case Script::kHangul: return "ko";
+    case Script::kGreek: return "el";
+    case Script::kHebrew: return "he";
+    case Script::kDevanagari: return "hi";
+    case Script::kThai: return "th";
     default: break;
   }
   // Latin script. Vietnamese words nearly all carry its letters.
-  if (vietnamese >= kAtLeast && vietnamese * 5 >= by_script[kLatin]) return "vi";
+  if (vietnamese >= kAtLeast && vietnamese * 5 >= count(Script::kLatin)) return "vi";
   std::size_t best = 0, second = 1;
   for (std::size_t lang = 1; lang < kLatinLanguages; ++lang) {
     if (votes[lang] > votes[best]) {

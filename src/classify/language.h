@@ -15,12 +15,12 @@
 // page), nearly the whole classify budget of a user profile; this costs a
 // hash lookup per word for the first 200 words.
 //
-// How: the script of the words decides the non-Latin languages (kana →
-// Japanese, Han → Chinese, Hangul, Arabic with Persian letters → Persian,
-// Cyrillic with Ukrainian letters → Ukrainian ...); among Latin-script
-// languages, Vietnamese by its letters, the rest by counting their most
-// common short words ("the", "yang", "der", "que" ...). Too few of them,
-// or a tie, is "not sure" rather than a guess.
+// How: the script of the words (text/scripts.h) decides the non-Latin
+// languages (kana → Japanese, Han → Chinese, Hangul, Arabic with Persian
+// letters → Persian, Cyrillic with Ukrainian letters → Ukrainian ...);
+// among Latin-script languages, Vietnamese by its letters, the rest by
+// counting their most common short words ("the", "yang", "der", "que" ...).
+// Too few of them, or a tie, is "not sure" rather than a guess.
 //
 // Pure functions over static tables; thread-safe.
 #pragma once

@@ -5,30 +5,33 @@
 #include <array>
 #include <cctype>
 
+#include "text/scripts.h"
 #include "text/utf8.h"
 
 namespace spamphibian::classify {
 namespace {
 
+// The shape's scripts: Chinese and Japanese characters count as one (cjk).
 enum Script { kLatin, kCyrillic, kArabic, kCjk, kThai, kGreek, kHebrew, kDevanagari, kHangul, kOther, kNone };
 constexpr const char* kScriptNames[] = {"latin", "cyrillic", "arabic", "cjk", "thai", "greek", "hebrew",
                                         "devanagari", "hangul", "other", "none"};
 
 Script ScriptOf(char32_t cp) {
-  if (cp < 0x80) return std::isalpha(static_cast<int>(cp)) ? kLatin : kNone;
-  if (cp >= 0xC0 && cp <= 0x24F) return cp == 0xD7 || cp == 0xF7 ? kNone : kLatin;
-  if (cp >= 0x1E00 && cp <= 0x1EFF) return kLatin;  // Vietnamese
-  if (cp >= 0x370 && cp <= 0x3FF) return kGreek;
-  if (cp >= 0x400 && cp <= 0x52F) return kCyrillic;
-  if (cp >= 0x590 && cp <= 0x5FF) return kHebrew;
-  if ((cp >= 0x600 && cp <= 0x6FF) || (cp >= 0x750 && cp <= 0x77F) || (cp >= 0xFB50 && cp <= 0xFEFC)) return kArabic;
-  if (cp >= 0x900 && cp <= 0x97F) return kDevanagari;
-  if (cp >= 0xE00 && cp <= 0xE7F) return kThai;
-  if ((cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF)) return kCjk;
-  if (cp >= 0xAC00 && cp <= 0xD7AF) return kHangul;
-  if (cp >= 0x2000 && cp <= 0x2BFF) return kNone;  // punctuation, arrows, symbols
-  if (cp >= 0x1F000) return kNone;                 // emoji and symbols
-  return kOther;
+  switch (text::ScriptOf(cp)) {
+    case text::Script::kLatin: return kLatin;
+    case text::Script::kCyrillic: return kCyrillic;
+    case text::Script::kArabic: return kArabic;
+    case text::Script::kHan:
+    case text::Script::kKana: return kCjk;
+    case text::Script::kThai: return kThai;
+    case text::Script::kGreek: return kGreek;
+    case text::Script::kHebrew: return kHebrew;
+    case text::Script::kDevanagari: return kDevanagari;
+    case text::Script::kHangul: return kHangul;
+    case text::Script::kOther: return kOther;
+    case text::Script::kNone: break;
+  }
+  return kNone;
 }
 
 bool IsEmoji(char32_t cp) {
