@@ -76,10 +76,11 @@ const RE2& LetterDigits() {
 const RE2& MessengerContact() {
   // A messenger's name, then a handle or a number (the name alone is the
   // topic of many an ordinary bug report). Not "line" or "signal": words
-  // of every log and stack trace.
+  // of every log and stack trace. "vx" (WeChat) only as a word of its own:
+  // inside one it is DivX or a random token.
   static const RE2 re(
       R"((?i)(?:^|[^\w])(?:whats\s?app|wa|telegram|tg|wechat|weixin|viber|kik|snapchat)\s*(?:id|me|us|only)?\s*)"
-      R"((?:[:=\-]|：)?\s*(?:@[\w.]{3,}|\+?\d[\d\s().~-]{6,}\d)|(?:微信|薇信|威信|vx|v信)\s*号?\s*(?:[:=]|：)?\s*[a-z0-9_-]{5,})");
+      R"((?:[:=\-]|：)?\s*(?:@[\w.]{3,}|\+?\d[\d\s().~-]{6,}\d)|(?:微信|薇信|威信|v信|(?:^|[^\w])vx)\s*号?\s*(?:[:=]|：)?\s*[a-z0-9_-]{5,})");
   return re;
 }
 

@@ -21,12 +21,13 @@ TEST(TextShape, PhoneNumbersPlainAndDisguised) {
 
 TEST(TextShape, AMessengersContactWithoutALink) {
   for (const char* text : {"Text me on Telegram @sdaddy_mark, serious only", "WA 0812-5550-1932 / COD",
-                           "WhatsApp: +1 555 0100 199", "contact telegram:@fundsback_agent", "加微信：abc12345 领取",
+                           "WhatsApp: +1 555 0100 199", "contact telegram:@fundsback_agent", "加微信：abc12345 领取", "加vx abc12345",
                            "Telegram\xef\xbc\x9a @recovery_desk" /* fullwidth colon */}) {
     EXPECT_TRUE(Shape(text).messenger_contact) << text;
   }
   for (const char* text : {"the Telegram bot API returns 409 after a restart", "send the log via WhatsApp or mail",
-                           "line 12345678: signal 11 (SIGSEGV)", "wa.md and tg.py are modules", "ping @alice on the MR"}) {
+                           "line 12345678: signal 11 (SIGSEGV)", "wa.md and tg.py are modules", "ping @alice on the MR",
+                           "divx codecs 2 installed", "token a3vx9f2c1d expired"}) {
     EXPECT_FALSE(Shape(text).messenger_contact) << text;
   }
 }
