@@ -101,13 +101,18 @@ int main(int argc, char** argv) {
   auto* evaluate = app.add_subcommand("evaluate", "Score a labelled JSONL file with a model and print the metrics");
   evaluate->add_option("--model", eval_options.model, "Model file (.spam bundle or .bin/.ftz); default: the configured model");
   evaluate->add_option("--data", eval_options.data,
-                       "Labelled JSONL: training lines or API lines ({\"label\", \"item_type\", \"api\"})")
+                       "Labelled JSONL: training lines, API lines ({\"label\", \"item_type\", \"api\"}) or real text "
+                       "({\"text\", \"label\", \"source\"})")
       ->required();
   evaluate->add_option("--target-precision", eval_options.target_precision,
                        "Print the threshold that reaches this precision (default 0.99)");
   evaluate->add_flag("--json", eval_options.json, "Print JSON instead of a table");
   evaluate->add_option("--scores", eval_options.scores_out,
-                       "Also write each example's score to this JSONL file ({type, label, score, spam_threshold, difficulty, family})");
+                       "Also write each example's score to this JSONL file ({type, label, score, verdict, "
+                       "spam_threshold, suspicious_threshold, evidence, source, difficulty, family, language})");
+  evaluate->add_option("--as", eval_options.text_as,
+                       "Read real text ({\"text\", \"label\", \"source\"}) as items of this type (default note)")
+      ->check(CLI::IsMember({"note", "issue", "merge_request", "snippet", "wiki_page", "project", "group", "user"}));
 
   std::string config_file;
   auto* config_cmd = app.add_subcommand("config", "Configuration tools");

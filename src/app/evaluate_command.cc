@@ -10,6 +10,7 @@
 #include "classify/evaluation.h"
 #include "classify/examples.h"
 #include "classify/spam_model.h"
+#include "classify/verdict.h"
 #include "trust/account_signals.h"
 
 namespace spamphibian {
@@ -22,6 +23,17 @@ std::string Row(const std::string& name, const classify::Metrics& m) {
                 m.flagged_precision, m.flagged_recall, m.flagged_false_positives,
                 m.threshold_for_target < 0 ? "-" : std::to_string(m.threshold_for_target).substr(0, 6).c_str(),
                 m.recall_at_target, m.brier, m.calibration_error);
+  return buf;
+}
+
+// A source of real text: what share of its ordinary texts a person would
+// see flagged, and of its spam caught.
+std::string SourceRow(const std::string& name, const classify::Metrics& m) {
+  const auto pct = [](long n, long of) { return of > 0 ? 100.0 * static_cast<double>(n) / static_cast<double>(of) : 0.0; };
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "  %-26s %6ld %5ld  %7.2f%%  %10.2f%%  %5.1f%%  %5.3f  %5.3f\n", name.c_str(), m.ham,
+                m.spam, pct(m.false_positives, m.ham), pct(m.flagged_false_positives, m.ham), 100.0 * m.flagged_recall,
+                m.roc_auc, m.calibration_error);
   return buf;
 }
 
@@ -79,7 +91,7 @@ int RunEvaluate(const Config& config, const EvaluateOptions& o) {
     return AccountSignals(item.author, ItemTime(item, std::chrono::system_clock::now()), *policy);
   };
   std::vector<classify::Example> examples;
-  if (Status s = classify::ReadExamples(o.data, signals, &examples); !s.ok()) {
+  if (Status s = classify::ReadExamples(o.data, signals, &examples, o.text_as); !s.ok()) {
     std::cerr << "spamphibian evaluate: " << s.message() << "\n";
     return 2;
   }
@@ -93,7 +105,7 @@ int RunEvaluate(const Config& config, const EvaluateOptions& o) {
     }
   }
   std::vector<classify::Scored> all;
-  std::map<std::string, std::vector<classify::Scored>> by_type, by_difficulty, by_family, by_language;
+  std::map<std::string, std::vector<classify::Scored>> by_type, by_difficulty, by_family, by_language, by_source;
   for (const auto& e : examples) {
     // The thresholds the classify stage would use for this type.
     ThresholdPair t{config.classify.spam_threshold, config.classify.suspicious_threshold};
@@ -102,7 +114,10 @@ int RunEvaluate(const Config& config, const EvaluateOptions& o) {
     } else if (auto shipped = model->ThresholdsFor(e.type)) {
       t = {shipped->spam, shipped->suspicious};
     }
-    const classify::Scored s{model->Predict(e.rendering, 0).probability, e.spam, t.spam, t.suspicious};
+    // Words alone are at most suspicious (classify/verdict.h), as served.
+    const bool evidence = classify::HasEvidence(e.rendering);
+    const classify::Scored s{model->Predict(e.rendering, 0).probability, e.spam,
+                             classify::SpamThresholdFor(t.spam, evidence), t.suspicious};
     all.push_back(s);
     by_type[e.type].push_back(s);
     // The language as the rendering tells it (language.h), not as the data
@@ -110,10 +125,21 @@ int RunEvaluate(const Config& config, const EvaluateOptions& o) {
     const std::string language = e.rendering.language.empty() ? "unknown" : std::string(e.rendering.language);
     by_language[language].push_back(s);
     if (scores_out.is_open()) {
-      scores_out << nlohmann::json{{"type", e.type}, {"label", e.spam ? "spam" : "ham"}, {"score", s.score},
-                                   {"spam_threshold", s.spam_threshold}, {"difficulty", e.difficulty},
-                                   {"family", e.family}, {"language", language}}.dump() << "\n";
+      scores_out << nlohmann::json{{"type", e.type},
+                                   {"label", e.spam ? "spam" : "ham"},
+                                   {"score", s.score},
+                                   {"verdict", classify::VerdictOf(s.score, t.spam, t.suspicious, evidence)},
+                                   {"spam_threshold", t.spam},
+                                   {"suspicious_threshold", t.suspicious},
+                                   {"evidence", evidence},
+                                   {"source", e.source},
+                                   {"difficulty", e.difficulty},
+                                   {"family", e.family},
+                                   {"language", language}}
+                        .dump()
+                 << "\n";
     }
+    if (!e.source.empty()) by_source[e.source].push_back(s);
     if (!e.difficulty.empty()) by_difficulty[e.difficulty].push_back(s);
     if (!e.family.empty()) by_family[(e.spam ? "spam/" : "ham/") + e.family].push_back(s);
   }
@@ -133,9 +159,11 @@ int RunEvaluate(const Config& config, const EvaluateOptions& o) {
   for (const auto& [type, scored] : by_type) add("by_type", type, scored);
   for (const auto& [d, scored] : by_difficulty) add("by_difficulty", d, scored);
   for (const auto& [language, scored] : by_language) add("by_language", language, scored);
+  for (const auto& [source, scored] : by_source) add("by_source", source, scored);
   nlohmann::json out = {{"data", o.data}, {"model", o.model.empty() ? version : o.model},
                         {"target_precision", o.target_precision}, {"by_type", nlohmann::json::object()},
-                        {"by_difficulty", nlohmann::json::object()}, {"by_language", nlohmann::json::object()}};
+                        {"by_difficulty", nlohmann::json::object()}, {"by_language", nlohmann::json::object()},
+                        {"by_source", nlohmann::json::object()}};
   for (const Group& g : rows) {
     nlohmann::json& slot = g.section.empty() ? out["overall"] : out[g.section][g.name];
     slot = g.metrics.ToJson();
@@ -153,10 +181,21 @@ int RunEvaluate(const Config& config, const EvaluateOptions& o) {
             << "                                     prec   rec   FP   prec   rec   FP   thresh recall  Brier   ECE\n";
   // Language rows by name ("language id"): a code alone reads like an item type.
   const auto label = [](const Group& g) { return g.section == "by_language" ? "language " + g.name : g.name; };
-  for (const Group& g : rows) std::cout << Row(label(g), g.metrics);
+  for (const Group& g : rows) {
+    if (g.section != "by_source") std::cout << Row(label(g), g.metrics);
+  }
+  if (!by_source.empty()) {
+    std::cout << "by source (ordinary texts flagged, spam caught as spam|suspicious)\n"
+              << "                                ham  spam  ham>spam  ham>flagged  caught    AUC    ECE\n";
+    for (const Group& g : rows) {
+      if (g.section == "by_source") std::cout << SourceRow(g.name, g.metrics);
+    }
+  }
   std::cout << "how sure (95 % intervals: AUC by 1,000 stratified bootstrap draws; spam verdicts' precision and recall by Wilson)\n"
             << "                  AUC          precision    recall\n";
-  for (const Group& g : rows) std::cout << IntervalRow(label(g), g.intervals);
+  for (const Group& g : rows) {
+    if (g.section != "by_source") std::cout << IntervalRow(label(g), g.intervals);
+  }
   if (!by_family.empty()) {
     std::cout << "by family (spam: recall of spam verdicts; ham: false positives)\n";
     for (const auto& [family, scored] : by_family) {

@@ -149,6 +149,7 @@ int Retrain(registry::ModelOperations& ops, storage::ObjectStore& store, const C
   registry::RetrainOptions o;
   o.base_data = c.base_data.empty() ? config.classify.training_data : c.base_data;
   o.eval_data = c.eval_data.empty() ? config.classify.eval_data : c.eval_data == "none" ? "" : c.eval_data;
+  o.real_text_data = registry::RealTextBeside(o.base_data);
   o.since = c.since;
   o.work_dir = dir;
   o.train.seed = c.seed;

@@ -1,17 +1,19 @@
 #include "classify/trainer.h"
-#include "security/crypto.h"
 
 #include <fasttext/args.h>
 #include <fasttext/fasttext.h>
 
 #include <algorithm>
 #include <atomic>
-#include <functional>
-#include <thread>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <thread>
 
 #include "classify/spam_model.h"
+#include "classify/verdict.h"
+#include "security/crypto.h"
 #include "storage/s3_object_store.h"
 
 namespace spamphibian::classify {
@@ -19,12 +21,25 @@ namespace spamphibian::classify {
 nlohmann::json TrainReport::ToJson() const {
   nlohmann::json types = nlohmann::json::object();
   for (const auto& [type, m] : by_type) types[type] = m.ToJson();
+  nlohmann::json sources = nlohmann::json::object();
+  for (const auto& [source, m] : by_source) sources[source] = m.ToJson();
   return {{"train_examples", train_examples}, {"heldout_examples", heldout_examples},
           {"heldout", overall.ToJson()},      {"heldout_by_type", types},
+          {"heldout_by_source", sources},
           {"thresholds", thresholds},         {"model_bytes", model_bytes}};
 }
 
 namespace {
+
+// Where a held-out example comes from, for the report: a source of real
+// text (its family "real/<source>"), the SpamAssassin mails, or the
+// generator. Ordinary generated items are watched too: a model that learnt
+// "generated = spam, real = ham" fails them.
+std::string SourceOf(const Example& e) {
+  if (e.family.starts_with("real/")) return e.family;
+  if (e.type == "mail") return "spamassassin";
+  return "generated";
+}
 
 fasttext::Args WordsArgs(const TrainOptions& o, const std::string& input, const std::string& output) {
   fasttext::Args args;
@@ -98,25 +113,57 @@ Status RunSideBySide(const std::vector<std::function<Status()>>& tasks, int para
   return Status::Ok();
 }
 
+// Scores at the model's own thresholds (0.5 and 0.3 before it has any),
+// with the rule that words alone are at most suspicious (verdict.h).
 std::vector<Scored> ScoreAll(const SpamModel& model, const std::vector<const Example*>& examples,
-                             std::map<std::string, std::vector<Scored>>* by_type) {
+                             std::map<std::string, std::vector<Scored>>* by_type,
+                             std::map<std::string, std::vector<Scored>>* by_source = nullptr) {
   std::vector<Scored> all;
   for (const Example* e : examples) {
-    const Scored s{model.Predict(e->rendering, 0).probability, e->spam};
+    const Thresholds t = model.ThresholdsFor(e->type).value_or(Thresholds{});
+    const Scored s{model.Predict(e->rendering, 0).probability, e->spam,
+                   SpamThresholdFor(t.spam, HasEvidence(e->rendering)), t.suspicious};
     all.push_back(s);
     (*by_type)[e->type].push_back(s);
+    if (by_source != nullptr) (*by_source)[SourceOf(*e)].push_back(s);
   }
   return all;
 }
 
-// Thresholds per type where there is enough to choose on, and overall.
+}  // namespace
+
+double OrdinaryQuantile(const std::vector<Scored>& scored, double share) {
+  std::vector<double> ham;
+  for (const Scored& s : scored) {
+    if (!s.spam) ham.push_back(s.score);
+  }
+  if (ham.empty()) return 0;
+  std::sort(ham.begin(), ham.end(), std::greater<>());
+  // At most floor(share * n) ordinary items may reach the threshold: it sits
+  // just above the next one's score.
+  const std::size_t allowed = static_cast<std::size_t>(share * static_cast<double>(ham.size()));
+  if (allowed >= ham.size()) return 0;
+  return std::nextafter(ham[allowed], 2.0);
+}
+
+namespace {
+
+// Thresholds per type where there is enough to choose on, and overall:
+// each the stricter of a precision (`target` for spam, 0.85 for
+// suspicious) and a share of ordinary items flagged (kOrdinarySpamShare,
+// kOrdinaryFlaggedShare). Precision alone depends on how much spam the
+// split holds; the share of ordinary people flagged is what a person
+// notices, whatever the share of spam.
 std::map<std::string, Thresholds> ChooseThresholds(const std::map<std::string, std::vector<Scored>>& by_type,
                                                    double target) {
   auto choose = [&](const std::vector<Scored>& scored) {
     const Metrics strict = Evaluate(scored, target);
     const Metrics loose = Evaluate(scored, 0.85);
-    const double spam = std::clamp(strict.threshold_for_target < 0 ? 0.9 : strict.threshold_for_target, 0.5, 0.99);
-    const double suspicious = std::clamp(loose.threshold_for_target < 0 ? 0.5 : loose.threshold_for_target, 0.2, spam);
+    const double spam_by_precision = strict.threshold_for_target < 0 ? 0.9 : strict.threshold_for_target;
+    const double spam = std::clamp(std::max(spam_by_precision, OrdinaryQuantile(scored, kOrdinarySpamShare)), 0.5, 0.99);
+    const double suspicious_by_precision = loose.threshold_for_target < 0 ? 0.5 : loose.threshold_for_target;
+    const double suspicious =
+        std::clamp(std::max(suspicious_by_precision, OrdinaryQuantile(scored, kOrdinaryFlaggedShare)), 0.2, spam);
     return Thresholds{spam, suspicious};
   };
   std::map<std::string, Thresholds> out;
@@ -287,9 +334,11 @@ Status Train(const TrainOptions& o, TrainReport* report) {
   std::shared_ptr<const SpamModel> model;
   if (Status s = SpamModel::Load(o.out, &model); !s.ok()) return s;
   std::map<std::string, std::vector<Scored>> by_type;
-  const std::vector<Scored> all = ScoreAll(*model, heldout, &by_type);
+  std::map<std::string, std::vector<Scored>> by_source;
+  const std::vector<Scored> all = ScoreAll(*model, heldout, &by_type, &by_source);
   report->overall = Evaluate(all, o.target_precision);
   for (const auto& [type, scored] : by_type) report->by_type[type] = Evaluate(scored, o.target_precision);
+  for (const auto& [source, scored] : by_source) report->by_source[source] = Evaluate(scored, o.target_precision);
   report->model_bytes = static_cast<long>(std::filesystem::file_size(o.out));
   return Status::Ok();
 }

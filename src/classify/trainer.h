@@ -39,6 +39,18 @@ namespace spamphibian::classify {
 // and 0.98 gives 0.971 (recall 0.876 and 0.859).
 inline constexpr double kShippedTargetPrecision = 0.98;
 
+// The most of the held-out ordinary items of a type that the shipped
+// thresholds may call spam, and spam or suspicious (ChooseThresholds takes
+// the stricter of these and the precision target). The product's promise
+// is about ordinary people: at most about one in five hundred called spam
+// (and never on words alone: verdict.h), one in sixty shown to a person.
+inline constexpr double kOrdinarySpamShare = 0.002;
+inline constexpr double kOrdinaryFlaggedShare = 0.015;
+
+// The lowest threshold that at most `share` of the ordinary (ham) items in
+// `scored` reach; 0 when there are none.
+double OrdinaryQuantile(const std::vector<Scored>& scored, double share);
+
 struct TrainOptions {
   std::string data;   // JSONL file
   std::string out;    // model path: a bundle (.spam), or ".ftz"/".bin" for the words model alone
@@ -84,6 +96,10 @@ struct TrainReport {
   long heldout_examples = 0;
   Metrics overall;
   std::map<std::string, Metrics> by_type;  // item type -> held-out metrics
+  // Where the held-out examples come from -> their metrics: "real/<source>"
+  // for real text, "spamassassin", "generated". At the model's thresholds,
+  // words alone at most suspicious (verdict.h).
+  std::map<std::string, Metrics> by_source;
   long model_bytes = 0;
   nlohmann::json thresholds = nlohmann::json::object();
   nlohmann::json ToJson() const;

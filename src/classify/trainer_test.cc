@@ -217,6 +217,22 @@ TEST(Evaluate, ThresholdForATargetPrecision) {
   EXPECT_EQ(m.flagged_false_positives, 1) << "0.2 ham is below suspicious 0.3";
 }
 
+// The threshold that flags at most a share of the ordinary items: with ten
+// ordinary scores 0.1 .. 1.0, a tenth may reach it (1.0), none may (above
+// 1.0), all may (0).
+TEST(OrdinaryQuantile, FlagsAtMostTheShareOfOrdinaryItems) {
+  std::vector<Scored> scored;
+  for (int i = 1; i <= 10; ++i) scored.push_back({i / 10.0, false});
+  scored.push_back({0.99, true});  // spam does not count
+  EXPECT_GT(OrdinaryQuantile(scored, 0.1), 0.9);
+  EXPECT_LE(OrdinaryQuantile(scored, 0.1), 1.0);
+  EXPECT_GT(OrdinaryQuantile(scored, 0.0), 1.0);
+  EXPECT_GT(OrdinaryQuantile(scored, 0.25), 0.8) << "two of ten may reach it: above the third highest, 0.8";
+  EXPECT_LE(OrdinaryQuantile(scored, 0.25), 0.9);
+  EXPECT_EQ(OrdinaryQuantile(scored, 1.0), 0);
+  EXPECT_EQ(OrdinaryQuantile({{0.9, true}}, 0.1), 0) << "no ordinary items";
+}
+
 TEST(Train, BadDataIsAnError) {
   testing::TempDir dir;
   std::ofstream(dir.path() + "/bad.jsonl") << "{\"label\":\"maybe\",\"item\":{\"type\":\"user\",\"author\":{}}}\n";

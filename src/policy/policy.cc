@@ -131,14 +131,17 @@ long long ModificationTime(const std::string& path) {
 bool IsDestructive(const std::string& action) { return action != "notify"; }
 
 std::string Policy::Verdict(const std::string& item_type, const std::string& verdict, std::optional<double> score,
-                            std::optional<double> account_age_days) const {
+                            std::optional<double> account_age_days, bool words_alone) const {
   const auto it = types.find(item_type);
-  if (it == types.end() || !score || (verdict != "spam" && verdict != "suspicious" && verdict != "ham")) return verdict;
+  const auto capped = [&](const std::string& v) { return words_alone && v == "spam" ? "suspicious" : v; };
+  if (it == types.end() || !score || (verdict != "spam" && verdict != "suspicious" && verdict != "ham")) {
+    return capped(verdict);
+  }
   const TypePolicy& t = it->second;
   const Thresholds* th = t.thresholds ? &*t.thresholds : nullptr;
   if (t.young_account_days > 0 && account_age_days && *account_age_days < t.young_account_days) th = &t.young;
-  if (th == nullptr) return verdict;
-  return *score >= th->spam ? "spam" : *score >= th->suspicious ? "suspicious" : "ham";
+  if (th == nullptr) return capped(verdict);
+  return capped(*score >= th->spam ? "spam" : *score >= th->suspicious ? "suspicious" : "ham");
 }
 
 const std::vector<std::string>& Policy::Actions(const std::string& item_type, const std::string& verdict) const {

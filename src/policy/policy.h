@@ -55,9 +55,11 @@ struct Policy {
 
   // The verdict the policy acts on: the decision's, unless the type has its
   // own thresholds, or stricter ones for a young account (age known, below
-  // young_account_days).
+  // young_account_days). `words_alone` (the decision says nothing but its
+  // words spoke against the item, classify/verdict.h) keeps it at most
+  // suspicious whatever the thresholds.
   std::string Verdict(const std::string& item_type, const std::string& verdict, std::optional<double> score,
-                      std::optional<double> account_age_days) const;
+                      std::optional<double> account_age_days, bool words_alone = false) const;
   // The ordered actions for that verdict ([] for ham and the rest).
   const std::vector<std::string>& Actions(const std::string& item_type, const std::string& verdict) const;
   // True when no action of any type changes GitLab.

@@ -63,6 +63,10 @@ TEST(Policy, ThresholdsAndYoungAccounts) {
   EXPECT_EQ(p.Verdict("user", "ham", 0.65, std::nullopt), "ham") << "age unknown: the normal thresholds";
   EXPECT_EQ(p.Verdict("issue", "spam", 0.1, 0.1), "spam") << "no thresholds for the type: the decision's verdict";
   EXPECT_EQ(p.Verdict("user", "trusted", 0.99, 0.1), "trusted");
+  // Words alone are never acted on as spam, whatever the policy's thresholds.
+  EXPECT_EQ(p.Verdict("user", "ham", 0.65, 0.2, true), "suspicious") << "a day-old account, but only words";
+  EXPECT_EQ(p.Verdict("issue", "spam", 0.99, 0.1, true), "suspicious");
+  EXPECT_EQ(p.Verdict("user", "trusted", 0.99, 0.1, true), "trusted");
 }
 
 TEST(Policy, BadInputIsNamed) {

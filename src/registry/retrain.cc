@@ -8,6 +8,7 @@
 #include <sstream>
 #include <thread>
 
+#include "classify/verdict.h"
 #include "classify/evaluation.h"
 #include "decisions/decision.h"
 
@@ -95,7 +96,9 @@ nlohmann::json Measure(const classify::SpamModel& model, const std::vector<class
   std::map<std::string, std::vector<classify::Scored>> by_type;
   for (const auto& e : examples) {
     const classify::Thresholds t = model.ThresholdsFor(e.type).value_or(classify::Thresholds{0.8, 0.5});
-    const classify::Scored s{model.Predict(e.rendering, 0).probability, e.spam, t.spam, t.suspicious};
+    // As served: words alone are at most suspicious (classify/verdict.h).
+    const classify::Scored s{model.Predict(e.rendering, 0).probability, e.spam,
+                             classify::SpamThresholdFor(t.spam, classify::HasEvidence(e.rendering)), t.suspicious};
     all.push_back(s);
     by_type[e.type].push_back(s);
   }
@@ -187,7 +190,10 @@ Status Retrain(storage::ObjectStore& store, const RetrainOptions& o, RetrainResu
   train.out = o.work_dir + "/candidate.spam";
   train.threads = 1;  // fastText is deterministic with one thread
   train.parallel = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  train.thresholds_from = o.eval_data;
+  // Thresholds from the training data's held-out split (real text and
+  // generated items), not the evaluation set: a set that chooses
+  // thresholds cannot also judge them.
+  train.thresholds_from = "";
   train.account_signals = o.account_signals;
   classify::TrainReport report;
   if (Status s = classify::Train(train, &report); !s.ok()) return s;
@@ -223,6 +229,12 @@ Status Retrain(storage::ObjectStore& store, const RetrainOptions& o, RetrainResu
     card["heldout_labels"] = Compare(*candidate, o.current.get(), examples, train.target_precision);
   }
   std::filesystem::remove(heldout_file);
+  if (!o.real_text_data.empty()) {
+    std::vector<classify::Example> examples;
+    if (Status s = classify::ReadExamples(o.real_text_data, nullptr, &examples); !s.ok()) return s;
+    card["real_text"] = Compare(*candidate, o.current.get(), examples, train.target_precision);
+    card["real_text"]["data"] = std::filesystem::path(o.real_text_data).filename().string();
+  }
   if (!o.eval_data.empty()) {
     std::vector<classify::Example> examples;
     if (Status s = classify::ReadExamples(o.eval_data, o.account_signals, &examples); !s.ok()) return s;
@@ -236,6 +248,12 @@ Status Retrain(storage::ObjectStore& store, const RetrainOptions& o, RetrainResu
   return Status::Ok();
 }
 
+std::string RealTextBeside(const std::string& base_data) {
+  const std::filesystem::path p = std::filesystem::path(base_data).parent_path() / "real-text-heldout.jsonl";
+  std::error_code ec;
+  return std::filesystem::is_regular_file(p, ec) ? p.string() : "";
+}
+
 Judgement Judge(const nlohmann::json& card) {
   // Tolerances on the evaluation set: about one item of it, so that noise
   // of one item neither blocks a candidate nor passes a worse one.
@@ -245,8 +263,28 @@ Judgement Judge(const nlohmann::json& card) {
   };
   const nlohmann::json held = card.value("heldout_labels", nlohmann::json::object());
   const nlohmann::json eval = card.value("eval_set", nlohmann::json::object());
-  if (!held.contains("current") && !eval.contains("current")) return {true, "no current model to compare with"};
+  const nlohmann::json real = card.value("real_text", nlohmann::json::object());
+  if (!held.contains("current") && !eval.contains("current") && !real.contains("current")) {
+    return {true, "no current model to compare with"};
+  }
   std::vector<std::string> better;
+  if (real.contains("current")) {
+    // Ordinary people first: a candidate that flags more of the real
+    // ordinary texts than the current model is never promoted, whatever it
+    // gains elsewhere. The slack is a tenth of a percent of them (the same
+    // text can land either side of a threshold).
+    const auto count = [&](const char* who, const char* name) { return real[who].value(name, 0L); };
+    const long ham = count("candidate", "ham");
+    const long slack = std::max(2L, ham / 1000);
+    for (const char* name : {"false_positives", "flagged_false_positives"}) {
+      const long c = count("candidate", name), o = count("current", name);
+      if (c > o + slack) {
+        return {false, std::string("flags more ordinary real texts (") + name + "): " + std::to_string(c) + " of " +
+                           std::to_string(ham) + " against " + std::to_string(o)};
+      }
+      if (c + slack < o) better.push_back(std::string("ordinary real texts ") + name + " " + std::to_string(o) + " -> " + std::to_string(c));
+    }
+  }
   if (held.contains("current")) {
     const auto count = [&](const char* who, const char* name) { return held[who].value(name, 0L); };
     const long fp_c = count("candidate", "false_positives"), fp_o = count("current", "false_positives");

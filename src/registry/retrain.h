@@ -6,17 +6,21 @@
 //    answer); they weigh `label_weight` (the generated data weighs 2 a
 //    line), because a moderator's answer is about this instance's spam.
 //  * Held out: the most recent `heldout_share` of the labels by time (what
-//    the model will meet next looks like what came last), and the shipped
-//    evaluation set (never trained on; it also chooses the thresholds).
+//    the model will meet next looks like what came last), the training
+//    data's own held-out split (it chooses the thresholds), the held-out
+//    real text (`real_text_data`: text people wrote elsewhere, never
+//    trained on) and the shipped evaluation set (never trained on).
 //  * Reproducible: one fastText thread, a fixed seed and labels in a fixed
 //    order, so the same labels give the same bundle, byte for byte, and so
 //    the same version.
 //
 // Judge() is the promotion rule the retrain job applies (and the card
-// shows a person): not worse than the current model on the held-out labels
-// (no more false positives, spam or flagged; no lower recall) and on the
-// evaluation set (precision, recall and AUC within about one item of it),
-// and better on one of them (fewer false positives, higher recall or AUC).
+// shows a person): no more ordinary real texts flagged than the current
+// model (spam, or spam|suspicious; within a tenth of a percent), not worse
+// on the held-out labels (no more false positives, spam or flagged; no
+// lower recall) and on the evaluation set (precision, recall and AUC
+// within about one item of it), and better on one of them (fewer false
+// positives, higher recall or AUC).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -35,6 +39,10 @@ namespace spamphibian::registry {
 struct RetrainOptions {
   std::string base_data;  // training-format JSONL (the bundled training data)
   std::string eval_data;  // a labelled set never trained on ("" = none)
+  // Held-out real text (models/corpus/real-text's format), never trained
+  // on; "" = none. The build writes it beside the training data
+  // (RealTextBeside).
+  std::string real_text_data;
   std::string since;      // labels written on or after this (YYYY-MM-DD or RFC 3339); "" = all
   std::string work_dir;   // temporary files and the candidate
   double label_weight = 8;
@@ -62,6 +70,10 @@ struct Judgement {
   bool promotable = false;
   std::string reason;
 };
+
+// The held-out real text the build writes beside `base_data`
+// (real-text-heldout.jsonl), or "" when there is none.
+std::string RealTextBeside(const std::string& base_data);
 
 // The promotion rule, from a card Retrain wrote.
 Judgement Judge(const nlohmann::json& card);

@@ -189,7 +189,8 @@ Outcome ActStage::Process(const Entry& entry) {
       if (a.is_string()) reviewed_actions.push_back(a.get<std::string>());
     }
   }
-  const std::string verdict = review.is_object() ? "spam" : policy->Verdict(item.type, decided, score, age);
+  const bool words_alone = d.value("words_alone", false);
+  const std::string verdict = review.is_object() ? "spam" : policy->Verdict(item.type, decided, score, age, words_alone);
   const std::vector<std::string>& actions = review.is_object() ? reviewed_actions : policy->Actions(item.type, verdict);
   if (actions.empty()) return Outcome::NothingToDo();
   // The policy's dry run (on by default) is about what the model may do

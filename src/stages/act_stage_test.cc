@@ -263,6 +263,26 @@ TEST_F(ActStageTest, QuarantineArchivesFirstThenMakesTheCallAndAuditsIt) {
             std::string::npos);
 }
 
+// A policy with its own thresholds re-decides the verdict from the score,
+// but keeps the rule that words alone are at most suspicious: a decision
+// that says so is never blocked, even at 0.97 with a policy's 0.5.
+TEST_F(ActStageTest, WordsAloneAreNeverActedOnAsSpam) {
+  UsePolicy("policy:\n  dry_run: false\n  user:\n    spam: [quarantine]\n    thresholds: {spam: 0.5, suspicious: 0.3}\n");
+  Entry e = Decision("2-5");
+  nlohmann::json d = nlohmann::json::parse(e.fields.at(0).second);
+  d["verdict"] = "suspicious";
+  d["words_alone"] = true;
+  e.fields.at(0).second = d.dump();
+  (void)Stage()->Process(e);
+  EXPECT_TRUE(sent_.empty());
+  EXPECT_TRUE(store_.objects.empty());
+  d["words_alone"] = false;
+  e.fields.at(0).second = d.dump();
+  expected_id_ = ActionId("2-5", "quarantine");
+  ASSERT_EQ(Stage()->Process(e).kind, Outcome::Kind::kDone);
+  EXPECT_EQ(sent_, std::vector<std::string>{"POST /api/v4/users/41/block"}) << "with evidence the policy's 0.5 holds";
+}
+
 TEST_F(ActStageTest, TheSameDecisionIsNeverActedOnTwice) {
   UsePolicy(kQuarantine);
   auto stage = Stage();

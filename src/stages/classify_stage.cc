@@ -8,6 +8,7 @@
 #include "classify/explanation.h"
 #include "classify/language.h"
 #include "classify/text_rendering.h"
+#include "classify/verdict.h"
 #include "decisions/decision.h"
 #include "gitlab/item.h"
 
@@ -54,8 +55,8 @@ ThresholdPair ThresholdsOf(const ClassifyStageOptions& o, const classify::SpamMo
   return o.defaults;
 }
 
-std::string VerdictOf(double score, const ThresholdPair& t) {
-  return score >= t.spam ? "spam" : score >= t.suspicious ? "suspicious" : "ham";
+std::string VerdictOf(double score, const ThresholdPair& t, bool evidence) {
+  return std::string(classify::VerdictOf(score, t.spam, t.suspicious, evidence));
 }
 
 }  // namespace
@@ -157,7 +158,11 @@ Outcome ClassifyStage::Decide(const Entry& entry, Prepared* prepared) {
     score = t.spam;
     remembered_.With({campaign.reviewed_author == "spam" ? "author" : "domain"}).Inc();
   }
-  const std::string verdict = VerdictOf(score, t);
+  // Words alone are at most suspicious (classify/verdict.h); what reviewers
+  // remember is evidence.
+  const bool rendered_evidence = classify::HasEvidence(rendering);
+  const bool evidence = rendered_evidence || !remembered.empty();
+  const std::string verdict = VerdictOf(score, t, evidence);
 
   Decision d;
   d.decision_id = "classify-" + entry.id;
@@ -194,10 +199,15 @@ Outcome ClassifyStage::Decide(const Entry& entry, Prepared* prepared) {
   for (std::string& line : classify::Explain(rendering.signals, p.top_features, p.top_tokens)) {
     explanation.push_back(std::move(line));
   }
+  if (!evidence && score >= t.spam) {
+    explanation.push_back("only its words speak against it (no link, contact or campaign): at most suspicious");
+  }
   d.extra["explanation"] = std::move(explanation);
   d.extra["score"] = score;
   if (score != p.probability) d.extra["model_score"] = p.probability;
   d.extra["words_score"] = p.words_probability;
+  // The act stage's policy may set its own thresholds; it keeps this rule.
+  d.extra["words_alone"] = !evidence;
   d.extra["thresholds"] = {{"spam", t.spam}, {"suspicious", t.suspicious}};
   d.extra["model_version"] = options_.remote && scored_by == "model service" ? "service" : version;
   d.extra["scored_by"] = scored_by;
@@ -231,10 +241,11 @@ Outcome ClassifyStage::Decide(const Entry& entry, Prepared* prepared) {
   const auto shadow = options_.shadow != nullptr ? options_.shadow->Get(&shadow_version) : nullptr;
   if (shadow != nullptr && shadow_version != version) {
     const double shadow_score = shadow->Predict(rendering, 0).probability;
-    const std::string shadow_verdict = VerdictOf(shadow_score, ThresholdsOf(options_, *shadow, item.type, true));
+    const std::string shadow_verdict = VerdictOf(shadow_score, ThresholdsOf(options_, *shadow, item.type, true),
+                                                 rendered_evidence);
     d.extra["shadow"] = {{"model_version", shadow_version}, {"score", shadow_score}, {"verdict", shadow_verdict}};
     // Model against model: the current one's verdict before the reviewers' memory.
-    shadow_agreement_.With({item.type, VerdictOf(p.probability, t), shadow_verdict}).Inc();
+    shadow_agreement_.With({item.type, VerdictOf(p.probability, t, rendered_evidence), shadow_verdict}).Inc();
   }
   // The act stage needs the item; it goes in as the entry's text, neither
   // copied nor serialised again (logs leave it out).

@@ -77,6 +77,26 @@ TEST_F(ClassifyStageTest, SeoProfileIsSpamWithLinkReasons) {
   EXPECT_NE(registry_.Render().find("spamphibian_decisions_total{item_type=\"user\",verdict=\"spam\"} 1"), std::string::npos);
 }
 
+// Words alone never make `spam` (classify/verdict.h): with thresholds every
+// score reaches, a note of words is suspicious and says why; the same with
+// a phone number to call is spam.
+TEST_F(ClassifyStageTest, WordsAloneAreAtMostSuspicious) {
+  gitlab::Item note;
+  note.type = "note";
+  note.id = "5/notes/1";
+  note.text = {{"body", "Best release ever!!! We miss you, thanks for everything"}};
+  const std::map<std::string, ThresholdPair> every_score{{"note", ThresholdPair{1e-9, 1e-10}}};
+  auto d = Classify(note, nlohmann::json::object(), every_score);
+  EXPECT_EQ(d["verdict"], "suspicious") << d.dump();
+  EXPECT_EQ(d["words_alone"], true);
+  EXPECT_NE(d["explanation"].dump().find("only its words"), std::string::npos) << d["explanation"].dump();
+  note.text = {{"body", "Best release ever!!! Call +1-888-555-0199 for the premium version"}};
+  d = Classify(note, nlohmann::json::object(), every_score);
+  EXPECT_EQ(d["verdict"], "spam") << d.dump();
+  EXPECT_EQ(d["words_alone"], false);
+  EXPECT_EQ(d["explanation"].dump().find("only its words"), std::string::npos);
+}
+
 TEST_F(ClassifyStageTest, SaysWhatLanguageAnItemIsWrittenIn) {
   gitlab::Item note;
   note.type = "note";
