@@ -18,7 +18,9 @@ essay and homework services, pharmacy, casino and slot spam in Indonesian,
 Vietnamese, Chinese, Russian, Arabic, Portuguese and Spanish, IPTV,
 streaming-movie pages, cracked software, escort and dating, loans, fake
 reviews and account selling, job and task scams, link-farm projects and
-groups, hidden and obfuscated links, on-topic comments with one link.
+groups, hidden and obfuscated links, on-topic comments with one link, chat
+and comment spam in eleven languages (remote jobs, signals, giveaways,
+"subscribe to my channel"; half with a contact, half words alone).
 Near-duplicates appear only as campaigns: several accounts posting one text.
 
 Ham includes the hard cases: personal sites and links in bios, agencies and
@@ -287,6 +289,80 @@ def misc_scam_text():
         "Ray-Ban sunglasses outlet 90% off today only " + spam_link(domain("rayban", SPAM_TLDS)),
     ])
 
+# Chat and comment spam: what bots post under videos, in chat rooms and in
+# comment threads, in the languages it comes in (remote "jobs", investment
+# and crypto signals, giveaways, "subscribe to my channel", adult and dating
+# bait, followers for sale). Half of it carries a contact or a link; half is
+# words alone, for the combiner to learn what words alone are worth. Parts
+# are many per language so that no one wording carries it.
+CHAT_SPAM = {
+    "en": (["Hey guys!", "Hello everyone,", "Attention!!!", "Hi dear,", "Good news:", "Listen up,", "Friends,", ""],
+           ["I make $3,000 a week from home with just my phone", "looking for 5 people for an easy online job, $150 per day",
+            "my crypto signals made 400% profit this month", "giving away 100 iPhones to my followers",
+            "check out my channel, I upload new music every day", "please subscribe to my channel, almost at 10k subscribers",
+            "hot girls are waiting for you tonight", "buy real Instagram followers, 1000 for $5",
+            "I turned $200 into $8,000 trading bitcoin with an expert", "free V-bucks and Robux generator, no verification",
+            "earn passive income with our investment platform, daily payouts", "win a free gift card, only today"],
+           ["DM me for details", "message me now", "click the link in my profile", "write + in private", "don't miss out!!!",
+            "limited spots", "like and share", "hurry up", "contact me to start", "no experience needed"]),
+    "ru": (["Всем привет!", "Внимание!", "Друзья,", "Доброго дня,", "Срочно!", ""],
+           ["нужны люди на удалённую работу, доход от 5000 рублей в день", "ищу партнёров для заработка на крипте, от 300$ в неделю",
+            "набираю команду, работа с телефона 2 часа в день", "бесплатные сигналы по биткоину, прибыль 200% в месяц",
+            "раздаю подарки подписчикам моего канала", "подработка для студентов, оплата каждый день",
+            "интим знакомства без обязательств", "продам аккаунты и подписчиков дёшево", "инвестиции с гарантированной доходностью"],
+           ["пишите в личку", "пиши + в лс", "подробности в профиле", "места ограничены", "опыт не нужен", "жду в личных сообщениях"]),
+    "es": (["¡Hola a todos!", "Atención,", "Amigos,", ""],
+           ["gana 500 dólares al día desde casa con tu celular", "busco personas para trabajo online, pago diario",
+            "mis señales de cripto dieron 300% de ganancia", "suscríbete a mi canal y participa en el sorteo",
+            "chicas calientes te esperan esta noche", "inversión segura con ganancias diarias garantizadas"],
+           ["escríbeme al privado", "mándame mensaje", "link en mi perfil", "cupos limitados", "no necesitas experiencia"]),
+    "pt": (["Olá pessoal!", "Atenção,", "Gente,", ""],
+           ["ganhe 300 reais por dia trabalhando de casa", "procuro pessoas para renda extra pelo celular",
+            "sinais de cripto com lucro de 250% ao mês", "inscreva-se no meu canal e ganhe prêmios",
+            "investimento com retorno garantido todo dia"],
+           ["me chama no privado", "link na bio", "vagas limitadas", "chama no direct"]),
+    "id": (["Halo semua!", "Info penting,", "Kak,", ""],
+           ["kerja online dari rumah, gaji 500 ribu per hari", "dicari reseller, modal kecil untung besar",
+            "sinyal trading crypto profit 300% sebulan", "bagi-bagi hadiah untuk subscriber channel saya",
+            "investasi aman, profit harian dijamin"],
+           ["chat aku ya", "info lengkap di bio", "slot terbatas", "minat DM"]),
+    "tr": (["Merhaba arkadaşlar!", "Dikkat,", ""],
+           ["evden çalışarak günde 1000 TL kazan", "kripto sinyallerimle ayda %300 kâr", "kanalıma abone olun, çekiliş var"],
+           ["DM at", "detaylar profilde", "sınırlı kontenjan"]),
+    "de": (["Hallo zusammen!", "Achtung,", ""],
+           ["verdiene 500 Euro am Tag von zu Hause", "suche Leute für einen einfachen Nebenjob online, tägliche Auszahlung",
+            "meine Krypto-Signale brachten 300% Gewinn", "abonniert meinen Kanal für das Gewinnspiel"],
+           ["schreib mir privat", "Link im Profil", "nur noch wenige Plätze"]),
+    "fr": (["Salut tout le monde !", "Attention,", ""],
+           ["gagnez 300 euros par jour depuis chez vous", "je cherche des personnes pour un travail en ligne facile",
+            "mes signaux crypto ont fait 300% de profit", "abonnez-vous à ma chaîne pour le concours"],
+           ["écrivez-moi en privé", "lien dans ma bio", "places limitées"]),
+    "hi": (["Namaste dosto!", "Dhyan dein,", ""],
+           ["ghar baithe roz 2000 rupaye kamaye", "online job ke liye log chahiye, daily payment",
+            "crypto signals se 300% profit", "mere channel ko subscribe karo, giveaway chal raha hai"],
+           ["DM karo", "details bio mein", "seats limited hain"]),
+    "zh": (["大家好！", "注意！", ""],
+           ["在家兼职日赚500元", "手机就能做，日结工资", "加密货币信号，月收益300%", "关注我的频道送礼品"],
+           ["私聊我", "详情看主页", "名额有限"]),
+    "ar": (["مرحبا بالجميع!", "انتباه،", ""],
+           ["اربح 500 دولار يوميا من المنزل", "مطلوب أشخاص للعمل أونلاين براتب يومي", "توصيات عملات رقمية بربح 300٪"],
+           ["راسلني على الخاص", "التفاصيل في البروفايل", "الأماكن محدودة"]),
+}
+CHAT_SPAM_LANGS = ["en"] * 5 + ["ru"] * 4 + ["es", "pt", "id", "tr", "de", "fr", "hi", "zh", "ar"]
+
+def chat_spam_text():
+    lang = C(CHAT_SPAM_LANGS)
+    openers, offers, calls = CHAT_SPAM[lang]
+    parts = [C(openers), C(offers) + C([".", "!", "!!!", " 🔥", " 💰", " ✅"]), C(calls)]
+    if rng.random() < 0.5:
+        parts.append(C([
+            "t.me/" + word() + C(["_work", "_invest", "bot", "_official", ""]),
+            "WhatsApp " + phone(0.2), "Telegram @" + word() + C(["_crypto", "_job", "hr", "_vip"]),
+            spam_link(domain(C(["earn", "invest", "profit", "job", "gift", "dating", "followers", "signals"]) + word(1), SPAM_TLDS)),
+            "https://bit.ly/" + word() + str(rng.randint(10, 99)),
+        ]))
+    return " ".join(x for x in parts if x)
+
 def helpful_answer_with_link():
     """A reply that sounds like help and sends readers to a "guide" or "tips"
     site: the SEO spammer's answer to a bug report. The link is often defanged
@@ -369,7 +445,7 @@ def spaced_url():
 SPAM_FAMILIES = [("seo", 8), ("website_only", 5), ("care", 8), ("crypto", 6), ("essay", 5), ("pharma", 5), ("casino", 12), ("iptv", 3), ("movie", 4),
                  ("crack", 6), ("loan", 3), ("escort", 3), ("misc", 5), ("comment_link", 7), ("link_farm", 4), ("casino_platform", 3),
                  ("malware_lure", 3), ("tea", 2), ("backlink_mr", 3), ("spaced_url", 2),
-                 ("code_wrapped", 3), ("spiritual", 2)]
+                 ("code_wrapped", 3), ("spiritual", 2), ("chat_spam", 6)]
 
 def spam_content(family):
     """(text, link domain or None) for a family, for content items."""
@@ -388,6 +464,7 @@ def spam_content(family):
     if family == "malware_lure": return malware_lure_text(), None
     if family == "code_wrapped": return code_wrapped_text(), None
     if family == "spiritual": return spiritual_text(), None
+    if family == "chat_spam": return chat_spam_text(), None
     if family == "tea": return tea_text(), None
     if family == "backlink_mr": return backlink_mr_text(), None
     if family == "spaced_url": return C(["Visit", "Check", "Go to", "More at", "Best deals:"]) + " " + spaced_url() + " " + C(["now", "", "today!", "for the bonus"]), None
@@ -648,6 +725,7 @@ def spam_item(family=None, text=None, itype=None):
     if family == "backlink_mr": itype = "merge_request"
     if family == "comment_link": itype = C(["note"] * 4 + ["issue", "merge_request", "wiki_page", "snippet", "user"])
     if family == "casino_platform": itype = C(["issue", "project", "snippet", "note", "user", "group", "wiki_page"])
+    if family == "chat_spam": itype = C(["note"] * 6 + ["issue", "snippet", "user", "wiki_page"])
     if family in ("seo", "website_only"): itype = "user"
     itype = fixed or itype
     acc = account(True, itype)
