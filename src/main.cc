@@ -152,6 +152,15 @@ int main(int argc, char** argv) {
   auto* model_retire = model_cmd->add_subcommand("retire", "Retire a candidate");
   model_retire->add_option("version", model_options.version, "Version to retire")->required();
   model_retire->add_option("--reason", model_options.reason, "Why (kept with it)");
+  auto* model_bootstrap = model_cmd->add_subcommand(
+      "bootstrap", "Store content of accounts an admin would vouch for as ham labels in S3 (resumable); print the counts");
+  model_bootstrap->add_option("--min-age-days", model_options.min_age_days,
+                              "Vouch for confirmed accounts older than this (default 90); trusted ones always");
+  model_bootstrap->add_option("--per-user", model_options.per_user, "Items per account at most (default 20)");
+  model_bootstrap->add_option("--max", model_options.max_labels, "Labels per run at most (default 5000)");
+  model_bootstrap->add_flag("--include-private", model_options.include_private,
+                            "Also private and internal projects, confidential issues and their comments");
+  model_bootstrap->add_flag("--restart", model_options.restart, "Forget which accounts earlier runs did");
   for (auto* sub : {model_list, model_retrain, model_shadow, model_promote, model_rollback, model_retire}) {
     sub->add_option("--by", model_options.by, "Who, for the audit trail (default: $USER)");
   }
@@ -174,7 +183,7 @@ int main(int argc, char** argv) {
   if (*serve) return Serve(stages);
   if (*config_check) return spamphibian::RunConfigCheck(config_file);
   if (*model_check) return spamphibian::RunModelCheck(model_file, model_quiet);
-  for (auto* sub : {model_list, model_retrain, model_shadow, model_promote, model_rollback, model_retire}) {
+  for (auto* sub : {model_list, model_retrain, model_shadow, model_promote, model_rollback, model_retire, model_bootstrap}) {
     if (!*sub) continue;
     model_options.action = sub->get_name();
     if (model_options.action == "shadow" && model_options.version.empty() != model_options.stop) {

@@ -1,7 +1,10 @@
 #include "app/model_command.h"
 
 #include <nlohmann/json.hpp>
+#include <spdlog/sinks/stdout_sinks.h>
 
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -10,6 +13,10 @@
 #include <sstream>
 
 #include "app/components.h"
+#include "bootstrap/bootstrap.h"
+#include "gitlab/api.h"
+#include "http/curl_client.h"
+#include "log/json_log.h"
 #include "classify/child_check.h"
 #include "classify/spam_model.h"
 #include "redis/connector.h"
@@ -178,6 +185,50 @@ int Retrain(registry::ModelOperations& ops, storage::ObjectStore& store, const C
   return 0;
 }
 
+// Set by SIGINT/SIGTERM during a bootstrap; a lock-free atomic is what a
+// signal handler may touch, which is why this one flag is a global.
+std::atomic<bool> g_bootstrap_stop{false};
+
+int Bootstrap(storage::ObjectStore& store, const redis::Connector& connector, const Config& config,
+              const ModelCommand& c) {
+  if (config.gitlab_url.empty()) {
+    std::cerr << "spamphibian model bootstrap: needs GITLAB_URL and GITLAB_TOKEN (an admin's)\n";
+    return kConfigError;
+  }
+  std::shared_ptr<const TrustPolicy> policy;
+  if (Status p = LoadTrustPolicy(config, &policy); !p.ok()) {
+    std::cerr << "spamphibian model bootstrap: " << p.message() << "\n";
+    return kConfigError;
+  }
+  const std::string& prefix = config.pipeline.key_prefix;
+  bootstrap::Options o{c.min_age_days, c.per_user, c.max_labels, c.include_private, prefix + "bootstrap:done",
+                       prefix + "verified_users"};
+  if (c.restart) {
+    redis::Client client(connector);
+    if (Status s = client.Run({"DEL", o.done_key}); !s.ok()) {
+      std::cerr << "spamphibian model bootstrap: " << s.message() << "\n";
+      return kFailed;
+    }
+  }
+  std::signal(SIGINT, [](int) { g_bootstrap_stop = true; });
+  std::signal(SIGTERM, [](int) { g_bootstrap_stop = true; });
+  http::CurlHttpClient http(http::CurlOptions{config.gitlab.ca_bundle});
+  const auto limiter = MakeGitLabRateLimiter(config);
+  gitlab::GitLabApi api(GitLabApiOptions(config), http, *limiter);
+  // Progress to stderr; the counts, last, to stdout.
+  auto log = MakeJsonLogger(config.log_level, std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  bootstrap::Bootstrap run(o, api, store, connector, *policy, *log);
+  bootstrap::Counts counts;
+  const Status s = run.Run(g_bootstrap_stop, &counts);
+  nlohmann::json out = counts.ToJson();
+  out["interrupted"] = g_bootstrap_stop.load();
+  out["gitlab_requests"] = api.requests();
+  if (!s.ok()) out["error"] = s.message();
+  std::cout << out.dump() << "\n";
+  if (!s.ok()) std::cerr << "spamphibian model bootstrap: stopped (run it again to resume): " << s.message() << "\n";
+  return s.ok() ? 0 : kFailed;
+}
+
 }  // namespace
 
 int RunModel(const Config& config, const ModelCommand& c) {
@@ -193,6 +244,7 @@ int RunModel(const Config& config, const ModelCommand& c) {
        "spamphibian model"});
   if (c.action == "list") return List(ops, c.json);
   if (c.action == "retrain") return Retrain(ops, *store, config, c);
+  if (c.action == "bootstrap") return Bootstrap(*store, connector, config, c);
   const std::string action = c.action == "shadow" && c.stop ? "shadow_stop" : c.action;
   nlohmann::json result;
   if (Status s = ops.Change(action, c.version, Who(c), c.reason, c.if_shadowed, &result); !s.ok()) {

@@ -19,6 +19,10 @@
 //   model promote VERSION   every replica swaps to it within its refresh
 //   model rollback          interval (or on SIGHUP); audited.
 //   model retire VERSION
+//   model bootstrap         the instance's own ordinary text as `ham` labels
+//                           (bootstrap/bootstrap.h): content of accounts an
+//                           admin would vouch for, rate-limited, resumable;
+//                           the first step after installing.
 //
 // Exit codes: 0 done, 1 a dependency failed (S3, Redis, training), 2 bad
 // input or configuration.
@@ -33,7 +37,7 @@ namespace spamphibian {
 int RunModelCheck(const std::string& path, bool quiet);
 
 struct ModelCommand {
-  std::string action;   // list, retrain, shadow, promote, rollback, retire
+  std::string action;   // list, retrain, shadow, promote, rollback, retire, bootstrap
   std::string version;  // shadow, promote, retire
   std::string by;       // who, for the audit trail ("" = $USER)
   std::string reason;   // retire
@@ -49,6 +53,12 @@ struct ModelCommand {
   int epoch = 25;
   int buckets = 200000;  // word n-gram buckets (smaller: a smaller, quicker model)
   int cutoff = 50000;
+  // bootstrap
+  double min_age_days = 90;
+  int per_user = 20;
+  long max_labels = 5000;
+  bool include_private = false;
+  bool restart = false;
 };
 
 int RunModel(const Config& config, const ModelCommand& command);

@@ -26,6 +26,7 @@ struct LabelRef {
   std::streamoff offset = 0;
   std::size_t length = 0;
   bool spam = false;
+  bool bootstrap = false;  // written by `model bootstrap`, not by a person
 };
 
 struct LabelCounts {
@@ -44,6 +45,7 @@ std::string TrainingLine(const std::string& text, LabelRef* ref) {
     return "";
   }
   ref->spam = label == "spam";
+  ref->bootstrap = j.value("source", "") == "bootstrap";
   ref->time = j.value("time", "");
   ref->item = (*item)["type"].get<std::string>() + ":" + item->value("id", "");
   nlohmann::json line = {{"label", label}, {"item", *item}};
@@ -177,7 +179,7 @@ Status Retrain(storage::ObjectStore& store, const RetrainOptions& o, RetrainResu
       const bool is_heldout = i >= used.size() - heldout;
       labels_spam += used[i].spam ? 1 : 0;
       line["split"] = is_heldout ? "heldout" : "train";
-      line["weight"] = o.label_weight;
+      line["weight"] = used[i].bootstrap ? o.bootstrap_weight : o.label_weight;
       combined << line.dump() << '\n';
       if (is_heldout) held << line.dump() << '\n';
     }

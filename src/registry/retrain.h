@@ -3,8 +3,9 @@
 // judged against the model in use.
 //
 //  * Labels: the last label of an item wins (a relabel replaces the first
-//    answer); they weigh `label_weight` (the generated data weighs 2 a
-//    line), because a moderator's answer is about this instance's spam.
+//    answer); they weigh `label_weight` (a generated line weighs 4, a real
+//    text 1), because a moderator's answer is about this instance's spam;
+//    those `model bootstrap` wrote weigh `bootstrap_weight`.
 //  * Held out: the most recent `heldout_share` of the labels by time (what
 //    the model will meet next looks like what came last), the training
 //    data's own held-out split (it chooses the thresholds), the held-out
@@ -46,6 +47,10 @@ struct RetrainOptions {
   std::string since;      // labels written on or after this (YYYY-MM-DD or RFC 3339); "" = all
   std::string work_dir;   // temporary files and the candidate
   double label_weight = 8;
+  // Labels `model bootstrap` wrote (bootstrap/bootstrap.h): content of
+  // accounts an admin would vouch for. A good sign, not a person's answer:
+  // they weigh a quarter of one, half a generated line.
+  double bootstrap_weight = 2;
   double heldout_share = 0.2;
   // Words model and combiner settings; data, out, thresholds_from and
   // threads are set by Retrain.

@@ -239,6 +239,41 @@ http::Response GitLabSim::Api(const std::string& method, const std::vector<std::
     json* u = Find("users", "id", ToInt(s[1]));
     if (u == nullptr) return NotFound();
     if (n == 2 && method == "GET") return Json(200, Public(*u));
+    // What a user made, as GitLab lists it: the projects they own, and
+    // their contribution events (only comments: "commented on" with the
+    // note embedded, as GET /users/:id/events?action=commented shows them).
+    if (n == 3 && s[2] == "projects" && method == "GET") {
+      json owned = json::array();
+      for (const auto& p : data_["projects"]) {
+        if (p.value("creator_id", std::int64_t{-1}) == ToInt(s[1]) ||
+            p.value("owner", json::object()).value("id", std::int64_t{-1}) == ToInt(s[1])) {
+          owned.push_back(p);
+        }
+      }
+      return Paged(owned, req);
+    }
+    if (n == 3 && s[2] == "events" && method == "GET") {
+      json events = json::array();
+      for (const auto& note : data_["notes"]) {
+        if (note.value("author", json::object()).value("id", std::int64_t{-1}) != ToInt(s[1])) continue;
+        json embedded = Public(note);
+        embedded.erase("project_id");
+        if (note.value("noteable_type", "") == "Snippet") {
+          embedded["noteable_id"] = note.value("parent", std::int64_t{0});
+        } else {
+          embedded["noteable_iid"] = note.value("parent", std::int64_t{0});
+        }
+        events.push_back({{"id", note.value("id", std::int64_t{0})},
+                          {"action_name", "commented on"},
+                          {"target_type", "Note"},
+                          {"target_id", note.value("id", std::int64_t{0})},
+                          {"project_id", note.value("project_id", std::int64_t{0})},
+                          {"author_id", ToInt(s[1])},
+                          {"created_at", note.value("created_at", "")},
+                          {"note", embedded}});
+      }
+      return Paged(events, req);
+    }
     if (n == 2 && method == "DELETE") {
       (*u)["state"] = "deleted";
       if (synthetic_.count(ToInt(s[1])) > 0) {
@@ -263,8 +298,17 @@ http::Response GitLabSim::Api(const std::string& method, const std::vector<std::
     }
     return NotFound();
   }
-  // Listings (the sweep).
+  // Listings (the sweep, the bootstrap).
   if (is({"projects"}) && method == "GET") return Paged(data_["projects"], req);
+  if (is({"issues"}) && method == "GET") {
+    // scope=all with author_id: everything that user opened, as an admin sees it.
+    const std::int64_t author = ToInt(http::FormValue(http::ParseForm(req.query), "author_id"));
+    json issues = json::array();
+    for (const auto& i : data_["issues"]) {
+      if (author == 0 || i.value("author", json::object()).value("id", std::int64_t{-1}) == author) issues.push_back(i);
+    }
+    return Paged(issues, req);
+  }
   if (is({"groups"}) && method == "GET") return Paged(data_["groups"], req);
   // Groups.
   if (n >= 2 && s[0] == "groups") {

@@ -1,0 +1,174 @@
+#include "bootstrap/bootstrap.h"
+
+#include <algorithm>
+
+#include "decisions/decision.h"
+#include "gitlab/normalize.h"
+#include "http/percent_encoding.h"
+#include "log/json_log.h"
+#include "trust/account_signals.h"
+
+namespace spamphibian::bootstrap {
+namespace {
+
+// The content of one account, listing by listing: where, which API type it
+// normalises as, and how to tell a private one.
+struct Source {
+  const char* type;
+  const char* path;  // %ID% is the user's id
+  const char* object;  // the API object inside each listed element ("" for the element itself)
+};
+
+constexpr Source kSources[] = {
+    {"project", "/users/%ID%/projects?order_by=id&sort=asc", ""},
+    {"issue", "/issues?author_id=%ID%&scope=all&order_by=created_at&sort=asc", ""},
+    {"note", "/users/%ID%/events?action=commented&sort=asc", "note"},
+};
+
+bool IsPrivate(const std::string& type, const nlohmann::json& o) {
+  if (o.value("confidential", false) || o.value("internal", false)) return true;
+  const std::string visibility = o.value("visibility", type == "note" || type == "issue" ? "public" : "");
+  return visibility != "public";
+}
+
+// The label's key: the item's own, so that writing it again replaces it.
+std::string LabelKey(const gitlab::Item& item) {
+  return std::string(kLabelsPrefix) + item.type + "/" + http::PercentEncode(item.id) + ".json";
+}
+
+}  // namespace
+
+nlohmann::json Counts::ToJson() const {
+  return {{"users", users},   {"vouched", vouched},   {"done_before", done_before},
+          {"labels", labels}, {"private_skipped", private_skipped}, {"capped", capped}};
+}
+
+std::string Vouch(const nlohmann::json& user, const std::string& trust_reason, double min_age_days,
+                  std::chrono::system_clock::time_point now) {
+  // Accounts whose words are not a person's, or that someone already
+  // stopped, are never an example of ordinary text.
+  if (user.value("state", "") != "active" || user.value("bot", false)) return "";
+  const std::string type = user.value("user_type", "human");
+  if (!type.empty() && type != "human") return "";
+  if (!trust_reason.empty()) return trust_reason;
+  const bool confirmed = user.contains("confirmed_at") && user["confirmed_at"].is_string() &&
+                         !user["confirmed_at"].get<std::string>().empty();
+  const double age = AgeInDays(user.value("created_at", ""), now);
+  if (confirmed && age >= min_age_days) return "account older than " + std::to_string(static_cast<int>(min_age_days)) + " days";
+  return "";
+}
+
+Status Bootstrap::Put(const std::string& type, const nlohmann::json& api_object, const gitlab::Author& author,
+                      Counts* counts) {
+  gitlab::Item item;
+  if (Status s = gitlab::Normalize(type, api_object, &item); !s.ok()) return s;
+  // Listings embed a short author; the account we vouched for is the whole one.
+  if (type != "user") item.author = author;
+  nlohmann::json label = {{"label", "ham"},
+                          {"source", "bootstrap"},
+                          {"time", NowRfc3339()},
+                          {"item", gitlab::ToJson(item)},
+                          {"signals", AccountSignals(item.author, ItemTime(item, std::chrono::system_clock::now()),
+                                                     trust_)}};
+  label["item"].erase("raw");  // the API object is not what is learnt from, and may be large
+  if (Status s = store_.Put(LabelKey(item), label.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                            "application/json");
+      !s.ok()) {
+    return s;
+  }
+  ++counts->labels;
+  return Status::Ok();
+}
+
+Status Bootstrap::LabelUser(const nlohmann::json& user, const std::atomic<bool>& stop, Counts* counts) {
+  const gitlab::Author author = gitlab::AuthorFromUser(user);
+  const std::string id = std::to_string(user.value("id", std::int64_t{0}));
+  int taken = 0;
+  // The profile itself, when there is something in it.
+  if (!user.value("bio", "").empty() || !user.value("website_url", "").empty()) {
+    if (Status s = Put("user", user, author, counts); !s.ok()) return s;
+    ++taken;
+  }
+  for (const Source& source : kSources) {
+    if (taken >= options_.per_user || stop.load()) break;
+    std::string path = source.path;
+    path.replace(path.find("%ID%"), 4, id);
+    Status failure = Status::Ok();
+    Status s = api_.GetPages(path, [&](const nlohmann::json& page) {
+      for (const auto& element : page) {
+        if (taken >= options_.per_user || counts->labels >= options_.max_labels || stop.load()) return false;
+        nlohmann::json object = *source.object ? element.value(source.object, nlohmann::json()) : element;
+        if (!object.is_object()) continue;
+        if (std::string(source.type) == "note") {
+          // An event's note lacks where it is: the event says.
+          object["project_id"] = element.value("project_id", std::int64_t{0});
+          if (object.value("system", false)) continue;
+        }
+        if (!options_.include_private && IsPrivate(source.type, object)) {
+          ++counts->private_skipped;
+          continue;
+        }
+        failure = Put(source.type, object, author, counts);
+        if (!failure.ok()) return false;
+        ++taken;
+      }
+      return true;
+    });
+    if (!failure.ok()) return failure;
+    // A listing this GitLab does not have (an older version) is no reason to stop.
+    if (!s.ok() && !s.IsNotFound()) return s;
+  }
+  return Status::Ok();
+}
+
+Status Bootstrap::Run(const std::atomic<bool>& stop, Counts* counts) {
+  *counts = Counts();
+  const auto now = std::chrono::system_clock::now();
+  Status failure = Status::Ok();
+  Status s = api_.GetPages("/users?order_by=id&sort=asc&active=true", [&](const nlohmann::json& page) {
+    std::vector<const nlohmann::json*> vouched;
+    redis::Args ask = {"SMISMEMBER", options_.done_key};
+    for (const auto& user : page) {
+      ++counts->users;
+      const gitlab::Author author = gitlab::AuthorFromUser(user);
+      const std::string trust_reason = trust_.TrustReason(author, [&](const std::string& email) {
+        redis::Reply r;
+        return client_.Run({"SISMEMBER", options_.verified_key, email}, &r).ok() && r->integer == 1;
+      });
+      if (Vouch(user, trust_reason, options_.min_age_days, now).empty()) continue;
+      vouched.push_back(&user);
+      ask.push_back(std::to_string(user.value("id", std::int64_t{0})));
+    }
+    if (vouched.empty()) return !stop.load();
+    redis::Reply done;
+    failure = client_.Run(ask, &done);
+    if (!failure.ok()) return false;
+    for (std::size_t i = 0; i < vouched.size(); ++i) {
+      if (stop.load()) return false;
+      if (counts->labels >= options_.max_labels) {
+        counts->capped = true;
+        return false;
+      }
+      if (done->element[i]->integer == 1) {
+        ++counts->done_before;
+        continue;
+      }
+      ++counts->vouched;
+      failure = LabelUser(*vouched[i], stop, counts);
+      if (!failure.ok() || stop.load()) return false;
+      if (counts->labels >= options_.max_labels) {  // maybe cut short: read again next run
+        counts->capped = true;
+        return false;
+      }
+      // Done only once every label of theirs is written: an interrupted
+      // user is read again next time (and writes the same keys).
+      failure = client_.Run({"SADD", options_.done_key, ask[i + 2]});
+      if (!failure.ok()) return false;
+    }
+    LogJson(log_, spdlog::level::info, "bootstrap_progress", counts->ToJson());
+    return !stop.load();
+  });
+  return failure.ok() ? s : failure;
+}
+
+}  // namespace spamphibian::bootstrap

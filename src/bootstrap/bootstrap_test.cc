@@ -1,0 +1,42 @@
+#include "bootstrap/bootstrap.h"
+
+#include <gtest/gtest.h>
+
+namespace spamphibian::bootstrap {
+namespace {
+
+using namespace std::chrono_literals;
+
+const auto kNow = std::chrono::sys_days{std::chrono::December / 6 / 2026} + 12h;
+
+nlohmann::json User(const std::string& created, bool confirmed = true) {
+  return {{"id", 7},           {"username", "ana"},   {"state", "active"}, {"bot", false},
+          {"created_at", created}, {"confirmed_at", confirmed ? nlohmann::json("2020-01-02T00:00:00Z") : nlohmann::json()}};
+}
+
+TEST(Vouch, AnOldConfirmedAccountIsVouchedForAYoungOneIsNot) {
+  EXPECT_NE(Vouch(User("2024-01-01T00:00:00Z"), "", 90, kNow), "");
+  EXPECT_EQ(Vouch(User("2026-11-20T00:00:00Z"), "", 90, kNow), "") << "16 days old";
+  EXPECT_EQ(Vouch(User("2024-01-01T00:00:00Z", false), "", 90, kNow), "") << "never confirmed its e-mail";
+  EXPECT_EQ(Vouch(User("not a date"), "", 90, kNow), "");
+}
+
+TEST(Vouch, TrustRulesVouchWhateverTheAge) {
+  EXPECT_EQ(Vouch(User("2026-12-06T00:00:00Z", false), "trusted domain example.org", 90, kNow),
+            "trusted domain example.org");
+}
+
+TEST(Vouch, BotsAndStoppedAccountsNever) {
+  nlohmann::json bot = User("2020-01-01T00:00:00Z");
+  bot["bot"] = true;
+  EXPECT_EQ(Vouch(bot, "verified", 90, kNow), "");
+  nlohmann::json service = User("2020-01-01T00:00:00Z");
+  service["user_type"] = "project_bot";
+  EXPECT_EQ(Vouch(service, "", 90, kNow), "");
+  nlohmann::json blocked = User("2020-01-01T00:00:00Z");
+  blocked["state"] = "blocked";
+  EXPECT_EQ(Vouch(blocked, "verified", 90, kNow), "");
+}
+
+}  // namespace
+}  // namespace spamphibian::bootstrap
