@@ -138,7 +138,7 @@ int main(int argc, char** argv) {
   model_retrain->add_option("--eval", model_options.eval_data,
                             "Labelled set to judge the candidate on, never trained on (default: the shipped one; none: no set)");
   model_retrain->add_option("--seed", model_options.seed, "Random seed (default 42): the same labels and seed give the same version");
-  model_retrain->add_option("--epoch", model_options.epoch, "Epochs of the words model (default 25)");
+  model_retrain->add_option("--epoch", model_options.epoch, "Epochs of the words model (default 15)");
   model_retrain->add_option("--buckets", model_options.buckets, "Word n-gram hash buckets (default 200000)");
   model_retrain->add_option("--cutoff", model_options.cutoff, "Rows the quantised words model keeps (default 50000)");
   model_retrain->add_flag("--shadow", model_options.shadow, "Shadow the candidate when it is better than the current model");

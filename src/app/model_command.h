@@ -50,7 +50,7 @@ struct ModelCommand {
   std::string eval_data;  // "" = the configured evaluation set; "none" = none
   bool shadow = false;    // shadow the candidate when it is better
   int seed = 42;
-  int epoch = 25;
+  int epoch = 15;  // classify::TrainOptions' default: a retrain on no labels reproduces the bundled model
   int buckets = 200000;  // word n-gram buckets (smaller: a smaller, quicker model)
   int cutoff = 50000;
   // bootstrap

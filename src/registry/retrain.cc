@@ -163,7 +163,7 @@ Status Retrain(storage::ObjectStore& store, const RetrainOptions& o, RetrainResu
 
   const std::string data = o.work_dir + "/data.jsonl";
   const std::string heldout_file = o.work_dir + "/heldout-labels.jsonl";
-  long base_lines = 0, labels_spam = 0;
+  long base_lines = 0, labels_spam = 0, labels_bootstrap = 0;
   {
     std::ifstream base(o.base_data);
     if (!base) return Status::InvalidArgument("the training data '" + o.base_data + "' cannot be read");
@@ -178,6 +178,7 @@ Status Retrain(storage::ObjectStore& store, const RetrainOptions& o, RetrainResu
       nlohmann::json line = nlohmann::json::parse(ReadLine(in, used[i]));
       const bool is_heldout = i >= used.size() - heldout;
       labels_spam += used[i].spam ? 1 : 0;
+      labels_bootstrap += used[i].bootstrap ? 1 : 0;
       line["split"] = is_heldout ? "heldout" : "train";
       line["weight"] = used[i].bootstrap ? o.bootstrap_weight : o.label_weight;
       combined << line.dump() << '\n';
@@ -221,7 +222,9 @@ Status Retrain(storage::ObjectStore& store, const RetrainOptions& o, RetrainResu
         {"skipped", counts.skipped},
         {"before_since", counts.before_since},
         {"since", o.since},
-        {"label_weight", o.label_weight}}},
+        {"label_weight", o.label_weight},
+        {"labels_bootstrap", labels_bootstrap},
+        {"bootstrap_weight", o.bootstrap_weight}}},
       {"training", report.ToJson()},
       {"thresholds", report.thresholds},
   };

@@ -103,6 +103,30 @@ TEST_F(RetrainTest, TheSameLabelsAndSeedGiveTheSameModel) {
   EXPECT_NE(security::Sha256Hex(bytes(second.model_path)), security::Sha256Hex(a)) << "another seed, another model";
 }
 
+// Labels `model bootstrap` wrote weigh less than a person's answer, and
+// the held-out real text, when given, is measured for both models.
+TEST_F(RetrainTest, BootstrapLabelsWeighLessAndRealTextIsMeasured) {
+  json bootstrap = Label("ham", "99", "Released 2.4.1 with the parser fix, thanks everyone", "2026-12-01T09:00:00Z");
+  bootstrap["source"] = "bootstrap";
+  Put("labels/bootstrap/note/99.json", bootstrap);
+  std::ofstream(dir_ + "/real.jsonl") << json{{"text", "thanks, that fixed it"}, {"label", "ham"}, {"source", "chat"}}.dump()
+                                      << "\n"
+                                      << json{{"text", "WIN a free prize, call 09061701461 now"}, {"label", "spam"},
+                                              {"source", "sms"}}.dump()
+                                      << "\n";
+  options_.real_text_data = dir_ + "/real.jsonl";
+  options_.bootstrap_weight = 3;
+  options_.work_dir = dir_ + "/work-bootstrap";
+  RetrainResult r;
+  ASSERT_TRUE(Retrain(store_, options_, &r).ok());
+  ASSERT_TRUE(r.card.contains("real_text")) << r.card.dump();
+  EXPECT_EQ(r.card["real_text"]["candidate"]["examples"], 2);
+  EXPECT_EQ(r.card["real_text"]["current"]["ham"], 1);
+  EXPECT_EQ(r.card["data"]["labels"], 11);
+  EXPECT_EQ(r.card["data"]["labels_bootstrap"], 1);
+  EXPECT_EQ(r.card["data"]["bootstrap_weight"], 3);
+}
+
 TEST_F(RetrainTest, NoBaseDataIsABadArgumentAndS3DownIsUnavailable) {
   RetrainResult r;
   options_.base_data = dir_ + "/missing.jsonl";
@@ -151,6 +175,32 @@ TEST(JudgeTest, NotWorseAnywhereAndBetterSomewhere) {
   EXPECT_NE(j.reason.find("not better"), std::string::npos);
   // Nothing to compare with (the first model): promotable.
   EXPECT_TRUE(Judge(json::object()).promotable);
+}
+
+// Ordinary people first: a candidate that flags more real ordinary texts
+// than the current model is never promoted, whatever it gains elsewhere;
+// within a tenth of a percent it is noise.
+TEST(JudgeTest, MoreOrdinaryRealTextsFlaggedIsNeverPromoted) {
+  const json eval = M(0.96, 0.90, 0.966, 5);
+  json card = Card(M(1, 0, 0, 0, 0, 6), M(0, 0, 0, 4, 0, 6), eval, eval);  // better on the held-out labels
+  card["real_text"] = {{"candidate", M(0, 0, 0.95, 40, 100, 10000, 300)}, {"current", M(0, 0, 0.95, 10, 100, 10000, 300)}};
+  Judgement j = Judge(card);
+  EXPECT_FALSE(j.promotable);
+  EXPECT_NE(j.reason.find("flags more ordinary real texts (false_positives): 40 of 10000 against 10"), std::string::npos)
+      << j.reason;
+  card["real_text"]["candidate"] = M(0, 0, 0.95, 10, 100, 10000, 380);
+  j = Judge(card);
+  EXPECT_FALSE(j.promotable);
+  EXPECT_NE(j.reason.find("flagged_false_positives"), std::string::npos) << j.reason;
+  card["real_text"]["candidate"] = M(0, 0, 0.95, 15, 100, 10000, 305);  // within 10 of 10,000
+  j = Judge(card);
+  EXPECT_TRUE(j.promotable) << j.reason;
+  // Fewer flagged alone is a gain.
+  json fewer = Card(M(1, 1, 1, 0), M(1, 1, 1, 0), eval, eval);
+  fewer["real_text"] = {{"candidate", M(0, 0, 0.95, 2, 100, 10000, 100)}, {"current", M(0, 0, 0.95, 10, 100, 10000, 300)}};
+  j = Judge(fewer);
+  EXPECT_TRUE(j.promotable) << j.reason;
+  EXPECT_NE(j.reason.find("ordinary real texts flagged_false_positives 300 -> 100"), std::string::npos) << j.reason;
 }
 
 }  // namespace
