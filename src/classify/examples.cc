@@ -87,14 +87,17 @@ Status ReadExamples(const std::string& path, const AccountSignalsFn& account_sig
     // Real text gathered from many places is no such stream either: it
     // says so ("stream": false), or it is in the real-text format.
     const bool real_text = !j.contains("item") && !j.contains("api");
-    const bool in_stream = item.type != "mail" && !real_text && j.value("stream", true);
+    const bool outside = j.contains("stream") && j["stream"].is_boolean() && !j["stream"].get<bool>();
+    const bool in_stream = item.type != "mail" && !real_text && !outside;
     if (in_stream) (void)campaigns.Observe(CampaignKeyOf(item, e.rendering), line_no, &counts);
     ApplyCampaign(counts, item.type, &e.rendering);
     e.type = item.type;
     e.spam = label == "spam";
     e.difficulty = str("difficulty");
     e.family = str("family");
-    e.source = str("source");
+    // The data set a real text comes from; an API line's "source" is where
+    // its pattern was documented, not a data set to report by.
+    if (real_text) e.source = str("source");
     const auto w = j.find("weight");
     e.weight = w != j.end() && w->is_number() && w->get<double>() > 0 ? w->get<double>() : 1;
     out->push_back(std::move(e));

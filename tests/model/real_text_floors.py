@@ -19,13 +19,16 @@ import subprocess
 import sys
 import tempfile
 
-# Every source: at most this share of its ordinary texts called spam, and
-# spam or suspicious.
+# Every source: at most this share of its ordinary texts called spam (and
+# never fewer than two texts: a source of 254 would otherwise fail on its
+# second), and spam or suspicious. The bundled model: at most 0.39 % spam
+# (1 of 254), 1.18 % flagged (models/README.md).
 ORDINARY_SPAM = 0.005
 ORDINARY_FLAGGED = 0.03
 # Sources with spam: at least this share of it caught (spam or suspicious),
-# and at least this ROC AUC.
-SPAM_CAUGHT = {"sms-spam-collection": 0.80, "smokedetector-titles": 0.65}
+# and at least this ROC AUC. The bundled model: SMS 84.9 % and 0.979, Stack
+# Exchange titles 84.0 % and 0.940.
+SPAM_CAUGHT = {"sms-spam-collection": 0.75, "smokedetector-titles": 0.70}
 AUC = {"sms-spam-collection": 0.95, "smokedetector-titles": 0.90}
 # The SpamAssassin held-out mails (type "mail"): AUC and spam caught.
 MAIL_AUC, MAIL_CAUGHT = 0.98, 0.90
@@ -52,7 +55,7 @@ def main():
         spam_share = m["false_positives"] / max(1, m["ham"])
         flagged_share = m["flagged_false_positives"] / max(1, m["ham"])
         line = "%-24s ordinary %5d: spam %.2f%%, flagged %.2f%%" % (name, m["ham"], 100 * spam_share, 100 * flagged_share)
-        if spam_share > ORDINARY_SPAM:
+        if m["false_positives"] > max(2, ORDINARY_SPAM * m["ham"]):
             failures.append("%s: %.2f%% of ordinary texts called spam (floor %.2f%%)" % (name, 100 * spam_share, 100 * ORDINARY_SPAM))
         if flagged_share > ORDINARY_FLAGGED:
             failures.append("%s: %.2f%% of ordinary texts flagged (floor %.2f%%)" % (name, 100 * flagged_share, 100 * ORDINARY_FLAGGED))
