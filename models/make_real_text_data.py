@@ -9,14 +9,19 @@ Why: a words model whose ordinary side is generated text learns its
 generator; everything else people write then looks like the spam side. Real
 ordinary text in every register is the ham side's ground.
 
-How a text becomes an item:
-  * chat lines, comments, messages: a note (body);
-  * issues (title and body): an issue;
-  * titles: an issue's title, or a note (half each, by the text's hash);
-  * package summaries: a project's description, or a note (half each).
+How a text becomes an item (by a random draw seeded with the text's hash):
+  * chat lines and messages: a note (body); a tenth of the SMS spam a
+    user's bio;
+  * comments: a note, a tenth a merge request's description;
+  * issues (title and body): an issue, a fifth a wiki page;
+  * titles: an issue's title (40 %), a merge request's title (10 %; a
+    group's description for spam titles), or a note (half);
+  * package summaries: a project's description (40 %), a group's (10 %),
+    or a note (half).
   The judge of the model scores real text as notes, and so does production
-  for comments; the other half keeps issues and projects from being known
-  only through the generator.
+  for comments; the rest keeps issues, merge requests, wiki pages, projects
+  and groups from being known only through the generator. Snippets (code)
+  and ordinary users' bios have no real text here yet.
   Half the items carry an author's account, drawn as make_training_data.py
   draws one for ordinary or spam content (age, mail domain, confirmed); half
   carry none (an embedded author), so that an item with no account says
@@ -70,15 +75,30 @@ def account(rng, spam):
 
 
 def as_item(rec, n, rng):
+    """The item a text becomes: where people write that kind of text on a
+    forge, so that the generator is not the only author of any type's
+    ordinary side (snippets are the exception: no code here)."""
     text = rec["text"][:MAX_TEXT]
-    kind = rec["kind"]
+    kind, spam = rec["kind"], rec["label"] == "spam"
+    r = rng.random()
     if kind == "issue":
         title, _, body = text.partition("\n\n")
-        itype, texts = "issue", [["title", title[:255]], ["description", body]]
-    elif kind == "title" and rng.random() < 0.5:
+        if r < 0.8:
+            itype, texts = "issue", [["title", title[:255]], ["description", body]]
+        else:
+            itype, texts = "wiki_page", [["title", title[:255]], ["content", body]]
+    elif kind == "title" and r < 0.4:
         itype, texts = "issue", [["title", text]]
-    elif kind == "description" and rng.random() < 0.5:
+    elif kind == "title" and r < 0.5:
+        itype, texts = ("group", [["description", text]]) if spam else ("merge_request", [["title", text]])
+    elif kind == "description" and r < 0.4:
         itype, texts = "project", [["description", text]]
+    elif kind == "description" and r < 0.5:
+        itype, texts = "group", [["description", text]]
+    elif kind == "comment" and r < 0.1:
+        itype, texts = "merge_request", [["title", text.split("\n")[0][:80]], ["description", text]]
+    elif kind == "message" and spam and r < 0.1:
+        itype, texts = "user", [["bio", text[:255]]]
     else:
         itype, texts = "note", [["body", text]]
     uname = "rt%d" % n
