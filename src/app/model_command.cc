@@ -202,7 +202,7 @@ int Bootstrap(storage::ObjectStore& store, const redis::Connector& connector, co
   }
   const std::string& prefix = config.pipeline.key_prefix;
   bootstrap::Options o{c.min_age_days, c.per_user, c.max_labels, c.include_private, prefix + "bootstrap:done",
-                       prefix + "verified_users"};
+                       prefix + "verified_users", config.review.groups};
   if (c.restart) {
     redis::Client client(connector);
     if (Status s = client.Run({"DEL", o.done_key}); !s.ok()) {

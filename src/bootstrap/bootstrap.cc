@@ -1,6 +1,7 @@
 #include "bootstrap/bootstrap.h"
 
 #include <algorithm>
+#include <set>
 
 #include "decisions/decision.h"
 #include "gitlab/normalize.h"
@@ -124,6 +125,15 @@ Status Bootstrap::LabelUser(const nlohmann::json& user, const std::atomic<bool>&
 Status Bootstrap::Run(const std::atomic<bool>& stop, Counts* counts) {
   *counts = Counts();
   const auto now = std::chrono::system_clock::now();
+  // The review groups' members, read once: the people trusted to moderate.
+  std::set<std::int64_t> reviewers;
+  for (const std::string& group : options_.review_groups) {
+    Status s = api_.GetPages("/groups/" + http::PercentEncode(group) + "/members/all", [&](const nlohmann::json& page) {
+      for (const auto& m : page) reviewers.insert(m.value("id", std::int64_t{0}));
+      return true;
+    });
+    if (!s.ok()) return s;
+  }
   Status failure = Status::Ok();
   Status s = api_.GetPages("/users?order_by=id&sort=asc&active=true", [&](const nlohmann::json& page) {
     std::vector<const nlohmann::json*> vouched;
@@ -131,10 +141,11 @@ Status Bootstrap::Run(const std::atomic<bool>& stop, Counts* counts) {
     for (const auto& user : page) {
       ++counts->users;
       const gitlab::Author author = gitlab::AuthorFromUser(user);
-      const std::string trust_reason = trust_.TrustReason(author, [&](const std::string& email) {
+      std::string trust_reason = trust_.TrustReason(author, [&](const std::string& email) {
         redis::Reply r;
         return client_.Run({"SISMEMBER", options_.verified_key, email}, &r).ok() && r->integer == 1;
       });
+      if (trust_reason.empty() && reviewers.count(author.id) > 0) trust_reason = "member of a review group";
       if (Vouch(user, trust_reason, options_.min_age_days, now).empty()) continue;
       vouched.push_back(&user);
       ask.push_back(std::to_string(user.value("id", std::int64_t{0})));

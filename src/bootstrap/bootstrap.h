@@ -4,8 +4,9 @@
 //
 // Pages through the users (GET /users, oldest first) and keeps the accounts
 // an admin would vouch for (Vouch): trusted by the trust rules (verified
-// e-mail, trusted domain), or older than `min_age_days` with a confirmed
-// e-mail; never a bot, a blocked or banned account, or an admin's own
+// e-mail, trusted domain), members of the review groups (the people who
+// may moderate), or older than `min_age_days` with a confirmed e-mail;
+// never a bot, a blocked or banned account, or an admin's own
 // service account. For each, it reads what they wrote: their profile, the
 // projects they own (GET /users/:id/projects), the issues they opened
 // (GET /issues?author_id=&scope=all) and their comments (GET
@@ -28,6 +29,7 @@
 #include <atomic>
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "gitlab/api.h"
@@ -46,6 +48,7 @@ struct Options {
   bool include_private = false;
   std::string done_key;       // full Redis key of the set of users done
   std::string verified_key;   // full Redis key of the verified-users set (jobs), for the trust rules
+  std::vector<std::string> review_groups;  // their members are vouched for (review.groups: ids or paths)
 };
 
 struct Counts {

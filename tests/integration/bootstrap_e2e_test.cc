@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -51,8 +52,13 @@ class BootstrapE2E : public ::testing::Test {
     }
   }
   // `spamphibian model bootstrap ARGS`: exit code, and its last line (the counts).
-  int Bootstrap(const std::vector<std::string>& args, json* counts) {
+  int Bootstrap(const std::vector<std::string>& args, json* counts, const std::string& yaml = "") {
     auto env = s3_.Env();
+    if (!yaml.empty()) {
+      const std::string config = dir_.path() + "/config" + std::to_string(runs_) + ".yaml";
+      std::ofstream(config) << yaml;
+      env["SPAMPHIBIAN_CONFIG"] = config;
+    }
     env.insert({{"GITLAB_URL", sim_.url()}, {"GITLAB_API_RATE", "0"}, {"REDIS_HOST", "127.0.0.1"},
                 {"REDIS_PORT", std::to_string(redis_.port())}});
     std::vector<std::string> argv = {SPAMPHIBIAN_BINARY, "model", "bootstrap"};
@@ -106,7 +112,9 @@ TEST_F(BootstrapE2E, AVouchedAccountsPublicContentBecomesHamLabelsOnce) {
     EXPECT_NE(author, 136) << "the bot's";
     // Signals as the pipeline computes them when the item was made (a
     // profile at its sign-up, as the classify stage first sees it).
-    if (label["item"]["type"] != "user") EXPECT_GT(label["signals"]["account_age_days"].get<double>(), 30) << key;
+    if (label["item"]["type"] != "user") {
+      EXPECT_GT(label["signals"]["account_age_days"].get<double>(), 30) << key;
+    }
     EXPECT_EQ(label.dump().find("private scratch"), std::string::npos) << "private content is never read in";
     if (author == 9001) maintainers.insert(label["item"]["type"].get<std::string>());
   }
@@ -129,6 +137,18 @@ TEST_F(BootstrapE2E, AVouchedAccountsPublicContentBecomesHamLabelsOnce) {
   ASSERT_EQ(Bootstrap({"--min-age-days", "30", "--restart", "--max", "3"}, &counts), 0) << output_;
   EXPECT_EQ(counts["labels"], 3) << output_;
   EXPECT_EQ(counts["capped"], true) << output_;
+}
+
+// The review groups' members are the people trusted to moderate: vouched
+// for whatever their age (here no account is old enough by the bar).
+TEST_F(BootstrapE2E, ReviewGroupMembersAreVouchedFor) {
+  json counts;
+  ASSERT_EQ(Bootstrap({"--min-age-days", "100000"}, &counts, "review:\n  groups: [\"200\"]\n"), 0) << output_;
+  EXPECT_EQ(counts["vouched"], 3) << "group 200 (alice, rachel) and the admin (trusted): " << output_;
+  for (const auto& [key, label] : Labels()) {
+    const auto author = label["item"]["author"]["id"].get<std::int64_t>();
+    EXPECT_TRUE(author == 121 || author == 139 || author == 137) << key;
+  }
 }
 
 TEST_F(BootstrapE2E, WithoutGitLabItSaysWhatIsMissing) {
