@@ -26,10 +26,14 @@ constexpr Source kSources[] = {
     {"note", "/users/%ID%/events?action=commented&sort=asc", "note"},
 };
 
+// Private by its own fields: a confidential issue, an internal note, a
+// project or snippet that is not public. Issues and comments are also
+// private when their project is (Bootstrap::ProjectIsPublic).
 bool IsPrivate(const std::string& type, const nlohmann::json& o) {
-  if (o.value("confidential", false) || o.value("internal", false)) return true;
-  const std::string visibility = o.value("visibility", type == "note" || type == "issue" ? "public" : "");
-  return visibility != "public";
+  const auto flag = [&](const char* name) { return o.contains(name) && o[name].is_boolean() && o[name].get<bool>(); };
+  if (flag("confidential") || flag("internal")) return true;
+  if (type == "note" || type == "issue") return false;
+  return !(o.contains("visibility") && o["visibility"].is_string() && o["visibility"].get<std::string>() == "public");
 }
 
 // The label's key: the item's own, so that writing it again replaces it.
@@ -81,6 +85,24 @@ Status Bootstrap::Put(const std::string& type, const nlohmann::json& api_object,
   return Status::Ok();
 }
 
+Status Bootstrap::ProjectIsPublic(std::int64_t id, bool* is_public) {
+  if (auto it = public_projects_.find(id); it != public_projects_.end()) {
+    *is_public = it->second;
+    return Status::Ok();
+  }
+  nlohmann::json project;
+  Status s = api_.Get("/projects/" + std::to_string(id), &project);
+  if (s.IsNotFound()) {
+    *is_public = false;  // gone, or not ours to read: not learnt from
+  } else if (!s.ok()) {
+    return s;
+  } else {
+    *is_public = project.is_object() && project.value("visibility", "") == "public";
+  }
+  public_projects_[id] = *is_public;
+  return Status::Ok();
+}
+
 Status Bootstrap::LabelUser(const nlohmann::json& user, const std::atomic<bool>& stop, Counts* counts) {
   const gitlab::Author author = gitlab::AuthorFromUser(user);
   const std::string id = std::to_string(user.value("id", std::int64_t{0}));
@@ -105,9 +127,18 @@ Status Bootstrap::LabelUser(const nlohmann::json& user, const std::atomic<bool>&
           object["project_id"] = element.value("project_id", std::int64_t{0});
           if (object.value("system", false)) continue;
         }
-        if (!options_.include_private && IsPrivate(source.type, object)) {
-          ++counts->private_skipped;
-          continue;
+        if (!options_.include_private) {
+          bool hidden = IsPrivate(source.type, object);
+          if (!hidden && (std::string(source.type) == "note" || std::string(source.type) == "issue")) {
+            bool is_public = false;
+            failure = ProjectIsPublic(object.value("project_id", std::int64_t{0}), &is_public);
+            if (!failure.ok()) return false;
+            hidden = !is_public;
+          }
+          if (hidden) {
+            ++counts->private_skipped;
+            continue;
+          }
         }
         failure = Put(source.type, object, author, counts);
         if (!failure.ok()) return false;

@@ -28,6 +28,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -82,6 +83,9 @@ class Bootstrap {
   // Labels for one vouched user's content; false once the run must end.
   Status LabelUser(const nlohmann::json& user, const std::atomic<bool>& stop, Counts* counts);
   Status Put(const std::string& type, const nlohmann::json& api_object, const gitlab::Author& author, Counts* counts);
+  // Whether a project is public (GET /projects/:id, asked once per run):
+  // issues and comments carry no visibility of their own.
+  Status ProjectIsPublic(std::int64_t id, bool* is_public);
 
   Options options_;
   gitlab::GitLabApi& api_;
@@ -89,6 +93,7 @@ class Bootstrap {
   redis::Client client_;
   const TrustPolicy& trust_;
   spdlog::logger& log_;
+  std::map<std::int64_t, bool> public_projects_;
 };
 
 }  // namespace spamphibian::bootstrap

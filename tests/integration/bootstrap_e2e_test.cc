@@ -46,6 +46,14 @@ class BootstrapE2E : public ::testing::Test {
         {"notes", {{"id", 690}, {"noteable_type", "Issue"}, {"project_id", 390}, {"parent", 9},
                    {"body", "Fixed on main, thanks for the report! Released in 2.4.1."}, {"system", false},
                    {"author", author}, {"created_at", "2026-10-02T10:00:00.000Z"}}},
+        // In the private project: an issue and a comment that carry no
+        // visibility of their own.
+        {"issues", {{"id", 491}, {"iid", 1}, {"project_id", 391}, {"title", "private scratch: todo"},
+                    {"description", "private scratch notes"}, {"state", "opened"}, {"confidential", false},
+                    {"author", author}, {"created_at", "2026-10-01T10:00:00.000Z"}}},
+        {"notes", {{"id", 691}, {"noteable_type", "Issue"}, {"project_id", 391}, {"parent", 1},
+                   {"body", "private scratch comment"}, {"system", false}, {"author", author},
+                   {"created_at", "2026-10-02T10:00:00.000Z"}}},
     };
     for (const auto& [kind, object] : objects) {
       ASSERT_EQ(HttpPost(sim_.url() + "/_sim/objects/" + kind, object.dump()).status, 201) << kind;
@@ -99,7 +107,7 @@ TEST_F(BootstrapE2E, AVouchedAccountsPublicContentBecomesHamLabelsOnce) {
   // The simulator's people are years old and confirmed; its spam accounts
   // (ids 101-120) signed up days ago, and its bot is a bot.
   EXPECT_EQ(counts["vouched"], 20) << "19 of the simulator's people and the maintainer: " << output_;
-  EXPECT_EQ(counts["private_skipped"], 1) << "the private project: " << output_;
+  EXPECT_EQ(counts["private_skipped"], 3) << "the private project, its issue and its comment: " << output_;
   const auto labels = Labels();
   EXPECT_EQ(labels.size(), counts["labels"].get<std::size_t>());
   std::set<std::string> maintainers;
@@ -128,10 +136,11 @@ TEST_F(BootstrapE2E, AVouchedAccountsPublicContentBecomesHamLabelsOnce) {
   EXPECT_EQ(counts["done_before"], 20) << output_;
   EXPECT_EQ(Labels().size(), first);
 
-  // --include-private (after --restart) reads the private project too, and
-  // writes the others' keys again rather than a second copy.
+  // --include-private (after --restart) reads the private project, issue
+  // and comment too, and writes the others' keys again rather than a
+  // second copy.
   ASSERT_EQ(Bootstrap({"--min-age-days", "30", "--include-private", "--restart"}, &counts), 0) << output_;
-  EXPECT_EQ(Labels().size(), first + 1) << output_;
+  EXPECT_EQ(Labels().size(), first + 3) << output_;
 
   // --max stops there and says so.
   ASSERT_EQ(Bootstrap({"--min-age-days", "30", "--restart", "--max", "3"}, &counts), 0) << output_;
