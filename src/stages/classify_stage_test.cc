@@ -208,7 +208,7 @@ TEST_F(ClassifyStageTest, AThirdAccountPastingNewWordsIsRaised) {
   } cases[] = {
       {"Interesting approach. We solved the same problem with a small queue in front of the workers and it has "
        "been stable for months.",
-       // Alone: suspicious since e0234fbaaec5 (0.46: a two-day-old account's
+       // Alone: suspicious since the model met real text (0.46: a two-day-old account's
        // comment is shown to a person; words alone never make it spam).
        R"({"account_age_days": 2, "email_domain": "gmail.com"})", "suspicious", "suspicious"},
       {"Great write-up on the retry logic, it helped our team a lot. We wrote about the same idea at "
