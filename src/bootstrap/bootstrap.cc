@@ -4,6 +4,7 @@
 #include <set>
 
 #include "decisions/decision.h"
+#include "gitlab/api_fields.h"
 #include "gitlab/normalize.h"
 #include "http/percent_encoding.h"
 #include "log/json_log.h"
@@ -30,10 +31,9 @@ constexpr Source kSources[] = {
 // project or snippet that is not public. Issues and comments are also
 // private when their project is (Bootstrap::ProjectIsPublic).
 bool IsPrivate(const std::string& type, const nlohmann::json& o) {
-  const auto flag = [&](const char* name) { return o.contains(name) && o[name].is_boolean() && o[name].get<bool>(); };
-  if (flag("confidential") || flag("internal")) return true;
+  if (gitlab::Bool(o, "confidential") || gitlab::Bool(o, "internal")) return true;
   if (type == "note" || type == "issue") return false;
-  return !(o.contains("visibility") && o["visibility"].is_string() && o["visibility"].get<std::string>() == "public");
+  return gitlab::Str(o, "visibility") != "public";
 }
 
 // The label's key: the item's own, so that writing it again replaces it.
@@ -52,13 +52,13 @@ std::string Vouch(const nlohmann::json& user, const std::string& trust_reason, d
                   std::chrono::system_clock::time_point now) {
   // Accounts whose words are not a person's, or that someone already
   // stopped, are never an example of ordinary text.
-  if (user.value("state", "") != "active" || user.value("bot", false)) return "";
-  const std::string type = user.value("user_type", "human");
+  // Read without throwing: the API's objects are input like any other.
+  if (gitlab::Str(user, "state") != "active" || gitlab::Bool(user, "bot")) return "";
+  const std::string type = gitlab::Str(user, "user_type");
   if (!type.empty() && type != "human") return "";
   if (!trust_reason.empty()) return trust_reason;
-  const bool confirmed = user.contains("confirmed_at") && user["confirmed_at"].is_string() &&
-                         !user["confirmed_at"].get<std::string>().empty();
-  const double age = AgeInDays(user.value("created_at", ""), now);
+  const bool confirmed = !gitlab::Str(user, "confirmed_at").empty();
+  const double age = AgeInDays(gitlab::Str(user, "created_at"), now);
   if (confirmed && age >= min_age_days) return "account older than " + std::to_string(static_cast<int>(min_age_days)) + " days";
   return "";
 }
@@ -97,7 +97,7 @@ Status Bootstrap::ProjectIsPublic(std::int64_t id, bool* is_public) {
   } else if (!s.ok()) {
     return s;
   } else {
-    *is_public = project.is_object() && project.value("visibility", "") == "public";
+    *is_public = gitlab::Str(project, "visibility") == "public";
   }
   public_projects_[id] = *is_public;
   return Status::Ok();
@@ -105,10 +105,10 @@ Status Bootstrap::ProjectIsPublic(std::int64_t id, bool* is_public) {
 
 Status Bootstrap::LabelUser(const nlohmann::json& user, const std::atomic<bool>& stop, Counts* counts) {
   const gitlab::Author author = gitlab::AuthorFromUser(user);
-  const std::string id = std::to_string(user.value("id", std::int64_t{0}));
+  const std::string id = std::to_string(gitlab::Int(user, {"id"}));
   int taken = 0;
   // The profile itself, when there is something in it.
-  if (!user.value("bio", "").empty() || !user.value("website_url", "").empty()) {
+  if (!gitlab::Str(user, "bio").empty() || !gitlab::Str(user, "website_url").empty()) {
     if (Status s = Put("user", user, author, counts); !s.ok()) return s;
     ++taken;
   }
@@ -120,18 +120,19 @@ Status Bootstrap::LabelUser(const nlohmann::json& user, const std::atomic<bool>&
     Status s = api_.GetPages(path, [&](const nlohmann::json& page) {
       for (const auto& element : page) {
         if (taken >= options_.per_user || counts->labels >= options_.max_labels || stop.load()) return false;
+        if (!element.is_object()) continue;
         nlohmann::json object = *source.object ? element.value(source.object, nlohmann::json()) : element;
         if (!object.is_object()) continue;
         if (std::string(source.type) == "note") {
           // An event's note lacks where it is: the event says.
-          object["project_id"] = element.value("project_id", std::int64_t{0});
-          if (object.value("system", false)) continue;
+          object["project_id"] = gitlab::Int(element, {"project_id"});
+          if (gitlab::Bool(object, "system")) continue;
         }
         if (!options_.include_private) {
           bool hidden = IsPrivate(source.type, object);
           if (!hidden && (std::string(source.type) == "note" || std::string(source.type) == "issue")) {
             bool is_public = false;
-            failure = ProjectIsPublic(object.value("project_id", std::int64_t{0}), &is_public);
+            failure = ProjectIsPublic(gitlab::Int(object, {"project_id"}), &is_public);
             if (!failure.ok()) return false;
             hidden = !is_public;
           }
@@ -160,7 +161,7 @@ Status Bootstrap::Run(const std::atomic<bool>& stop, Counts* counts) {
   std::set<std::int64_t> reviewers;
   for (const std::string& group : options_.review_groups) {
     Status s = api_.GetPages("/groups/" + http::PercentEncode(group) + "/members/all", [&](const nlohmann::json& page) {
-      for (const auto& m : page) reviewers.insert(m.value("id", std::int64_t{0}));
+      for (const auto& m : page) reviewers.insert(gitlab::Int(m, {"id"}));
       return true;
     });
     if (!s.ok()) return s;
@@ -171,6 +172,7 @@ Status Bootstrap::Run(const std::atomic<bool>& stop, Counts* counts) {
     redis::Args ask = {"SMISMEMBER", options_.done_key};
     for (const auto& user : page) {
       ++counts->users;
+      if (!user.is_object()) continue;
       const gitlab::Author author = gitlab::AuthorFromUser(user);
       std::string trust_reason = trust_.TrustReason(author, [&](const std::string& email) {
         redis::Reply r;
@@ -179,7 +181,7 @@ Status Bootstrap::Run(const std::atomic<bool>& stop, Counts* counts) {
       if (trust_reason.empty() && reviewers.count(author.id) > 0) trust_reason = "member of a review group";
       if (Vouch(user, trust_reason, options_.min_age_days, now).empty()) continue;
       vouched.push_back(&user);
-      ask.push_back(std::to_string(user.value("id", std::int64_t{0})));
+      ask.push_back(std::to_string(gitlab::Int(user, {"id"})));
     }
     if (vouched.empty()) return !stop.load();
     redis::Reply done;

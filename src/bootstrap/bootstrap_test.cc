@@ -38,5 +38,16 @@ TEST(Vouch, BotsAndStoppedAccountsNever) {
   EXPECT_EQ(Vouch(blocked, "verified", 90, kNow), "");
 }
 
+// The API's objects are input like any other: nulls and wrong types read
+// as "not vouched for", never an exception.
+TEST(Vouch, OddFieldsAreNoCrash) {
+  EXPECT_EQ(Vouch(nlohmann::json{{"state", nullptr}, {"bot", "yes"}, {"created_at", 5}}, "", 90, kNow), "");
+  EXPECT_EQ(Vouch(nlohmann::json::array(), "", 90, kNow), "");
+  nlohmann::json odd = User("2019-01-01T00:00:00Z");
+  odd["confirmed_at"] = 12;  // not a time: its text is not empty, so confirmed
+  odd["user_type"] = nullptr;
+  EXPECT_NE(Vouch(odd, "", 90, kNow), "");
+}
+
 }  // namespace
 }  // namespace spamphibian::bootstrap
