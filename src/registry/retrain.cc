@@ -11,6 +11,7 @@
 #include "classify/verdict.h"
 #include "classify/evaluation.h"
 #include "decisions/decision.h"
+#include "gitlab/api_fields.h"
 
 namespace spamphibian::registry {
 namespace {
@@ -37,7 +38,8 @@ struct LabelCounts {
 std::string TrainingLine(const std::string& text, LabelRef* ref) {
   const nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
   if (!j.is_object()) return "";
-  const std::string label = j.value("label", "");
+  // Read without throwing: a label object is input (a wrong type is no label).
+  const std::string label = gitlab::Str(j, "label");
   if (label != "spam" && label != "ham") return "";
   const auto item = j.find("item");
   if (item == j.end() || !item->is_object() || !item->contains("type") || !(*item)["type"].is_string() ||
@@ -45,9 +47,9 @@ std::string TrainingLine(const std::string& text, LabelRef* ref) {
     return "";
   }
   ref->spam = label == "spam";
-  ref->bootstrap = j.value("source", "") == "bootstrap";
-  ref->time = j.value("time", "");
-  ref->item = (*item)["type"].get<std::string>() + ":" + item->value("id", "");
+  ref->bootstrap = gitlab::Str(j, "source") == "bootstrap";
+  ref->time = gitlab::Str(j, "time");
+  ref->item = (*item)["type"].get<std::string>() + ":" + gitlab::Str(*item, "id");
   nlohmann::json line = {{"label", label}, {"item", *item}};
   if (j.contains("signals") && j["signals"].is_object()) line["signals"] = j["signals"];
   return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

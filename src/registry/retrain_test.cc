@@ -109,6 +109,14 @@ TEST_F(RetrainTest, BootstrapLabelsWeighLessAndRealTextIsMeasured) {
   json bootstrap = Label("ham", "99", "Released 2.4.1 with the parser fix, thanks everyone", "2026-12-01T09:00:00Z");
   bootstrap["source"] = "bootstrap";
   Put("labels/bootstrap/note/99.json", bootstrap);
+  // Labels are input: fields of the wrong type are no label, never a crash.
+  json odd = Label("ham", "98", "odd", "2026-12-01T09:00:00Z");
+  odd["label"] = 5;
+  Put("labels/note/odd-label.json", odd);
+  json odd_source = Label("ham", "97", "a reviewer's answer with an odd source", "2026-12-01T09:00:00Z");
+  odd_source["source"] = 7;
+  odd_source["time"] = nullptr;
+  Put("labels/note/odd-source.json", odd_source);
   std::ofstream(dir_ + "/real.jsonl") << json{{"text", "thanks, that fixed it"}, {"label", "ham"}, {"source", "chat"}}.dump()
                                       << "\n"
                                       << json{{"text", "WIN a free prize, call 09061701461 now"}, {"label", "spam"},
@@ -122,7 +130,8 @@ TEST_F(RetrainTest, BootstrapLabelsWeighLessAndRealTextIsMeasured) {
   ASSERT_TRUE(r.card.contains("real_text")) << r.card.dump();
   EXPECT_EQ(r.card["real_text"]["candidate"]["examples"], 2);
   EXPECT_EQ(r.card["real_text"]["current"]["ham"], 1);
-  EXPECT_EQ(r.card["data"]["labels"], 11);
+  EXPECT_EQ(r.card["data"]["labels"], 12) << "ten, the bootstrap one and the one with an odd source";
+  EXPECT_EQ(r.card["data"]["skipped"], 3) << "broken, without a label, and a label that is a number";
   EXPECT_EQ(r.card["data"]["labels_bootstrap"], 1);
   EXPECT_EQ(r.card["data"]["bootstrap_weight"], 3);
 }
