@@ -80,14 +80,16 @@ class LearningLoopE2E : public ::testing::Test {
     EXPECT_TRUE(service->WaitReady()) << service->log();
     return service;
   }
-  // A slice of the bundled training data: a quick retrain.
-  std::string Base() {
-    const std::string path = dir_.path() + "/base.jsonl";
+  // A slice of the bundled training data (every `step`th item): a quick
+  // retrain. It lies in the test's own folder, with no held-out real text
+  // beside it, so the judge reads only the evaluation set.
+  std::string Base(int step = 3) {
+    const std::string path = dir_.path() + "/base-" + std::to_string(step) + ".jsonl";
     std::ifstream in(SPAMPHIBIAN_TRAINING_DATA);
     std::ofstream out(path);
     std::string line;
     for (int i = 0; std::getline(in, line); ++i) {
-      if (i % 3 == 0) out << line << '\n';
+      if (i % step == 0) out << line << '\n';
     }
     return path;
   }
@@ -97,9 +99,9 @@ class LearningLoopE2E : public ::testing::Test {
     std::vector<std::string> argv = {SPAMPHIBIAN_BINARY};
     argv.insert(argv.end(), args.begin(), args.end());
     testing::ChildProcess p(argv, Env(), file);
-    // A retrain on the whole bundled data (28,000 items) took about 3 min
-    // under ASan on two cores with five fastText models; the campaign deal
-    // (trainer.h) trains nine. The test's own limit is 15 (CMakeLists).
+    // A retrain on the whole bundled data (200,000 items) took about 5 min
+    // under ASan on CI's two cores (the campaign deal, trainer.h, trains
+    // nine fastText models). The test's own limit is 15 (CMakeLists).
     const int rc = p.Wait(std::chrono::minutes(8));
     *out = testing::ReadFile(file);
     return rc;
@@ -331,9 +333,13 @@ TEST_F(LearningLoopE2E, TheRetrainJobRetiresACandidateTrainedOnPoisonedLabels) {
     redis_client_->Run({"XADD", "spamphibian:labels", "*", "label", label.dump(), "key", key});
     ++poisoned;
   }
+  // The job retrains on a quarter of the bundled data: the whole of it (200,000
+  // items with the real text) took more than eight minutes under ASan on CI's
+  // two cores; what is judged here is the poison, not the base.
   auto service = Start("events,fetch,trust,classify,jobs",
-                       kYaml + "jobs:\n  retrain_min_new_labels: 100\n  retrain_check_interval: 1\n  shadow_hours: 0\n"
-                               "  auto_promote: true\n");
+                       kYaml + "model:\n  training_data: " + Base(4) + "\n" +
+                           "jobs:\n  retrain_min_new_labels: 100\n  retrain_check_interval: 1\n  shadow_hours: 0\n"
+                           "  auto_promote: true\n");
   const std::string bundled = ModelVersion(*service);
   std::string out;
   json retired;
