@@ -20,7 +20,7 @@ bool Pings(int port) {
 
 }  // namespace
 
-RedisServer::RedisServer() : port_(FreePort()) { Start(); }
+RedisServer::RedisServer(std::vector<std::string> extra) : port_(FreePort()), extra_(std::move(extra)) { Start(); }
 
 RedisServer::~RedisServer() = default;
 
@@ -28,6 +28,7 @@ void RedisServer::Launch(const std::vector<std::string>& extra) {
   std::vector<std::string> argv = {"redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1",
                                    "--dir", dir_.path(), "--save", "", "--appendonly", "yes",
                                    "--appendfsync", "always", "--daemonize", "no", "--loglevel", "warning"};
+  argv.insert(argv.end(), extra_.begin(), extra_.end());
   argv.insert(argv.end(), extra.begin(), extra.end());
   process_ = std::make_unique<ChildProcess>(argv, std::map<std::string, std::string>{}, dir_.path() + "/redis.log");
   if (!WaitFor([this] { return Pings(port_); })) {
@@ -43,6 +44,13 @@ void RedisServer::Stop() {
   if (!process_) return;
   process_->Signal(SIGTERM);
   EXPECT_EQ(process_->Wait(std::chrono::seconds(10)), 0);
+  process_.reset();
+}
+
+void RedisServer::Kill() {
+  if (!process_) return;
+  process_->Signal(SIGKILL);
+  process_->Wait(std::chrono::seconds(10));
   process_.reset();
 }
 
@@ -80,19 +88,41 @@ std::vector<std::string> RedisServer::TestClient::StreamField(const std::string&
   return out;
 }
 
-RedisSentinel::RedisSentinel(int master_port, const std::string& name) : port_(FreePort()) {
+RedisSentinel::RedisSentinel(int master_port, const std::string& name, const SentinelSetup& setup)
+    : port_(FreePort()) {
   const std::string conf = dir_.path() + "/sentinel.conf";
-  std::ofstream(conf) << "port " << port_ << "\n"
-                      << "bind 127.0.0.1\n"
-                      << "dir " << dir_.path() << "\n"
-                      << "sentinel monitor " << name << " 127.0.0.1 " << master_port << " 1\n"
-                      << "sentinel down-after-milliseconds " << name << " 1000\n"
-                      << "sentinel failover-timeout " << name << " 5000\n";
+  std::ofstream out(conf);
+  out << "port " << port_ << "\n"
+      << "bind 127.0.0.1\n"
+      << "protected-mode no\n"
+      << "dir " << dir_.path() << "\n";
+  if (!setup.source_address.empty()) {
+    out << "bind-source-addr " << setup.source_address << "\n"
+        << "sentinel announce-ip 127.0.0.1\n";
+  }
+  out << "sentinel monitor " << name << " 127.0.0.1 " << master_port << " " << setup.quorum << "\n"
+      << "sentinel down-after-milliseconds " << name << " 1000\n"
+      << "sentinel failover-timeout " << name << " " << setup.failover_timeout_ms << "\n";
+  out.close();
   process_ = std::make_unique<ChildProcess>(std::vector<std::string>{"redis-sentinel", conf},
                                             std::map<std::string, std::string>{}, dir_.path() + "/sentinel.log");
   if (!WaitFor([this] { return Pings(port_); })) {
     ADD_FAILURE() << "redis-sentinel did not start: " << ReadFile(dir_.path() + "/sentinel.log");
   }
 }
+
+PartitionProxy::PartitionProxy(int target_port, const std::string& cut_source) : port_(FreePort()) {
+  const std::string log = dir_.path() + "/proxy.log";
+  process_ = std::make_unique<ChildProcess>(
+      std::vector<std::string>{"python3", std::string(SPAMPHIBIAN_SOURCE_DIR) + "/testing/partition_proxy.py",
+                               std::to_string(port_), std::to_string(target_port), cut_source},
+      std::map<std::string, std::string>{}, log);
+  if (!WaitFor([&] { return ReadFile(log).find("ready") != std::string::npos; })) {
+    ADD_FAILURE() << "the partition proxy did not start: " << ReadFile(log);
+  }
+}
+
+void PartitionProxy::Cut() { process_->Signal(SIGUSR1); }
+void PartitionProxy::Heal() { process_->Signal(SIGUSR2); }
 
 }  // namespace spamphibian::testing

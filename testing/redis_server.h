@@ -15,8 +15,9 @@ namespace spamphibian::testing {
 class RedisServer {
  public:
   // Starts redis-server with an append-only file fsynced on every write, so
-  // that a stop and restart keeps everything it acknowledged.
-  RedisServer();
+  // that a stop and restart keeps everything it acknowledged. `extra`
+  // arguments go to every start (e.g. {"--bind-source-addr", "127.0.0.2"}).
+  explicit RedisServer(std::vector<std::string> extra = {});
   ~RedisServer();
 
   int port() const { return port_; }
@@ -27,6 +28,8 @@ class RedisServer {
   void Start();
   // Starts as a replica of `master_port`.
   void StartReplicaOf(int master_port);
+  // Kills it (SIGKILL: no flush, as a crash).
+  void Kill();
 
   // Options for spamphibian's own Redis layer pointing here.
   RedisOptions Options() const;
@@ -39,6 +42,7 @@ class RedisServer {
 
   TempDir dir_;
   int port_;
+  std::vector<std::string> extra_;
   std::unique_ptr<ChildProcess> process_;
 };
 
@@ -57,12 +61,37 @@ class RedisServer::TestClient {
   redis::Client client_;
 };
 
+struct SentinelSetup {
+  int quorum = 1;
+  int failover_timeout_ms = 5000;
+  // Where its connections come from ("": the kernel's choice); it announces
+  // 127.0.0.1 to the others whatever this is.
+  std::string source_address;
+};
+
 class RedisSentinel {
  public:
-  // A sentinel watching the master at 127.0.0.1:master_port as `name`,
-  // quorum 1, with short timeouts so failovers are quick.
-  RedisSentinel(int master_port, const std::string& name);
+  // A sentinel watching the master at 127.0.0.1:master_port as `name`, with
+  // short timeouts so failovers are quick.
+  RedisSentinel(int master_port, const std::string& name, const SentinelSetup& setup = {});
   int port() const { return port_; }
+
+ private:
+  TempDir dir_;
+  int port_;
+  std::unique_ptr<ChildProcess> process_;
+};
+
+// A TCP proxy on loopback that can cut some of its clients off
+// (testing/partition_proxy.py): a network partition for failover tests.
+class PartitionProxy {
+ public:
+  // Forwards a free port to 127.0.0.1:target_port; connections from
+  // `cut_source` are the ones Cut() cuts.
+  PartitionProxy(int target_port, const std::string& cut_source);
+  int port() const { return port_; }
+  void Cut();   // their traffic dropped both ways, as into a black hole
+  void Heal();  // their held connections closed, new ones forwarded again
 
  private:
   TempDir dir_;

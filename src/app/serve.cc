@@ -149,7 +149,7 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
   std::vector<http::Route> routes;
   if (Has(stages, "events")) {
     sink = std::make_unique<RedisEventSink>(workers, connector, prefix + std::string(kEventsStream),
-                                            prefix + "delivery:", config.pipeline.delivery_dedupe_ttl);
+                                            prefix + "delivery:", config.pipeline.delivery_dedupe_ttl, &registry);
     EventServiceOptions options{config.webhook_secret, config.server.max_body_bytes, config.server.max_json_depth};
     events = std::make_unique<EventService>(std::move(options), *sink, registry, log);
     routes.push_back({"POST", "/events", events.get()});

@@ -183,6 +183,18 @@ const Setting kSettings[] = {
      [](const std::string& w, const std::string& v, Config* c) {
        return SetDuration(w, v, 10, 600000, &c->redis.command_timeout);
      }},
+    {"REDIS_MIN_REPLICAS_ACK", "redis.min_replicas_ack",
+     [](const std::string& w, const std::string& v, Config* c) {
+       return SetInt(w, v, -1, 16, &c->redis.min_replicas_ack);
+     }},
+    {"", "redis.replica_ack_timeout_ms",
+     [](const std::string& w, const std::string& v, Config* c) {
+       return SetDuration(w, v, 10, 60000, &c->redis.replica_ack_timeout);
+     }},
+    {"", "redis.ack_deadline_ms",
+     [](const std::string& w, const std::string& v, Config* c) {
+       return SetDuration(w, v, 0, 60000, &c->redis.ack_deadline);
+     }},
     {"REDIS_KEY_PREFIX", "redis.key_prefix",
      [](const std::string&, const std::string& v, Config* c) {
        c->pipeline.key_prefix = v;
@@ -692,6 +704,15 @@ Status CheckTimeouts(const Config& c, bool act_stage, std::vector<std::string>* 
     return Status::InvalidArgument("gitlab.timeout_ms (" + std::to_string(c.gitlab.timeout.count()) +
                                    ") must not be above gitlab.act_deadline_ms (" +
                                    std::to_string(c.gitlab.act_deadline.count()) + ")");
+  }
+  if (c.redis.sentinel_enabled && c.redis.RequiredReplicaAcks() == 0) {
+    warnings->push_back(
+        "redis.min_replicas_ack is 0 with Sentinel: a hook answered 200 can be lost when a failover promotes a "
+        "replica that never received it (a partition that cuts the master off from its sentinels)");
+  }
+  if (c.redis.RequiredReplicaAcks() > 0 && c.redis.replica_ack_timeout >= c.redis.ack_deadline) {
+    warnings->push_back("redis.replica_ack_timeout_ms is not below redis.ack_deadline_ms: a hook whose replicas "
+                        "are slow gets 503 instead of a second try");
   }
   if (c.redis.command_timeout * 3 >= claim) {
     warnings->push_back("redis.command_timeout_ms (" + std::to_string(c.redis.command_timeout.count()) +

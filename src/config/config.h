@@ -46,6 +46,16 @@ struct RedisOptions {
   // After a failed connect, further attempts wait this long, so that a dead
   // Redis costs one connect attempt per interval, not one per request.
   std::chrono::milliseconds reconnect_backoff{250};
+  // Replicas that must hold a write before it is acknowledged (WAIT): -1
+  // means 1 with Sentinel (a failover must not drop what we answered 200
+  // to) and 0 for a lone Redis (it has no replica to wait for).
+  int min_replicas_ack = -1;
+  std::chrono::milliseconds replica_ack_timeout{500};  // WAIT's timeout
+  // How long a hook may be stored again on a new master after a failed or
+  // unreplicated write before the sender gets 503 (Sentinel only).
+  std::chrono::milliseconds ack_deadline{5000};
+
+  int RequiredReplicaAcks() const { return min_replicas_ack >= 0 ? min_replicas_ack : (sentinel_enabled ? 1 : 0); }
 
   bool operator==(const RedisOptions&) const = default;
 };

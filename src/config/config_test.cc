@@ -162,6 +162,22 @@ TEST(CheckTimeouts, AnActionMustEndBeforeItCanBeResumed) {
   EXPECT_TRUE(CheckTimeouts(c, true, &warnings).IsInvalidArgument());
 }
 
+TEST(CheckTimeouts, SentinelWithoutAReplicaAcknowledgementIsWarnedOf) {
+  Config c;
+  std::vector<std::string> warnings;
+  ASSERT_TRUE(CheckTimeouts(c, true, &warnings).ok());
+  EXPECT_TRUE(warnings.empty()) << "a lone Redis waits for no replica";
+  EXPECT_EQ(c.redis.RequiredReplicaAcks(), 0);
+  c.redis.sentinel_enabled = true;
+  EXPECT_EQ(c.redis.RequiredReplicaAcks(), 1) << "Sentinel: one replica by default";
+  ASSERT_TRUE(CheckTimeouts(c, true, &warnings).ok());
+  EXPECT_TRUE(warnings.empty());
+  c.redis.min_replicas_ack = 0;
+  ASSERT_TRUE(CheckTimeouts(c, true, &warnings).ok());
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("redis.min_replicas_ack is 0 with Sentinel"), std::string::npos) << warnings[0];
+}
+
 TEST_F(YamlConfig, SecretsAreNotAcceptedFromTheFile) {
   Status s = Load("redis:\n  password: pw\n");
   EXPECT_NE(s.message().find("redis.password"), std::string::npos);

@@ -154,8 +154,10 @@ void AsyncClient::OnReply(redisAsyncContext*, void* reply, void* privdata) {
   }
   if (r->type == REDIS_REPLY_ERROR) {
     const std::string_view text = ReplyText(r);
-    // The server became a replica (failover) or is loading: reconnect.
-    if (text.starts_with("READONLY") || text.starts_with("LOADING") || text.starts_with("MASTERDOWN")) {
+    // The server became a replica (failover), is loading, or lost its
+    // replicas (min-replicas-to-write: it may be cut off): reconnect,
+    // asking the sentinels again.
+    if (MeansReconnect(text)) {
       self->Drop(std::string(text));
       p->done(Status::Unavailable("redis: " + std::string(text)), nullptr);
       return;

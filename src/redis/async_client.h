@@ -49,6 +49,11 @@ class AsyncClient {
   // EVALSHA; loads the script first when Redis does not know it.
   void Eval(const Script& script, const Args& keys, const Args& argv, Callback done);
 
+  // Drops the connection (pending callbacks get Unavailable); the next call
+  // connects again after the back-off, asking the sentinels anew. For a
+  // master that no longer looks like one (its replicas stopped answering).
+  void Reset(const std::string& why) { Drop(why); }
+
  private:
   struct Pending;
   static void OnReply(redisAsyncContext* ac, void* reply, void* privdata);

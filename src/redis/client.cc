@@ -1,15 +1,6 @@
 #include "redis/client.h"
 
 namespace spamphibian::redis {
-namespace {
-
-// Error replies after which this connection must not be used again: the
-// server became a replica (failover) or is still loading its data set.
-bool MeansReconnect(std::string_view error) {
-  return error.starts_with("READONLY") || error.starts_with("LOADING") || error.starts_with("MASTERDOWN");
-}
-
-}  // namespace
 
 Status Client::Ensure() {
   if (conn_) return Status::Ok();
@@ -91,6 +82,19 @@ Status Client::RunPipeline(const std::vector<Args>& commands, std::vector<Reply>
     replies->push_back(std::move(r));
   }
   return Status::Ok();
+}
+
+Status Client::WaitForReplicas() {
+  const RedisOptions& o = connector_.options();
+  const int needed = o.RequiredReplicaAcks();
+  if (needed == 0) return Status::Ok();
+  if (!conn_) return Status::Unavailable("redis: the connection that wrote is gone: " + last_error_);
+  Reply r = conn_->Run({"WAIT", std::to_string(needed), std::to_string(o.replica_ack_timeout.count())});
+  if (!r) return Fail("redis WAIT: " + conn_->error());
+  if (r->type == REDIS_REPLY_INTEGER && r->integer >= needed) return Status::Ok();
+  const long long got = r->type == REDIS_REPLY_INTEGER ? r->integer : 0;
+  return Fail("redis: " + std::to_string(got) + " of " + std::to_string(needed) + " replicas acknowledged within " +
+              std::to_string(o.replica_ack_timeout.count()) + " ms");
 }
 
 Status Client::Load(const Script& script) {

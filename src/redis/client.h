@@ -41,6 +41,14 @@ class Client {
   // EVALSHA arguments for a loaded script.
   static Args EvalArgs(const Script& script, const Args& keys, const Args& argv);
 
+  // Waits until redis.min_replicas_ack replicas hold every write this client
+  // has sent (WAIT on the same connection): for writes that end in an
+  // acknowledgement a failover must not undo (the act stage's ledger, a
+  // reviewer's answer). Ok at once when no replica is required. Unavailable
+  // when too few answer in time: the connection is dropped, so the next call
+  // asks the sentinels who the master is now.
+  Status WaitForReplicas();
+
   // Drops the connection; the next call reconnects. Used after a reply that
   // says the server is no longer the master (READONLY).
   void Reset() { conn_.reset(); }

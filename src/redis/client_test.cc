@@ -30,6 +30,37 @@ TEST(Client, RunsCommandsAndPipelines) {
   EXPECT_TRUE(IsError(replies[2].get()));  // WRONGTYPE, reported per command
 }
 
+TEST(Client, WaitForReplicasHoldsTheAcknowledgementUntilAReplicaHasTheWrite) {
+  testing::RedisServer master;
+  RedisOptions options = master.Options();
+  options.min_replicas_ack = 1;
+  options.replica_ack_timeout = std::chrono::milliseconds(100);
+  Connector connector(options);
+  Client client(connector);
+  ASSERT_TRUE(client.Run({"SET", "k", "v"}).ok());
+  // No replica: the write is on the master alone, which is not enough.
+  Status s = client.WaitForReplicas();
+  EXPECT_EQ(s.code(), Status::Code::kUnavailable) << s.ToString();
+  EXPECT_NE(s.message().find("0 of 1 replicas"), std::string::npos) << s.message();
+
+  testing::RedisServer replica;
+  replica.Stop();
+  replica.StartReplicaOf(master.port());
+  ASSERT_TRUE(testing::WaitFor([&] {
+    return client.Run({"SET", "k", "w"}).ok() && client.WaitForReplicas().ok();
+  }, std::chrono::seconds(20)));
+  Connector replica_connector(replica.Options());
+  Client direct(replica_connector);
+  Reply r;
+  ASSERT_TRUE(direct.Run({"GET", "k"}, &r).ok());
+  EXPECT_EQ(ReplyText(r.get()), "w") << "acknowledged: the replica has it";
+
+  // None required (a lone Redis): no WAIT at all.
+  Connector lone(master.Options());
+  Client plain(lone);
+  EXPECT_TRUE(plain.WaitForReplicas().ok());
+}
+
 TEST(Client, ErrorReplyIsInternal) {
   testing::RedisServer server;
   Connector connector(server.Options());

@@ -36,6 +36,11 @@ std::string_view ReplyText(const redisReply* r) {
 
 bool IsError(const redisReply* r) { return r != nullptr && r->type == REDIS_REPLY_ERROR; }
 
+bool MeansReconnect(std::string_view error) {
+  return error.starts_with("READONLY") || error.starts_with("LOADING") || error.starts_with("MASTERDOWN") ||
+         error.starts_with("NOREPLICAS");
+}
+
 Status Connection::Open(const std::string& host, int port, std::chrono::milliseconds connect_timeout,
                         std::chrono::milliseconds command_timeout, std::unique_ptr<Connection>* out) {
   redisContext* ctx = redisConnectWithTimeout(host.c_str(), port, ToTimeval(connect_timeout));

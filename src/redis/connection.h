@@ -29,6 +29,11 @@ using Args = std::vector<std::string>;
 // The text of a string, status or error reply ("" for other types).
 std::string_view ReplyText(const redisReply* r);
 bool IsError(const redisReply* r);
+// Error replies after which a connection must not be used again: the
+// server became a replica (failover), is still loading its data set, or
+// refuses writes for want of replicas (min-replicas-to-write: it may be the
+// cut-off side of a partition). The next connection asks the sentinels.
+bool MeansReconnect(std::string_view error);
 
 class Connection {
  public:

@@ -356,6 +356,8 @@ Status RedisReviewStore::Apply(const std::string& id, const Answer& a, bool* app
       !s.ok()) {
     return s;
   }
+  // The reviewer is told "done" only once a failover cannot undo it.
+  if (Status s = client_.WaitForReplicas(); !s.ok()) return s;
   *applied = reply->element[0]->integer == 1;
   *state = std::string(redis::ReplyText(reply->element[1]));
   return Status::Ok();

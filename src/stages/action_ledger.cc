@@ -89,6 +89,9 @@ Status RedisActionLedger::Reserve(const std::vector<std::string>& ids, const std
   argv.insert(argv.end(), ids.begin(), ids.end());
   redis::Reply r;
   if (Status s = client_.Eval(reserve_, keys, argv, &r); !s.ok()) return s;
+  // Nothing is sent to GitLab on a reservation a failover could undo: the
+  // worker that resumed the entry on the new master would send it again.
+  if (Status s = client_.WaitForReplicas(); !s.ok()) return s;
   if (r->type != REDIS_REPLY_ARRAY || r->elements != 2) return Status::Internal("reserve: unexpected reply");
   *granted = r->element[0]->integer == 1;
   const redisReply* records = r->element[1];
@@ -118,6 +121,7 @@ Status RedisActionLedger::TakeOver(const std::string& id, const std::string& see
   Status s = client_.Eval(take_over_, {prefix_ + "action:" + id},
                           {seen_owner, std::to_string(seen_lease_until_ms), ReservationRecord(owner, lease_until_ms).dump()},
                           &r);
+  if (s.ok()) s = client_.WaitForReplicas();
   if (s.ok()) *ok = r->integer == 1;
   return s;
 }
@@ -125,8 +129,9 @@ Status RedisActionLedger::TakeOver(const std::string& id, const std::string& see
 Status RedisActionLedger::Release(const std::string& id, const std::string& item_key, const std::string& owner,
                                   bool maybe_sent) {
   redis::Reply r;
-  return client_.Eval(release_, {prefix_ + "action:" + id, prefix_ + "actions:" + item_key},
-                      {owner, maybe_sent ? "1" : "0", id}, &r);
+  Status s = client_.Eval(release_, {prefix_ + "action:" + id, prefix_ + "actions:" + item_key},
+                          {owner, maybe_sent ? "1" : "0", id}, &r);
+  return s.ok() ? client_.WaitForReplicas() : s;
 }
 
 Status RedisActionLedger::Recall(const std::string& action_id, nlohmann::json* record, bool* found) {
@@ -142,10 +147,13 @@ Status RedisActionLedger::Recall(const std::string& action_id, nlohmann::json* r
 Status RedisActionLedger::Remember(const std::string& action_id, const std::string& item_key,
                                    const nlohmann::json& record) {
   std::vector<redis::Reply> replies;
-  return client_.RunPipeline({{"SET", prefix_ + "action:" + action_id, record.dump(), "EX", std::to_string(kRecordSeconds)},
-                              {"SADD", prefix_ + "actions:" + item_key, action_id},
-                              {"EXPIRE", prefix_ + "actions:" + item_key, std::to_string(kRecordSeconds)}},
-                             &replies);
+  Status s = client_.RunPipeline({{"SET", prefix_ + "action:" + action_id, record.dump(), "EX", std::to_string(kRecordSeconds)},
+                                  {"SADD", prefix_ + "actions:" + item_key, action_id},
+                                  {"EXPIRE", prefix_ + "actions:" + item_key, std::to_string(kRecordSeconds)}},
+                                 &replies);
+  // What was done is remembered on the replicas too before the entry is
+  // acknowledged, or a failover would make the next worker do it again.
+  return s.ok() ? client_.WaitForReplicas() : s;
 }
 
 Status RedisActionLedger::ActionsOf(const std::string& item_key, std::vector<std::string>* action_ids) {
