@@ -28,6 +28,8 @@ class SpamphibianProcess {
   // loaded CI machine (retrains beside it) a start has taken over 10 s.
   bool WaitReady(std::chrono::milliseconds timeout = std::chrono::seconds(30));
   std::string Url(const std::string& path) const;
+  int port() const { return port_; }
+  int admin_port() const { return admin_port_; }
   // The admin listener (ADMIN_PORT, a free port unless `env` sets one).
   std::string AdminUrl(const std::string& path) const;
   // POSTs to /events with the right token.

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "admin/review_page.h"
+#include "admin/sign_in_queue.h"
 #include "gitlab/item.h"
 #include "http/percent_encoding.h"
 #include "log/json_log.h"
@@ -17,6 +18,8 @@ namespace {
 constexpr std::string_view kSessionCookie = "spamphibian_session";
 constexpr std::string_view kOAuthCookie = "spamphibian_oauth";
 constexpr std::size_t kMaxAnswerBody = 4096;
+// How long a sign-in may take between /login and the callback.
+constexpr std::chrono::seconds kSignInTime{600};
 
 std::int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -88,8 +91,8 @@ void AddSecurityHeaders(http::Response* r) {
   r->headers.push_back({"Cache-Control", "no-store"});
 }
 
-AdminService::AdminService(AdminServiceOptions options, std::vector<AdminWorker> workers, metrics::Registry& metrics,
-                           spdlog::logger& log)
+AdminService::AdminService(AdminServiceOptions options, std::vector<AdminWorker> workers, AdminWorker sign_in,
+                           metrics::Registry& metrics, spdlog::logger& log)
     : options_(std::move(options)),
       workers_(std::move(workers)),
       requests_(metrics.AddCounter("spamphibian_admin_requests_total", "Requests to the admin listener, by status.",
@@ -99,9 +102,11 @@ AdminService::AdminService(AdminServiceOptions options, std::vector<AdminWorker>
                                   {"outcome", "via"})),
       auth_failures_(metrics.AddCounter("spamphibian_admin_auth_failures_total",
                                         "Refused admin requests, by reason (no_credentials, bad_token, bad_session, "
-                                        "no_csrf, not_reviewer, oauth).",
+                                        "no_csrf, not_reviewer, oauth, sign_in_rate, sign_in_busy).",
                                         {"reason"})),
-      log_(log) {
+      log_(log),
+      logins_(30, 10) {
+  if (sign_in.oauth != nullptr) sign_ins_ = std::make_unique<SignInQueue>(SignInQueueOptions{}, std::move(sign_in));
   // Cookies are signed with a key every replica derives alike from a secret
   // they share; with none, a random one (sessions then last one process).
   const std::string base = !options_.oauth_client_secret.empty() ? options_.oauth_client_secret.reveal()
@@ -109,6 +114,8 @@ AdminService::AdminService(AdminServiceOptions options, std::vector<AdminWorker>
                                                                  : security::RandomToken(32);
   cookie_key_ = security::HmacSha256(base, "spamphibian admin cookies");
 }
+
+AdminService::~AdminService() = default;
 
 std::string AdminService::CookieKey() const { return cookie_key_; }
 
@@ -120,12 +127,17 @@ void AdminService::Handle(http::Request request, http::Respond respond) {
   AdminWorker& w = workers_[request.worker % workers_.size()];
   http::Response r;
   try {
+    if (request.method == "GET" && request.path == "/oauth/callback") return Callback(request, w, std::move(respond));
     r = Route(request, w);
   } catch (const std::exception& e) {
     // Hostile or unexpected input must never take the listener down.
     LogJson(log_, spdlog::level::err, "admin_error", {{"path", request.path}, {"error", e.what()}});
     r = http::JsonError(500, "internal error");
   }
+  Finish(std::move(r), respond);
+}
+
+void AdminService::Finish(http::Response r, const http::Respond& respond) {
   AddSecurityHeaders(&r);
   requests_.With({std::to_string(r.status)}).Inc();
   respond(std::move(r));
@@ -135,8 +147,7 @@ http::Response AdminService::Route(const http::Request& req, AdminWorker& w) {
   const std::string& p = req.path;
   if (req.method == "GET" && p == "/static/app.js") return Text(200, "text/javascript; charset=utf-8", std::string(kAppJs));
   if (req.method == "GET" && p == "/static/app.css") return Text(200, "text/css; charset=utf-8", std::string(kAppCss));
-  if (req.method == "GET" && p == "/login") return Login(w);
-  if (req.method == "GET" && p == "/oauth/callback") return Callback(req, w);
+  if (req.method == "GET" && p == "/login") return Login(req, w);
   if (req.method == "GET" && p == "/") {
     http::Response ignored;
     if (!Authenticate(req, w, &ignored)) return Text(200, "text/html; charset=utf-8", std::string(kSignInHtml));
@@ -207,12 +218,21 @@ std::optional<AdminService::Caller> AdminService::Authenticate(const http::Reque
   return Caller{session.username, false, session.csrf, session.is_admin};
 }
 
-http::Response AdminService::Login(AdminWorker& w) {
+http::Response AdminService::Login(const http::Request& req, AdminWorker& w) {
   if (w.oauth == nullptr) {
     return Page(503, "Sign-in is not configured",
                 "Set GITLAB_OAUTH_CLIENT_ID, GITLAB_OAUTH_CLIENT_SECRET, ADMIN_URL and GITLAB_URL.");
   }
+  if (!logins_.Allow(req.remote_address)) {
+    auth_failures_.With({"sign_in_rate"}).Inc();
+    http::Response r = Page(429, "Too many sign-ins", "Too many sign-ins were started from here; wait a minute.");
+    r.headers.push_back({"Retry-After", "60"});
+    return r;
+  }
   const std::string state = security::RandomToken(24), verifier = security::RandomToken(48);
+  if (Status s = w.sessions->BeginSignIn(state, kSignInTime); !s.ok()) {
+    return Page(503, "Sign-in failed", "Redis: " + s.message());
+  }
   http::Response r = Redirect(w.oauth->AuthorizeUrl(state, verifier));
   r.headers.push_back({"Set-Cookie", std::string(kOAuthCookie) + "=" +
                                          SignCookie(cookie_key_, std::string(kOAuthCookie), state + "~" + verifier) +
@@ -220,18 +240,49 @@ http::Response AdminService::Login(AdminWorker& w) {
   return r;
 }
 
-http::Response AdminService::Callback(const http::Request& req, AdminWorker& w) {
-  if (w.oauth == nullptr) return Page(503, "Sign-in is not configured", "");
+void AdminService::Callback(const http::Request& req, AdminWorker& w, http::Respond respond) {
+  if (sign_ins_ == nullptr) return Finish(Page(503, "Sign-in is not configured", ""), respond);
   const auto query = http::ParseForm(req.query);
   const auto pending = VerifyCookie(cookie_key_, std::string(kOAuthCookie), CookieValue(req.Header("Cookie"), kOAuthCookie));
   const std::string state = http::FormValue(query, "state"), code = http::FormValue(query, "code");
   const std::size_t tilde = pending ? pending->find('~') : std::string::npos;
   if (tilde == std::string::npos || code.empty() || !ConstantTimeEquals(pending->substr(0, tilde), state)) {
     auth_failures_.With({"oauth"}).Inc();
-    return Page(400, "Sign-in failed", "The sign-in did not start here or took too long; start again.");
+    return Finish(Page(400, "Sign-in failed", "The sign-in did not start here or took too long; start again."), respond);
   }
+  // Once only, and within kSignInTime of /login: the server's word, not
+  // the cookie's.
+  bool fresh = false;
+  if (Status s = w.sessions->EndSignIn(state, &fresh); !s.ok()) {
+    return Finish(Page(503, "Sign-in failed", "Redis: " + s.message()), respond);
+  }
+  if (!fresh) {
+    auth_failures_.With({"oauth"}).Inc();
+    return Finish(Page(400, "Sign-in failed", "This sign-in was used already or took too long; start again."), respond);
+  }
+  const std::string verifier = pending->substr(tilde + 1);
+  const auto admission = sign_ins_->Submit(req.remote_address, [this, code, verifier, respond](AdminWorker& sw) {
+    http::Response r;
+    try {
+      r = FinishSignIn(code, verifier, sw);
+    } catch (const std::exception& e) {
+      LogJson(log_, spdlog::level::err, "admin_error", {{"path", "/oauth/callback"}, {"error", e.what()}});
+      r = http::JsonError(500, "internal error");
+    }
+    Finish(std::move(r), respond);
+  });
+  if (admission == SignInQueue::Admission::kQueued) return;
+  const bool busy = admission == SignInQueue::Admission::kBusy;
+  auth_failures_.With({busy ? "sign_in_busy" : "sign_in_rate"}).Inc();
+  http::Response r = busy ? Page(503, "Sign-in failed", "Too many sign-ins at once; start again in a moment.")
+                          : Page(429, "Sign-in failed", "Too many sign-ins from here; wait a minute and start again.");
+  r.headers.push_back({"Retry-After", busy ? "5" : "60"});
+  Finish(std::move(r), respond);
+}
+
+http::Response AdminService::FinishSignIn(const std::string& code, const std::string& verifier, AdminWorker& w) {
   std::string token;
-  if (Status s = w.oauth->Exchange(code, pending->substr(tilde + 1), &token); !s.ok()) {
+  if (Status s = w.oauth->Exchange(code, verifier, &token); !s.ok()) {
     auth_failures_.With({"oauth"}).Inc();
     return Page(s.IsUnavailable() ? 503 : 403, "Sign-in failed", s.message());
   }

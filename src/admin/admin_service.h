@@ -5,6 +5,8 @@
 //   GET  /static/app.js, /static/app.css
 //   GET  /login                to GitLab's /oauth/authorize (PKCE)
 //   GET  /oauth/callback       back from GitLab: code -> reviewer -> session
+//                              (each state once, within 10 minutes; the
+//                              GitLab calls on a thread of their own)
 //   POST /logout               ends the session (CSRF token)
 //   GET  /api/v1/session       who is signed in, and the CSRF token
 //   GET  /api/v1/reviews       ?state=&verdict=&item_type=&min_score=&max_score=&disagree=1&limit=&cursor=
@@ -38,6 +40,7 @@
 #include "http/message.h"
 #include "metrics/registry.h"
 #include "registry/model_operations.h"
+#include "security/keyed_rate_limiter.h"
 #include "review/outcomes.h"
 #include "review/review_store.h"
 #include "stages/action_ledger.h"
@@ -69,11 +72,16 @@ struct AdminWorker {
   std::shared_ptr<void> owned;  // keeps what the members above use alive
 };
 
+class SignInQueue;
+
 class AdminService : public http::Handler {
  public:
-  // workers[i] serves requests of the admin server's thread i.
-  AdminService(AdminServiceOptions options, std::vector<AdminWorker> workers, metrics::Registry& metrics,
-               spdlog::logger& log);
+  // workers[i] serves requests of the admin server's thread i; `sign_in`
+  // finishes sign-ins on a thread of its own (sign_in_queue.h), so that no
+  // wait on GitLab holds those threads.
+  AdminService(AdminServiceOptions options, std::vector<AdminWorker> workers, AdminWorker sign_in,
+               metrics::Registry& metrics, spdlog::logger& log);
+  ~AdminService() override;
 
   void Handle(http::Request request, http::Respond respond) override;
 
@@ -83,8 +91,13 @@ class AdminService : public http::Handler {
   // Who is calling: by bearer token or session cookie; nullopt with the
   // response to give when neither holds.
   std::optional<Caller> Authenticate(const http::Request& request, AdminWorker& w, http::Response* refusal);
-  http::Response Login(AdminWorker& w);
-  http::Response Callback(const http::Request& request, AdminWorker& w);
+  http::Response Login(const http::Request& request, AdminWorker& w);
+  // Checks the state (once only) here, then queues the rest; answers
+  // through `respond`, from the sign-in thread or at once.
+  void Callback(const http::Request& request, AdminWorker& w, http::Respond respond);
+  http::Response FinishSignIn(const std::string& code, const std::string& verifier, AdminWorker& w);
+  // Security headers, the request counter, then `respond`.
+  void Finish(http::Response response, const http::Respond& respond);
   http::Response Logout(const http::Request& request, AdminWorker& w);
   http::Response ListReviews(const http::Request& request, AdminWorker& w);
   http::Response GetReview(const std::string& id, AdminWorker& w);
@@ -102,6 +115,10 @@ class AdminService : public http::Handler {
   metrics::CounterFamily& answers_;
   metrics::CounterFamily& auth_failures_;
   spdlog::logger& log_;
+  // /login keeps a state in Redis for each sign-in it starts: bounded per
+  // client address.
+  security::KeyedRateLimiter logins_;
+  std::unique_ptr<SignInQueue> sign_ins_;  // null without OAuth settings
 };
 
 // The headers every admin response carries (CSP and friends).

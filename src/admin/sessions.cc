@@ -41,6 +41,23 @@ Status RedisSessionStore::Find(const std::string& id, Session* out, bool* found)
 
 Status RedisSessionStore::Delete(const std::string& id) { return client_.Run({"DEL", Key(id)}); }
 
+// Kept hashed, like sessions: a Redis dump holds no state to replay.
+Status RedisSessionStore::BeginSignIn(const std::string& state, std::chrono::seconds ttl) {
+  return client_.Run({"SET", prefix_ + "admin:sign_in:" + security::Sha256Hex(state), "1", "EX",
+                      std::to_string(ttl.count()), "NX"});
+}
+
+Status RedisSessionStore::EndSignIn(const std::string& state, bool* fresh) {
+  *fresh = false;
+  redis::Reply reply;
+  // GETDEL: of two callbacks racing with one state, one gets it.
+  if (Status s = client_.Run({"GETDEL", prefix_ + "admin:sign_in:" + security::Sha256Hex(state)}, &reply); !s.ok()) {
+    return s;
+  }
+  *fresh = reply->type == REDIS_REPLY_STRING;
+  return Status::Ok();
+}
+
 std::string SignCookie(const std::string& key, const std::string& name, const std::string& value) {
   return value + "." + security::Base64Url(security::HmacSha256(key, name + "=" + value));
 }

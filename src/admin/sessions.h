@@ -5,6 +5,7 @@
 // cookie and sign-out ends the session everywhere.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -29,6 +30,13 @@ class SessionStore {
   virtual Status Create(const Session& session, std::string* id) = 0;
   virtual Status Find(const std::string& id, Session* out, bool* found) = 0;
   virtual Status Delete(const std::string& id) = 0;
+
+  // Sign-ins under way: /login keeps its OAuth state for `ttl`; the callback
+  // takes it back, once (*fresh false: used already, expired, or never
+  // issued). A signed cookie alone would let one state sign in any number
+  // of times, each sending GitLab a code exchange.
+  virtual Status BeginSignIn(const std::string& state, std::chrono::seconds ttl) = 0;
+  virtual Status EndSignIn(const std::string& state, bool* fresh) = 0;
 };
 
 // Not thread-safe: one per thread.
@@ -38,6 +46,8 @@ class RedisSessionStore : public SessionStore {
   Status Create(const Session& session, std::string* id) override;
   Status Find(const std::string& id, Session* out, bool* found) override;
   Status Delete(const std::string& id) override;
+  Status BeginSignIn(const std::string& state, std::chrono::seconds ttl) override;
+  Status EndSignIn(const std::string& state, bool* fresh) override;
 
  private:
   std::string Key(const std::string& id) const;

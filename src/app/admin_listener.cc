@@ -28,8 +28,9 @@ AdminListener::AdminListener(const Config& config, const redis::Connector& conne
   o.policy = ReviewPolicyOf(config);
   const bool oauth = !config.admin.oauth_client_id.empty() && !config.admin.oauth_client_secret.empty() &&
                      !config.admin.url.empty() && !config.gitlab_url.empty();
+  // One worker per listener thread, and one more for the sign-in thread.
   std::vector<admin::AdminWorker> workers;
-  for (int i = 0; i < config.admin.threads; ++i) {
+  for (int i = 0; i <= config.admin.threads; ++i) {
     admin::AdminWorker w;
     w.reviews = std::make_unique<review::RedisReviewStore>(connector, ReviewStoreOptions(config));
     w.sessions = std::make_unique<admin::RedisSessionStore>(connector, config.pipeline.key_prefix);
@@ -74,7 +75,9 @@ AdminListener::AdminListener(const Config& config, const redis::Connector& conne
     }
     workers.push_back(std::move(w));
   }
-  service_ = std::make_unique<admin::AdminService>(std::move(o), std::move(workers), registry, log);
+  admin::AdminWorker sign_in = std::move(workers.back());
+  workers.pop_back();
+  service_ = std::make_unique<admin::AdminService>(std::move(o), std::move(workers), std::move(sign_in), registry, log);
 
   ServerOptions server = config.server;
   server.bind_address = config.admin.bind_address;
@@ -82,6 +85,10 @@ AdminListener::AdminListener(const Config& config, const redis::Connector& conne
   server.threads = config.admin.threads;
   server.max_body_bytes = 64 << 10;
   server.max_connections = 256;
+  // Reviewers' browsers open a handful each; nothing here is GitLab's.
+  server.max_connections_per_address = 32;
+  server.reserved_connections = 0;
+  server.trusted_sources.clear();
   std::vector<boost::asio::io_context*> raw;
   for (int i = 0; i < config.admin.threads; ++i) {
     contexts_.push_back(std::make_unique<boost::asio::io_context>(1));

@@ -142,8 +142,10 @@ void ExpectPushesScoreAsTheLibrary(const FastTextModel& model, const fasttext::D
     const Prediction library = model.PredictWithLibrary(line, 5);
     EXPECT_NEAR(push.spam_probability, library.spam_probability, 5e-6) << line.substr(0, 200);
     // The same word leads the explanation (the library's path splits at
-    // spaces, tabs and newlines only, fastText at any of its separators).
-    if (line.find_first_of("\v\f\r") == std::string::npos && !push.top_tokens.empty() && !library.top_tokens.empty() &&
+    // spaces, tabs and newlines only, fastText at any of its separators,
+    // and its reader ends the line at a newline, which a rendering never
+    // holds).
+    if (line.find_first_of("\v\f\r\n") == std::string::npos && !push.top_tokens.empty() && !library.top_tokens.empty() &&
         library.top_tokens[0].second - (library.top_tokens.size() > 1 ? library.top_tokens[1].second : 0) > 1e-6) {
       EXPECT_EQ(push.top_tokens[0].first, library.top_tokens[0].first) << line.substr(0, 200);
     }

@@ -47,8 +47,11 @@ const RE2& Phone() {
 }
 const RE2& NotAPhone() {
   // Dates, times, IP addresses and version numbers have digits and
-  // separators too.
-  static const RE2 re(R"(\d{4}-\d{2}-\d{2}|\d+\.\d+\.\d+|\d{2}:\d{2})");
+  // separators too; so do pairs ("Visual Studio 2005/2008", "RFC
+  // 3986/3987") and ranges of years.
+  static const RE2 re(
+      R"(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4}|\d+\.\d+\.\d+|\d{2}:\d{2}|)"
+      R"(^\D*\d{3,4}\s*/\s*\d{3,4}\D*$|^\D*(?:19|20)\d\d\s*-\s*(?:19|20)\d\d\D*$)");
   return re;
 }
 const RE2& TildeGroups() {
@@ -56,13 +59,39 @@ const RE2& TildeGroups() {
   return re;
 }
 
+// Whether the match at `at` lies inside a link (its digits are a path's or
+// a query's: the link features speak for links).
+bool InLink(std::string_view text, std::size_t at) {
+  std::size_t start = at;
+  while (start > 0 && !std::isspace(static_cast<unsigned char>(text[start - 1])) && text[start - 1] != '(' &&
+         text[start - 1] != '<' && text[start - 1] != '"') {
+    --start;
+  }
+  const std::string_view word = text.substr(start, at - start + 1);
+  return word.find("://") != std::string_view::npos || word.starts_with("www.");
+}
+
 bool HasPhone(std::string_view text) {
   re2::StringPiece rest(text.data(), text.size());
   re2::StringPiece match;
   while (RE2::FindAndConsume(&rest, Phone(), &match)) {
+    if (InLink(text, static_cast<std::size_t>(match.data() - text.data()))) continue;
     int digits = 0;
-    for (char c : match) digits += std::isdigit(static_cast<unsigned char>(c)) ? 1 : 0;
-    if (digits >= 7 && digits <= 15 && !RE2::PartialMatch(match, NotAPhone())) return true;
+    bool grouped = false;  // a country code's "+", or a separator between digits
+    bool gap = false;
+    for (char c : match) {
+      if (std::isdigit(static_cast<unsigned char>(c))) {
+        ++digits;
+        grouped = grouped || gap;
+      } else {
+        gap = digits > 0;
+        grouped = grouped || c == '+' || c == '(';
+      }
+    }
+    // A bare run of digits is an id, a count or a puzzle ("123456789")
+    // unless it is as long as a whole number with its area code.
+    const int least = grouped ? 7 : 10;
+    if (digits >= least && digits <= 15 && !RE2::PartialMatch(match, NotAPhone())) return true;
   }
   return false;
 }

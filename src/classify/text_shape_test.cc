@@ -12,6 +12,10 @@ TextShape Shape(const std::string& text) { return ShapeOf(text, Skeleton(text));
 TEST(TextShape, PhoneNumbersPlainAndDisguised) {
   EXPECT_TRUE(Shape("Call +1-888-555-0199 now").phone);
   EXPECT_FALSE(Shape("Call +1-888-555-0199 now").phone_obfuscated);
+  // Written without separators: a whole number with its area code.
+  for (const char* text : {"call 09061701461 to claim", "WhatsApp 9876543210", "+918123456789", "(0812) 5550-193"}) {
+    EXPECT_TRUE(Shape(text).phone) << text;
+  }
   for (const char* text : {"call \xe2\x91\xa0-\xe2\x91\xa7\xe2\x91\xa7\xe2\x91\xa7-555-0199" /* circled */,
                            "call 1~855~555~0199", "toll free 1-8OO-555-0199",
                            "\xf0\x9d\x9f\x8f\xf0\x9d\x9f\x96\xf0\x9d\x9f\x93\xf0\x9d\x9f\x93 555 0199" /* mathematical digits */}) {
@@ -34,7 +38,12 @@ TEST(TextShape, AMessengersContactWithoutALink) {
 
 TEST(TextShape, DatesVersionsAndAddressesAreNotPhones) {
   for (const char* text : {"released 2026-11-28 12:30:45", "version 1.22.333.4444", "GET http://10.0.12.254:8080/healthz",
-                           "build 4711 ran"}) {
+                           "build 4711 ran", "What plugin would you like for Visual Studio 2005/2008",
+                           "Fully RFC 3986/3987 URI and IRI parsing", "![GIF 2020-7-2 20-29-53](x.gif)",
+                           "see https://user-images.example.com/34059015/86360114-80377d00-bca4.gif",
+                           "(https://example.org/a/5550-1234-567 here)", "maintained 2019 - 2024 by the team",
+                           "Puzzle - 123456789 = 100 with three operations?", "pipeline 48213377 failed",
+                           "07/05/09 22:53:21 sensord alarm"}) {
     EXPECT_FALSE(Shape(text).phone) << text;
   }
 }

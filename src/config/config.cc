@@ -9,6 +9,8 @@
 #include <fstream>
 #include <map>
 
+#include "http/address_set.h"
+
 namespace spamphibian {
 namespace {
 
@@ -93,6 +95,22 @@ Status NotEmpty(const std::string& what, const std::string& v) {
   return v.empty() ? Status::InvalidArgument(what + ": must not be empty") : Status::Ok();
 }
 
+// "a, b,c" -> {"a", "b", "c"}; empty items dropped.
+std::vector<std::string> SplitCommaList(const std::string& v) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= v.size()) {
+    std::size_t end = v.find(',', start);
+    if (end == std::string::npos) end = v.size();
+    std::string item = v.substr(start, end - start);
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    if (!item.empty()) out.push_back(std::move(item));
+    start = end + 1;
+  }
+  return out;
+}
+
 // The table of every setting. Adding a setting is one line here and one
 // field in Config.
 const Setting kSettings[] = {
@@ -112,6 +130,25 @@ const Setting kSettings[] = {
     {"", "server.max_connections",
      [](const std::string& w, const std::string& v, Config* c) {
        return SetInt(w, v, 1, 1000000, &c->server.max_connections);
+     }},
+    {"", "server.max_connections_per_address",
+     [](const std::string& w, const std::string& v, Config* c) {
+       return SetInt(w, v, 1, 1000000, &c->server.max_connections_per_address);
+     }},
+    {"", "server.reserved_connections",
+     [](const std::string& w, const std::string& v, Config* c) {
+       return SetInt(w, v, 0, 1000000, &c->server.reserved_connections);
+     }},
+    {"SERVER_TRUSTED_SOURCES", "server.trusted_sources",
+     [](const std::string& w, const std::string& v, Config* c) {
+       c->server.trusted_sources = SplitCommaList(v);
+       http::AddressSet set;
+       Status s = http::AddressSet::Parse(c->server.trusted_sources, &set);
+       return s.ok() ? s : Status::InvalidArgument(w + ": " + s.message());
+     }},
+    {"", "server.header_timeout_seconds",
+     [](const std::string& w, const std::string& v, Config* c) {
+       return SetDuration(w, v, 1, 3600, &c->server.header_timeout);
      }},
     {"", "server.threads",
      [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 1, 64, &c->server.threads); }},

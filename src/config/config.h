@@ -67,6 +67,18 @@ struct ServerOptions {
   int max_json_depth = 64;
   int threads = 2;
   std::size_t max_connections = 4096;  // more are closed at once (and counted)
+  // From one client address (trusted sources excepted): one client cannot
+  // take every connection.
+  std::size_t max_connections_per_address = 128;
+  // Of max_connections, kept for trusted_sources: GitLab still gets in
+  // when a flood from elsewhere has taken the rest.
+  std::size_t reserved_connections = 256;
+  // GitLab's addresses or networks ("10.0.0.5", "10.1.0.0/16"): no
+  // per-address cap, and the reserved room.
+  std::vector<std::string> trusted_sources;
+  // For a request's headers to arrive, and for the next request on an
+  // idle keep-alive connection: a connection that sends nothing is closed.
+  std::chrono::seconds header_timeout{10};
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds shutdown_timeout{20};
 

@@ -25,6 +25,8 @@ struct Request {
   // lets a handler use per-thread resources (a Redis connection) without
   // locks or thread hops.
   std::size_t worker = 0;
+  // The client's IP address as the socket sees it (a proxy's, behind one).
+  std::string remote_address;
 
   // The first header of that name (case-insensitive), or "".
   std::string_view Header(std::string_view name) const;

@@ -12,7 +12,9 @@
 #include <chrono>
 #include <mutex>
 #include <optional>
+#include <unordered_map>
 
+#include "http/address_set.h"
 #include "log/json_log.h"
 
 namespace spamphibian::http {
@@ -40,8 +42,10 @@ class Server::Impl : public std::enable_shared_from_this<Server::Impl> {
                                           "Failed accepts (e.g. out of file descriptors); accepting pauses briefly.")
                            .With({})),
         refused_(metrics.AddCounter("spamphibian_http_connections_refused_total",
-                                    "Connections closed at once because server.max_connections were open.")
-                     .With({})),
+                                    "Connections closed at once: server.max_connections were open (full; for an "
+                                    "untrusted client, all but server.reserved_connections), or "
+                                    "server.max_connections_per_address from that client (per_address).",
+                                    {"reason"})),
         duration_(metrics.AddHistogram("spamphibian_http_request_duration_seconds",
                                        "Time from a request read to its response written.", {"path"},
                                        metrics::LatencyBuckets())) {
@@ -57,7 +61,7 @@ class Server::Impl : public std::enable_shared_from_this<Server::Impl> {
   Handler* Find(const Request& req, int* status, metrics::Histogram** histogram) const;
 
   void RequestStarted() { in_flight_.fetch_add(1); }
-  void SessionEnded() { live_.fetch_sub(1); }
+  void SessionEnded(const std::string& address);
   void RequestFinished();
   bool stopping() const { return stopping_.load(); }
 
@@ -67,6 +71,8 @@ class Server::Impl : public std::enable_shared_from_this<Server::Impl> {
 
  private:
   void Forget();
+  // Whether a new connection from `address` may stay; counts it if so.
+  bool Admit(const boost::asio::ip::address& address, std::string* key);
 
   // One io_context per thread: a connection lives on one of them for its
   // whole life, so its handlers never need a strand or a lock.
@@ -80,7 +86,10 @@ class Server::Impl : public std::enable_shared_from_this<Server::Impl> {
   std::atomic<std::size_t> live_{0};  // open connections
   spdlog::logger& log_;
   metrics::Counter& accept_errors_;
-  metrics::Counter& refused_;
+  metrics::CounterFamily& refused_;
+  AddressSet trusted_;  // options_.trusted_sources
+  std::mutex addresses_mu_;
+  std::unordered_map<std::string, std::size_t> per_address_;  // open connections by client address
   metrics::HistogramFamily& duration_;
   std::vector<metrics::Histogram*> route_histograms_;
   metrics::Histogram* other_histogram_;
@@ -99,9 +108,9 @@ class Server::Impl : public std::enable_shared_from_this<Server::Impl> {
 // connection was accepted on (one thread), so nothing here needs a lock.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(Socket&& socket, std::size_t worker, std::shared_ptr<Server::Impl> server)
-      : stream_(std::move(socket)), worker_(worker), server_(std::move(server)) {}
-  ~Session() { server_->SessionEnded(); }
+  Session(Socket&& socket, std::size_t worker, std::string address, std::shared_ptr<Server::Impl> server)
+      : stream_(std::move(socket)), worker_(worker), address_(std::move(address)), server_(std::move(server)) {}
+  ~Session() { server_->SessionEnded(address_); }
 
   void Start() {
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->Read(); });
@@ -122,7 +131,9 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->body_limit(server_->options().max_body_bytes);
     parser_->header_limit(16 * 1024);
-    stream_.expires_after(server_->options().read_timeout);
+    // A connection that sends no request (or dribbles its headers) is
+    // closed after header_timeout: idle sockets cannot hold the door shut.
+    stream_.expires_after(server_->options().header_timeout);
     reading_ = true;
     // The headers first: a handler may refuse the request on them (no
     // token) before its body costs anything.
@@ -154,6 +165,7 @@ class Session : public std::enable_shared_from_this<Session> {
       }
     }
     if (parser_->is_done()) return OnRead({});
+    stream_.expires_after(server_->options().read_timeout);
     bhttp::async_read(stream_, buffer_, *parser_,
                       [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
   }
@@ -190,6 +202,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void Dispatch(std::optional<Response> early = std::nullopt) {
     Request req = std::move(request_);
     req.worker = worker_;
+    req.remote_address = address_;
+    head_ = req.method == "HEAD";
     stream_.expires_never();
     started_ = std::chrono::steady_clock::now();
     server_->RequestStarted();
@@ -241,7 +255,9 @@ class Session : public std::enable_shared_from_this<Session> {
     out_ += "\r\nContent-Length: ";
     out_ += std::to_string(res.body.size());
     out_ += keep_open_ ? "\r\n\r\n" : "\r\nConnection: close\r\n\r\n";
-    out_ += res.body;
+    // HEAD: the length the body would have, and no body (RFC 9110 9.3.2);
+    // a body here would be read as the start of the next response.
+    if (!head_) out_ += res.body;
     stream_.expires_after(server_->options().read_timeout);
     asio::async_write(stream_, asio::buffer(out_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
       self->OnWrite(ec);
@@ -264,6 +280,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // A concrete executor type, not any_io_executor: no type erasure per call.
   beast::basic_stream<tcp, Executor> stream_;
   const std::size_t worker_;
+  const std::string address_;  // the client's, as counted by Server::Impl::Admit
   beast::flat_buffer buffer_;
   std::shared_ptr<Server::Impl> server_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
@@ -279,6 +296,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool reading_ = false;
   bool closing_ = false;
   bool keep_alive_ = true;
+  bool head_ = false;  // the request being answered is a HEAD
 };
 
 Status Server::Impl::Listen() {
@@ -295,6 +313,9 @@ Status Server::Impl::Listen() {
                                    std::to_string(options_.port) + ": " + ec.message());
   }
   port_ = acceptor_.local_endpoint().port();
+  if (Status s = AddressSet::Parse(options_.trusted_sources, &trusted_); !s.ok()) {
+    return Status::InvalidArgument("server.trusted_sources: " + s.message());
+  }
   Accept();
   return Status::Ok();
 }
@@ -323,14 +344,14 @@ void Server::Impl::Accept() {
       self->accept_failing_ = false;
       LogJson(self->log_, spdlog::level::info, "http_accept_recovered", {});
     }
-    if (self->live_.load() >= self->options_.max_connections) {
-      self->refused_.Inc();
+    std::string address;
+    const auto remote = socket.remote_endpoint(ec);
+    if (ec || !self->Admit(remote.address(), &address)) {
       beast::error_code ignored;
       socket.close(ignored);
     } else {
-      self->live_.fetch_add(1);
       socket.set_option(tcp::no_delay(true), ec);
-      auto session = std::make_shared<Session>(std::move(socket), worker, self);
+      auto session = std::make_shared<Session>(std::move(socket), worker, std::move(address), self);
       {
         std::lock_guard<std::mutex> lock(self->mu_);
         self->sessions_.push_back(session);
@@ -340,6 +361,37 @@ void Server::Impl::Accept() {
     }
     if (!self->stopping()) self->Accept();
   });
+}
+
+bool Server::Impl::Admit(const asio::ip::address& address, std::string* key) {
+  const bool trusted = trusted_.Contains(address);
+  *key = address.to_string();
+  const std::size_t live = live_.load();
+  // The reserved room is for trusted sources; with none named, no room is
+  // held back.
+  const std::size_t room = trusted || trusted_.empty()
+                               ? options_.max_connections
+                               : options_.max_connections - std::min(options_.reserved_connections, options_.max_connections);
+  if (live >= room) {
+    refused_.With({"full"}).Inc();
+    return false;
+  }
+  std::lock_guard<std::mutex> lock(addresses_mu_);
+  std::size_t& mine = per_address_[*key];
+  if (!trusted && mine >= options_.max_connections_per_address) {
+    refused_.With({"per_address"}).Inc();
+    return false;
+  }
+  ++mine;
+  live_.fetch_add(1);
+  return true;
+}
+
+void Server::Impl::SessionEnded(const std::string& address) {
+  live_.fetch_sub(1);
+  std::lock_guard<std::mutex> lock(addresses_mu_);
+  auto it = per_address_.find(address);
+  if (it != per_address_.end() && --it->second == 0) per_address_.erase(it);
 }
 
 void Server::Impl::Forget() {

@@ -189,7 +189,7 @@ TEST_F(ClassifyStageTest, AThirdAccountPastingTheSameCommentIsNotScoredBelowItAl
 // the bundled model has learnt to count when the words are unsure (train
 // --folds-by campaign, trainer.h). Models up to 9776bccb99a4 scored both
 // pastes *below* the comment alone (0.0018 against 0.0020, 0.64 against
-// 0.85); the bundled model 0.60 against 0.12, and 0.9992 against 0.89.
+// 0.85); the bundled model raises both (the cases below).
 TEST_F(ClassifyStageTest, AThirdAccountPastingNewWordsIsRaised) {
   auto note = [&](int i, const char* body, const char* signals) {
     gitlab::Item n;
@@ -208,9 +208,10 @@ TEST_F(ClassifyStageTest, AThirdAccountPastingNewWordsIsRaised) {
   } cases[] = {
       {"Interesting approach. We solved the same problem with a small queue in front of the workers and it has "
        "been stable for months.",
-       // Alone: suspicious since the model met real text (0.46: a two-day-old account's
-       // comment is shown to a person; words alone never make it spam).
-       R"({"account_age_days": 2, "email_domain": "gmail.com"})", "suspicious", "suspicious"},
+       // Alone: ordinary (0.10 with fc0e51e10d44; 0.46, suspicious, with the
+       // first model that met real text); pasted by a third account it is
+       // shown to a person, and words alone never make it spam.
+       R"({"account_age_days": 2, "email_domain": "gmail.com"})", "ham", "suspicious"},
       {"Great write-up on the retry logic, it helped our team a lot. We wrote about the same idea at "
        "https://oakpuzzle-atelier.shop/blog",
        R"({"account_age_days": 400, "email_domain": "gmail.com", "email_confirmed": true})", "suspicious", "spam"},
