@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 
 #include "admin/review_page.h"
 #include "admin/sign_in_queue.h"
@@ -10,6 +11,7 @@
 #include "log/json_log.h"
 #include "security/constant_time.h"
 #include "security/crypto.h"
+#include "text/utf8.h"
 
 namespace spamphibian::admin {
 
@@ -105,7 +107,9 @@ AdminService::AdminService(AdminServiceOptions options, std::vector<AdminWorker>
                                         "no_csrf, not_reviewer, oauth, sign_in_rate, sign_in_busy).",
                                         {"reason"})),
       log_(log),
-      logins_(30, 10) {
+      logins_(30, 10),
+      answers_by_reviewer_(120, 60),
+      answers_by_review_(6, 4) {
   if (sign_in.oauth != nullptr) sign_ins_ = std::make_unique<SignInQueue>(SignInQueueOptions{}, std::move(sign_in));
   // Cookies are signed with a key every replica derives alike from a secret
   // they share; with none, a random one (sessions then last one process).
@@ -154,6 +158,9 @@ http::Response AdminService::Route(const http::Request& req, AdminWorker& w) {
     return Text(200, "text/html; charset=utf-8", std::string(kReviewPageHtml));
   }
 
+  // A body too large to read is refused before any handler sees the
+  // request (a model change must not act on an empty body).
+  if (req.body_too_large) return http::JsonError(413, "body too large");
   http::Response refusal;
   const std::optional<Caller> caller = Authenticate(req, w, &refusal);
   if (!caller) return refusal;
@@ -176,6 +183,7 @@ http::Response AdminService::Route(const http::Request& req, AdminWorker& w) {
   constexpr std::string_view kReview = "/api/v1/reviews/";
   if (p.starts_with(kReview) && p.size() > kReview.size()) {
     const std::string id = http::PercentDecode(p.substr(kReview.size()));
+    if (text::ValidUtf8(id) != id) return http::JsonError(400, "a review id is UTF-8 text");
     if (id.size() > 200 || id.find('/') != std::string::npos) return http::JsonError(404, "no such review");
     if (req.method == "GET") return GetReview(id, w);
     if (req.method == "POST") return Answer(id, req, *caller, w);
@@ -436,7 +444,9 @@ http::Response AdminService::ListReviews(const http::Request& req, AdminWorker& 
     const std::string v = http::FormValue(q, name);
     if (v.empty()) continue;
     *field = Number(v);
-    if (!*field || **field < 0 || **field > 1) return http::JsonError(400, std::string(name) + ": a number in [0, 1]");
+    if (!*field || !std::isfinite(**field) || **field < 0 || **field > 1) {
+      return http::JsonError(400, std::string(name) + ": a number in [0, 1]");
+    }
   }
   if (const std::string limit = http::FormValue(q, "limit"); !limit.empty()) {
     const auto n = Number(limit);
@@ -519,6 +529,11 @@ http::Response AdminService::Answer(const std::string& id, const http::Request& 
   if (body.contains("trust_author")) {
     if (!body["trust_author"].is_boolean()) return http::JsonError(400, "trust_author: true or false");
     request.trust_author = body["trust_author"].get<bool>();
+  }
+  if ((!caller.by_token && !answers_by_reviewer_.Allow(caller.username)) || !answers_by_review_.Allow(id)) {
+    http::Response r = http::JsonError(429, "too many answers; wait a little");
+    r.headers.push_back({"Retry-After", "10"});
+    return r;
   }
   const review::Reviewer reviewer{caller.username, caller.by_token ? "api" : "page"};
   review::OutcomeResult result;

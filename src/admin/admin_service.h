@@ -118,6 +118,11 @@ class AdminService : public http::Handler {
   // /login keeps a state in Redis for each sign-in it starts: bounded per
   // client address.
   security::KeyedRateLimiter logins_;
+  // Answers: per signed-in reviewer (a script's token is not held to a
+  // person's pace), and per review (flipping one item back and forth
+  // writes a label, an S3 object and audit entries each time).
+  security::KeyedRateLimiter answers_by_reviewer_;
+  security::KeyedRateLimiter answers_by_review_;
   std::unique_ptr<SignInQueue> sign_ins_;  // null without OAuth settings
 };
 

@@ -93,13 +93,20 @@ const std::string_view kAppJs = R"js('use strict';
   var queue = document.getElementById('queue'), statusLine = document.getElementById('status');
   var more = document.getElementById('more');
 
+  // Bidirectional controls (U+202A-U+202E, U+2066-U+2069) reorder what
+  // follows them, so a link could read as another: shown as marks, never
+  // obeyed, in every text of the page and in the link dialog.
+  var bidi = /[\u202A-\u202E\u2066-\u2069]/g;
+  function visible(text) {
+    return String(text).replace(bidi, function (c) { return '[U+' + c.charCodeAt(0).toString(16).toUpperCase() + ']'; });
+  }
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
-    if (text !== undefined && text !== null) e.textContent = String(text);
+    if (text !== undefined && text !== null) e.textContent = visible(text);
     return e;
   }
-  function say(text) { statusLine.textContent = text; }
+  function say(text) { statusLine.textContent = visible(text); }
 
   function api(method, path, body) {
     var opts = { method: method, headers: { 'Accept': 'application/json' }, credentials: 'same-origin' };
@@ -126,6 +133,7 @@ const std::string_view kAppJs = R"js('use strict';
 
   // The text with the words the model weighed marked and links inert.
   function renderText(container, text, words) {
+    text = visible(text);
     var parts = [], last = 0, m;
     urlPattern.lastIndex = 0;
     while ((m = urlPattern.exec(text)) !== null) {

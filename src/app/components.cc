@@ -108,6 +108,7 @@ nlohmann::json DescribeConfig(const Config& c, const std::vector<std::string>& s
       {"gitlab_timeout_ms", c.gitlab.timeout.count()},
       {"gitlab_act_deadline_ms", c.gitlab.act_deadline.count()},
       {"webhook_secret", c.webhook_secret.redacted()},
+      {"metrics_token", c.metrics_token.redacted()},
       {"slack_webhook_url", c.slack_webhook_url.redacted()},
       {"model_url", c.model_url},
       {"model_s3_key", c.classify.model_s3_key},

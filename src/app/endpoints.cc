@@ -1,8 +1,19 @@
 #include "app/endpoints.h"
 
+#include "security/constant_time.h"
+
 namespace spamphibian {
 
-void MetricsEndpoint::Handle(http::Request, http::Respond respond) {
+void MetricsEndpoint::Handle(http::Request request, http::Respond respond) {
+  if (!token_.empty()) {
+    constexpr std::string_view kBearer = "Bearer ";
+    const std::string_view auth = request.Header("Authorization");
+    if (!auth.starts_with(kBearer) || !ConstantTimeEquals(auth.substr(kBearer.size()), token_.reveal())) {
+      http::Response r = http::JsonError(401, "METRICS_TOKEN is set: send Authorization: Bearer <METRICS_TOKEN>");
+      r.headers.push_back({"WWW-Authenticate", "Bearer"});
+      return respond(std::move(r));
+    }
+  }
   http::Response r;
   r.content_type = "text/plain; version=0.0.4; charset=utf-8";
   r.body = registry_.Render();

@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "http/message.h"
+#include "config/secret.h"
 #include "metrics/registry.h"
 
 namespace spamphibian {
@@ -11,11 +12,15 @@ namespace spamphibian {
 // GET /metrics: the registry in Prometheus text format.
 class MetricsEndpoint : public http::Handler {
  public:
-  explicit MetricsEndpoint(const metrics::Registry& registry) : registry_(registry) {}
+  // `token` non-empty: only `Authorization: Bearer <token>` (compared in
+  // constant time) reads the metrics; 401 otherwise.
+  explicit MetricsEndpoint(const metrics::Registry& registry, Secret token = Secret())
+      : registry_(registry), token_(std::move(token)) {}
   void Handle(http::Request request, http::Respond respond) override;
 
  private:
   const metrics::Registry& registry_;
+  const Secret token_;
 };
 
 // GET /healthz (`check` null: the process answers, so it is alive) and

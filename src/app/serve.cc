@@ -252,7 +252,7 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
     }
   }
 
-  MetricsEndpoint metrics_endpoint(registry);
+  MetricsEndpoint metrics_endpoint(registry, config.metrics_token);
   HealthEndpoint healthz;
   HealthEndpoint readyz([&monitor] { return monitor.redis_up(); });
   routes.push_back({"GET", "/metrics", &metrics_endpoint});

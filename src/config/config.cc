@@ -498,6 +498,11 @@ const Setting kSettings[] = {
      }},
     {"", "review.dry_run",
      [](const std::string& w, const std::string& v, Config* c) { return ParseBool(w, v, &c->review.dry_run); }},
+    {"METRICS_TOKEN", "",
+     [](const std::string&, const std::string& v, Config* c) {
+       c->metrics_token = Secret(v);
+       return Status::Ok();
+     }},
     {"SLACK_SIGNING_SECRET", "",
      [](const std::string&, const std::string& v, Config* c) {
        c->slack_signing_secret = Secret(v);

@@ -245,6 +245,9 @@ struct Config {
   AdminOptions admin;
   ReviewSettings review;
   Secret slack_signing_secret;  // SLACK_SIGNING_SECRET: verifies Slack's button clicks
+  // METRICS_TOKEN: when set, GET /metrics needs `Authorization: Bearer` it
+  // (the counters around one hook tell its verdict to whoever can diff them).
+  Secret metrics_token;
   ServerOptions server;
   RedisOptions redis;
   PipelineOptions pipeline;

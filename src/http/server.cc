@@ -144,11 +144,30 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnHeader(beast::error_code ec) {
     if (ec && ec != bhttp::error::body_limit) {
       reading_ = false;
-      return Close();  // end of stream, timeout, reset, malformed or oversized headers
+      // Malformed framing or headers (a Transfer-Encoding Beast will not
+      // read, two lengths): say so, then close. End of stream, a timeout or
+      // a reset just close.
+      if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
+          ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message && !closing_) {
+        keep_alive_ = false;
+        request_ = Request();
+        handler_ = server_->Find(request_, &route_status_, &histogram_);
+        handler_ = nullptr;
+        return Dispatch(JsonError(400, "malformed request: " + ec.message()));
+      }
+      return Close();
     }
     // The route is found once per request, here; Dispatch uses it.
     request_ = ToRequest(parser_->get());
     handler_ = server_->Find(request_, &route_status_, &histogram_);
+    if (!FramingIsPlain(parser_->get())) {
+      // A message whose length two hops could read differently
+      // (RFC 9112 6.1, 6.3): refused, and the connection closed.
+      reading_ = false;
+      keep_alive_ = false;
+      handler_ = nullptr;
+      return Dispatch(JsonError(400, "Transfer-Encoding: only \"chunked\", alone, and never with Content-Length"));
+    }
     if (ec == bhttp::error::body_limit) {
       // Content-Length alone says it is too large: answer from the headers
       // and close, since the body is still on the wire.
@@ -183,6 +202,19 @@ class Session : public std::enable_shared_from_this<Session> {
     keep_alive_ = parser_->get().keep_alive();
     request_.body = std::move(parser_->get().body());
     Dispatch();
+  }
+
+  // Transfer-Encoding, when present, is exactly "chunked", once, and there
+  // is no Content-Length beside it.
+  template <typename Message>
+  static bool FramingIsPlain(const Message& msg) {
+    const std::size_t codings = msg.count(bhttp::field::transfer_encoding);
+    if (codings == 0) return true;
+    if (codings > 1 || msg.count(bhttp::field::content_length) > 0) return false;
+    std::string_view v = msg[bhttp::field::transfer_encoding];
+    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+    return beast::iequals(v, "chunked");
   }
 
   template <typename Message>

@@ -3,6 +3,8 @@
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 
+#include "text/bidi.h"
+
 namespace spamphibian {
 
 std::shared_ptr<spdlog::logger> MakeJsonLogger(const std::string& level, spdlog::sink_ptr sink) {
@@ -35,7 +37,9 @@ void LogJson(spdlog::logger& log, spdlog::level::level_enum level, std::string_v
       line += it.value().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     }
   }
-  log.log(level, "{}", line);
+  // Hostile text reaches the log too (names, reasons): its bidirectional
+  // controls are shown, not obeyed by the terminal that shows the log.
+  log.log(level, "{}", text::ShowBidiControls(line));
 }
 
 }  // namespace spamphibian

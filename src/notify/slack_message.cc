@@ -1,5 +1,7 @@
 #include "notify/slack_message.h"
 
+#include "text/bidi.h"
+
 #include <cstdio>
 
 #include "text/utf8.h"
@@ -108,7 +110,9 @@ std::string OneLine(const nlohmann::json& n) {
 
 }  // namespace
 
-std::string EscapeMrkdwn(std::string_view text) {
+std::string EscapeMrkdwn(std::string_view raw) {
+  // Bidirectional controls shown, not obeyed (text/bidi.h).
+  const std::string text = text::ShowBidiControls(raw);
   std::string out;
   out.reserve(text.size());
   for (char c : text) {

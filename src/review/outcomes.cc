@@ -128,7 +128,10 @@ Status Decide(ReviewStore& store, const std::string& id, const OutcomeRequest& r
                             {"undo_actions_on_item", req.outcome == "ham"}});
   }
   if (!answer.label.empty()) result->done.push_back({{"label", answer.label_key}});
-  if (!answer.trust_email.empty()) result->done.push_back({{"trusted_author", answer.trust_email}});
+  // The API shows an author's e-mail by its domain only, here too.
+  if (!answer.trust_email.empty()) {
+    result->done.push_back({{"trusted_author", "@" + gitlab::EmailDomain(answer.trust_email)}});
+  }
 
   if (req.scope == "author" && req.outcome == "spam") {
     const nlohmann::json& item = r.decision.value("item", nlohmann::json::object());

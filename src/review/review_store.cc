@@ -1,5 +1,7 @@
 #include "review/review_store.h"
 
+#include "security/crypto.h"
+
 #include "classify/campaigns.h"
 
 #include <charconv>
@@ -360,6 +362,18 @@ Status RedisReviewStore::Apply(const std::string& id, const Answer& a, bool* app
   if (Status s = client_.WaitForReplicas(); !s.ok()) return s;
   *applied = reply->element[0]->integer == 1;
   *state = std::string(redis::ReplyText(reply->element[1]));
+  return Status::Ok();
+}
+
+Status RedisReviewStore::FirstSeen(const std::string& token, std::chrono::seconds window, bool* first) {
+  redis::Reply reply;
+  if (Status s = client_.Run({"SET", options_.prefix + "slack:click:" + security::Sha256Hex(token), "1", "EX",
+                              std::to_string(window.count()), "NX"},
+                             &reply);
+      !s.ok()) {
+    return s;
+  }
+  *first = reply->type == REDIS_REPLY_STATUS;  // OK; nil when it was there
   return Status::Ok();
 }
 

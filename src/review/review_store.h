@@ -140,6 +140,10 @@ class ReviewStore {
   // *applied false: it was not (*state is the state found; "" = no such
   // review).
   virtual Status Apply(const std::string& id, const Answer& answer, bool* applied, std::string* state) = 0;
+  // Whether this is the first time `token` (a signed Slack click) is seen
+  // within `window`: a click replayed while its signature is still valid
+  // must not answer again (it would undo a later answer).
+  virtual Status FirstSeen(const std::string& token, std::chrono::seconds window, bool* first) = 0;
 };
 
 struct RedisReviewStoreOptions {
@@ -168,6 +172,7 @@ class RedisReviewStore : public ReviewStore {
   Status OfDomain(const std::string& domain, const std::string& except, std::size_t limit,
                   std::vector<Review>* out) override;
   Status Apply(const std::string& id, const Answer& answer, bool* applied, std::string* state) override;
+  Status FirstSeen(const std::string& token, std::chrono::seconds window, bool* first) override;
 
  private:
   // Reads the hashes of `ids` in one round trip; missing ones are skipped.

@@ -21,6 +21,10 @@ http::Response Empty(int status) {
   return r;
 }
 
+// How long a click is remembered: a signature is accepted while its
+// timestamp is within five minutes either side of now.
+constexpr std::chrono::seconds kClickWindow{600};
+
 }  // namespace
 
 Status VerifySlackSignature(const std::string& secret, std::string_view timestamp, std::string_view signature,
@@ -48,7 +52,7 @@ SlackInteractions::SlackInteractions(SlackInteractionsOptions options, std::uniq
       http_(std::move(http)),
       results_(metrics.AddCounter("spamphibian_slack_interactions_total",
                                   "Clicks on Slack's review buttons, by result (applied, already, refused_signature, "
-                                  "unknown_user, bad_request, failed, busy).",
+                                  "unknown_user, replayed, bad_request, failed, busy).",
                                   {"result"})),
       log_(log),
       worker_([this] { Run(); }) {}
@@ -103,6 +107,7 @@ void SlackInteractions::HandleChecked(const http::Request& req, const http::Resp
   job.outcome = action_id == "review_spam" ? "spam" : "ham";
   job.slack_user = payload.contains("user") && payload["user"].is_object() ? payload["user"].value("id", "") : "";
   job.response_url = payload.value("response_url", "");
+  job.signature = std::string(req.Header("X-Slack-Signature"));
   job.message = payload.contains("message") ? payload["message"] : nlohmann::json::object();
   if (auto it = options_.slack_users.find(job.slack_user); it != options_.slack_users.end()) job.reviewer = it->second;
   {
@@ -138,6 +143,20 @@ void SlackInteractions::Apply(const Job& job) {
             {{"reason", "not a reviewer"}, {"slack_user", job.slack_user}});
     Reply(job.response_url, {{"response_type", "ephemeral"}, {"replace_original", false},
                              {"text", "You are not a reviewer: ask an admin to add your Slack id to review.slack_users."}});
+    return;
+  }
+  // A signed click is valid for five minutes; within them, it counts once.
+  bool first = false;
+  if (Status s = store_->FirstSeen(job.signature, kClickWindow, &first); !s.ok()) {
+    results_.With({"failed"}).Inc();
+    Reply(job.response_url, {{"response_type", "ephemeral"}, {"replace_original", false},
+                             {"text", "Not recorded: " + notify::EscapeMrkdwn(s.message())}});
+    return;
+  }
+  if (!first) {
+    results_.With({"replayed"}).Inc();
+    LogJson(log_, spdlog::level::warn, "slack_interaction_refused",
+            {{"reason", "a click seen before (replayed)"}, {"review_id", job.review_id}});
     return;
   }
   OutcomeResult result;

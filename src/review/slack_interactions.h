@@ -63,6 +63,7 @@ class SlackInteractions : public http::Handler {
  private:
   struct Job {
     std::string review_id, outcome, reviewer, slack_user, response_url;
+    std::string signature;  // X-Slack-Signature: one per click (body and time)
     nlohmann::json message;  // the message clicked on
   };
   void HandleChecked(const http::Request& request, const http::Respond& respond);

@@ -88,6 +88,8 @@ async function main() {
     check(inert.pwned === undefined, 'no script from spam ran (window.__pwned unset)');
     check(inert.images === 0 && inert.scripts === 0 && inert.jsLinks === 0, 'no <img>, <script> or javascript: link in the queue');
     check(inert.text.includes('<script>') && inert.text.includes('onerror'), 'the attack is shown as text');
+    check(inert.text.includes('[U+202E]txt.exe') && !inert.text.includes('\u202E'),
+          'a bidirectional override is shown as a mark, not obeyed');
     // A link in spam opens only after a confirmation that shows all of it.
     const link = await page.$(card(env.HOSTILE_ID) + ' .link');
     check(!!link, 'the URL in the spam is marked as a link');

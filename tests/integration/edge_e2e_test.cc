@@ -11,7 +11,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <string>
 #include <thread>
 #include <vector>
@@ -74,8 +76,8 @@ std::string Exchange(int fd, const std::string& request, std::chrono::millisecon
 
 class EdgeE2E : public ::testing::Test {
  protected:
-  void Start(const std::string& yaml) {
-    service_ = std::make_unique<testing::SpamphibianProcess>(redis_, dir_.path(), std::map<std::string, std::string>{},
+  void Start(const std::string& yaml, std::map<std::string, std::string> env = {}) {
+    service_ = std::make_unique<testing::SpamphibianProcess>(redis_, dir_.path(), std::move(env),
                                                              std::vector<std::string>{"serve", "--stages", "events"}, yaml);
     ASSERT_TRUE(service_->WaitReady()) << service_->log();
   }
@@ -156,6 +158,36 @@ TEST_F(EdgeE2E, HeadAnswersCarryNoBodySoTheNextResponseIsFramed) {
   EXPECT_NE(reply.substr(0, first_end).find("Content-Length: "), std::string::npos) << reply;
   EXPECT_EQ(reply.compare(first_end + 4, 12, "HTTP/1.1 200"), 0) << "the GET's answer follows the HEAD's headers:\n"
                                                                  << reply;
+}
+
+// The counters around one hook tell its verdict: with METRICS_TOKEN set,
+// only Prometheus (with the token) reads them.
+TEST_F(EdgeE2E, MetricsTokenKeepsTheCountersForPrometheus) {
+  Start("", {{"METRICS_TOKEN", "metrics-token-0123456789"}});
+  EXPECT_EQ(HttpGet(service_->Url("/metrics")).status, 401);
+  EXPECT_EQ(HttpGet(service_->Url("/metrics"), {{"Authorization", "Bearer wrong"}}).status, 401);
+  const auto ok = HttpGet(service_->Url("/metrics"), {{"Authorization", "Bearer metrics-token-0123456789"}});
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_NE(ok.body.find("spamphibian_events_received_total"), std::string::npos);
+  EXPECT_EQ(HttpGet(service_->Url("/healthz")).status, 200) << "health stays open";
+  EXPECT_EQ(service_->log().find("metrics-token-0123456789"), std::string::npos) << "never logged";
+}
+
+TEST_F(EdgeE2E, AmbiguousFramingIsRefused) {
+  Start("");
+  for (const char* framing : {"Transfer-Encoding: xchunked\r\nContent-Length: 2\r\n",
+                              "Transfer-Encoding: identity, chunked\r\n",
+                              "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n"}) {
+    const int fd = ConnectFrom("127.0.0.1", service_->port());
+    ASSERT_GE(fd, 0) << std::strerror(errno);
+    fds_.push_back(fd);
+    const std::string reply =
+        Exchange(fd, std::string("POST /events HTTP/1.1\r\nHost: x\r\nX-Gitlab-Token: ") + testing::kWebhookSecret +
+                         "\r\nContent-Type: application/json\r\n" + framing + "\r\n0\r\n\r\n",
+                 std::chrono::seconds(5));
+    EXPECT_EQ(reply.rfind("HTTP/1.1 400", 0), 0u) << framing << reply;
+    EXPECT_NE(reply.find("Connection: close"), std::string::npos) << framing;
+  }
 }
 
 }  // namespace
