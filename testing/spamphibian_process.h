@@ -26,6 +26,9 @@ class SpamphibianProcess {
 
   // Generous: a test fails fast when the service is ready, and under a
   // loaded CI machine (retrains beside it) a start has taken over 10 s.
+  // A port this helper chose that was taken meanwhile (FreePort's port can
+  // go to another process's connection before the service binds it): the
+  // service is started again on new ones, up to three times.
   bool WaitReady(std::chrono::milliseconds timeout = std::chrono::seconds(30));
   std::string Url(const std::string& path) const;
   int port() const { return port_; }
@@ -38,9 +41,14 @@ class SpamphibianProcess {
   std::string log() const { return ReadFile(log_); }
 
  private:
+  void Launch();
+
   int port_;
   int admin_port_;
+  bool own_port_ = true, own_admin_port_ = true;  // chosen here, not by the test
   std::string log_;
+  std::vector<std::string> args_;
+  std::map<std::string, std::string> env_;
   std::unique_ptr<ChildProcess> process_;
 };
 

@@ -5,23 +5,21 @@
 // user, the review groups). On the listener's two threads those waits let
 // anyone who can reach /oauth/callback hold the review page down, and every
 // callback sent GitLab a token request carrying the client secret. Here one
-// thread of its own, with its own connections (an AdminWorker), does them;
-// at most `capacity` sign-ins wait for it, and each client address starts
-// at most `per_address_per_minute` (`burst` at once). Beyond either the
-// caller answers at once (503 or 429) and GitLab is not asked.
+// thread of its own (base/work_queue.h), with its own connections (an
+// AdminWorker), does them; at most `capacity` sign-ins wait for it, and
+// each client address starts at most `per_address_per_minute` (`burst` at
+// once). Beyond either the caller answers at once (503 or 429) and GitLab
+// is not asked.
 //
 // Thread-safe: Submit from any thread; jobs run on the queue's thread, in
 // order. The destructor runs what is queued, then stops.
 #pragma once
 
-#include <condition_variable>
-#include <deque>
 #include <functional>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "admin/admin_service.h"
+#include "base/work_queue.h"
 #include "security/keyed_rate_limiter.h"
 
 namespace spamphibian::admin {
@@ -38,25 +36,15 @@ class SignInQueue {
   enum class Admission { kQueued, kBusy, kTooMany };
 
   SignInQueue(SignInQueueOptions options, AdminWorker worker);
-  ~SignInQueue();
-  SignInQueue(const SignInQueue&) = delete;
-  SignInQueue& operator=(const SignInQueue&) = delete;
 
-  // Queues `job` for a client at `address`; kBusy when `capacity` wait
-  // already, kTooMany when that address has started too many.
+  // Queues `job` for a client at `address`; kTooMany when that address has
+  // started too many, kBusy when `capacity` wait already.
   Admission Submit(const std::string& address, Job job);
 
  private:
-  void Run();
-
-  const SignInQueueOptions options_;
   AdminWorker worker_;
   security::KeyedRateLimiter per_address_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  std::deque<Job> jobs_;
-  bool stopping_ = false;
-  std::thread thread_;  // last: starts once the rest is ready
+  WorkQueue queue_;  // last: its jobs use worker_
 };
 
 }  // namespace spamphibian::admin

@@ -133,7 +133,8 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(16 * 1024);
     // A connection that sends no request (or dribbles its headers) is
     // closed after header_timeout: idle sockets cannot hold the door shut.
-    stream_.expires_after(server_->options().header_timeout);
+    stream_.expires_after(std::min<std::chrono::steady_clock::duration>(server_->options().header_timeout,
+                                                                         server_->options().read_timeout));
     reading_ = true;
     // The headers first: a handler may refuse the request on them (no
     // token) before its body costs anything.
@@ -153,7 +154,8 @@ class Session : public std::enable_shared_from_this<Session> {
         request_ = Request();
         handler_ = server_->Find(request_, &route_status_, &histogram_);
         handler_ = nullptr;
-        return Dispatch(JsonError(400, "malformed request: " + ec.message()));
+        return Dispatch(ec == bhttp::error::header_limit ? JsonError(431, "request headers too large")
+                                                         : JsonError(400, "malformed request: " + ec.message()));
       }
       return Close();
     }

@@ -55,16 +55,7 @@ SlackInteractions::SlackInteractions(SlackInteractionsOptions options, std::uniq
                                   "unknown_user, replayed, bad_request, failed, busy).",
                                   {"result"})),
       log_(log),
-      worker_([this] { Run(); }) {}
-
-SlackInteractions::~SlackInteractions() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  worker_.join();
-}
+      queue_(kMaxQueued) {}
 
 void SlackInteractions::Handle(http::Request req, http::Respond respond) {
   try {
@@ -110,30 +101,11 @@ void SlackInteractions::HandleChecked(const http::Request& req, const http::Resp
   job.signature = std::string(req.Header("X-Slack-Signature"));
   job.message = payload.contains("message") ? payload["message"] : nlohmann::json::object();
   if (auto it = options_.slack_users.find(job.slack_user); it != options_.slack_users.end()) job.reviewer = it->second;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (jobs_.size() >= kMaxQueued) {
-      results_.With({"busy"}).Inc();
-      return respond(http::JsonError(503, "busy"));
-    }
-    jobs_.push_back(std::move(job));
+  if (!queue_.Submit([this, job = std::move(job)] { Apply(job); })) {
+    results_.With({"busy"}).Inc();
+    return respond(http::JsonError(503, "busy"));
   }
-  cv_.notify_one();
   respond(Empty(200));
-}
-
-void SlackInteractions::Run() {
-  for (;;) {
-    Job job;
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, [&] { return stop_ || !jobs_.empty(); });
-      if (jobs_.empty()) return;  // stopping, and nothing left
-      job = std::move(jobs_.front());
-      jobs_.pop_front();
-    }
-    Apply(job);
-  }
 }
 
 void SlackInteractions::Apply(const Job& job) {

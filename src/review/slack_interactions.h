@@ -18,17 +18,14 @@
 #include <spdlog/logger.h>
 
 #include <chrono>
-#include <condition_variable>
-#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <thread>
 
 #include "base/status.h"
+#include "base/work_queue.h"
 #include "config/secret.h"
 #include "http/client.h"
 #include "http/message.h"
@@ -56,7 +53,6 @@ class SlackInteractions : public http::Handler {
   // `store` and `http` are used by the worker thread only.
   SlackInteractions(SlackInteractionsOptions options, std::unique_ptr<ReviewStore> store,
                     std::unique_ptr<http::HttpClient> http, metrics::Registry& metrics, spdlog::logger& log);
-  ~SlackInteractions() override;
 
   void Handle(http::Request request, http::Respond respond) override;
 
@@ -67,7 +63,6 @@ class SlackInteractions : public http::Handler {
     nlohmann::json message;  // the message clicked on
   };
   void HandleChecked(const http::Request& request, const http::Respond& respond);
-  void Run();
   void Apply(const Job& job);
   void Reply(const std::string& response_url, const nlohmann::json& body);
 
@@ -76,11 +71,7 @@ class SlackInteractions : public http::Handler {
   std::unique_ptr<http::HttpClient> http_;
   metrics::CounterFamily& results_;
   spdlog::logger& log_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<Job> jobs_;
-  bool stop_ = false;
-  std::thread worker_;
+  WorkQueue queue_;  // last: its jobs use the members above
 };
 
 }  // namespace spamphibian::review

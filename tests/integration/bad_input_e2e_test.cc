@@ -21,8 +21,17 @@ namespace {
 using testing::HttpGet;
 using testing::kWebhookSecret;
 
-int Connect(int port) {
+// A connection to 127.0.0.1:port from `source` (another loopback address
+// is another client: the server caps connections per client address).
+int Connect(int port, const char* source = "127.0.0.1") {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in from{};
+  from.sin_family = AF_INET;
+  inet_pton(AF_INET, source, &from.sin_addr);
+  if (bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0) {
+    close(fd);
+    return -1;
+  }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
@@ -70,7 +79,7 @@ const std::string kJson = "Content-Type: application/json";
 struct Case {
   std::string name;
   std::string bytes;
-  int want;  // a status, or 0: connection closed without an answer
+  int want;  // a status (malformed HTTP: 400, or 431 for oversized headers, then closed), or 0: closed without an answer
 };
 
 std::vector<Case> Cases() {
@@ -90,10 +99,10 @@ std::vector<Case> Cases() {
   // Sizes.
   cases.push_back({"2 MiB body", Post(std::string(2 << 20, ' '), {kJson, kToken}), 413});
   cases.push_back({"Content-Length of 1 GiB", "POST /events HTTP/1.1\r\nHost: x\r\n" + kToken + "\r\nContent-Length: 1073741824\r\n\r\n{", 413});
-  cases.push_back({"a 20 KiB header", Post(user, {kJson, kToken, "X-Junk: " + std::string(20000, 'j')}), 0});
+  cases.push_back({"a 20 KiB header", Post(user, {kJson, kToken, "X-Junk: " + std::string(20000, 'j')}), 431});
   std::vector<std::string> many = {kJson, kToken};
   for (int i = 0; i < 2000; ++i) many.push_back("X-H" + std::to_string(i) + ": v");
-  cases.push_back({"2000 headers", Post(user, many), 0});
+  cases.push_back({"2000 headers", Post(user, many), 431});
   // Not JSON, or not what a hook is.
   for (const std::string& body : {std::string(""), std::string("{"), std::string("not json"), std::string("{\"a\":}"),
                                   std::string("\xff\xfe{}"), std::string("{\"event_name\":\"user_create\",\"user_id\":41,}"),
@@ -146,18 +155,18 @@ std::vector<Case> Cases() {
     cases.push_back({"POST " + path, Post(user, {kJson, kToken}, path), 404});
   }
   // Malformed HTTP.
-  cases.push_back({"garbage", "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 a TLS hello\r\n\r\n", 0});
-  cases.push_back({"no request line", "\r\n\r\n\r\n", 0});
-  cases.push_back({"HTTP/0.9", "GET /healthz\r\n\r\n", 0});
-  cases.push_back({"HTTP/7.0", "POST /events HTTP/7.0\r\nHost: x\r\n\r\n", 0});
-  cases.push_back({"negative Content-Length", "POST /events HTTP/1.1\r\nHost: x\r\n" + kToken + "\r\nContent-Length: -5\r\n\r\n{}", 0});
-  cases.push_back({"two Content-Lengths", "POST /events HTTP/1.1\r\nHost: x\r\n" + kToken + "\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}", 0});
+  cases.push_back({"garbage", "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 a TLS hello\r\n\r\n", 400});
+  cases.push_back({"no request line", "\r\n\r\n\r\n", 400});
+  cases.push_back({"HTTP/0.9", "GET /healthz\r\n\r\n", 400});
+  cases.push_back({"HTTP/7.0", "POST /events HTTP/7.0\r\nHost: x\r\n\r\n", 400});
+  cases.push_back({"negative Content-Length", "POST /events HTTP/1.1\r\nHost: x\r\n" + kToken + "\r\nContent-Length: -5\r\n\r\n{}", 400});
+  cases.push_back({"two Content-Lengths", "POST /events HTTP/1.1\r\nHost: x\r\n" + kToken + "\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}", 400});
   cases.push_back({"bad chunk size", "POST /events HTTP/1.1\r\nHost: x\r\n" + kToken + "\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n", 0});
   cases.push_back({"body shorter than its length", "POST /events HTTP/1.1\r\nHost: x\r\n" + kToken + "\r\nContent-Length: 500\r\n\r\n{\"event_name\":\"user_create\"", 0});
-  cases.push_back({"header without a colon", "POST /events HTTP/1.1\r\nHost: x\r\nNoColonHere\r\nContent-Length: 2\r\n\r\n{}", 0});
+  cases.push_back({"header without a colon", "POST /events HTTP/1.1\r\nHost: x\r\nNoColonHere\r\nContent-Length: 2\r\n\r\n{}", 400});
   cases.push_back({"NUL in a header",
-                   std::string("POST /events HTTP/1.1\r\nHost: x\r\nX-A: a") + '\0' + "b\r\nContent-Length: 2\r\n\r\n{}", 0});
-  cases.push_back({"space before the colon", "POST /events HTTP/1.1\r\nHost: x\r\nContent-Length : 2\r\n\r\n{}", 0});
+                   std::string("POST /events HTTP/1.1\r\nHost: x\r\nX-A: a") + '\0' + "b\r\nContent-Length: 2\r\n\r\n{}", 400});
+  cases.push_back({"space before the colon", "POST /events HTTP/1.1\r\nHost: x\r\nContent-Length : 2\r\n\r\n{}", 400});
   return cases;
 }
 
@@ -199,10 +208,12 @@ TEST_F(BadInputE2E, EveryHostileRequestIsRefusedCountedAndNothingIsStored) {
 }
 
 TEST_F(BadInputE2E, SlowAndIdleClientsDoNotStopTheService) {
-  // Many idle connections, and one that sends its headers a byte at a time.
+  // Many idle connections, and one that sends its headers a byte at a time,
+  // from other clients than the one that checks the service's health.
   std::vector<int> idle;
-  for (int i = 0; i < 300; ++i) idle.push_back(Connect(port_));
-  const int slow = Connect(port_);
+  static const char* kSources[] = {"127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5"};
+  for (int i = 0; i < 300; ++i) idle.push_back(Connect(port_, kSources[i % 4]));
+  const int slow = Connect(port_, "127.0.0.6");
   const std::string start = "POST /events HTTP/1.1\r\nHost: x\r\n";
   for (char c : start.substr(0, 10)) {
     send(slow, &c, 1, MSG_NOSIGNAL);
