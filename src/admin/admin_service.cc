@@ -104,7 +104,7 @@ AdminService::AdminService(AdminServiceOptions options, std::vector<AdminWorker>
                                   {"outcome", "via"})),
       auth_failures_(metrics.AddCounter("spamphibian_admin_auth_failures_total",
                                         "Refused admin requests, by reason (no_credentials, bad_token, bad_session, "
-                                        "no_csrf, not_reviewer, oauth, sign_in_rate, sign_in_busy).",
+                                        "no_csrf, not_reviewer, oauth, sign_in_rate, sign_in_busy, revoked).",
                                         {"reason"})),
       log_(log),
       logins_(30, 10),
@@ -223,6 +223,14 @@ std::optional<AdminService::Caller> AdminService::Authenticate(const http::Reque
     *refusal = http::JsonError(401, "the session has ended; sign in again");
     return std::nullopt;
   }
+  // A reviewer who stopped being one (no longer an admin or a member,
+  // blocked) must not keep reviewing until the session expires. The check
+  // waits on GitLab, so it runs on the sign-in thread; marked first, so
+  // that the requests meanwhile do not queue it again.
+  const auto check_ms = std::chrono::duration_cast<std::chrono::milliseconds>(options_.reviewer_check).count();
+  if (sign_ins_ != nullptr && NowMs() - session.checked_ms > check_ms && w.sessions->Checked(*id, NowMs(), {}).ok()) {
+    (void)sign_ins_->SubmitOwn([this, id = *id, session](AdminWorker& sw) { Recheck(id, session, sw); });
+  }
   return Caller{session.username, false, session.csrf, session.is_admin};
 }
 
@@ -317,6 +325,7 @@ http::Response AdminService::FinishSignIn(const std::string& code, const std::st
   }
   session.csrf = security::RandomToken(32);
   session.expires_ms = NowMs() + std::chrono::duration_cast<std::chrono::milliseconds>(options_.session_lifetime).count();
+  session.checked_ms = NowMs();
   std::string id;
   if (Status s = w.sessions->Create(session, &id); !s.ok()) return Page(503, "Sign-in failed", "Redis: " + s.message());
   LogJson(log_, spdlog::level::info, "admin_signed_in", {{"username", session.username}, {"admin", session.is_admin}});
@@ -327,6 +336,30 @@ http::Response AdminService::FinishSignIn(const std::string& code, const std::st
                                          "; Max-Age=" + std::to_string(max_age) + CookieAttributes()});
   r.headers.push_back({"Set-Cookie", std::string(kOAuthCookie) + "=; Max-Age=0" + CookieAttributes()});
   return r;
+}
+
+void AdminService::Recheck(const std::string& session_id, const Session& session, AdminWorker& w) {
+  if (!w.user_status) return;
+  bool admin = false, active = false, member = false;
+  Status s = w.user_status(session.user_id, &admin, &active);
+  if (s.ok() && active && !admin && !options_.review_groups.empty() && w.in_review_groups) {
+    s = w.in_review_groups(session.user_id, &member);
+  }
+  if (!s.ok()) {
+    // GitLab did not answer: the session stays; asked again next time.
+    LogJson(log_, spdlog::level::warn, "admin_reviewer_check_failed",
+            {{"username", session.username}, {"error", s.message()}});
+    return;
+  }
+  if (active && (admin || member)) {
+    if (admin != session.is_admin) (void)w.sessions->Checked(session_id, NowMs(), admin);
+    return;
+  }
+  (void)w.sessions->Delete(session_id);
+  auth_failures_.With({"revoked"}).Inc();
+  LogJson(log_, spdlog::level::warn, "admin_session_revoked",
+          {{"username", session.username},
+           {"reason", !active ? "blocked or deleted in GitLab" : "neither a GitLab admin nor a review group's member"}});
 }
 
 http::Response AdminService::Logout(const http::Request& req, AdminWorker& w) {

@@ -55,6 +55,9 @@ struct AdminServiceOptions {
   Secret api_token;  // "" = no script access
   std::vector<std::string> review_groups;
   std::chrono::hours session_lifetime{12};
+  // How often a signed-in reviewer is asked about again (still an admin or
+  // a review group's member, still active); on the sign-in thread.
+  std::chrono::seconds reviewer_check{300};
   review::ReviewPolicy policy;
 };
 
@@ -69,6 +72,8 @@ struct AdminWorker {
   // Is this GitLab user a member of one of review.groups? (the service's
   // own token asks GitLab)
   std::function<Status(std::int64_t user_id, bool* member)> in_review_groups;
+  // Is this GitLab user an admin, and active (not blocked or deleted)?
+  std::function<Status(std::int64_t user_id, bool* is_admin, bool* active)> user_status;
   std::shared_ptr<void> owned;  // keeps what the members above use alive
 };
 
@@ -96,6 +101,9 @@ class AdminService : public http::Handler {
   // through `respond`, from the sign-in thread or at once.
   void Callback(const http::Request& request, AdminWorker& w, http::Respond respond);
   http::Response FinishSignIn(const std::string& code, const std::string& verifier, AdminWorker& w);
+  // Asks GitLab again whether a signed-in reviewer may still review; ends
+  // the session when not (on the sign-in thread).
+  void Recheck(const std::string& session_id, const Session& session, AdminWorker& w);
   // Security headers, the request counter, then `respond`.
   void Finish(http::Response response, const http::Respond& respond);
   http::Response Logout(const http::Request& request, AdminWorker& w);

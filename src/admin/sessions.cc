@@ -9,18 +9,65 @@
 
 namespace spamphibian::admin {
 
+namespace {
+
+// KEYS[1] the session, KEYS[2] its user's sessions (a sorted set of hashed
+// ids by expiry); ARGV: record, ttl ms, now ms, expires ms, hashed id,
+// most sessions, the session keys' prefix. The oldest sessions beyond the
+// most are deleted in the same step. (Their keys are derived here from the
+// set, so this is for a standalone or Sentinel Redis, not a cluster.)
+constexpr const char* kCreate = R"lua(
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[3])
+redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5])
+redis.call('PEXPIREAT', KEYS[2], redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')[2])
+local over = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[6])
+if over > 0 then
+  for _, h in ipairs(redis.call('ZRANGE', KEYS[2], 0, over - 1)) do redis.call('DEL', ARGV[7] .. h) end
+  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, over - 1)
+end
+return over
+)lua";
+
+std::int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+nlohmann::json Record(const Session& s) {
+  return {{"username", s.username},     {"user_id", s.user_id},
+          {"is_admin", s.is_admin},     {"csrf", s.csrf},
+          {"expires_ms", s.expires_ms}, {"checked_ms", s.checked_ms}};
+}
+
+}  // namespace
+
+RedisSessionStore::RedisSessionStore(const redis::Connector& connector, std::string prefix)
+    : client_(connector), prefix_(std::move(prefix)), create_(kCreate) {}
+
 std::string RedisSessionStore::Key(const std::string& id) const {
   return prefix_ + "admin:session:" + security::Sha256Hex(id);
 }
 
 Status RedisSessionStore::Create(const Session& s, std::string* id) {
   *id = security::RandomToken(32);
-  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
-  const nlohmann::json record = {{"username", s.username}, {"user_id", s.user_id}, {"is_admin", s.is_admin},
-                                 {"csrf", s.csrf},         {"expires_ms", s.expires_ms}};
-  return client_.Run({"SET", Key(*id), record.dump(), "PX", std::to_string(std::max<std::int64_t>(1, s.expires_ms - now))});
+  const std::int64_t now = NowMs();
+  redis::Reply reply;
+  return client_.Eval(create_, {Key(*id), prefix_ + "admin:sessions_of:" + std::to_string(s.user_id)},
+                      {Record(s).dump(), std::to_string(std::max<std::int64_t>(1, s.expires_ms - now)),
+                       std::to_string(now), std::to_string(s.expires_ms), security::Sha256Hex(*id),
+                       std::to_string(kMaxSessionsPerUser), prefix_ + "admin:session:"},
+                      &reply);
+}
+
+Status RedisSessionStore::Checked(const std::string& id, std::int64_t checked_ms, std::optional<bool> is_admin) {
+  Session s;
+  bool found = false;
+  if (Status st = Find(id, &s, &found); !st.ok() || !found) return st;
+  s.checked_ms = checked_ms;
+  if (is_admin) s.is_admin = *is_admin;
+  // XX: a session deleted meanwhile (signed out, revoked) stays deleted.
+  return client_.Run({"SET", Key(id), Record(s).dump(), "XX", "KEEPTTL"});
 }
 
 Status RedisSessionStore::Find(const std::string& id, Session* out, bool* found) {
@@ -35,6 +82,7 @@ Status RedisSessionStore::Find(const std::string& id, Session* out, bool* found)
   out->is_admin = j.value("is_admin", false);
   out->csrf = j.value("csrf", "");
   out->expires_ms = j.value("expires_ms", std::int64_t{0});
+  out->checked_ms = j.value("checked_ms", std::int64_t{0});
   *found = !out->username.empty();
   return Status::Ok();
 }

@@ -12,6 +12,7 @@
 
 #include "base/status.h"
 #include "redis/client.h"
+#include "redis/script.h"
 
 namespace spamphibian::admin {
 
@@ -21,15 +22,26 @@ struct Session {
   bool is_admin = false;
   std::string csrf;          // the token every state-changing request must carry
   std::int64_t expires_ms = 0;
+  // When GitLab last said this person may review (admin, or a member of a
+  // review group); re-asked every few minutes (admin_service.cc).
+  std::int64_t checked_ms = 0;
 };
+
+// A person signed in from more places than this loses the oldest session.
+inline constexpr std::size_t kMaxSessionsPerUser = 10;
 
 class SessionStore {
  public:
   virtual ~SessionStore() = default;
-  // Stores `session` until its expiry; *id is the new random id.
+  // Stores `session` until its expiry; *id is the new random id. The
+  // user's sessions beyond kMaxSessionsPerUser end, oldest first.
   virtual Status Create(const Session& session, std::string* id) = 0;
   virtual Status Find(const std::string& id, Session* out, bool* found) = 0;
   virtual Status Delete(const std::string& id) = 0;
+  // Records that the session's reviewer was checked at `checked_ms` (and,
+  // when given, whether they are a GitLab admin now), if the session still
+  // exists.
+  virtual Status Checked(const std::string& id, std::int64_t checked_ms, std::optional<bool> is_admin) = 0;
 
   // Sign-ins under way: /login keeps its OAuth state for `ttl`; the callback
   // takes it back, once (*fresh false: used already, expired, or never
@@ -42,10 +54,11 @@ class SessionStore {
 // Not thread-safe: one per thread.
 class RedisSessionStore : public SessionStore {
  public:
-  RedisSessionStore(const redis::Connector& connector, std::string prefix) : client_(connector), prefix_(std::move(prefix)) {}
+  RedisSessionStore(const redis::Connector& connector, std::string prefix);
   Status Create(const Session& session, std::string* id) override;
   Status Find(const std::string& id, Session* out, bool* found) override;
   Status Delete(const std::string& id) override;
+  Status Checked(const std::string& id, std::int64_t checked_ms, std::optional<bool> is_admin) override;
   Status BeginSignIn(const std::string& state, std::chrono::seconds ttl) override;
   Status EndSignIn(const std::string& state, bool* fresh) override;
 
@@ -53,6 +66,7 @@ class RedisSessionStore : public SessionStore {
   std::string Key(const std::string& id) const;
   redis::Client client_;
   std::string prefix_;
+  redis::Script create_;
 };
 
 // "<value>.<base64url HMAC-SHA256(key, name + value)>": a value the service

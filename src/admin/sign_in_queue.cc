@@ -13,4 +13,8 @@ SignInQueue::Admission SignInQueue::Submit(const std::string& address, Job job) 
   return queued ? Admission::kQueued : Admission::kBusy;
 }
 
+bool SignInQueue::SubmitOwn(Job job) {
+  return queue_.Submit([this, job = std::move(job)] { job(worker_); });
+}
+
 }  // namespace spamphibian::admin

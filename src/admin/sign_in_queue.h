@@ -40,6 +40,9 @@ class SignInQueue {
   // Queues `job` for a client at `address`; kTooMany when that address has
   // started too many, kBusy when `capacity` wait already.
   Admission Submit(const std::string& address, Job job);
+  // Queues a job of the service's own (a reviewer's re-check): bounded by
+  // `capacity`, not by any client's rate. False when full.
+  bool SubmitOwn(Job job);
 
  private:
   AdminWorker worker_;

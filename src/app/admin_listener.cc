@@ -25,6 +25,7 @@ AdminListener::AdminListener(const Config& config, const redis::Connector& conne
   o.api_token = config.admin.api_token;
   o.review_groups = config.review.groups;
   o.session_lifetime = config.admin.session_lifetime;
+  o.reviewer_check = config.admin.reviewer_check;
   o.policy = ReviewPolicyOf(config);
   const bool oauth = !config.admin.oauth_client_id.empty() && !config.admin.oauth_client_secret.empty() &&
                      !config.admin.url.empty() && !config.gitlab_url.empty();
@@ -66,6 +67,19 @@ AdminListener::AdminListener(const Config& config, const redis::Connector& conne
             return s;
           }
         }
+        return Status::Ok();
+      };
+      // Admin and active: what the service's own (admin) token reads of the
+      // user; a user GitLab no longer has is not active.
+      w.user_status = [api](std::int64_t user_id, bool* is_admin, bool* active) {
+        *is_admin = *active = false;
+        nlohmann::json user;
+        Status s = api->Get("/users/" + std::to_string(user_id), &user);
+        if (s.IsNotFound()) return Status::Ok();
+        if (!s.ok()) return s;
+        if (!user.is_object()) return Status::Internal("GitLab: a user is not an object");
+        *is_admin = user.contains("is_admin") && user["is_admin"].is_boolean() && user["is_admin"].get<bool>();
+        *active = user.contains("state") && user["state"].is_string() && user["state"] == "active";
         return Status::Ok();
       };
       w.owned = std::make_shared<std::tuple<std::shared_ptr<http::CurlHttpClient>, std::shared_ptr<gitlab::GitLabApi>,

@@ -255,7 +255,8 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
   MetricsEndpoint metrics_endpoint(registry, config.metrics_token);
   HealthEndpoint healthz;
   HealthEndpoint readyz([&monitor] { return monitor.redis_up(); });
-  routes.push_back({"GET", "/metrics", &metrics_endpoint});
+  // /metrics on its own listener when METRICS_PORT says so, else here.
+  if (config.metrics.port == 0) routes.push_back({"GET", "/metrics", &metrics_endpoint});
   routes.push_back({"GET", "/healthz", &healthz});
   routes.push_back({"GET", "/readyz", &readyz});
 
@@ -269,6 +270,23 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
   if (Status s = server.Listen(); !s.ok()) {
     LogJson(log, spdlog::level::critical, "listen_failed", {{"error", s.message()}});
     return 2;
+  }
+
+  std::unique_ptr<http::Server> metrics_server;
+  if (config.metrics.port != 0) {
+    ServerOptions o = config.server;
+    o.bind_address = config.metrics.bind_address;
+    o.port = config.metrics.port;
+    o.max_connections = 64;
+    o.max_connections_per_address = 16;
+    o.reserved_connections = 0;
+    o.trusted_sources.clear();
+    metrics_server = std::make_unique<http::Server>(
+        workers, o, std::vector<http::Route>{{"GET", "/metrics", &metrics_endpoint}}, registry, log);
+    if (Status s = metrics_server->Listen(); !s.ok()) {
+      LogJson(log, spdlog::level::critical, "listen_failed", {{"listener", "metrics"}, {"error", s.message()}});
+      return 2;
+    }
   }
 
   // The admin listener (review page and API), beside the public one.
@@ -328,6 +346,7 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
   signals.async_wait([&](const boost::system::error_code& ec, int signo) {
     if (ec) return;
     LogJson(log, spdlog::level::info, "shutting_down", {{"signal", signo}});
+    if (metrics_server != nullptr) metrics_server->Shutdown([] {});  // stops accepting; scrapes are short
     server.Shutdown(stop_all);
     hangup.cancel();
     list_poll.cancel();

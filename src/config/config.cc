@@ -444,6 +444,13 @@ const Setting kSettings[] = {
      [](const std::string& w, const std::string& v, Config* c) {
        return SetDuration(w, v, 0, 60000, &c->slack.min_interval);
      }},
+    {"METRICS_PORT", "metrics.port",
+     [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 0, 65535, &c->metrics.port); }},
+    {"METRICS_BIND", "metrics.bind_address",
+     [](const std::string& w, const std::string& v, Config* c) {
+       c->metrics.bind_address = v;
+       return NotEmpty(w, v);
+     }},
     {"ADMIN_PORT", "admin.port",
      [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 0, 65535, &c->admin.port); }},
     {"ADMIN_BIND", "admin.bind_address",
@@ -481,6 +488,10 @@ const Setting kSettings[] = {
     {"", "admin.session_hours",
      [](const std::string& w, const std::string& v, Config* c) {
        return SetDuration(w, v, 1, 24 * 30, &c->admin.session_lifetime);
+     }},
+    {"", "admin.reviewer_check_seconds",
+     [](const std::string& w, const std::string& v, Config* c) {
+       return SetDuration(w, v, 1, 24 * 3600, &c->admin.reviewer_check);
      }},
     {"", "review.retention_days",
      [](const std::string& w, const std::string& v, Config* c) {

@@ -221,6 +221,9 @@ struct AdminOptions {
   std::string oauth_client_id;   // GITLAB_OAUTH_CLIENT_ID
   Secret oauth_client_secret;    // GITLAB_OAUTH_CLIENT_SECRET
   std::chrono::hours session_lifetime{12};
+  // A signed-in reviewer is asked about again this often (still an admin or
+  // a review group's member, not blocked); the session ends when not.
+  std::chrono::seconds reviewer_check{300};
 
   bool operator==(const AdminOptions&) const = default;
 };
@@ -249,6 +252,13 @@ struct Config {
   // (the counters around one hook tell its verdict to whoever can diff them).
   Secret metrics_token;
   ServerOptions server;
+  // /metrics on a listener of its own (METRICS_PORT; 0: on the public port,
+  // as upstream documents it), e.g. reachable by Prometheus only.
+  struct MetricsListener {
+    int port = 0;
+    std::string bind_address = "0.0.0.0";
+    bool operator==(const MetricsListener&) const = default;
+  } metrics;
   RedisOptions redis;
   PipelineOptions pipeline;
   GitLabOptions gitlab;

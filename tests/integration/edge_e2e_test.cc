@@ -173,6 +173,17 @@ TEST_F(EdgeE2E, MetricsTokenKeepsTheCountersForPrometheus) {
   EXPECT_EQ(service_->log().find("metrics-token-0123456789"), std::string::npos) << "never logged";
 }
 
+// METRICS_PORT: /metrics on a listener of its own, and only there.
+TEST_F(EdgeE2E, MetricsCanLiveOnAPortOfTheirOwn) {
+  const int metrics_port = testing::FreePort();
+  Start("", {{"METRICS_PORT", std::to_string(metrics_port)}, {"METRICS_BIND", "127.0.0.1"}});
+  EXPECT_EQ(HttpGet(service_->Url("/metrics")).status, 404) << "not on the public port";
+  const auto r = HttpGet("http://127.0.0.1:" + std::to_string(metrics_port) + "/metrics");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("spamphibian_events_received_total"), std::string::npos);
+  EXPECT_EQ(HttpGet("http://127.0.0.1:" + std::to_string(metrics_port) + "/events").status, 404) << "metrics only";
+}
+
 TEST_F(EdgeE2E, AmbiguousFramingIsRefused) {
   Start("");
   for (const char* framing : {"Transfer-Encoding: xchunked\r\nContent-Length: 2\r\n",

@@ -35,7 +35,8 @@ constexpr const char* kSigningSecret = "slack-signing-secret-8f2e";
 const std::string kYaml =
     "pipeline:\n  claim_idle_ms: 3000\n  block_ms: 100\n  max_attempts: 3\n"
     "gitlab:\n  act_deadline_ms: 2000\n  timeout_ms: 2000\n"
-    "review:\n  groups: ['200']\n  on_spam:\n    note: [delete]\n  slack_users: {U0REVIEWER: admin}\n";
+    "review:\n  groups: ['200']\n  on_spam:\n    note: [delete]\n  slack_users: {U0REVIEWER: admin}\n"
+    "admin:\n  reviewer_check_seconds: 1\n";
 
 class ReviewE2E : public ::testing::Test {
  protected:
@@ -429,6 +430,26 @@ TEST_F(ReviewE2E, ASignInStateSignsInOnceAndAFloodNeitherReachesGitLabNorHoldsTh
   for (int i = 0; i < 15; ++i) limited += Get("/login", {}).status == 429;
   EXPECT_GT(limited, 0);
   EXPECT_NE(HttpGet(service_->Url("/metrics")).body.find("reason=\"sign_in_rate\""), std::string::npos);
+}
+
+// A reviewer GitLab blocks (or who leaves the review group, or stops
+// being an admin) loses the session within reviewer_check_seconds, not when
+// it expires hours later.
+TEST_F(ReviewE2E, AReviewerWhoStopsBeingOneLosesTheSession) {
+  long status = 0;
+  const std::string cookie = SignIn("rachel", &status);
+  ASSERT_FALSE(cookie.empty()) << status;
+  EXPECT_EQ(Get("/api/v1/session", {{"Cookie", cookie}}).status, 200);
+  // Still a member: asked again, and still in.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(Get("/api/v1/session", {{"Cookie", cookie}}).status, 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(Get("/api/v1/session", {{"Cookie", cookie}}).status, 200);
+  // Blocked in GitLab.
+  ASSERT_EQ(HttpPost(sim_.url() + "/api/v4/users/139/block", "", {{"PRIVATE-TOKEN", "glpat-never-logged"}}).status, 201);
+  EXPECT_TRUE(WaitFor([&] { return Get("/api/v1/session", {{"Cookie", cookie}}).status == 401; },
+                      std::chrono::seconds(15)));
+  EXPECT_NE(service_->log().find("\"admin_session_revoked\""), std::string::npos);
 }
 
 // One review flipped back and forth: each answer writes a label, an S3
