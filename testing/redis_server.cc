@@ -54,6 +54,14 @@ void RedisServer::Kill() {
   process_.reset();
 }
 
+void RedisServer::Freeze() {
+  if (process_) process_->Signal(SIGSTOP);
+}
+
+void RedisServer::Thaw() {
+  if (process_) process_->Signal(SIGCONT);
+}
+
 RedisOptions RedisServer::Options() const {
   RedisOptions o;
   o.host = "127.0.0.1";

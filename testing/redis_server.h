@@ -30,6 +30,10 @@ class RedisServer {
   void StartReplicaOf(int master_port);
   // Kills it (SIGKILL: no flush, as a crash).
   void Kill();
+  // Freezes it (SIGSTOP: connections stay open, nothing answers) and lets
+  // it go on (SIGCONT).
+  void Freeze();
+  void Thaw();
 
   // Options for spamphibian's own Redis layer pointing here.
   RedisOptions Options() const;

@@ -7,7 +7,8 @@
 //    the service. The sentinels promote a replica; when the partition heals
 //    the old master is demoted and flushes what it alone had. Before WAIT,
 //    every hook it took meanwhile was answered 200 and lost.
-//  * A crash: the master is killed.
+//  * A crash: the master is killed; a stop: it is frozen (SIGSTOP) until a
+//    replica is promoted, then let go and demoted.
 //
 // Every hook answered 200 must be in the events stream of the master that
 // is left. The figures (accepted, 503s, longest time without a 200) are
@@ -236,6 +237,23 @@ TEST_F(FailoverE2E, APartitionedMasterLosesNoAcknowledgedHook) {
   const std::string metrics = testing::HttpGet(service_->Url("/metrics")).body;
   EXPECT_EQ(metrics.find("spamphibian_redis_replica_ack_shortfalls_total 0\n"), std::string::npos)
       << "the cut-off master's writes were never replicated: WAIT must have come back short";
+}
+
+TEST_F(FailoverE2E, AStoppedMasterLosesNoAcknowledgedHook) {
+  // SIGSTOP: the master answers no one (connections stay open) until the
+  // sentinels have promoted a replica; let go, it is demoted and flushes.
+  Senders senders(*service_);
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  ha_.master().Freeze();
+  AwaitPromotion(std::chrono::seconds(2));
+  ha_.master().Thaw();
+  ASSERT_TRUE(WaitFor([&] {
+    redis::Reply role = Ask(first_master_, {"ROLE"});
+    return role && role->type == REDIS_REPLY_ARRAY && redis::ReplyText(role->element[0]) == "slave";
+  }, std::chrono::seconds(40)))
+      << "the old master was never demoted";
+  senders.Stop();
+  ExpectNothingLost(senders, "stop");
 }
 
 TEST_F(FailoverE2E, AKilledMasterLosesNoAcknowledgedHook) {
