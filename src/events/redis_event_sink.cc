@@ -82,14 +82,24 @@ void RedisEventSink::Try(std::shared_ptr<Attempt> attempt) {
     if (!s.ok()) return Retry(attempt);
     Confirm(attempt, reply->type == REDIS_REPLY_NIL ? EnqueueResult::kDuplicate : EnqueueResult::kStored);
   };
+  // The fields (the hook's body among them) are copied only when a second
+  // try may need them.
+  auto append_fields = [&](redis::Args* args) {
+    if (can_move_) {
+      args->insert(args->end(), attempt->fields.begin(), attempt->fields.end());
+    } else {
+      args->insert(args->end(), std::make_move_iterator(attempt->fields.begin()),
+                   std::make_move_iterator(attempt->fields.end()));
+    }
+  };
   if (attempt->dedupe_key.empty()) {
     redis::Args args = {"XADD", stream_, "*"};
-    args.insert(args.end(), attempt->fields.begin(), attempt->fields.end());
+    append_fields(&args);
     client.Run(args, std::move(on_reply));
     return;
   }
   redis::Args argv = {dedupe_ttl_};
-  argv.insert(argv.end(), attempt->fields.begin(), attempt->fields.end());
+  append_fields(&argv);
   client.Eval(dedupe_script_, {stream_, attempt->dedupe_key}, argv, std::move(on_reply));
 }
 
