@@ -150,9 +150,12 @@ class Senders {
       });
     }
   }
+  ~Senders() { Stop(); }  // a test that ends early still joins them
   void Stop() {
     stop_ = true;
-    for (auto& t : threads_) t.join();
+    for (auto& t : threads_) {
+      if (t.joinable()) t.join();
+    }
   }
   const std::set<std::string>& acknowledged() const { return acknowledged_; }
   int refused() const { return refused_; }
@@ -189,6 +192,16 @@ class FailoverE2E : public ::testing::Test {
     std::this_thread::sleep_for(after);
   }
 
+  // The old master rejoins as a replica of the new one and flushes what it
+  // alone had (the sentinels reconfigure it some seconds after it is back).
+  void AwaitDemotion() {
+    ASSERT_TRUE(WaitFor([&] {
+      redis::Reply role = Ask(first_master_, {"ROLE"});
+      return role && role->type == REDIS_REPLY_ARRAY && redis::ReplyText(role->element[0]) == "slave";
+    }, std::chrono::seconds(40)))
+        << "the old master was never demoted";
+  }
+
   // Every acknowledged hook is in the stream of the master left standing.
   void ExpectNothingLost(const Senders& senders, const char* what) {
     const int master = ha_.MasterPort();
@@ -222,15 +235,9 @@ TEST_F(FailoverE2E, APartitionedMasterLosesNoAcknowledgedHook) {
   std::this_thread::sleep_for(std::chrono::seconds(2));
   ha_.proxy().Cut();
   const char* hold = std::getenv("SPAMPHIBIAN_FAILOVER_HOLD_S");
-  AwaitPromotion(std::chrono::seconds(hold != nullptr ? std::atoi(hold) : 2));
+  ASSERT_NO_FATAL_FAILURE(AwaitPromotion(std::chrono::seconds(hold != nullptr ? std::atoi(hold) : 2)));
   ha_.proxy().Heal();
-  // The old master rejoins as a replica of the new one and flushes what it
-  // alone had (the sentinels reconfigure it some seconds after the heal).
-  ASSERT_TRUE(WaitFor([&] {
-    redis::Reply role = Ask(first_master_, {"ROLE"});
-    return role && role->type == REDIS_REPLY_ARRAY && redis::ReplyText(role->element[0]) == "slave";
-  }, std::chrono::seconds(40)))
-      << "the old master was never demoted";
+  ASSERT_NO_FATAL_FAILURE(AwaitDemotion());
   std::this_thread::sleep_for(std::chrono::seconds(1));
   senders.Stop();
   ExpectNothingLost(senders, "partition");
@@ -245,13 +252,9 @@ TEST_F(FailoverE2E, AStoppedMasterLosesNoAcknowledgedHook) {
   Senders senders(*service_);
   std::this_thread::sleep_for(std::chrono::seconds(2));
   ha_.master().Freeze();
-  AwaitPromotion(std::chrono::seconds(2));
+  ASSERT_NO_FATAL_FAILURE(AwaitPromotion(std::chrono::seconds(2)));
   ha_.master().Thaw();
-  ASSERT_TRUE(WaitFor([&] {
-    redis::Reply role = Ask(first_master_, {"ROLE"});
-    return role && role->type == REDIS_REPLY_ARRAY && redis::ReplyText(role->element[0]) == "slave";
-  }, std::chrono::seconds(40)))
-      << "the old master was never demoted";
+  ASSERT_NO_FATAL_FAILURE(AwaitDemotion());
   senders.Stop();
   ExpectNothingLost(senders, "stop");
 }
@@ -260,7 +263,7 @@ TEST_F(FailoverE2E, AKilledMasterLosesNoAcknowledgedHook) {
   Senders senders(*service_);
   std::this_thread::sleep_for(std::chrono::seconds(2));
   ha_.master().Kill();
-  AwaitPromotion(std::chrono::seconds(3));
+  ASSERT_NO_FATAL_FAILURE(AwaitPromotion(std::chrono::seconds(3)));
   senders.Stop();
   ExpectNothingLost(senders, "kill");
 }
