@@ -229,7 +229,13 @@ std::optional<AdminService::Caller> AdminService::Authenticate(const http::Reque
   // that the requests meanwhile do not queue it again.
   const auto check_ms = std::chrono::duration_cast<std::chrono::milliseconds>(options_.reviewer_check).count();
   if (sign_ins_ != nullptr && NowMs() - session.checked_ms > check_ms && w.sessions->Checked(*id, NowMs(), {}).ok()) {
-    (void)sign_ins_->SubmitOwn([this, id = *id, session](AdminWorker& sw) { Recheck(id, session, sw); });
+    (void)sign_ins_->SubmitOwn([this, id = *id, session](AdminWorker& sw) {
+      try {
+        Recheck(id, session, sw);
+      } catch (const std::exception& e) {  // a GitLab answer of an odd shape: asked again next time
+        LogJson(log_, spdlog::level::err, "admin_error", {{"path", "reviewer check"}, {"error", e.what()}});
+      }
+    });
   }
   return Caller{session.username, false, session.csrf, session.is_admin};
 }
