@@ -1,6 +1,10 @@
 #include "http_client.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <cctype>
 
@@ -69,5 +73,24 @@ HttpResult HttpPost(const std::string& url, const std::string& body, const Heade
 HttpResult HttpGet(const std::string& url) { return Perform(url, nullptr, {}); }
 
 HttpResult HttpDelete(const std::string& url) { return Perform(url, nullptr, {}, "DELETE"); }
+
+int ConnectFrom(const std::string& source, int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return -1;
+  sockaddr_in from{};
+  from.sin_family = AF_INET;
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(static_cast<std::uint16_t>(port));
+  if (::inet_pton(AF_INET, source.c_str(), &from.sin_addr) != 1 || ::inet_pton(AF_INET, "127.0.0.1", &to.sin_addr) != 1 ||
+      ::bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0 ||
+      ::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  timeval tv{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  return fd;
+}
 
 }  // namespace spamphibian::testing

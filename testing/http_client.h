@@ -22,4 +22,10 @@ HttpResult HttpGet(const std::string& url);
 HttpResult HttpGet(const std::string& url, const Headers& headers);
 HttpResult HttpDelete(const std::string& url);
 
+// A raw TCP connection to 127.0.0.1:port from the loopback address
+// `source` (127.0.0.2, ... are other clients to a server that counts
+// connections per client address), reads timing out after 5 s; -1 on
+// failure.
+int ConnectFrom(const std::string& source, int port);
+
 }  // namespace spamphibian::testing

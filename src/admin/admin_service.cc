@@ -196,9 +196,8 @@ std::optional<AdminService::Caller> AdminService::Authenticate(const http::Reque
                                                               http::Response* refusal) {
   const std::string_view auth = req.Header("Authorization");
   if (!auth.empty()) {
-    constexpr std::string_view kBearer = "Bearer ";
-    if (options_.api_token.empty() || !auth.starts_with(kBearer) ||
-        !ConstantTimeEquals(auth.substr(kBearer.size()), options_.api_token.reveal())) {
+    const std::string_view token = req.BearerToken();
+    if (options_.api_token.empty() || token.empty() || !ConstantTimeEquals(token, options_.api_token.reveal())) {
       auth_failures_.With({"bad_token"}).Inc();
       *refusal = http::JsonError(401, "wrong API token");
       return std::nullopt;
@@ -228,8 +227,10 @@ std::optional<AdminService::Caller> AdminService::Authenticate(const http::Reque
   // waits on GitLab, so it runs on the sign-in thread; marked first, so
   // that the requests meanwhile do not queue it again.
   const auto check_ms = std::chrono::duration_cast<std::chrono::milliseconds>(options_.reviewer_check).count();
-  if (sign_ins_ != nullptr && NowMs() - session.checked_ms > check_ms && w.sessions->Checked(*id, NowMs(), {}).ok()) {
-    (void)sign_ins_->SubmitOwn([this, id = *id, session](AdminWorker& sw) {
+  Session checked = session;
+  checked.checked_ms = NowMs();
+  if (sign_ins_ != nullptr && checked.checked_ms - session.checked_ms > check_ms && w.sessions->Update(*id, checked).ok()) {
+    (void)sign_ins_->SubmitOwn([this, id = *id, session = std::move(checked)](AdminWorker& sw) {
       try {
         Recheck(id, session, sw);
       } catch (const std::exception& e) {  // a GitLab answer of an odd shape: asked again next time
@@ -358,7 +359,11 @@ void AdminService::Recheck(const std::string& session_id, const Session& session
     return;
   }
   if (active && (admin || member)) {
-    if (admin != session.is_admin) (void)w.sessions->Checked(session_id, NowMs(), admin);
+    if (admin != session.is_admin) {
+      Session updated = session;
+      updated.is_admin = admin;
+      (void)w.sessions->Update(session_id, updated);
+    }
     return;
   }
   (void)w.sessions->Delete(session_id);

@@ -40,11 +40,14 @@ TEST(RedisSessionStore, APersonKeepsTheirNewestSessionsOnly) {
   EXPECT_TRUE(ok) << "another person's sign-in ends none of hers";
 
   // A re-check updates a live session and never brings back a deleted one.
-  ASSERT_TRUE(store.Checked(ids[1], 42, false).ok());
+  ASSERT_TRUE(store.Find(ids[1], &found, &ok).ok());
+  found.checked_ms = 42;
+  ASSERT_TRUE(store.Update(ids[1], found).ok());
   ASSERT_TRUE(store.Find(ids[1], &found, &ok).ok());
   EXPECT_EQ(found.checked_ms, 42);
+  EXPECT_EQ(found.username, "rachel");
   ASSERT_TRUE(store.Delete(ids[2]).ok());
-  ASSERT_TRUE(store.Checked(ids[2], 43, true).ok());
+  ASSERT_TRUE(store.Update(ids[2], found).ok());
   ASSERT_TRUE(store.Find(ids[2], &found, &ok).ok());
   EXPECT_FALSE(ok);
 }

@@ -60,14 +60,8 @@ Status RedisSessionStore::Create(const Session& s, std::string* id) {
                       &reply);
 }
 
-Status RedisSessionStore::Checked(const std::string& id, std::int64_t checked_ms, std::optional<bool> is_admin) {
-  Session s;
-  bool found = false;
-  if (Status st = Find(id, &s, &found); !st.ok() || !found) return st;
-  s.checked_ms = checked_ms;
-  if (is_admin) s.is_admin = *is_admin;
-  // XX: a session deleted meanwhile (signed out, revoked) stays deleted.
-  return client_.Run({"SET", Key(id), Record(s).dump(), "XX", "KEEPTTL"});
+Status RedisSessionStore::Update(const std::string& id, const Session& session) {
+  return client_.Run({"SET", Key(id), Record(session).dump(), "XX", "KEEPTTL"});
 }
 
 Status RedisSessionStore::Find(const std::string& id, Session* out, bool* found) {

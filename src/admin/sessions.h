@@ -38,10 +38,10 @@ class SessionStore {
   virtual Status Create(const Session& session, std::string* id) = 0;
   virtual Status Find(const std::string& id, Session* out, bool* found) = 0;
   virtual Status Delete(const std::string& id) = 0;
-  // Records that the session's reviewer was checked at `checked_ms` (and,
-  // when given, whether they are a GitLab admin now), if the session still
-  // exists.
-  virtual Status Checked(const std::string& id, std::int64_t checked_ms, std::optional<bool> is_admin) = 0;
+  // Stores `session` (as Find read it, with checked_ms or is_admin changed)
+  // over the session `id`, keeping its expiry, if it still exists: a
+  // session deleted meanwhile (signed out, revoked) stays deleted.
+  virtual Status Update(const std::string& id, const Session& session) = 0;
 
   // Sign-ins under way: /login keeps its OAuth state for `ttl`; the callback
   // takes it back, once (*fresh false: used already, expired, or never
@@ -58,7 +58,7 @@ class RedisSessionStore : public SessionStore {
   Status Create(const Session& session, std::string* id) override;
   Status Find(const std::string& id, Session* out, bool* found) override;
   Status Delete(const std::string& id) override;
-  Status Checked(const std::string& id, std::int64_t checked_ms, std::optional<bool> is_admin) override;
+  Status Update(const std::string& id, const Session& session) override;
   Status BeginSignIn(const std::string& state, std::chrono::seconds ttl) override;
   Status EndSignIn(const std::string& state, bool* fresh) override;
 

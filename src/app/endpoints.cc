@@ -6,9 +6,8 @@ namespace spamphibian {
 
 void MetricsEndpoint::Handle(http::Request request, http::Respond respond) {
   if (!token_.empty()) {
-    constexpr std::string_view kBearer = "Bearer ";
-    const std::string_view auth = request.Header("Authorization");
-    if (!auth.starts_with(kBearer) || !ConstantTimeEquals(auth.substr(kBearer.size()), token_.reveal())) {
+    const std::string_view token = request.BearerToken();
+    if (token.empty() || !ConstantTimeEquals(token, token_.reveal())) {
       http::Response r = http::JsonError(401, "METRICS_TOKEN is set: send Authorization: Bearer <METRICS_TOKEN>");
       r.headers.push_back({"WWW-Authenticate", "Bearer"});
       return respond(std::move(r));

@@ -13,6 +13,12 @@ std::string_view Request::Header(std::string_view name) const {
   return {};
 }
 
+std::string_view Request::BearerToken() const {
+  constexpr std::string_view kBearer = "Bearer ";
+  const std::string_view auth = Header("Authorization");
+  return auth.starts_with(kBearer) ? auth.substr(kBearer.size()) : std::string_view();
+}
+
 Response JsonError(int status, std::string_view message) {
   Response r;
   r.status = status;

@@ -30,6 +30,8 @@ struct Request {
 
   // The first header of that name (case-insensitive), or "".
   std::string_view Header(std::string_view name) const;
+  // The token of `Authorization: Bearer <token>`, or "" when there is none.
+  std::string_view BearerToken() const;
 };
 
 struct Response {

@@ -39,7 +39,8 @@ void LogJson(spdlog::logger& log, spdlog::level::level_enum level, std::string_v
   }
   // Hostile text reaches the log too (names, reasons): its bidirectional
   // controls are shown, not obeyed by the terminal that shows the log.
-  log.log(level, "{}", text::ShowBidiControls(line));
+  if (line.find('\xe2') != std::string::npos) line = text::ShowBidiControls(line);
+  log.log(level, "{}", line);
 }
 
 }  // namespace spamphibian

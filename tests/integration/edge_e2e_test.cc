@@ -25,28 +25,10 @@
 namespace spamphibian {
 namespace {
 
+using testing::ConnectFrom;
 using testing::HttpGet;
 using testing::ReadFile;
 using testing::WaitFor;
-
-// A TCP connection from `source` to 127.0.0.1:port; -1 on failure.
-int ConnectFrom(const std::string& source, int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return -1;
-  sockaddr_in from{};
-  from.sin_family = AF_INET;
-  ::inet_pton(AF_INET, source.c_str(), &from.sin_addr);
-  sockaddr_in to{};
-  to.sin_family = AF_INET;
-  to.sin_port = htons(static_cast<std::uint16_t>(port));
-  ::inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0 ||
-      ::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
 
 // Whether the server closed the connection (end of stream or reset), waiting
 // up to `wait` for it.
