@@ -23,6 +23,10 @@
 #include "gitlab/api.h"
 #include "http/curl_client.h"
 #include "http/server.h"
+#include "inline_check/inline_checker.h"
+#include "inline_check/record_writer.h"
+#include "inline_check/redis_memory.h"
+#include "inline_check/spamcheck_server.h"
 #include "jobs/job_scheduler.h"
 #include "jobs/retrain_job.h"
 #include "jobs/snippet_check_job.h"
@@ -75,7 +79,10 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
   // The act policy: loaded now (a bad one stops start-up), reloaded on SIGHUP
   // and when the file changes.
   policy::PolicyHolder policies(config.config_file);
-  if (Has(stages, "act")) {
+  // The inline check (GitLab asks before it saves) runs beside the classify
+  // stage: it needs the same model, kept current by the same refresher.
+  const bool inline_check = config.spamcheck.port != 0 && Has(stages, "classify");
+  if (Has(stages, "act") || inline_check) {
     if (Status s = policies.Load(); !s.ok()) {
       LogJson(log, spdlog::level::critical, "config_error", {{"error", s.message()}});
       return 2;
@@ -89,7 +96,8 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
     }
     LogJson(log, spdlog::level::info, "policy_loaded",
             {{"monitor_mode", p->monitor_mode()}, {"dry_run", p->dry_run},
-             {"max_destructive_actions_per_minute", p->max_destructive_actions_per_minute}});
+             {"max_destructive_actions_per_minute", p->max_destructive_actions_per_minute},
+             {"inline_monitor_mode", p->inline_monitor_mode()}});
   }
   for (const char* needs_gitlab : {"fetch", "jobs"}) {
     if (!Has(stages, needs_gitlab) || !config.gitlab_url.empty()) continue;
@@ -169,7 +177,8 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
   // Trust lists: loaded now (a bad list stops start-up), reloaded when their
   // files change and on SIGHUP.
   TrustPolicyHolder trust_policies(config.trust);
-  const bool needs_trust = Has(stages, "trust") || Has(stages, "act");  // the act stage asks it again
+  // The act stage asks it again; the inline check asks it first.
+  const bool needs_trust = Has(stages, "trust") || Has(stages, "act") || inline_check;
   if (needs_trust) {
     std::vector<std::string> warnings;
     if (Status s = trust_policies.Load(&warnings); !s.ok()) {
@@ -299,6 +308,43 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
     }
   }
 
+  // The inline check: GitLab's spam-check endpoint (gRPC), on threads of its
+  // own. Its Redis connections give up after spamcheck.redis_timeout_ms.
+  std::unique_ptr<redis::Connector> inline_connector;
+  std::unique_ptr<inline_check::RecordWriter> inline_records;
+  std::unique_ptr<inline_check::InlineChecker> inline_checker;
+  std::unique_ptr<inline_check::SpamcheckServer> spamcheck;
+  if (inline_check) {
+    RedisOptions quick = config.redis;
+    quick.connect_timeout = config.spamcheck.redis_timeout;
+    quick.command_timeout = config.spamcheck.redis_timeout;
+    inline_connector = std::make_unique<redis::Connector>(quick);
+    inline_records = std::make_unique<inline_check::RecordWriter>(connector, registry);
+    inline_check::InlineCheckerOptions o;
+    o.refused = Decisions(config);
+    o.decision_log = prefix + std::string(kDecisionLogStream);
+    o.decision_log_maxlen = config.pipeline.decisions_maxlen;
+    o.audit_stream = prefix + std::string(kAuditStream);
+    o.audit_maxlen = config.pipeline.audit_maxlen;
+    o.defaults = {config.classify.spam_threshold, config.classify.suspicious_threshold};
+    o.by_type = config.classify.thresholds_by_type;
+    o.gitlab_url = config.gitlab_url;
+    const ClassifyOptions& cl = config.classify;
+    const classify::CampaignWindows windows{cl.campaign_window_ms, cl.signup_window_ms, cl.signup_baseline_ms,
+                                            cl.flood_window_ms};
+    inline_checker = std::make_unique<inline_check::InlineChecker>(
+        std::move(o), models, trust_policies, policies,
+        [&inline_connector, prefix, windows] {
+          return std::make_unique<inline_check::RedisMemory>(*inline_connector, prefix, windows);
+        },
+        [&inline_records](std::vector<Emit> emits) { inline_records->Write(std::move(emits)); }, registry, log);
+    if (Status s = inline_check::StartSpamcheckServer(config.spamcheck, *inline_checker, registry, log, &spamcheck);
+        !s.ok()) {
+      LogJson(log, spdlog::level::critical, "listen_failed", {{"listener", "spamcheck"}, {"error", s.message()}});
+      return 2;
+    }
+  }
+
   // SIGHUP, and a change of a list file, reload the trust lists.
   boost::asio::signal_set hangup(io, SIGHUP);
   boost::asio::steady_timer list_poll(io);
@@ -310,13 +356,15 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
       if (!s.ok()) LogJson(log, spdlog::level::err, "trust_reload_failed", {{"error", s.message()}, {"kept", "previous lists"}});
       if (reloaded) LogJson(log, spdlog::level::info, "trust_lists_reloaded", {{"warnings", warnings}});
     }
-    if (Has(stages, "act")) {
+    if (Has(stages, "act") || inline_check) {
       bool reloaded = false;
       Status s = policies.ReloadIfChanged(force, &reloaded);
       if (!s.ok()) LogJson(log, spdlog::level::err, "policy_reload_failed", {{"error", s.message()}, {"kept", "previous policy"}});
       if (reloaded) {
         const auto p = policies.Get();
-        LogJson(log, spdlog::level::info, "policy_reloaded", {{"monitor_mode", p->monitor_mode()}, {"dry_run", p->dry_run}});
+        LogJson(log, spdlog::level::info, "policy_reloaded",
+                {{"monitor_mode", p->monitor_mode()}, {"dry_run", p->dry_run},
+                 {"inline_monitor_mode", p->inline_monitor_mode()}});
       }
     }
   };
@@ -337,7 +385,7 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
       on_hangup();
     });
   };
-  if (needs_trust) poll();
+  if (needs_trust || inline_check) poll();
   if (needs_trust || model_refresher != nullptr) on_hangup();
   // SIGTERM/SIGINT: stop accepting, drain, then stop. A second signal, or
   // the shutdown timeout, stops at once.
@@ -373,6 +421,7 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
   io.run();
   for (auto& t : threads) t.join();
   if (admin != nullptr) admin->Stop();
+  if (spamcheck != nullptr) spamcheck->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
 
   // Every answered request is in Redis. Stage workers finish their batch.
   // The sink's connections close when it goes, before the io_contexts they

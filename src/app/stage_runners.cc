@@ -46,12 +46,12 @@ std::unique_ptr<StageRunner> Runner(const RunnerContext& c, StageRunnerOptions o
       c.log);
 }
 
+}  // namespace
+
 DecisionLog Decisions(const Config& config) {
   return {config.pipeline.key_prefix + std::string(kDecisionsStream),
           config.pipeline.key_prefix + std::string(kDecisionLogStream), config.pipeline.decisions_maxlen};
 }
-
-}  // namespace
 
 std::string ConsumerPrefix() {
   char host[256] = {0};

@@ -15,6 +15,7 @@
 #include "policy/policy.h"
 #include "redis/connector.h"
 #include "stages/stage_runner.h"
+#include "decisions/decision.h"
 #include "trust/trust_policy.h"
 
 namespace spamphibian {
@@ -49,5 +50,9 @@ std::unique_ptr<StageRunner> ReviewRunner(const RunnerContext& c);
 // "<host>-<pid>-<random>": unique even for replicas in containers, which
 // all run as PID 1 and may share a hostname.
 std::string ConsumerPrefix();
+
+// Where decisions go: the decisions stream (the act stage's and the review
+// queue's input) and the capped decision log.
+DecisionLog Decisions(const Config& config);
 
 }  // namespace spamphibian

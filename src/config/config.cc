@@ -451,6 +451,40 @@ const Setting kSettings[] = {
        c->metrics.bind_address = v;
        return NotEmpty(w, v);
      }},
+    {"SPAMCHECK_PORT", "spamcheck.port",
+     [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 0, 65535, &c->spamcheck.port); }},
+    {"SPAMCHECK_BIND", "spamcheck.bind_address",
+     [](const std::string& w, const std::string& v, Config* c) {
+       c->spamcheck.bind_address = v;
+       return NotEmpty(w, v);
+     }},
+    {"SPAMCHECK_API_KEY", "",
+     [](const std::string&, const std::string& v, Config* c) {
+       c->spamcheck.api_key = Secret(v);
+       return Status::Ok();
+     }},
+    {"SPAMCHECK_TLS_CERT", "spamcheck.tls_cert",
+     [](const std::string&, const std::string& v, Config* c) {
+       c->spamcheck.tls_cert_file = v;
+       return Status::Ok();
+     }},
+    {"SPAMCHECK_TLS_KEY", "spamcheck.tls_key",
+     [](const std::string&, const std::string& v, Config* c) {
+       c->spamcheck.tls_key_file = v;
+       return Status::Ok();
+     }},
+    {"", "spamcheck.max_threads",
+     [](const std::string& w, const std::string& v, Config* c) {
+       return SetInt(w, v, 4, 1024, &c->spamcheck.max_threads);
+     }},
+    {"", "spamcheck.max_message_bytes",
+     [](const std::string& w, const std::string& v, Config* c) {
+       return SetInt(w, v, 4096, 64ll << 20, &c->spamcheck.max_message_bytes);
+     }},
+    {"", "spamcheck.redis_timeout_ms",
+     [](const std::string& w, const std::string& v, Config* c) {
+       return SetDuration(w, v, 1, 2000, &c->spamcheck.redis_timeout);
+     }},
     {"ADMIN_PORT", "admin.port",
      [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 0, 65535, &c->admin.port); }},
     {"ADMIN_BIND", "admin.bind_address",
@@ -831,6 +865,15 @@ Status LoadConfig(const EnvLookup& env, Config* out) {
   }
   if (out->redis.sentinel_enabled && out->redis.sentinel_hosts.empty()) {
     return Status::InvalidArgument("REDIS_SENTINEL_HOSTS: required when REDIS_SENTINEL_ENABLED is true");
+  }
+  if (out->spamcheck.tls_cert_file.empty() != out->spamcheck.tls_key_file.empty()) {
+    return Status::InvalidArgument("SPAMCHECK_TLS_CERT and SPAMCHECK_TLS_KEY: set both (tls://) or neither (grpc://)");
+  }
+  if (out->spamcheck.port != 0 &&
+      (out->spamcheck.port == out->server.port || out->spamcheck.port == out->admin.port ||
+       out->spamcheck.port == out->metrics.port)) {
+    return Status::InvalidArgument("SPAMCHECK_PORT: " + std::to_string(out->spamcheck.port) +
+                                   " is already PORT, ADMIN_PORT or METRICS_PORT");
   }
   return Status::Ok();
 }

@@ -244,8 +244,25 @@ struct ReviewSettings {
   bool operator==(const ReviewSettings&) const = default;
 };
 
+// The inline check (inline_check/): the gRPC endpoint GitLab asks before
+// it saves (its "Spam Check via external API endpoint").
+struct SpamcheckOptions {
+  int port = 8002;                         // SPAMCHECK_PORT; 0: off
+  std::string bind_address = "127.0.0.1";  // SPAMCHECK_BIND
+  Secret api_key;                          // SPAMCHECK_API_KEY: GitLab's spam_check_api_key
+  std::string tls_cert_file, tls_key_file; // SPAMCHECK_TLS_CERT/KEY: for a tls:// endpoint
+  int max_threads = 32;                    // calls answered at once; more are refused
+  std::size_t max_message_bytes = 2 << 20; // a request larger than this is refused
+  // A check waits this long for Redis (campaigns, reviewers' memory, the
+  // verified users), then judges with the model alone.
+  std::chrono::milliseconds redis_timeout{25};
+
+  bool operator==(const SpamcheckOptions&) const = default;
+};
+
 struct Config {
   AdminOptions admin;
+  SpamcheckOptions spamcheck;
   ReviewSettings review;
   Secret slack_signing_secret;  // SLACK_SIGNING_SECRET: verifies Slack's button clicks
   // METRICS_TOKEN: when set, GET /metrics needs `Authorization: Bearer` it

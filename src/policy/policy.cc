@@ -91,6 +91,30 @@ Status ReadType(const YAML::Node& n, const std::string& type, TypePolicy* out) {
   return Status::Ok();
 }
 
+Status ReadInline(const YAML::Node& n, std::map<std::string, InlineTypePolicy>* out) {
+  if (!n.IsMap()) return Bad("inline", "expected a mapping of item types");
+  for (const auto& kv : n) {
+    const std::string type = kv.first.as<std::string>();
+    const std::string key = "inline." + type;
+    if (!Contains(kItemTypes, type) || type == "user") {
+      // GitLab never sends a sign-up: users are judged after the fact.
+      return Bad(key, "not an item type GitLab checks (project, group, issue, note, merge_request, wiki_page, snippet)");
+    }
+    if (!kv.second.IsMap()) return Bad(key, "expected {spam: VERDICT, suspicious: VERDICT}");
+    InlineTypePolicy& t = (*out)[type];
+    for (const auto& v : kv.second) {
+      const std::string k = v.first.as<std::string>();
+      std::string* field = k == "spam" ? &t.spam : k == "suspicious" ? &t.suspicious : nullptr;
+      if (field == nullptr) return Bad(key + "." + k, "unknown key (spam, suspicious)");
+      *field = v.second.as<std::string>();
+      if (!Contains(kInlineVerdicts, *field)) {
+        return Bad(key + "." + k, "'" + *field + "' is not ALLOW, CONDITIONAL_ALLOW, DISALLOW or BLOCK");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
 Status ParsePolicy(const YAML::Node& node, Policy* out) {
   *out = Policy();
   if (!node || node.IsNull()) return Status::Ok();
@@ -110,11 +134,13 @@ Status ParsePolicy(const YAML::Node& node, Policy* out) {
         return Bad(k, "not an integer");
       }
       if (out->max_destructive_actions_per_minute < 0) return Bad(k, "must not be negative");
+    } else if (k == "inline") {
+      if (Status s = ReadInline(kv.second, &out->inline_types); !s.ok()) return s;
     } else if (Contains(kItemTypes, k)) {
       if (Status s = ReadType(kv.second, k, &out->types[k]); !s.ok()) return s;
     } else {
-      return Bad(k, "unknown key (dry_run, max_destructive_actions_per_minute, or an item type: user, project, "
-                    "group, issue, note, merge_request, wiki_page, snippet)");
+      return Bad(k, "unknown key (dry_run, max_destructive_actions_per_minute, inline, or an item type: user, "
+                    "project, group, issue, note, merge_request, wiki_page, snippet)");
     }
   }
   return Status::Ok();
@@ -161,6 +187,20 @@ bool Policy::monitor_mode() const {
     }
   }
   return true;
+}
+
+const std::string& Policy::InlineVerdict(const std::string& item_type, const std::string& verdict) const {
+  static const std::string kAllow = "ALLOW";
+  const auto it = inline_types.find(item_type);
+  if (it == inline_types.end()) return kAllow;
+  if (verdict == "spam") return it->second.spam;
+  if (verdict == "suspicious") return it->second.suspicious;
+  return kAllow;
+}
+
+bool Policy::inline_monitor_mode() const {
+  return std::all_of(inline_types.begin(), inline_types.end(),
+                     [](const auto& kv) { return kv.second.spam == "ALLOW" && kv.second.suspicious == "ALLOW"; });
 }
 
 Status LoadPolicy(const std::string& path, Policy* out) {

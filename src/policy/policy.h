@@ -19,6 +19,20 @@
 //
 // No policy section, or a type not named: monitor mode, [notify] for spam
 // and suspicious, no change in GitLab.
+//
+// The inline check (inline_check/: GitLab asks before it saves) answers
+// with one of GitLab's verdicts per item type and verdict:
+//
+//   policy:
+//     inline:
+//       issue: {spam: DISALLOW, suspicious: CONDITIONAL_ALLOW}
+//       note: {spam: DISALLOW}
+//
+// ALLOW lets it be saved; CONDITIONAL_ALLOW asks for a CAPTCHA where
+// GitLab has one (issues, snippets), else refuses like DISALLOW; DISALLOW
+// refuses the save; BLOCK refuses it and has GitLab ban the author, so it
+// is never a default. A type or verdict not named: ALLOW (monitor mode:
+// scored, recorded, nothing refused).
 #pragma once
 
 #include <map>
@@ -48,6 +62,14 @@ struct TypePolicy {
   Thresholds young;                      // thresholds for accounts younger than that
 };
 
+// GitLab's answers to its spam check, most permissive first.
+inline constexpr const char* kInlineVerdicts[] = {"ALLOW", "CONDITIONAL_ALLOW", "DISALLOW", "BLOCK"};
+
+struct InlineTypePolicy {
+  std::string spam = "ALLOW";
+  std::string suspicious = "ALLOW";
+};
+
 struct Policy {
   bool dry_run = true;
   int max_destructive_actions_per_minute = 30;
@@ -64,6 +86,13 @@ struct Policy {
   const std::vector<std::string>& Actions(const std::string& item_type, const std::string& verdict) const;
   // True when no action of any type changes GitLab.
   bool monitor_mode() const;
+
+  std::map<std::string, InlineTypePolicy> inline_types;  // item type -> the inline check's answers
+  // The inline check's answer for a verdict ("ALLOW" for ham and anything
+  // not named).
+  const std::string& InlineVerdict(const std::string& item_type, const std::string& verdict) const;
+  // True when the inline check refuses nothing.
+  bool inline_monitor_mode() const;
 };
 
 // Parses the `policy:` section of the YAML file at `path` ("" or no section:

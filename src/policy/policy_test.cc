@@ -79,6 +79,40 @@ TEST(Policy, BadInputIsNamed) {
   EXPECT_NE(error("policy:\n  user:\n    young_account: {spam: 0.5, suspicious: 0.2}\n").find("days"), std::string::npos);
 }
 
+TEST(Policy, TheInlineCheckAllowsEverythingUnlessTold) {
+  Policy p;
+  ASSERT_TRUE(Parse("server:\n  port: 8000\n", &p).ok());
+  EXPECT_TRUE(p.inline_monitor_mode());
+  EXPECT_EQ(p.InlineVerdict("issue", "spam"), "ALLOW");
+
+  ASSERT_TRUE(Parse(R"(policy:
+  inline:
+    issue: {spam: DISALLOW, suspicious: CONDITIONAL_ALLOW}
+    note: {spam: BLOCK}
+)", &p).ok());
+  EXPECT_FALSE(p.inline_monitor_mode());
+  EXPECT_EQ(p.InlineVerdict("issue", "spam"), "DISALLOW");
+  EXPECT_EQ(p.InlineVerdict("issue", "suspicious"), "CONDITIONAL_ALLOW");
+  EXPECT_EQ(p.InlineVerdict("issue", "ham"), "ALLOW");
+  EXPECT_EQ(p.InlineVerdict("note", "spam"), "BLOCK");
+  EXPECT_EQ(p.InlineVerdict("note", "suspicious"), "ALLOW");  // not named
+  EXPECT_EQ(p.InlineVerdict("snippet", "spam"), "ALLOW");     // type not named
+  // The act stage's policy is untouched by it.
+  EXPECT_TRUE(p.monitor_mode());
+}
+
+TEST(Policy, BadInlinePoliciesAreNamed) {
+  Policy p;
+  Status s = Parse("policy:\n  inline:\n    issue: {spam: REJECT}\n", &p);
+  EXPECT_NE(s.message().find("policy.inline.issue.spam"), std::string::npos) << s.message();
+  s = Parse("policy:\n  inline:\n    user: {spam: DISALLOW}\n", &p);
+  EXPECT_NE(s.message().find("policy.inline.user"), std::string::npos) << s.message();
+  s = Parse("policy:\n  inline:\n    note: {ham: DISALLOW}\n", &p);
+  EXPECT_NE(s.message().find("policy.inline.note.ham"), std::string::npos) << s.message();
+  s = Parse("policy:\n  inline: [issue]\n", &p);
+  EXPECT_FALSE(s.ok());
+}
+
 TEST(PolicyHolder, ReloadKeepsTheOldPolicyOnError) {
   testing::TempDir dir;
   const std::string path = dir.path() + "/c.yaml";

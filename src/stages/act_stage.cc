@@ -175,6 +175,12 @@ Outcome ActStage::Process(const Entry& entry) {
   const nlohmann::json review = d.contains("review") && d["review"].is_object() ? d["review"] : nlohmann::json();
   if (review.is_object() && review.value("outcome", "") == "ham") return Undo(d, item);
 
+  // Refused before GitLab saved it (the inline check, inline_check/): there
+  // is no item in GitLab to change, only its author, and only on a
+  // reviewer's word. The model's decision was GitLab's answer already.
+  const bool never_saved = d.contains("inline") && d["inline"].is_object() && d["inline"].value("refused", false);
+  if (never_saved && !review.is_object()) return Outcome::NothingToDo();
+
   const auto policy = deps_.policies.Get();
   std::optional<double> score, age;
   if (d.contains("score") && d["score"].is_number()) score = d["score"].get<double>();
@@ -222,7 +228,9 @@ Outcome ActStage::Process(const Entry& entry) {
   for (const std::string& action : actions) {
     if (!policy::IsDestructive(action)) continue;
     Step step{action, ActionId(entry.id, action), {}, {}, nullptr};
-    if (Status s = gitlab::PlanAction(item, action, &step.calls, &step.not_applicable); !s.ok()) {
+    if (never_saved && action != "block_user" && action != "ban_user") {
+      step.not_applicable = "GitLab refused to save it: there is nothing to change";
+    } else if (Status s = gitlab::PlanAction(item, action, &step.calls, &step.not_applicable); !s.ok()) {
       return Outcome::DeadLetter(s.message());
     }
     steps.push_back(std::move(step));

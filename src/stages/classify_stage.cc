@@ -5,7 +5,7 @@
 #include <cstdio>
 
 #include "base/data_files.h"
-#include "classify/explanation.h"
+#include "classify/judgement.h"
 #include "classify/language.h"
 #include "classify/text_rendering.h"
 #include "classify/verdict.h"
@@ -45,15 +45,6 @@ ClassifyStage::ClassifyStage(ClassifyStageOptions options, const classify::Model
       log_(log) {}
 
 namespace {
-
-// Thresholds: the operator's for this type, else the model's (chosen when
-// it was trained), else the operator's defaults.
-ThresholdPair ThresholdsOf(const ClassifyStageOptions& o, const classify::SpamModel& model, const std::string& type,
-                           bool embedded) {
-  if (const auto it = o.by_type.find(type); it != o.by_type.end()) return it->second;
-  if (const auto shipped = model.ThresholdsFor(type); shipped && embedded) return {shipped->spam, shipped->suspicious};
-  return o.defaults;
-}
 
 std::string VerdictOf(double score, const ThresholdPair& t, bool evidence) {
   return std::string(classify::VerdictOf(score, t.spam, t.suspicious, evidence));
@@ -144,25 +135,13 @@ Outcome ClassifyStage::Decide(const Entry& entry, Prepared* prepared) {
     }
   }
 
-  const ThresholdPair t = ThresholdsOf(options_, *model, item.type, scored_by.starts_with("embedded"));
-  double score = p.probability;
-  // Reviewers' memory: raises to spam, never lowers.
+  const ThresholdPair t = classify::ThresholdsFor(options_.by_type, options_.defaults, *model, item.type,
+                                                  scored_by.starts_with("embedded"));
   const classify::CampaignCounts& campaign = prepared->campaign;
-  std::string remembered;
-  if (campaign.reviewed_author == "spam") {
-    remembered = "memory author_confirmed_spam";
-  } else if (!campaign.reviewed_spam_domain.empty()) {
-    remembered = "memory domain_confirmed_spam " + campaign.reviewed_spam_domain;
-  }
-  if (!remembered.empty() && score < t.spam) {
-    score = t.spam;
-    remembered_.With({campaign.reviewed_author == "spam" ? "author" : "domain"}).Inc();
-  }
-  // Words alone are at most suspicious (classify/verdict.h); what reviewers
-  // remember is evidence.
-  const bool rendered_evidence = classify::HasEvidence(rendering);
-  const bool evidence = rendered_evidence || !remembered.empty();
-  const std::string verdict = VerdictOf(score, t, evidence);
+  classify::Judgement j = classify::Judge(rendering, campaign, p, t);
+  if (!j.remembered.empty() && j.model_score < t.spam) remembered_.With({j.remembered}).Inc();
+  const double score = j.score;
+  const std::string& verdict = j.verdict;
 
   Decision d;
   d.decision_id = "classify-" + entry.id;
@@ -171,43 +150,13 @@ Outcome ClassifyStage::Decide(const Entry& entry, Prepared* prepared) {
   d.item_id = item.id;
   d.verdict = verdict;
   d.time = NowRfc3339();
-  if (!remembered.empty()) d.reasons.push_back(remembered);
-  for (const auto& s : rendering.signals) {
-    // Signals that say nothing about spam by themselves stay out of the reasons.
-    if (s.starts_with("sig_type_") || s.starts_with("sig_script_") || s == "sig_links_0") continue;
-    d.reasons.push_back("signal " + s);
-  }
-  for (const auto& [feature, weight] : p.top_features) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%+.2f", weight);
-    d.reasons.push_back("feature " + feature + " " + buf);
-  }
-  for (const auto& [token, weight] : p.top_tokens) {
-    if (weight <= 0) break;
-    if (token.starts_with("sig_")) continue;  // already a reason as a signal
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%+.3f", weight);
-    d.reasons.push_back("token '" + token + "' " + buf);
-  }
-  // The same, in the words a moderator reads (the review page, Slack).
-  std::vector<std::string> explanation;
-  if (campaign.reviewed_author == "spam") {
-    explanation.push_back("a reviewer confirmed this author's last item as spam");
-  } else if (!remembered.empty()) {
-    explanation.push_back("links " + campaign.reviewed_spam_domain + ", which reviewers confirmed as spam");
-  }
-  for (std::string& line : classify::Explain(rendering.signals, p.top_features, p.top_tokens)) {
-    explanation.push_back(std::move(line));
-  }
-  if (!evidence && score >= t.spam) {
-    explanation.push_back("only its words speak against it (no link, contact or campaign): at most suspicious");
-  }
-  d.extra["explanation"] = std::move(explanation);
+  d.reasons = std::move(j.reasons);
+  d.extra["explanation"] = std::move(j.explanation);
   d.extra["score"] = score;
   if (score != p.probability) d.extra["model_score"] = p.probability;
   d.extra["words_score"] = p.words_probability;
   // The act stage's policy may set its own thresholds; it keeps this rule.
-  d.extra["words_alone"] = !evidence;
+  d.extra["words_alone"] = !j.evidence;
   d.extra["thresholds"] = {{"spam", t.spam}, {"suspicious", t.suspicious}};
   d.extra["model_version"] = options_.remote && scored_by == "model service" ? "service" : version;
   d.extra["scored_by"] = scored_by;
@@ -241,11 +190,12 @@ Outcome ClassifyStage::Decide(const Entry& entry, Prepared* prepared) {
   const auto shadow = options_.shadow != nullptr ? options_.shadow->Get(&shadow_version) : nullptr;
   if (shadow != nullptr && shadow_version != version) {
     const double shadow_score = shadow->Predict(rendering, 0).probability;
-    const std::string shadow_verdict = VerdictOf(shadow_score, ThresholdsOf(options_, *shadow, item.type, true),
-                                                 rendered_evidence);
+    const std::string shadow_verdict = VerdictOf(
+        shadow_score, classify::ThresholdsFor(options_.by_type, options_.defaults, *shadow, item.type, true),
+        j.rendered_evidence);
     d.extra["shadow"] = {{"model_version", shadow_version}, {"score", shadow_score}, {"verdict", shadow_verdict}};
     // Model against model: the current one's verdict before the reviewers' memory.
-    shadow_agreement_.With({item.type, VerdictOf(p.probability, t, rendered_evidence), shadow_verdict}).Inc();
+    shadow_agreement_.With({item.type, VerdictOf(p.probability, t, j.rendered_evidence), shadow_verdict}).Inc();
   }
   // The act stage needs the item; it goes in as the entry's text, neither
   // copied nor serialised again (logs leave it out).
