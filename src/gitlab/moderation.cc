@@ -49,8 +49,8 @@ nlohmann::json ApiCall::ToJson() const { return {{"method", method}, {"path", pa
 Status PlanAction(const Item& item, const std::string& action, std::vector<ApiCall>* calls, std::string* why) {
   calls->clear();
   why->clear();
-  const std::string path = ItemPath(item);
-  if (path.empty() || path.ends_with("/")) return Status::InvalidArgument("item " + item.type + " " + item.id + " has no API path");
+  // The author's actions need only the author (an item GitLab refused to
+  // save, inline_check/, has no path of its own).
   if (action == "block_user" || action == "ban_user") {
     const std::string author = AuthorPath(item);
     if (author.empty()) {
@@ -60,6 +60,8 @@ Status PlanAction(const Item& item, const std::string& action, std::vector<ApiCa
     calls->push_back({"POST", author + (action == "ban_user" ? "/ban" : "/block"), nlohmann::json::object()});
     return Status::Ok();
   }
+  const std::string path = ItemPath(item);
+  if (path.empty() || path.ends_with("/")) return Status::InvalidArgument("item " + item.type + " " + item.id + " has no API path");
   if (action == "delete") {
     calls->push_back({"DELETE", path + (item.type == "user" ? "?hard_delete=false" : ""), nlohmann::json::object()});
     return Status::Ok();

@@ -28,7 +28,8 @@ void AddText(gitlab::Item* item, const char* field, std::string_view text, std::
   if (kept.size() < text.size()) {
     while (!kept.empty() && (static_cast<unsigned char>(text[kept.size()]) & 0xC0) == 0x80) kept.remove_suffix(1);
   }
-  *budget -= kept.size();
+  // Cut: the budget is spent (a field's tail is never followed by the next).
+  *budget = kept.size() < text.size() ? 0 : *budget - kept.size();
   item->text.emplace_back(field, std::string(kept));
 }
 
