@@ -23,6 +23,9 @@ SpamphibianProcess::SpamphibianProcess(const RedisServer& redis, const std::stri
           {"GITLAB_WEBHOOK_SECRET", kWebhookSecret},
           {"GITLAB_TOKEN", "glpat-never-logged"},
           {"SPAMPHIBIAN_CONFIG", dir + "/spamphibian.yaml"},
+          // The inline check's port only where a test asks for it: tests
+          // run side by side, and 8002 is one port.
+          {"SPAMCHECK_PORT", "0"},
           {"LOGLEVEL", "debug"}};
   for (auto& [k, v] : env) env_[k] = v;
   args_ = std::move(args);

@@ -69,6 +69,7 @@ article.review.current { outline: 3px solid #6b4fbb; }
 .head { display: flex; gap: .8em; align-items: baseline; flex-wrap: wrap; }
 .verdict { font-weight: bold; text-transform: uppercase; }
 .state { color: #555; font-style: italic; }
+.refused { color: #8a1c1c; font-weight: bold; }
 .text { white-space: pre-wrap; word-break: break-word; background: #fafafa; border: 1px solid #eee; padding: .4em;
         max-height: 16em; overflow: auto; font-family: ui-monospace, monospace; font-size: 13px; }
 .field { color: #888; font-size: 12px; }
@@ -206,7 +207,11 @@ const std::string_view kAppJs = R"js('use strict';
     head.appendChild(el('span', 'score', typeof d.score === 'number' ? 'score ' + d.score.toFixed(3) : ''));
     head.appendChild(el('span', 'type', item.type + ' ' + item.id));
     head.appendChild(el('span', 'state', r.state));
-    head.appendChild(safeGitLabLink(item.web_url, 'open in GitLab'));
+    // Refused by the inline check: GitLab never saved it, so there is no
+    // page of its own to open, only its project's.
+    var refused = d.inline && d.inline.refused;
+    if (refused) head.appendChild(el('span', 'refused', 'refused before saving (' + d.inline.gitlab_verdict + ')'));
+    head.appendChild(safeGitLabLink(item.web_url, refused ? 'its project in GitLab' : 'open in GitLab'));
     a.appendChild(head);
     var who = el('div', 'author');
     who.appendChild(el('span', '', '@' + (author.username || '?') + ' · ' + ageText(d) + ' · e-mail domain ' +

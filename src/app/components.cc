@@ -122,6 +122,10 @@ nlohmann::json DescribeConfig(const Config& c, const std::vector<std::string>& s
       {"admin", c.admin.port == 0 ? "off" : c.admin.bind_address + ":" + std::to_string(c.admin.port)},
       {"admin_url", c.admin.url},
       {"admin_api_token", c.admin.api_token.redacted()},
+      {"spamcheck", c.spamcheck.port == 0 ? "off"
+                                          : (c.spamcheck.tls_cert_file.empty() ? "grpc://" : "tls://") +
+                                                c.spamcheck.bind_address + ":" + std::to_string(c.spamcheck.port)},
+      {"spamcheck_api_key", c.spamcheck.api_key.redacted()},
       {"gitlab_oauth_client_id", c.admin.oauth_client_id},
       {"gitlab_oauth_client_secret", c.admin.oauth_client_secret.redacted()},
       {"slack_signing_secret", c.slack_signing_secret.redacted()},
