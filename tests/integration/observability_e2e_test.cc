@@ -54,7 +54,8 @@ class ObservabilityE2E : public ::testing::Test {
   std::set<std::string> ExportedFamilies() {
     auto env = s3_.Env();
     env.insert({{"GITLAB_URL", sim_.url()}, {"GITLAB_API_RATE", "0"},
-                {"SLACK_WEBHOOK_URL", slack_.url() + "/services/T0/B0/secret"}});
+                {"SLACK_WEBHOOK_URL", slack_.url() + "/services/T0/B0/secret"},
+                {"SPAMCHECK_PORT", std::to_string(testing::FreePort())}});
     testing::SpamphibianProcess service(
         redis_, dir_.path(), env, {"serve"},
         "pipeline:\n  block_ms: 100\nslack:\n  min_interval_ms: 10\n"
