@@ -87,6 +87,10 @@ class InlineCheckE2E : public ::testing::Test {
     const std::string out = dir_.path() + "/client-" + std::to_string(++calls_) + ".json";
     std::vector<std::string> argv = {"/usr/bin/python3", SPAMCHECK_CLIENT, "--stubs", SPAMCHECK_PY_STUBS,
                                      "--target", "127.0.0.1:" + std::to_string(spamcheck_port_)};
+    if (!ca_.empty()) {
+      argv.push_back("--ca");
+      argv.push_back(ca_);
+    }
     if (key != nullptr) {
       argv.push_back("--key");
       argv.push_back(key);
@@ -142,6 +146,7 @@ class InlineCheckE2E : public ::testing::Test {
   testing::GitLabSimProcess sim_;
   testing::TempDir dir_;
   int spamcheck_port_ = 0, admin_port_ = 0, calls_ = 0;
+  std::string ca_;  // the certificate a tls:// client trusts; "" = grpc://
   std::unique_ptr<testing::SpamphibianProcess> service_;
 };
 
@@ -260,6 +265,28 @@ TEST_F(InlineCheckE2E, TheKeyIsRequiredAndWhatCannotBeReadIsRefusedNotFatal) {
   EXPECT_NE(metrics.find("spamphibian_inline_check_errors_total{code=\"invalid_argument\"} 2"), std::string::npos);
   EXPECT_NE(metrics.find("spamphibian_inline_checks_total{item_type=\"issue\",verdict=\"DISALLOW\"} 1"),
             std::string::npos);
+}
+
+TEST_F(InlineCheckE2E, RequestsAboveTheLimitAreRefusedAndTheServiceGoesOn) {
+  ASSERT_NO_FATAL_FAILURE(Start(kLive + "spamcheck:\n  max_message_bytes: 8192\n"));
+  json big = OrdinaryIssue();
+  big["description"] = std::string(20000, 'a');
+  EXPECT_EQ(Check("issue", big)["code"], "RESOURCE_EXHAUSTED");
+  EXPECT_EQ(Check("issue", SpamIssue())["verdict"], "DISALLOW");
+}
+
+TEST_F(InlineCheckE2E, ATlsEndpointAnswersOverTls) {
+  const std::string cert = dir_.path() + "/cert.pem", key = dir_.path() + "/key.pem";
+  testing::ChildProcess openssl({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                                 "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out",
+                                 cert},
+                                {}, dir_.path() + "/openssl.log");
+  ASSERT_EQ(openssl.Wait(std::chrono::seconds(60)), 0) << testing::ReadFile(dir_.path() + "/openssl.log");
+  ca_ = cert;
+  ASSERT_NO_FATAL_FAILURE(Start(kLive, {{"SPAMCHECK_TLS_CERT", cert}, {"SPAMCHECK_TLS_KEY", key}}));
+  EXPECT_EQ(Check("issue", SpamIssue())["verdict"], "DISALLOW");
+  ca_.clear();  // a plain-text client gets nothing
+  EXPECT_EQ(Check("issue", SpamIssue())["code"], "UNAVAILABLE");
 }
 
 TEST_F(InlineCheckE2E, TrustedAuthorsAreAllowedWithoutScoring) {
