@@ -251,7 +251,7 @@ struct SpamcheckOptions {
   std::string bind_address = "127.0.0.1";  // SPAMCHECK_BIND
   Secret api_key;                          // SPAMCHECK_API_KEY: GitLab's spam_check_api_key
   std::string tls_cert_file, tls_key_file; // SPAMCHECK_TLS_CERT/KEY: for a tls:// endpoint
-  int max_threads = 32;                    // calls answered at once; more are refused
+  int max_threads = 128;                   // gRPC threads (pollers and calls); calls beyond them are refused
   std::size_t max_message_bytes = 2 << 20; // a request larger than this is refused
   // A check waits this long for Redis (campaigns, reviewers' memory, the
   // verified users), then judges with the model alone.

@@ -13,6 +13,8 @@ RecordWriter::RecordWriter(const redis::Connector& connector, metrics::Registry&
                    .With({})),
       queue_(capacity) {}
 
+RecordWriter::~RecordWriter() { stopping_ = true; }  // then queue_ runs what is left, and joins
+
 void RecordWriter::Write(std::vector<Emit> emits) {
   if (emits.empty()) return;
   if (!queue_.Submit([this, emits = std::move(emits)] { WriteNow(emits); })) dropped_.Inc();
@@ -36,12 +38,14 @@ void RecordWriter::WriteNow(const std::vector<Emit>& emits) {
     commands.push_back(std::move(xadd));
   }
   commands.push_back({"EXEC"});
-  for (int attempt = 0; attempt < 3; ++attempt) {
+  const int attempts = stopping_ ? 1 : 3;
+  for (int attempt = 0; attempt < attempts; ++attempt) {
     std::vector<redis::Reply> replies;
     if (client_.RunPipeline(commands, &replies).ok() && !replies.empty() && !redis::IsError(replies.back().get()) &&
         replies.back()->type == REDIS_REPLY_ARRAY) {
       return;
     }
+    if (stopping_) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(200 * (attempt + 1)));
   }
   dropped_.Inc();

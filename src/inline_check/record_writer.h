@@ -13,6 +13,7 @@
 // Thread-safe: Write from any thread.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <vector>
 
@@ -28,11 +29,16 @@ class RecordWriter {
   // `connector` and `metrics` must outlive this.
   RecordWriter(const redis::Connector& connector, metrics::Registry& metrics, std::size_t capacity = 10000);
 
+  // Queued records still get one try each, without waiting between tries:
+  // a stop with Redis away must not take as long as the queue is.
+  ~RecordWriter();
+
   void Write(std::vector<Emit> emits);
 
  private:
   void WriteNow(const std::vector<Emit>& emits);
 
+  std::atomic<bool> stopping_{false};
   redis::Client client_;  // used on the queue's thread only
   metrics::Counter& dropped_;
   WorkQueue queue_;  // last: its thread runs jobs that use the above
