@@ -78,7 +78,9 @@ Status InlineChecker::Check(const InlineRequest& request, const std::string& cor
   const auto now = std::chrono::system_clock::now();
   const std::shared_ptr<const TrustPolicy> trust = trust_.Get();
   const std::shared_ptr<const policy::Policy> policy = policies_.Get();
-  out->decision_id = "inline-" + security::Hex(security::Sha256(security::RandomToken(16))).substr(0, 24);
+  // Random: the item has no id of its own yet, and two checks of the same
+  // text are two decisions (the author may be answered differently).
+  out->decision_id = "inline-" + security::RandomToken(12);
 
   gitlab::Item item = request.item;
   item.id = "inline/" + out->decision_id.substr(7);
