@@ -31,24 +31,24 @@ trap cleanup EXIT
 deb=$(SPAMPHIBIAN_BUILD="$build" scripts/package 2>"$work/package.log" | tail -1) || { cat "$work/package.log" >&2; fail "scripts/package"; }
 [ -f "$deb" ] || fail "no package at '$deb'"
 echo "package: $deb ($(stat -c %s "$deb") bytes)"
-dpkg-deb -f "$deb" Depends | grep -q libhiredis || fail "Depends lacks the runtime libraries"
-dpkg-deb -f "$deb" Depends | grep -q redis-server && fail "redis-server must be a Recommends, not a Depends"
-dpkg-deb -f "$deb" Recommends | grep -q redis-server || fail "redis-server is not recommended"
+grep -q libhiredis <<<"$(dpkg-deb -f "$deb" Depends)" || fail "Depends lacks the runtime libraries"
+grep -q redis-server <<<"$(dpkg-deb -f "$deb" Depends)" && fail "redis-server must be a Recommends, not a Depends"
+grep -q redis-server <<<"$(dpkg-deb -f "$deb" Recommends)" || fail "redis-server is not recommended"
 
 # 2. Install it.
 $SUDO dpkg --purge spamphibian >/dev/null 2>&1 || true
 $SUDO dpkg -i "$deb" >"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log" >&2; fail "dpkg -i"; }
 getent passwd spamphibian >/dev/null || fail "no spamphibian user"
 [ "$(stat -c '%a %U %G' /etc/default/spamphibian)" = "640 root spamphibian" ] || fail "/etc/default/spamphibian: $(stat -c '%a %U %G' /etc/default/spamphibian)"
-dpkg-query --control-show spamphibian conffiles | grep -q /etc/spamphibian/config.yaml || fail "config.yaml is not a conffile"
-/usr/bin/spamphibian version | grep -q . || fail "spamphibian version"
+grep -q /etc/spamphibian/config.yaml <<<"$(dpkg-query --control-show spamphibian conffiles)" || fail "config.yaml is not a conffile"
+[ -n "$(/usr/bin/spamphibian version)" ] || fail "spamphibian version"
 
 # 3. The installed binary reads the installed data and the shipped config.
 check=$(as_service env SPAMPHIBIAN_CONFIG=/etc/spamphibian/config.yaml /usr/bin/spamphibian config check 2>&1) \
   || { echo "$check" >&2; fail "config check of the shipped config"; }
-echo "$check" | grep -q '"model_training_data": "/usr/share/spamphibian/training_data.jsonl"' || fail "training data not found under /usr/share: $check"
-echo "$check" | grep -q '"model_eval_data": "/usr/share/spamphibian/dev-set.jsonl"' || fail "evaluation data not found under /usr/share"
-echo "$check" | grep -q '"gitlab_token": "(set)"' && fail "a token is set by default"
+grep -q '"model_training_data": "/usr/share/spamphibian/training_data.jsonl"' <<<"$check" || fail "training data not found under /usr/share: $check"
+grep -q '"model_eval_data": "/usr/share/spamphibian/dev-set.jsonl"' <<<"$check" || fail "evaluation data not found under /usr/share"
+grep -q '"gitlab_token": "(set)"' <<<"$check" && fail "a token is set by default"
 printf 'server:\n  port: "eighty"\n' >"$work/bad.yaml"
 set +e
 SPAMPHIBIAN_CONFIG="$work/bad.yaml" /usr/bin/spamphibian config check >/dev/null 2>"$work/bad.log"
@@ -58,7 +58,7 @@ set -e
 grep -q "server.port" "$work/bad.log" || fail "config check does not name the bad key: $(cat "$work/bad.log")"
 echo '{"id": 7, "username": "slot-gacor-777", "bio": "Situs slot gacor hari ini, daftar sekarang https://slot-gacor.example", "website_url": "https://slot-gacor.example"}' >"$work/user.json"
 verdict=$(/usr/bin/spamphibian classify --type user "$work/user.json") || fail "classify with the installed model"
-echo "$verdict" | grep -q '"verdict": *"spam"' || fail "the installed model does not call an obvious spam user spam: $verdict"
+grep -q '"verdict": *"spam"' <<<"$verdict" || fail "the installed model does not call an obvious spam user spam: $verdict"
 
 # 4. systemd accepts the unit, and its hardening rates OK.
 systemd-analyze verify /lib/systemd/system/spamphibian.service || fail "systemd-analyze verify"
@@ -83,7 +83,7 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 [ -n "$ok" ] || { cat "$work/serve.log" >&2; fail "the installed service does not answer /healthz"; }
-pid=$(pgrep -u spamphibian -f "/usr/bin/spamphibian serve" | head -1)
+pid=$(pgrep -o -u spamphibian -f "/usr/bin/spamphibian serve")
 [ -n "$pid" ] || fail "the service does not run as the spamphibian user"
 $SUDO kill -HUP "$pid"
 sleep 0.5
