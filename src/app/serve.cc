@@ -156,8 +156,11 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
   std::unique_ptr<EventService> events;
   std::vector<http::Route> routes;
   if (Has(stages, "events")) {
+    // A hook that could not be stored makes /readyz say so at once (the
+    // monitor's own sample may be two seconds old).
     sink = std::make_unique<RedisEventSink>(workers, connector, prefix + std::string(kEventsStream),
-                                            prefix + "delivery:", config.pipeline.delivery_dedupe_ttl, &registry);
+                                            prefix + "delivery:", config.pipeline.delivery_dedupe_ttl, &registry,
+                                            [&monitor] { monitor.ReportUnavailable(); });
     EventServiceOptions options{config.webhook_secret, config.server.max_body_bytes, config.server.max_json_depth};
     events = std::make_unique<EventService>(std::move(options), *sink, registry, log);
     routes.push_back({"POST", "/events", events.get()});

@@ -39,7 +39,8 @@ struct RedisEventSink::Attempt {
 
 RedisEventSink::RedisEventSink(const std::vector<boost::asio::io_context*>& workers,
                                const redis::Connector& connector, std::string stream, std::string dedupe_prefix,
-                               std::chrono::seconds dedupe_ttl, metrics::Registry* metrics)
+                               std::chrono::seconds dedupe_ttl, metrics::Registry* metrics,
+                               std::function<void()> unavailable)
     : workers_(workers),
       stream_(std::move(stream)),
       dedupe_prefix_(std::move(dedupe_prefix)),
@@ -49,7 +50,8 @@ RedisEventSink::RedisEventSink(const std::vector<boost::asio::io_context*>& work
       replica_ack_timeout_ms_(std::to_string(connector.options().replica_ack_timeout.count())),
       can_move_(connector.options().sentinel_enabled),
       ack_deadline_(connector.options().ack_deadline),
-      retry_pause_(connector.options().reconnect_backoff) {
+      retry_pause_(connector.options().reconnect_backoff),
+      unavailable_(std::move(unavailable)) {
   for (auto* io : workers) clients_.push_back(std::make_unique<redis::AsyncClient>(*io, connector));
   if (metrics != nullptr) {
     retries_ = &metrics->AddCounter("spamphibian_events_store_retries_total",
@@ -120,14 +122,19 @@ void RedisEventSink::Confirm(std::shared_ptr<Attempt> attempt, EnqueueResult res
              });
 }
 
+void RedisEventSink::GiveUp(const std::shared_ptr<Attempt>& attempt) {
+  if (unavailable_ && !closing_) unavailable_();
+  attempt->done(EnqueueResult::kUnavailable);
+}
+
 void RedisEventSink::Retry(std::shared_ptr<Attempt> attempt) {
   if (closing_ || !can_move_ || std::chrono::steady_clock::now() + retry_pause_ >= attempt->deadline) {
-    return attempt->done(EnqueueResult::kUnavailable);
+    return GiveUp(attempt);
   }
   if (retries_ != nullptr) retries_->Inc();
   auto timer = std::make_shared<boost::asio::steady_timer>(*workers_.at(attempt->worker), retry_pause_);
   timer->async_wait([this, attempt, timer](const boost::system::error_code& ec) {
-    if (ec) return attempt->done(EnqueueResult::kUnavailable);
+    if (ec) return GiveUp(attempt);
     Try(attempt);
   });
 }

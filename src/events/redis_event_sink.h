@@ -22,6 +22,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <string>
 
 #include <boost/asio/io_context.hpp>
@@ -46,9 +47,11 @@ class RedisEventSink : public EventSink {
   // this. `stream` is the full key of the events stream; delivery ids are
   // kept under `dedupe_prefix` + id for `dedupe_ttl`.
   // `metrics` counts what durability cost (may be null in unit tests).
+  // `unavailable` is told each time an event could not be stored (the
+  // queue monitor: /readyz drops at once).
   RedisEventSink(const std::vector<boost::asio::io_context*>& workers, const redis::Connector& connector,
                  std::string stream, std::string dedupe_prefix, std::chrono::seconds dedupe_ttl,
-                 metrics::Registry* metrics = nullptr);
+                 metrics::Registry* metrics = nullptr, std::function<void()> unavailable = {});
   ~RedisEventSink() override;
 
   void Enqueue(EventRecord record, std::function<void(EnqueueResult)> done) override;
@@ -58,6 +61,7 @@ class RedisEventSink : public EventSink {
   void Try(std::shared_ptr<Attempt> attempt);
   void Confirm(std::shared_ptr<Attempt> attempt, EnqueueResult result);
   void Retry(std::shared_ptr<Attempt> attempt);
+  void GiveUp(const std::shared_ptr<Attempt>& attempt);  // 503: tells `unavailable_`
 
   std::vector<boost::asio::io_context*> workers_;
   std::vector<std::unique_ptr<redis::AsyncClient>> clients_;  // one per worker
@@ -72,6 +76,7 @@ class RedisEventSink : public EventSink {
   const std::chrono::milliseconds retry_pause_;
   metrics::Counter* retries_ = nullptr;        // attempts again after a failure
   metrics::Counter* unreplicated_ = nullptr;   // WAIT came back short
+  const std::function<void()> unavailable_;
   bool closing_ = false;
 };
 

@@ -66,12 +66,28 @@ void QueueMonitor::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+void QueueMonitor::ReportUnavailable() {
+  redis_up_.store(false);
+  redis_up_gauge_.Set(0);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    sample_now_ = true;
+  }
+  cv_.notify_all();
+}
+
 void QueueMonitor::Loop() {
   std::unique_lock<std::mutex> lock(mu_);
-  while (!cv_.wait_for(lock, interval_, [this] { return stop_; })) {
+  while (true) {
+    cv_.wait_for(lock, interval_, [this] { return stop_ || sample_now_; });
+    if (stop_) return;
+    const bool asked = sample_now_;
+    sample_now_ = false;
     lock.unlock();
     Sample();
     lock.lock();
+    // After a sample someone asked for, a pause: failures must not flood Redis.
+    if (asked && cv_.wait_for(lock, std::chrono::milliseconds(200), [this] { return stop_; })) return;
   }
 }
 

@@ -42,6 +42,13 @@ class QueueMonitor {
   // Redis answered the last sample. Thread-safe.
   bool redis_up() const { return redis_up_.load(); }
 
+  // Someone else just failed to reach Redis (the event service could not
+  // store a hook): down at once, so that /readyz does not say ready for up
+  // to an interval while /events answers 503, and sampled again at once
+  // (at most every 200 ms), so that it is up again as soon as Redis is.
+  // Thread-safe.
+  void ReportUnavailable();
+
  private:
   void Loop();
   void Sample();
@@ -60,6 +67,7 @@ class QueueMonitor {
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;
+  bool sample_now_ = false;  // ReportUnavailable() asked for a sample
   std::thread thread_;
 };
 

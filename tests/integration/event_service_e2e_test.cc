@@ -191,6 +191,18 @@ TEST_F(EventServiceE2E, RedisDownMeans503AndNothingAcknowledgedIsLost) {
   EXPECT_NE(Metrics().find("spamphibian_events_rejected_total{reason=\"unavailable\"}"), std::string::npos);
 }
 
+TEST_F(EventServiceE2E, ReadinessDropsWithTheFirstHookRedisRefuses) {
+  ASSERT_EQ(HttpGet(service_->Url("/readyz")).status, 200);
+  redis_.Kill();
+  ASSERT_EQ(service_->Post(user_create_).status, 503);
+  // At once, not at the queue monitor's next sample (up to 2 s later):
+  // a load balancer must not send GitLab's next hook here meanwhile.
+  EXPECT_EQ(HttpGet(service_->Url("/readyz")).status, 503);
+  redis_.Start();
+  EXPECT_TRUE(WaitFor([&] { return HttpGet(service_->Url("/readyz")).status == 200; }));
+  EXPECT_TRUE(WaitFor([&] { return service_->Post(user_create_).status == 200; }));
+}
+
 TEST_F(EventServiceE2E, MetricsPassPromtool) {
   service_->Post(user_create_);
   service_->Post("{bad");
