@@ -38,7 +38,7 @@ int Serve(const std::string& stages_text) {
     std::cerr << "spamphibian: " << s.message() << "\n";
     return kConfigError;
   }
-  auto log = MakeJsonLogger(config.log_level);
+  auto log = MakeLogger(config.log_level, config.log_format);
   return RunServe(config, stages, stages_text != "all", *log);
 }
 
@@ -212,13 +212,13 @@ int main(int argc, char** argv) {
   if (*restore) {
     spamphibian::Config config;
     if (!LoadOrExplain(&config)) return kConfigError;
-    auto log = spamphibian::MakeJsonLogger(config.log_level);
+    auto log = spamphibian::MakeLogger(config.log_level, config.log_format);
     return spamphibian::RunRestore(config, restore_id, restore_item, *log);
   }
   if (*sweep) {
     spamphibian::Config config;
     if (!LoadOrExplain(&config)) return kConfigError;
-    auto log = spamphibian::MakeJsonLogger(config.log_level);
+    auto log = spamphibian::MakeLogger(config.log_level, config.log_format);
     return spamphibian::RunSweep(config, sweep_kind, since, sweep_rate, restart, *log);
   }
   return kConfigError;

@@ -565,6 +565,14 @@ const Setting kSettings[] = {
      }},
     {"LOGLEVEL", "log.level",
      [](const std::string& w, const std::string& v, Config* c) { return ParseLogLevel(w, v, &c->log_level); }},
+    {"LOG_FORMAT", "log.format",
+     [](const std::string& w, const std::string& v, Config* c) {
+       if (v != "auto" && v != "json" && v != "text") {
+         return Status::InvalidArgument(w + ": '" + v + "' is not auto, json or text");
+       }
+       c->log_format = v;
+       return Status::Ok();
+     }},
 };
 
 const Setting* FindYamlSetting(const std::string& key) {

@@ -290,6 +290,10 @@ struct Config {
   Secret slack_webhook_url;
   std::string model_url;
   std::string log_level = "info";
+  // LOG_FORMAT: json (one object per line, for systemd, containers and log
+  // shippers), text (readable lines), or auto: text when standard output is
+  // a terminal (a person running scripts/run), else json.
+  std::string log_format = "auto";
   std::string config_file;  // SPAMPHIBIAN_CONFIG, empty when unset
 
   bool operator==(const Config&) const = default;

@@ -21,6 +21,22 @@ namespace spamphibian {
 // that log.
 std::shared_ptr<spdlog::logger> MakeJsonLogger(const std::string& level, spdlog::sink_ptr sink = nullptr);
 
+// The process logger for a format (config: log_format): "json" as above,
+// "text" readable lines for a person, "auto" text when stdout is a
+// terminal, else json. The same events and fields either way.
+std::shared_ptr<spdlog::logger> MakeLogger(const std::string& level, const std::string& format);
+
+// A sink that writes each line as a person reads it, e.g.
+//   06:01:02.123 INFO  event_enqueued  event_type=user_create status=queued
+// (time UTC; strings bare unless they hold spaces or quotes, then quoted;
+// objects and arrays as compact JSON) to `out` (stdout by default).
+spdlog::sink_ptr MakeReadableSink(std::FILE* out = stdout);
+
+// One line of MakeReadableSink's, from LogJson's payload
+// (`"event":"...",...`) and the level's name; the payload as it is when it
+// is not that shape.
+std::string ReadableLine(std::string_view payload, std::string_view level);
+
 // A logger that drops everything, for tests and tools.
 std::shared_ptr<spdlog::logger> MakeNullLogger();
 
