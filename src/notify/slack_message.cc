@@ -3,6 +3,7 @@
 #include "text/bidi.h"
 
 #include <cstdio>
+#include <optional>
 
 #include "text/utf8.h"
 
@@ -65,7 +66,9 @@ std::string TypeLabel(const std::string& type) {
   return label;
 }
 
-// A link to a GitLab URL (ours, not the spammer's text), with escaped text.
+// A link to a GitLab URL (ours, not the spammer's text). `text` is raw: it
+// is escaped here, once (escaping it before too showed `<b>` as
+// `&amp;lt;b&amp;gt;`).
 std::string Link(const std::string& url, const std::string& text) {
   if (url.empty() || url.find_first_of("|<> ") != std::string::npos) return EscapeMrkdwn(text);
   return "<" + url + "|" + EscapeMrkdwn(text) + ">";
@@ -100,11 +103,34 @@ nlohmann::json Section(const std::string& mrkdwn) {
   return {{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", mrkdwn}}}};
 }
 
+nlohmann::json Button(const char* text, const char* action, const std::string& value, const char* style) {
+  return {{"type", "button"}, {"text", {{"type", "plain_text"}, {"text", text}}}, {"action_id", action},
+          {"value", value},   {"style", style}};
+}
+
+nlohmann::json OpenQueue(const std::string& review_url, const char* text) {
+  return {{"type", "button"}, {"text", {{"type", "plain_text"}, {"text", text}}}, {"action_id", "review_open"},
+          {"url", review_url + "/"}};
+}
+
+// The review buttons of one decision: Spam and Not spam (the value is the
+// review id, the decision's id), and Open when `open`. None when the id
+// is missing or longer than Slack takes.
+std::optional<nlohmann::json> ReviewActions(const nlohmann::json& n, const std::string& review_url,
+                                            const std::string& block_id, bool open) {
+  const std::string review_id = n.value("decision_id", "");
+  if (review_url.empty() || review_id.empty() || review_id.size() > 2000) return std::nullopt;
+  nlohmann::json elements = {Button("Spam", "review_spam", review_id, "danger"),
+                             Button("Not spam", "review_ham", review_id, "primary")};
+  if (open) elements.push_back(OpenQueue(review_url, "Open"));
+  return nlohmann::json{{"type", "actions"}, {"block_id", block_id}, {"elements", elements}};
+}
+
 std::string OneLine(const nlohmann::json& n) {
   const auto& item = n.value("item", nlohmann::json::object());
   const auto& author = item.value("author", nlohmann::json::object());
   return "*" + EscapeMrkdwn(n.value("verdict", "")) + "* " + Score(n) + " · " +
-         Link(item.value("web_url", ""), TypeLabel(item.value("type", "")) + " " + EscapedExcerpt(Title(item), 200)) +
+         Link(item.value("web_url", ""), TypeLabel(item.value("type", "")) + " " + Excerpt(Title(item), 200)) +
          " by " + EscapedExcerpt("@" + author.value("username", ""), 120) + " · " + EscapeMrkdwn(ActionSummary(n));
 }
 
@@ -182,31 +208,33 @@ nlohmann::json BuildMessage(const nlohmann::json& n, const std::string& review_u
                     {"elements", {{{"type", "mrkdwn"}, {"text", EscapeMrkdwn("decision " + n.value("decision_id", "") +
                                                                           " · model " + n.value("model_version", "") +
                                                                           " · " + mode)}}}}});
-  const std::string review_id = n.value("decision_id", "");
-  if (!review_url.empty() && !review_id.empty() && review_id.size() <= 2000) {
-    auto button = [&](const char* text, const char* action, const char* style) {
-      return nlohmann::json{{"type", "button"}, {"text", {{"type", "plain_text"}, {"text", text}}},
-                            {"action_id", action}, {"value", review_id}, {"style", style}};
-    };
-    blocks.push_back({{"type", "actions"},
-                      {"block_id", "review"},
-                      {"elements", {button("Spam", "review_spam", "danger"), button("Not spam", "review_ham", "primary"),
-                                    {{"type", "button"},
-                                     {"text", {{"type", "plain_text"}, {"text", "Open"}}},
-                                     {"action_id", "review_open"},
-                                     {"url", review_url + "/"}}}}});
-  }
+  if (auto actions = ReviewActions(n, review_url, "review", /*open=*/true)) blocks.push_back(std::move(*actions));
   return {{"text", EscapedExcerpt(header, kMaxSection)}, {"blocks", blocks}};
 }
 
-nlohmann::json AnsweredMessage(const nlohmann::json& original, const std::string& line) {
-  nlohmann::json blocks = nlohmann::json::array();
-  if (original.is_object() && original.contains("blocks") && original["blocks"].is_array()) {
+nlohmann::json AnsweredMessage(const nlohmann::json& original, const std::string& line, const std::string& block_id) {
+  const nlohmann::json answered = {
+      {"type", "context"}, {"elements", {{{"type", "mrkdwn"}, {"text", EscapedExcerpt(line, kMaxSection)}}}}};
+  const bool has_blocks = original.is_object() && original.contains("blocks") && original["blocks"].is_array();
+  bool in_place = false;
+  if (has_blocks && !block_id.empty()) {
     for (const auto& b : original["blocks"]) {
-      if (b.is_object() && b.value("type", "") != "actions" && blocks.size() + 1 < kMaxBlocks) blocks.push_back(b);
+      in_place = in_place || (b.is_object() && b.value("type", "") == "actions" && b.value("block_id", "") == block_id);
     }
   }
-  blocks.push_back({{"type", "context"}, {"elements", {{{"type", "mrkdwn"}, {"text", EscapedExcerpt(line, kMaxSection)}}}}});
+  nlohmann::json blocks = nlohmann::json::array();
+  if (has_blocks) {
+    for (const auto& b : original["blocks"]) {
+      if (!b.is_object() || blocks.size() + 1 >= kMaxBlocks) continue;
+      const bool actions = b.value("type", "") == "actions";
+      if (in_place && actions && b.value("block_id", "") == block_id) {
+        blocks.push_back(answered);  // where the buttons were: a summary's other items keep theirs
+      } else if (!actions || in_place) {
+        blocks.push_back(b);
+      }
+    }
+  }
+  if (!in_place) blocks.push_back(answered);
   return {{"replace_original", true},
           {"text", original.is_object() && original.contains("text") && original["text"].is_string()
                        ? original["text"].get<std::string>()
@@ -214,21 +242,31 @@ nlohmann::json AnsweredMessage(const nlohmann::json& original, const std::string
           {"blocks", blocks}};
 }
 
-nlohmann::json BuildSummary(const std::vector<nlohmann::json>& notifications) {
+nlohmann::json BuildSummary(const std::vector<nlohmann::json>& notifications, const std::string& review_url) {
   const std::string header = std::to_string(notifications.size()) + " spam decisions";
   nlohmann::json blocks = nlohmann::json::array();
   blocks.push_back({{"type", "header"}, {"text", {{"type", "plain_text"}, {"text", header}}}});
-  const std::size_t room = kMaxBlocks - 2;  // the header, and the "more" line
+  // With buttons, each item takes two blocks and the end two more (the
+  // "more" line and the queue's button); without, one, and one.
+  const bool buttons = !review_url.empty();
+  const std::size_t room = buttons ? kSummaryItemsWithButtons : kMaxBlocks - 2;
   std::size_t shown = 0;
   for (const auto& n : notifications) {
     if (shown == room) break;
     blocks.push_back(Section(Excerpt(OneLine(n), kMaxSection)));
+    if (auto actions = ReviewActions(n, review_url, "review-" + std::to_string(shown), /*open=*/false)) {
+      blocks.push_back(std::move(*actions));
+    }
     ++shown;
   }
   if (shown < notifications.size()) {
-    blocks.push_back({{"type", "context"},
-                      {"elements", {{{"type", "mrkdwn"}, {"text", "and " + std::to_string(notifications.size() - shown) +
-                                                                   " more; see the audit stream"}}}}});
+    const std::string more = "and " + std::to_string(notifications.size() - shown) + " more" +
+                             (buttons ? ", in the review queue" : "; see the audit stream");
+    blocks.push_back({{"type", "context"}, {"elements", {{{"type", "mrkdwn"}, {"text", more}}}}});
+    if (buttons) {
+      blocks.push_back({{"type", "actions"}, {"block_id", "review-queue"},
+                        {"elements", {OpenQueue(review_url, "Open the queue")}}});
+    }
   }
   return {{"text", header}, {"blocks", blocks}};
 }

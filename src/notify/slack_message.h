@@ -38,12 +38,23 @@ std::string Excerpt(std::string_view text, std::size_t max_bytes);
 // Open, a link to the review page.
 nlohmann::json BuildMessage(const nlohmann::json& notification, const std::string& review_url = "");
 
-// The message after a reviewer's answer: `original`'s blocks without the
-// buttons, and a line saying who answered what.
-nlohmann::json AnsweredMessage(const nlohmann::json& original, const std::string& line);
+// The message after a reviewer's answer: `original` with the clicked
+// actions block (`block_id`, as Slack reports the click) replaced by a line
+// saying who answered what; the other items of a summary keep their
+// buttons. Without a block id, or one the message lacks: every actions
+// block goes and the line ends the message.
+nlohmann::json AnsweredMessage(const nlohmann::json& original, const std::string& line,
+                               const std::string& block_id = "");
 
-// One message for a burst of notifications: a line each, up to the block
-// limit, then "and N more".
-nlohmann::json BuildSummary(const std::vector<nlohmann::json>& notifications);
+// The items of a summary that keep their own buttons: each takes two
+// blocks of Slack's 50 (its line and its actions).
+inline constexpr std::size_t kSummaryItemsWithButtons = 15;
+
+// One message for a burst of notifications: a line each. With `review_url`,
+// each of the first kSummaryItemsWithButtons items keeps its Spam / Not
+// spam buttons (block_id "review-<n>", answered like a single message's),
+// then "and N more" with a button to the queue; without, lines up to the
+// block limit, then "and N more".
+nlohmann::json BuildSummary(const std::vector<nlohmann::json>& notifications, const std::string& review_url = "");
 
 }  // namespace spamphibian::notify

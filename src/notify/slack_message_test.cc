@@ -142,3 +142,82 @@ TEST(BuildMessage, ReviewButtonsOnlyWithAReviewUrl) {
 
 }  // namespace
 }  // namespace spamphibian::notify
+
+namespace spamphibian::notify {
+namespace {
+
+nlohmann::json Hostile(int i) {
+  return {{"decision_id", "classify-9-" + std::to_string(i)},
+          {"verdict", "spam"},
+          {"score", 0.99},
+          {"item",
+           {{"type", "user"},
+            {"id", std::to_string(100 + i)},
+            {"web_url", "https://gitlab.example/u" + std::to_string(i)},
+            {"author", {{"username", "<script>x" + std::to_string(i) + "</script>"}, {"name", "A & <b>B</b>"}}},
+            {"text", nlohmann::json::array()}}}};
+}
+
+// Each mrkdwn text of a message (sections, fields, link labels, context),
+// as Slack renders markup; plain_text (headers, button labels) is shown as
+// it is and never escaped.
+void Texts(const nlohmann::json& j, std::string* out) {
+  if (j.is_object()) {
+    const bool plain = j.value("type", "") == "plain_text";
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      if (it.key() == "text" && it.value().is_string() && !plain) *out += it.value().get<std::string>() + "\n";
+      Texts(it.value(), out);
+    }
+  } else if (j.is_array()) {
+    for (const auto& e : j) Texts(e, out);
+  }
+}
+
+TEST(SlackEscaping, HostileNamesAreEscapedOnceInSingleMessagesAndSummaries) {
+  for (const auto& m : {BuildMessage(Hostile(1), "https://spam.example.org"),
+                        BuildSummary({Hostile(1), Hostile(2), Hostile(3)}, "https://spam.example.org"),
+                        BuildSummary({Hostile(1), Hostile(2), Hostile(3)})}) {
+    std::string texts;
+    Texts(m, &texts);
+    EXPECT_EQ(texts.find("<script>"), std::string::npos) << texts;
+    EXPECT_EQ(texts.find("&amp;lt;"), std::string::npos) << "escaped twice: " << texts;
+    EXPECT_NE(texts.find("&lt;script&gt;x1&lt;/script&gt;"), std::string::npos) << texts;
+  }
+}
+
+TEST(BuildSummary, EachItemKeepsItsButtonsThenTheQueue) {
+  std::vector<nlohmann::json> burst;
+  for (int i = 0; i < 20; ++i) burst.push_back(Hostile(i));
+  const auto m = BuildSummary(burst, "https://spam.example.org");
+  CheckLimits(m);
+  std::vector<std::string> reviews;
+  for (const auto& b : m["blocks"]) {
+    if (b["type"] != "actions" || b["block_id"] == "review-queue") continue;
+    EXPECT_EQ(b["block_id"], "review-" + std::to_string(reviews.size()));
+    EXPECT_EQ(b["elements"][0]["action_id"], "review_spam");
+    EXPECT_EQ(b["elements"][1]["action_id"], "review_ham");
+    reviews.push_back(b["elements"][0]["value"]);
+  }
+  ASSERT_EQ(reviews.size(), kSummaryItemsWithButtons);
+  EXPECT_EQ(reviews[3], "classify-9-3");
+  EXPECT_NE(m.dump().find("and 5 more, in the review queue"), std::string::npos);
+  EXPECT_EQ(m["blocks"].back()["elements"][0]["url"], "https://spam.example.org/");
+  EXPECT_LE(m["blocks"].size(), kMaxBlocks);
+
+  // The fourth item answered: its buttons become the answer, in place; the
+  // others keep theirs.
+  const auto answered = AnsweredMessage(m, "Confirmed spam by @ann", "review-3");
+  int actions = 0;
+  for (std::size_t i = 0; i < answered["blocks"].size(); ++i) {
+    const auto& b = answered["blocks"][i];
+    actions += b["type"] == "actions";
+    EXPECT_NE(b.value("block_id", ""), "review-3");
+  }
+  EXPECT_EQ(actions, static_cast<int>(kSummaryItemsWithButtons) - 1 + 1);  // the other items, and the queue
+  // Right after the fourth item's line (header, then two blocks per item).
+  EXPECT_EQ(answered["blocks"][1 + 2 * 3 + 1]["type"], "context");
+  EXPECT_EQ(answered["blocks"][1 + 2 * 3 + 1]["elements"][0]["text"], "Confirmed spam by @ann");
+}
+
+}  // namespace
+}  // namespace spamphibian::notify

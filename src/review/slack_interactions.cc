@@ -12,6 +12,14 @@ namespace spamphibian::review {
 
 namespace {
 
+// A string field of a payload, "" when missing or of another type (value()
+// would throw, and the payload is the sender's to shape).
+std::string StringAt(const nlohmann::json& j, const char* key) {
+  if (!j.is_object()) return "";
+  const auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 constexpr std::size_t kMaxQueued = 1000;
 
 http::Response Empty(int status) {
@@ -87,19 +95,21 @@ void SlackInteractions::HandleChecked(const http::Request& req, const http::Resp
     return respond(http::JsonError(400, "not a block_actions payload"));
   }
   const nlohmann::json& action = payload["actions"][0];
-  const std::string action_id = action.value("action_id", "");
+  const auto field = [&action](const char* key) { return StringAt(action, key); };
+  const std::string action_id = field("action_id");
   if (action_id == "review_open") return respond(Empty(200));  // a link button: Slack opens it
   if (action_id != "review_spam" && action_id != "review_ham") {
     results_.With({"bad_request"}).Inc();
     return respond(http::JsonError(400, "unknown action"));
   }
   Job job;
-  job.review_id = action.value("value", "");
+  job.review_id = field("value");
   job.outcome = action_id == "review_spam" ? "spam" : "ham";
-  job.slack_user = payload.contains("user") && payload["user"].is_object() ? payload["user"].value("id", "") : "";
-  job.response_url = payload.value("response_url", "");
+  job.slack_user = payload.contains("user") ? StringAt(payload["user"], "id") : "";
+  job.response_url = StringAt(payload, "response_url");
   job.signature = std::string(req.Header("X-Slack-Signature"));
   job.message = payload.contains("message") ? payload["message"] : nlohmann::json::object();
+  job.block_id = field("block_id");  // which item of a summary was answered
   if (auto it = options_.slack_users.find(job.slack_user); it != options_.slack_users.end()) job.reviewer = it->second;
   if (!queue_.Submit([this, job = std::move(job)] { Apply(job); })) {
     results_.With({"busy"}).Inc();
@@ -146,7 +156,7 @@ void SlackInteractions::Apply(const Job& job) {
            {"applied", result.applied}});
   const std::string line = (job.outcome == "spam" ? "Confirmed spam" : "Marked not spam") + std::string(" by @") +
                            job.reviewer + " in Slack (" + result.state + (result.applied ? "" : ", already") + ")";
-  Reply(job.response_url, notify::AnsweredMessage(job.message, line));
+  Reply(job.response_url, notify::AnsweredMessage(job.message, line, job.block_id));
 }
 
 void SlackInteractions::Reply(const std::string& url, const nlohmann::json& body) {

@@ -61,6 +61,7 @@ class SlackInteractions : public http::Handler {
     std::string review_id, outcome, reviewer, slack_user, response_url;
     std::string signature;  // X-Slack-Signature: one per click (body and time)
     nlohmann::json message;  // the message clicked on
+    std::string block_id;    // the clicked actions block (a summary has one per item)
   };
   void HandleChecked(const http::Request& request, const http::Respond& respond);
   void Apply(const Job& job);

@@ -86,7 +86,7 @@ void NotifyStage::ProcessBatch(std::span<const Entry> entries, std::vector<Outco
     members.push_back(i);
   }
   if (burst.empty()) return;
-  const Outcome o = Send(notify::BuildSummary(burst));
+  const Outcome o = Send(notify::BuildSummary(burst, options_.review_url));
   for (std::size_t i : members) (*outcomes)[i] = Outcome{o.kind, {}, o.error, {}};
 }
 
