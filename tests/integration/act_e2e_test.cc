@@ -12,7 +12,9 @@
 #include "gitlab_sim_process.h"
 #include "http/curl_client.h"
 #include "redis_server.h"
+#include "http/percent_encoding.h"
 #include "s3rver_process.h"
+#include "slack_click.h"
 #include "sim/gitlab_sim.h"
 #include "spamphibian_process.h"
 #include "stand_in_server.h"
@@ -355,6 +357,100 @@ TEST_F(ActE2E, SlackGetsEscapedTextWithinLimitsAndRateLimitsAreHonoured) {
     }
   }
   EXPECT_LT((bio_first ? r[2] : r[1]).body.size(), 8000u);
+}
+
+// A spam wave: six decisions at once become Slack summaries in which each
+// item keeps its buttons; a signed click on one item of a summary answers
+// that review only, and the message then shows who decided it, in its place.
+TEST_F(ActE2E, ASummaryKeepsEachItemsButtonsAndAClickAnswersThatItem) {
+  const std::string token = "act-e2e-admin-token-0123456789";
+  const std::string secret = "act-e2e-slack-signing-secret";
+  const int admin_port = testing::FreePort();
+  for (int i = 0; i < 6; ++i) {
+    const std::string id = "classify-wave-" + std::to_string(i);
+    const nlohmann::json item = {{"type", "user"}, {"id", std::to_string(900 + i)}, {"refs", {{"user_id", 900 + i}}},
+                                 {"web_url", sim_.url() + "/wave" + std::to_string(i)},
+                                 {"author", {{"id", 900 + i}, {"username", "<b>wave" + std::to_string(i) + "</b>"}}},
+                                 {"text", nlohmann::json::array({{"bio", "casino bonus"}})}};
+    const nlohmann::json d = {{"decision_id", id}, {"item_type", "user"}, {"item_id", item["id"]},
+                              {"verdict", "spam"}, {"score", 0.99},      {"item", item}};
+    redis_client_->Run({"XADD", "spamphibian:decisions", "*", "decision", d.dump()});
+  }
+  auto env = Env();
+  env.insert({{"ADMIN_PORT", std::to_string(admin_port)},
+              {"ADMIN_URL", "http://127.0.0.1:" + std::to_string(admin_port)},
+              {"ADMIN_API_TOKEN", token},
+              {"SLACK_SIGNING_SECRET", secret}});
+  service_ = std::make_unique<testing::SpamphibianProcess>(
+      redis_, dir_.path(), env, std::vector<std::string>{"serve", "--stages", "events,act,notify,review"},
+      "pipeline:\n  block_ms: 100\nslack:\n  min_interval_ms: 10\n  summarize_from: 3\n"
+      "  response_url_prefix: " + slack_.url() + "/actions/\nreview:\n  slack_users: {U0REVIEWER: ann}\n");
+  ASSERT_TRUE(service_->WaitReady()) << service_->log();
+  // Every item has its buttons, whichever message it came in (the act
+  // workers may split the wave: a summary of three or more, or singles).
+  struct Button {
+    std::string block_id, review_id;
+    nlohmann::json message;
+  };
+  std::vector<Button> buttons;
+  const auto collect = [&] {
+    buttons.clear();
+    for (const auto& r : slack_.received()) {
+      const nlohmann::json m = nlohmann::json::parse(r.body);
+      for (const auto& b : m["blocks"]) {
+        if (b["type"] == "actions" && b["elements"][0]["action_id"] == "review_spam") {
+          buttons.push_back({b["block_id"], b["elements"][0]["value"], m});
+        }
+      }
+    }
+    return buttons.size() == 6;
+  };
+  ASSERT_TRUE(WaitFor(collect, std::chrono::seconds(20))) << buttons.size() << " " << service_->log();
+  bool summarised = false;
+  for (const auto& r : slack_.received()) {
+    summarised |= r.body.find(" spam decisions\"") != std::string::npos;
+    EXPECT_EQ(r.body.find("&amp;lt;"), std::string::npos) << "escaped twice: " << r.body;
+  }
+  EXPECT_TRUE(summarised) << "a wave of six is summarised";
+  // The clicked button: one in a summary, after its first item.
+  std::size_t pick = 0;
+  for (std::size_t i = 0; i < buttons.size(); ++i) {
+    if (buttons[i].block_id != "review" && buttons[i].block_id != "review-0") pick = i;
+  }
+  ASSERT_NE(buttons[pick].block_id, "review") << "no summary with two items or more";
+  int in_message = 0;
+  for (const auto& b : buttons) in_message += b.message == buttons[pick].message;
+
+  const auto review_state = [&](const std::string& id) {
+    const auto r = HttpGet("http://127.0.0.1:" + std::to_string(admin_port) + "/api/v1/reviews/" +
+                               http::PercentEncode(id),
+                           {{"Authorization", "Bearer " + token}});
+    return r.status == 200 ? nlohmann::json::parse(r.body).value("state", "") : std::string();
+  };
+  ASSERT_TRUE(WaitFor([&] { return review_state(buttons[pick].review_id) == "pending"; })) << service_->log();
+  const std::string response_url = slack_.url() + "/actions/T0/wave/1";
+  ASSERT_EQ(testing::SendSlackClick(service_->Url("/slack/interactions"),
+                                    testing::SlackClickPayload("U0REVIEWER", "review_spam", buttons[pick].review_id,
+                                                               response_url, buttons[pick].message,
+                                                               buttons[pick].block_id),
+                                    secret)
+                .status,
+            200);
+  ASSERT_TRUE(WaitFor([&] { return slack_.received().back().path == "/actions/T0/wave/1"; }, std::chrono::seconds(10)))
+      << service_->log();
+  EXPECT_EQ(review_state(buttons[pick].review_id), "confirmed_spam");
+  for (std::size_t i = 0; i < buttons.size(); ++i) {
+    if (i != pick) EXPECT_EQ(review_state(buttons[i].review_id), "pending") << i;
+  }
+  const nlohmann::json updated = nlohmann::json::parse(slack_.received().back().body);
+  EXPECT_EQ(slack_.received().back().path, "/actions/T0/wave/1");
+  int still = 0;
+  for (const auto& b : updated["blocks"]) {
+    still += b["type"] == "actions" && b["elements"][0]["action_id"] == "review_spam";
+    EXPECT_NE(b.value("block_id", ""), buttons[pick].block_id);
+  }
+  EXPECT_EQ(still, in_message - 1) << "the message's other items keep their buttons";
+  EXPECT_NE(updated.dump().find("Confirmed spam by @ann in Slack"), std::string::npos) << updated.dump();
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "http/percent_encoding.h"
 #include "redis_server.h"
 #include "s3rver_process.h"
+#include "slack_click.h"
 #include "sim/gitlab_sim.h"
 #include "spamphibian_process.h"
 #include "security/crypto.h"
@@ -472,26 +473,18 @@ TEST_F(ReviewE2E, AnswersToOneReviewAreRateLimited) {
 // A form body signed as Slack signs it.
 testing::HttpResult SignedPost(const std::string& url, const std::string& body, long long age_s = 0,
                                const std::string& secret = kSigningSecret) {
-  const std::string ts = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                            std::chrono::system_clock::now().time_since_epoch()).count() - age_s);
-  const std::string signature = "v0=" + security::Hex(security::HmacSha256(secret, "v0:" + ts + ":" + body));
-  return HttpPost(url, body,
-                  {{"Content-Type", "application/x-www-form-urlencoded"},
-                   {"X-Slack-Request-Timestamp", ts},
-                   {"X-Slack-Signature", signature}});
+  return testing::SignedSlackPost(url, body, secret, age_s);
 }
 
 // A click as Slack sends it: a form with the payload, signed.
 testing::HttpResult Click(const std::string& url, const std::string& slack_user, const std::string& action,
                           const std::string& review_id, const std::string& response_url, long long age_s = 0,
                           const std::string& secret = kSigningSecret) {
-  const json payload = {{"type", "block_actions"},
-                        {"user", {{"id", slack_user}, {"username", "someone"}}},
-                        {"actions", {{{"action_id", action}, {"value", review_id}, {"type", "button"}}}},
-                        {"response_url", response_url},
-                        {"message", {{"text", "Spam user", }, {"blocks", {{{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", "Spam user"}}}},
-                                                                  {{"type", "actions"}, {"elements", json::array()}}}}}}};
-  return SignedPost(url, "payload=" + http::PercentEncode(payload.dump()), age_s, secret);
+  const json message = {{"text", "Spam user"},
+                        {"blocks", {{{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", "Spam user"}}}},
+                                    {{"type", "actions"}, {"block_id", "review"}, {"elements", json::array()}}}}};
+  return testing::SendSlackClick(
+      url, testing::SlackClickPayload(slack_user, action, review_id, response_url, message), secret, age_s);
 }
 
 TEST_F(ReviewE2E, SlackButtonsApplyTheAnswerOnlyForSignedClicksOfReviewers) {
