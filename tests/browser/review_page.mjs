@@ -10,6 +10,7 @@
 //   OVERTURN_ID    a review to mark not spam by clicking
 //   SKIP_ID        a review to skip with the keyboard (j … x)
 //   HOSTILE_ID     a review whose text is an attack on the page
+//   REFUSED_ID     a review of a comment the inline check refused (GitLab never saved it)
 //   CANDIDATE      a candidate model in the registry, to promote from the models panel
 //   SCREENSHOT     where to save a screenshot of the queue
 //   TEST_TOOLS     test-tools/, where npm installed puppeteer-core
@@ -74,6 +75,17 @@ async function main() {
     check((await page.$$('article.review')).length > 0, 'the queue lists reviews');
     for (const id of [env.CONFIRM_ID, env.OVERTURN_ID, env.SKIP_ID, env.HOSTILE_ID]) {
       check(!!(await page.$(card(id))), 'review ' + id + ' is in the queue');
+    }
+    if (env.REFUSED_ID) {
+      // Refused before saving: said so, and no "open in GitLab" for an item
+      // that has no page there, only its project.
+      const refused = await page.$eval(card(env.REFUSED_ID), (a) => ({
+        mark: (a.querySelector('.refused') || {}).textContent || '',
+        text: a.textContent,
+      }));
+      check(refused.mark === 'refused before saving (DISALLOW)', 'a refused comment is marked refused before saving');
+      check(refused.text.includes('its project in GitLab') && !refused.text.includes('open in GitLab'),
+            'a refused comment links its project, not a page of its own');
     }
 
     // Spam content is inert: nothing ran, no image or javascript: link exists,

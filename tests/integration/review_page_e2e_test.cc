@@ -139,6 +139,20 @@ TEST(ReviewPageE2E, SignInConfirmOverturnAndSpamStaysInert) {
   for (const auto& o : full["campaign_reviews"]) same_campaign |= o["review_id"] == confirm && o["domain"] == "example.xyz";
   EXPECT_TRUE(same_campaign) << full["campaign_reviews"].dump();
 
+  // A comment GitLab never saved: the inline check refused it (as
+  // inline_check/ records one), waiting for a reviewer.
+  const json refused_item = {{"type", "note"}, {"id", "inline/r3fus3d"}, {"event_type", "inline_check"},
+                             {"web_url", sim.url() + "/group/project"},
+                             {"author", {{"id", 9002}, {"username", "refused_poster"}}},
+                             {"text", json::array({json::array({"body", "cheap pills https://pills.example.top"})})}};
+  const json refused = {{"decision_id", "inline-r3fus3d"}, {"event_type", "inline_check"}, {"item_type", "note"},
+                        {"item_id", "inline/r3fus3d"}, {"verdict", "spam"}, {"score", 0.97},
+                        {"inline", {{"refused", true}, {"gitlab_verdict", "DISALLOW"}}}, {"item", refused_item}};
+  client->Run({"XADD", "spamphibian:decisions", "*", "decision", refused.dump()});
+  ASSERT_TRUE(WaitFor([&] {
+    return testing::HttpGet(admin_url + "/api/v1/reviews/inline-r3fus3d", auth).status == 200;
+  })) << service.log();
+
   // A candidate in the model registry, for the models panel.
   auto registry_store = storage::NewS3ObjectStore(s3.Options());
   auto* store_ptr = registry_store.get();
@@ -166,6 +180,7 @@ TEST(ReviewPageE2E, SignInConfirmOverturnAndSpamStaysInert) {
                                  {"OVERTURN_ID", overturn},
                                  {"SKIP_ID", skip},
                                  {"HOSTILE_ID", hostile},
+                                 {"REFUSED_ID", "inline-r3fus3d"},
                                  {"CANDIDATE", candidate},
                                  {"SCREENSHOT", screenshot},
                                  {"TEST_TOOLS", std::string(SPAMPHIBIAN_TESTDATA_DIR) + "/../../test-tools"},
