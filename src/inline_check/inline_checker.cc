@@ -67,32 +67,11 @@ std::string Sentence(const std::string& verdict, double score, const std::vector
 
 }  // namespace
 
-Status InlineChecker::Check(const InlineRequest& request, const std::string& correlation_id, CheckResult* out) {
-  *out = CheckResult();
-  std::string version;
-  const auto model = models_.Get(&version);
-  if (model == nullptr) {
-    checks_.With({request.item.type, "error"}).Inc();
-    return Status::Unavailable("no model loaded yet");
-  }
-  const auto now = std::chrono::system_clock::now();
-  const std::shared_ptr<const TrustPolicy> trust = trust_.Get();
-  const std::shared_ptr<const policy::Policy> policy = policies_.Get();
-  // Random: the item has no id of its own yet, and two checks of the same
-  // text are two decisions (the author may be answered differently).
-  out->decision_id = "inline-" + security::RandomToken(12);
-
-  gitlab::Item item = request.item;
-  item.id = "inline/" + out->decision_id.substr(7);
-  if (!options_.gitlab_url.empty()) {
-    item.web_url = options_.gitlab_url + (request.project_path.empty() ? "" : "/" + request.project_path);
-  }
-
-  std::unique_ptr<Memory> memory = TakeMemory();
-  bool memory_ok = memory != nullptr;
-  // 1. Trust: each verified e-mail GitLab sent, as the trust stage asks of
-  // the one the API shows; with none verified, the account as it is (a
-  // listed bot is trusted by its name).
+// 1. Trust: each verified e-mail GitLab sent, as the trust stage asks of
+// the one the API shows; with none verified, the account as it is (a
+// listed bot is trusted by its name). "" when not trusted.
+std::string InlineChecker::TrustedBy(const InlineRequest& request, const gitlab::Item& item,
+                                     const TrustPolicy& trust, Memory* memory, bool* memory_ok) {
   std::vector<gitlab::Author> asks;
   for (const auto& [email, verified] : request.emails) {
     if (!verified) continue;
@@ -101,15 +80,91 @@ Status InlineChecker::Check(const InlineRequest& request, const std::string& cor
     if (asks.back().confirmed_at.empty()) asks.back().confirmed_at = item.created_at;
   }
   if (asks.empty()) asks.push_back(item.author);
-  std::string trusted_by;
   for (const gitlab::Author& a : asks) {
-    trusted_by = trust->TrustReason(a, [&](const std::string& e) {
+    std::string reason = trust.TrustReason(a, [&](const std::string& e) {
       bool member = false;
-      if (memory_ok && !memory->InVerifiedSet(e, &member).ok()) memory_ok = false;
+      if (*memory_ok && !memory->InVerifiedSet(e, &member).ok()) *memory_ok = false;
       return member;
     });
-    if (!trusted_by.empty()) break;
+    if (!reason.empty()) return reason;
   }
+  return "";
+}
+
+// 2-5. The rendering, the campaigns and the reviewers' memory (when Redis
+// answers in time), the judgement, and the inline policy.
+void InlineChecker::Judge(const gitlab::Item& item, const TrustPolicy& trust, const policy::Policy& policy,
+                          const classify::SpamModel& model, const std::string& version, Memory* memory,
+                          bool* memory_ok, CheckResult* out, Decision* d) {
+  const auto now = std::chrono::system_clock::now();
+  nlohmann::json signals = AccountSignals(item.author, ItemTime(item, now), trust);
+  classify::Rendering rendering = classify::Render(item, signals);
+  classify::CampaignCounts campaign;
+  classify::CampaignKey key = classify::CampaignKeyOf(item, rendering);
+  key.item.clear();  // no flood: see the header
+  if (*memory_ok) {
+    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+    if (!memory->campaigns().Observe(key, now_ms, &campaign).ok()) {
+      *memory_ok = false;
+      campaign = classify::CampaignCounts();
+    }
+  }
+  classify::ApplyCampaign(campaign, item.type, &rendering);
+  const classify::Score scored = model.Predict(rendering, 5);
+  const ThresholdPair t = classify::ThresholdsFor(options_.by_type, options_.defaults, model, item.type, true);
+  classify::Judgement j = classify::Judge(rendering, campaign, scored, t);
+  out->verdict = j.verdict;
+  out->score = j.score;
+  out->evaluated = true;
+  // A person's "not spam" on the author's last item outweighs the model
+  // (the reviewers' memory lowers nothing else).
+  const bool cleared = campaign.reviewed_author == "ham" && j.verdict != "ham";
+  out->gitlab_verdict = cleared ? "ALLOW" : policy.InlineVerdict(item.type, j.verdict);
+  std::vector<std::string> explanation = std::move(j.explanation);
+  if (cleared) explanation.insert(explanation.begin(), "a reviewer answered this author's last item not spam");
+  if (!*memory_ok) explanation.push_back("judged by the model alone: Redis did not answer in time");
+  out->reason = Sentence(j.verdict, j.score, explanation);
+
+  d->verdict = j.verdict;
+  d->reasons = std::move(j.reasons);
+  d->extra["explanation"] = std::move(explanation);
+  d->extra["score"] = j.score;
+  if (j.score != j.model_score) d->extra["model_score"] = j.model_score;
+  d->extra["words_score"] = scored.words_probability;
+  d->extra["words_alone"] = !j.evidence;
+  d->extra["thresholds"] = {{"spam", t.spam}, {"suspicious", t.suspicious}};
+  d->extra["model_version"] = version;
+  d->extra["scored_by"] = "embedded model " + version + " (inline check)";
+  if (!rendering.language.empty()) d->extra["language"] = rendering.language;
+  d->extra["signals"] = std::move(signals);
+  d->extra["campaign"] = {{"text_accounts", campaign.text_accounts},
+                          {"domain_accounts", campaign.domain_accounts},
+                          {"domains", rendering.link_domains}};
+  if (key.simhash != 0) {
+    d->extra["campaign"]["text_hash"] = classify::TextHashField(key.simhash);
+    d->extra["campaign"]["text_buckets"] = classify::TextBuckets(key.simhash);
+  }
+}
+
+Status InlineChecker::Check(const InlineRequest& request, const std::string& correlation_id, CheckResult* out) {
+  *out = CheckResult();
+  std::string version;
+  const auto model = models_.Get(&version);
+  if (model == nullptr) {
+    checks_.With({request.item.type, "error"}).Inc();
+    return Status::Unavailable("no model loaded yet");
+  }
+  const std::shared_ptr<const TrustPolicy> trust = trust_.Get();
+  const std::shared_ptr<const policy::Policy> policy = policies_.Get();
+  // Random: the item has no id of its own yet, and two checks of the same
+  // text are two decisions (the author may be answered differently).
+  out->decision_id = "inline-" + security::RandomToken(12);
+  gitlab::Item item = request.item;
+  item.id = "inline/" + out->decision_id.substr(7);
+  if (!options_.gitlab_url.empty()) {
+    item.web_url = options_.gitlab_url + (request.project_path.empty() ? "" : "/" + request.project_path);
+  }
+
   Decision d;
   d.decision_id = out->decision_id;
   d.event_type = "inline_check";
@@ -117,61 +172,14 @@ Status InlineChecker::Check(const InlineRequest& request, const std::string& cor
   d.item_id = item.id;
   d.time = NowRfc3339();
   d.extra["author"] = item.author.username;
-  if (!trusted_by.empty()) {
-    out->verdict = "trusted";
+  std::unique_ptr<Memory> memory = TakeMemory();
+  bool memory_ok = memory != nullptr;
+  if (std::string trusted_by = TrustedBy(request, item, *trust, memory.get(), &memory_ok); !trusted_by.empty()) {
+    out->verdict = d.verdict = "trusted";
     out->reason = "trusted author: " + trusted_by;
-    d.verdict = "trusted";
-    d.reasons = {trusted_by};
+    d.reasons = {std::move(trusted_by)};
   } else {
-    // 2. The rendering, as for a saved item.
-    nlohmann::json signals = AccountSignals(item.author, ItemTime(item, now), *trust);
-    classify::Rendering rendering = classify::Render(item, signals);
-    // 3. Campaigns and the reviewers' memory, if Redis answers in time.
-    classify::CampaignCounts campaign;
-    classify::CampaignKey key = classify::CampaignKeyOf(item, rendering);
-    key.item.clear();  // no flood: see the header
-    if (memory_ok) {
-      const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-      if (!memory->campaigns().Observe(key, now_ms, &campaign).ok()) {
-        memory_ok = false;
-        campaign = classify::CampaignCounts();
-      }
-    }
-    classify::ApplyCampaign(campaign, item.type, &rendering);
-    // 4. The model and the judgement.
-    const classify::Score scored = model->Predict(rendering, 5);
-    const ThresholdPair t = classify::ThresholdsFor(options_.by_type, options_.defaults, *model, item.type, true);
-    classify::Judgement j = classify::Judge(rendering, campaign, scored, t);
-    out->verdict = j.verdict;
-    out->score = j.score;
-    out->evaluated = true;
-    // 5. The inline policy; a person's "not spam" on the author's last
-    // item outweighs the model (reviewers' memory lowers nothing else).
-    const bool cleared = campaign.reviewed_author == "ham" && j.verdict != "ham";
-    out->gitlab_verdict = cleared ? "ALLOW" : policy->InlineVerdict(item.type, j.verdict);
-    std::vector<std::string> explanation = j.explanation;
-    if (cleared) explanation.insert(explanation.begin(), "a reviewer answered this author's last item not spam");
-    if (!memory_ok) explanation.push_back("judged by the model alone: Redis did not answer in time");
-    out->reason = Sentence(j.verdict, j.score, explanation);
-    d.verdict = j.verdict;
-    d.reasons = std::move(j.reasons);
-    d.extra["explanation"] = std::move(explanation);
-    d.extra["score"] = j.score;
-    if (j.score != j.model_score) d.extra["model_score"] = j.model_score;
-    d.extra["words_score"] = scored.words_probability;
-    d.extra["words_alone"] = !j.evidence;
-    d.extra["thresholds"] = {{"spam", t.spam}, {"suspicious", t.suspicious}};
-    d.extra["model_version"] = version;
-    d.extra["scored_by"] = "embedded model " + version + " (inline check)";
-    if (!rendering.language.empty()) d.extra["language"] = rendering.language;
-    d.extra["signals"] = std::move(signals);
-    d.extra["campaign"] = {{"text_accounts", campaign.text_accounts},
-                           {"domain_accounts", campaign.domain_accounts},
-                           {"domains", rendering.link_domains}};
-    if (key.simhash != 0) {
-      d.extra["campaign"]["text_hash"] = classify::TextHashField(key.simhash);
-      d.extra["campaign"]["text_buckets"] = classify::TextBuckets(key.simhash);
-    }
+    Judge(item, *trust, *policy, *model, version, memory.get(), &memory_ok, out, &d);
   }
   GiveBack(std::move(memory));
   if (!memory_ok) memory_unavailable_.With({}).Inc();

@@ -98,6 +98,11 @@ class InlineChecker {
  private:
   std::unique_ptr<Memory> TakeMemory();
   void GiveBack(std::unique_ptr<Memory> memory);
+  std::string TrustedBy(const InlineRequest& request, const gitlab::Item& item, const TrustPolicy& trust,
+                        Memory* memory, bool* memory_ok);
+  void Judge(const gitlab::Item& item, const TrustPolicy& trust, const policy::Policy& policy,
+             const classify::SpamModel& model, const std::string& version, Memory* memory, bool* memory_ok,
+             CheckResult* out, Decision* d);
   void Record(const InlineRequest& request, const std::string& correlation_id, const CheckResult& result,
               Decision d);
 
