@@ -10,6 +10,7 @@
 #include "app/model_command.h"
 #include "app/serve.h"
 #include "app/restore_command.h"
+#include "purge/purge_plan.h"
 #include "app/sweep.h"
 #include "app/train_command.h"
 #include "classify/trainer.h"
@@ -170,6 +171,9 @@ int main(int argc, char** argv) {
   auto* restore = app.add_subcommand("restore", "Undo an action of the act stage from its S3 archive, and label the item ham");
   restore->add_option("action_id", restore_id, "The action id (in the audit trail and the Slack message)");
   restore->add_option("--item", restore_item, "Every action on this item: TYPE:ID, e.g. user:41");
+  std::string restore_purge;
+  restore->add_option("--purge", restore_purge,
+                      "Every action of a purge (\"and everything of this author\"): its PURGE_ID, in the audit trail");
 
   try {
     app.parse(argc, argv);
@@ -213,6 +217,14 @@ int main(int argc, char** argv) {
     spamphibian::Config config;
     if (!LoadOrExplain(&config)) return kConfigError;
     auto log = spamphibian::MakeLogger(config.log_level, config.log_format);
+    if (!restore_purge.empty()) {
+      if (!restore_item.empty()) {
+        std::cerr << "spamphibian restore: give --item or --purge, not both\n";
+        return kConfigError;
+      }
+      // A purge's actions are indexed in the ledger under the purge.
+      restore_item = spamphibian::purge::LedgerKey(restore_purge);
+    }
     return spamphibian::RunRestore(config, restore_id, restore_item, *log);
   }
   if (*sweep) {

@@ -20,6 +20,9 @@ namespace {
 constexpr std::string_view kSessionCookie = "spamphibian_session";
 constexpr std::string_view kOAuthCookie = "spamphibian_oauth";
 constexpr std::size_t kMaxAnswerBody = 4096;
+constexpr std::string_view kPurgePlan = "/purge-plan";
+// Purge plans waiting for the purge thread; beyond, 503 at once.
+constexpr std::size_t kPurgePlansWaiting = 4;
 // How long a sign-in may take between /login and the callback.
 constexpr std::chrono::seconds kSignInTime{600};
 
@@ -94,7 +97,7 @@ void AddSecurityHeaders(http::Response* r) {
 }
 
 AdminService::AdminService(AdminServiceOptions options, std::vector<AdminWorker> workers, AdminWorker sign_in,
-                           metrics::Registry& metrics, spdlog::logger& log)
+                           std::unique_ptr<PurgeWorker> purge, metrics::Registry& metrics, spdlog::logger& log)
     : options_(std::move(options)),
       workers_(std::move(workers)),
       requests_(metrics.AddCounter("spamphibian_admin_requests_total", "Requests to the admin listener, by status.",
@@ -111,6 +114,10 @@ AdminService::AdminService(AdminServiceOptions options, std::vector<AdminWorker>
       answers_by_reviewer_(120, 60),
       answers_by_review_(6, 4) {
   if (sign_in.oauth != nullptr) sign_ins_ = std::make_unique<SignInQueue>(SignInQueueOptions{}, std::move(sign_in));
+  if (purge != nullptr) {
+    purge_ = std::move(purge);
+    purge_queue_ = std::make_unique<WorkQueue>(kPurgePlansWaiting);
+  }
   // Cookies are signed with a key every replica derives alike from a secret
   // they share; with none, a random one (sessions then last one process).
   const std::string base = !options_.oauth_client_secret.empty() ? options_.oauth_client_secret.reveal()
@@ -132,6 +139,9 @@ void AdminService::Handle(http::Request request, http::Respond respond) {
   http::Response r;
   try {
     if (request.method == "GET" && request.path == "/oauth/callback") return Callback(request, w, std::move(respond));
+    if (request.method == "GET" && request.path.starts_with("/api/v1/reviews/") && request.path.ends_with(kPurgePlan)) {
+      return PurgePlan(request, w, std::move(respond));
+    }
     r = Route(request, w);
   } catch (const std::exception& e) {
     // Hostile or unexpected input must never take the listener down.
@@ -574,6 +584,22 @@ http::Response AdminService::Answer(const std::string& id, const http::Request& 
     if (!body["trust_author"].is_boolean()) return http::JsonError(400, "trust_author: true or false");
     request.trust_author = body["trust_author"].get<bool>();
   }
+  if (body.contains("purge_plan")) {
+    // The plan the reviewer was shown, and no other: a plan found again
+    // since (other items) has another id.
+    if (!body["purge_plan"].is_string()) return http::JsonError(400, "purge_plan: the purge_id of GET …/purge-plan");
+    if (request.scope != "author" || request.outcome != "spam") {
+      return http::JsonError(400, "purge_plan: only with outcome spam and scope author");
+    }
+    purge::PurgePlan plan;
+    bool found = false;
+    if (Status s = w.purge_plans->Load(id, &plan, &found); !s.ok()) return http::JsonError(503, "Redis: " + s.message());
+    if (!found || plan.purge_id != body["purge_plan"].get<std::string>()) {
+      return http::JsonError(409, "that purge plan is not this review's current one; GET the purge plan again");
+    }
+    if (!plan.ready()) return http::JsonError(409, "the purge plan is not complete (" + plan.stopped + "); GET it again to continue");
+    request.purge = purge::ForAct(plan);
+  }
   if ((!caller.by_token && !answers_by_reviewer_.Allow(caller.username)) || !answers_by_review_.Allow(id)) {
     http::Response r = http::JsonError(429, "too many answers; wait a little");
     r.headers.push_back({"Retry-After", "10"});
@@ -594,6 +620,55 @@ http::Response AdminService::Answer(const std::string& id, const http::Request& 
   return Text(200, "application/json",
               nlohmann::json{{"review_id", id}, {"state", result.state}, {"applied", result.applied}, {"done", result.done}}
                   .dump());
+}
+
+void AdminService::PurgePlan(const http::Request& req, AdminWorker& w, http::Respond respond) {
+  http::Response refusal;
+  if (!Authenticate(req, w, &refusal)) return Finish(std::move(refusal), respond);
+  const std::string_view rest = std::string_view(req.path).substr(std::string_view("/api/v1/reviews/").size());
+  const std::string id = http::PercentDecode(rest.substr(0, rest.size() - kPurgePlan.size()));
+  if (id.empty() || text::ValidUtf8(id) != id || id.size() > 200 || id.find('/') != std::string::npos) {
+    return Finish(http::JsonError(404, "no such review"), respond);
+  }
+  if (purge_ == nullptr) return Finish(http::JsonError(503, "no GitLab configured (GITLAB_URL, GITLAB_TOKEN)"), respond);
+  const bool refresh = http::FormValue(http::ParseForm(req.query), "refresh") == "1";
+  const bool queued = purge_queue_->Submit([this, id, refresh, respond] {
+    http::Response r;
+    try {
+      r = FindPurgePlan(id, refresh);
+    } catch (const std::exception& e) {  // GitLab's answers are input like any other
+      LogJson(log_, spdlog::level::err, "admin_error", {{"path", "purge-plan"}, {"error", e.what()}});
+      r = http::JsonError(500, "internal error");
+    }
+    Finish(std::move(r), respond);
+  });
+  if (!queued) {
+    http::Response r = http::JsonError(503, "purge plans are being found for other reviews; try again shortly");
+    r.headers.push_back({"Retry-After", "5"});
+    Finish(std::move(r), respond);
+  }
+}
+
+http::Response AdminService::FindPurgePlan(const std::string& id, bool refresh) {
+  review::Review r;
+  bool found = false;
+  if (Status s = purge_->reviews->Get(id, &r, &found); !s.ok()) return http::JsonError(503, "Redis: " + s.message());
+  if (!found) return http::JsonError(404, "no review " + id);
+  gitlab::Item item;
+  if (Status s = gitlab::FromJson(r.decision.value("item", nlohmann::json::object()), &item); !s.ok()) {
+    return http::JsonError(422, "the review's item cannot be read: " + s.message());
+  }
+  if (item.author.id <= 0) return http::JsonError(422, "the review's item names no author");
+  purge_->set_deadline(std::chrono::steady_clock::now() + purge_->budget);
+  purge::PurgePlan plan;
+  Status s = purge_->planner->PlanFor(id, item, refresh, &plan);
+  purge_->set_deadline(std::nullopt);
+  if (!s.ok()) return http::JsonError(503, "Redis: " + s.message());
+  LogJson(log_, spdlog::level::info, "purge_plan",
+          {{"review_id", id}, {"purge_id", plan.purge_id}, {"state", plan.state}, {"items", plan.items.size()},
+           {"stopped", plan.stopped}});
+  return Text(200, "application/json",
+              purge::ToJson(plan, true).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 }  // namespace spamphibian::admin

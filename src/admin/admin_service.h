@@ -11,7 +11,10 @@
 //   GET  /api/v1/session       who is signed in, and the CSRF token
 //   GET  /api/v1/reviews       ?state=&verdict=&item_type=&min_score=&max_score=&disagree=1&limit=&cursor=
 //   GET  /api/v1/reviews/{id}  one review, with the author's other reviews
-//   POST /api/v1/reviews/{id}  {"outcome", "scope", "trust_author"}
+//   GET  /api/v1/reviews/{id}/purge-plan[?refresh=1]
+//                              what "and everything of this author" will hide
+//                              or delete (purge/), found on a thread of its own
+//   POST /api/v1/reviews/{id}  {"outcome", "scope", "trust_author", "purge_plan"}
 //   GET  /api/v1/models        the model registry (registry/model_operations.h)
 //   POST /api/v1/models/{version}/promote|shadow|retire, /api/v1/models/rollback,
 //        /api/v1/models/shadow/stop   (GitLab admins and the API token only)
@@ -31,6 +34,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,7 +42,9 @@
 #include "admin/sessions.h"
 #include "config/secret.h"
 #include "http/message.h"
+#include "base/work_queue.h"
 #include "metrics/registry.h"
+#include "purge/planner.h"
 #include "registry/model_operations.h"
 #include "security/keyed_rate_limiter.h"
 #include "review/outcomes.h"
@@ -74,7 +80,21 @@ struct AdminWorker {
   std::function<Status(std::int64_t user_id, bool* member)> in_review_groups;
   // Is this GitLab user an admin, and active (not blocked or deleted)?
   std::function<Status(std::int64_t user_id, bool* is_admin, bool* active)> user_status;
+  std::unique_ptr<purge::PlanStore> purge_plans;  // the plans reviewers were shown
   std::shared_ptr<void> owned;  // keeps what the members above use alive
+};
+
+// Where purge plans are found: one plan asks GitLab many times (every
+// listing, paged), so on a thread of its own, one plan at a time, behind a
+// small queue; the listener's threads never wait on it.
+struct PurgeWorker {
+  std::unique_ptr<review::ReviewStore> reviews;
+  std::unique_ptr<purge::Planner> planner;
+  // Bounds one plan's GitLab calls (GitLabApi::SetDeadline); a plan that
+  // runs out is kept partial and resumed by the next request.
+  std::function<void(std::optional<std::chrono::steady_clock::time_point>)> set_deadline;
+  std::chrono::seconds budget{20};
+  std::shared_ptr<void> owned;
 };
 
 class SignInQueue;
@@ -84,8 +104,9 @@ class AdminService : public http::Handler {
   // workers[i] serves requests of the admin server's thread i; `sign_in`
   // finishes sign-ins on a thread of its own (sign_in_queue.h), so that no
   // wait on GitLab holds those threads.
+  // `purge` finds purge plans (null: no GitLab to ask; the endpoint is 503).
   AdminService(AdminServiceOptions options, std::vector<AdminWorker> workers, AdminWorker sign_in,
-               metrics::Registry& metrics, spdlog::logger& log);
+               std::unique_ptr<PurgeWorker> purge, metrics::Registry& metrics, spdlog::logger& log);
   ~AdminService() override;
 
   void Handle(http::Request request, http::Respond respond) override;
@@ -101,6 +122,9 @@ class AdminService : public http::Handler {
   // through `respond`, from the sign-in thread or at once.
   void Callback(const http::Request& request, AdminWorker& w, http::Respond respond);
   http::Response FinishSignIn(const std::string& code, const std::string& verifier, AdminWorker& w);
+  // GET …/purge-plan: authenticated here, found on the purge thread.
+  void PurgePlan(const http::Request& request, AdminWorker& w, http::Respond respond);
+  http::Response FindPurgePlan(const std::string& review_id, bool refresh);
   // Asks GitLab again whether a signed-in reviewer may still review; ends
   // the session when not (on the sign-in thread).
   void Recheck(const std::string& session_id, const Session& session, AdminWorker& w);
@@ -132,6 +156,8 @@ class AdminService : public http::Handler {
   security::KeyedRateLimiter answers_by_reviewer_;
   security::KeyedRateLimiter answers_by_review_;
   std::unique_ptr<SignInQueue> sign_ins_;  // null without OAuth settings
+  std::unique_ptr<PurgeWorker> purge_;     // null without GitLab
+  std::unique_ptr<WorkQueue> purge_queue_;  // after purge_: its jobs use it
 };
 
 // The headers every admin response carries (CSP and friends).

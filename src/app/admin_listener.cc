@@ -11,8 +11,45 @@
 #include "http/curl_client.h"
 #include "http/percent_encoding.h"
 #include "log/json_log.h"
+#include "purge/content_finder.h"
+#include "purge/planner.h"
 
 namespace spamphibian {
+
+namespace {
+
+// The purge thread's own connections (admin_service.h, PurgeWorker): the
+// admin token's GitLab API, rate-limited with every other GitLab call.
+std::unique_ptr<admin::PurgeWorker> PurgeWorkerFor(const Config& config, const redis::Connector& connector,
+                                                   gitlab::RateLimiter& gitlab_rate, metrics::Registry& registry) {
+  if (config.gitlab_url.empty()) return nullptr;
+  auto http = std::make_shared<http::CurlHttpClient>(GitLabHttpOptions(config, &registry));
+  auto api = std::make_shared<gitlab::GitLabApi>(GitLabApiOptions(config), *http, gitlab_rate);
+  auto finder = std::make_shared<purge::ContentFinder>(
+      [api](const std::string& path, const std::function<bool(const nlohmann::json&)>& on_page) {
+        return api->GetPages(path, on_page);
+      },
+      [api](const std::string& path, nlohmann::json* out) { return api->Get(path, out); });
+  auto store = std::make_shared<purge::RedisPlanStore>(connector, config.pipeline.key_prefix);
+  auto w = std::make_unique<admin::PurgeWorker>();
+  w->reviews = std::make_unique<review::RedisReviewStore>(connector, ReviewStoreOptions(config));
+  w->planner = std::make_unique<purge::Planner>(
+      purge::PlannerOptions{static_cast<std::size_t>(config.review.purge_max_items), ReviewPolicyOf(config)}, *finder,
+      *store);
+  w->set_deadline = [api](std::optional<std::chrono::steady_clock::time_point> deadline) {
+    if (deadline) {
+      api->SetDeadline(*deadline);
+    } else {
+      api->ClearDeadline();
+    }
+  };
+  w->owned = std::make_shared<std::tuple<std::shared_ptr<http::CurlHttpClient>, std::shared_ptr<gitlab::GitLabApi>,
+                                         std::shared_ptr<purge::ContentFinder>, std::shared_ptr<purge::RedisPlanStore>>>(
+      http, api, finder, store);
+  return w;
+}
+
+}  // namespace
 
 AdminListener::AdminListener(const Config& config, const redis::Connector& connector, gitlab::RateLimiter& gitlab_rate,
                              metrics::Registry& registry, spdlog::logger& log)
@@ -36,6 +73,7 @@ AdminListener::AdminListener(const Config& config, const redis::Connector& conne
     w.reviews = std::make_unique<review::RedisReviewStore>(connector, ReviewStoreOptions(config));
     w.sessions = std::make_unique<admin::RedisSessionStore>(connector, config.pipeline.key_prefix);
     w.ledger = std::make_unique<RedisActionLedger>(connector, config.pipeline.key_prefix);
+    w.purge_plans = std::make_unique<purge::RedisPlanStore>(connector, config.pipeline.key_prefix);
     std::shared_ptr<storage::ObjectStore> store;
     if (config.s3.configured()) {
       store = storage::NewS3ObjectStore(S3StoreOptions(config, &registry));
@@ -91,7 +129,8 @@ AdminListener::AdminListener(const Config& config, const redis::Connector& conne
   }
   admin::AdminWorker sign_in = std::move(workers.back());
   workers.pop_back();
-  service_ = std::make_unique<admin::AdminService>(std::move(o), std::move(workers), std::move(sign_in), registry, log);
+  service_ = std::make_unique<admin::AdminService>(std::move(o), std::move(workers), std::move(sign_in),
+                                                   PurgeWorkerFor(config, connector, gitlab_rate, registry), registry, log);
 
   ServerOptions server = config.server;
   server.bind_address = config.admin.bind_address;

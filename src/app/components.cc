@@ -30,7 +30,7 @@ review::RedisReviewStoreOptions ReviewStoreOptions(const Config& config) {
 }
 
 review::ReviewPolicy ReviewPolicyOf(const Config& config) {
-  return {config.review.on_spam, config.s3.configured() && !config.gitlab_url.empty()};
+  return {config.review.on_spam, config.s3.configured() && !config.gitlab_url.empty(), config.review.author_action};
 }
 
 http::CurlOptions GitLabHttpOptions(const Config& config, metrics::Registry* registry) {
@@ -131,6 +131,8 @@ nlohmann::json DescribeConfig(const Config& c, const std::vector<std::string>& s
       {"slack_signing_secret", c.slack_signing_secret.redacted()},
       {"review_groups", c.review.groups},
       {"review_dry_run", c.review.dry_run},
+      {"review_purge_max_items", c.review.purge_max_items},
+      {"review_author_action", c.review.author_action},
       {"review_retention_days", c.review.retention.count() / 24},
       {"review_memory_days", c.review.memory.count() / 24},
       {"model_training_data", c.classify.training_data},

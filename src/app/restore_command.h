@@ -1,4 +1,4 @@
-// `spamphibian restore ACTION_ID` / `spamphibian restore --item TYPE:ID`:
+// `spamphibian restore ACTION_ID` / `--item TYPE:ID` / `--purge PURGE_ID`:
 // undoes what the act stage did, from its archive in S3 (actions/<id>.json):
 // unblock or unban the user, put visibility back to what it was, make the
 // issue non-confidential; for deleted content, re-create what the API

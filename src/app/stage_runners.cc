@@ -162,7 +162,8 @@ std::unique_ptr<StageRunner> ActRunner(const RunnerContext& c, const policy::Pol
   const std::string& prefix = config.pipeline.key_prefix;
   ActStageOptions options{prefix + std::string(kAuditStream), config.pipeline.audit_maxlen,
                           config.slack_webhook_url.empty() ? "" : prefix + std::string(kNotificationsStream),
-                          ConsumerPrefix() + "-act", config.gitlab.act_deadline, config.review.dry_run};
+                          ConsumerPrefix() + "-act", config.gitlab.act_deadline, config.review.dry_run,
+                          prefix + std::string(kDecisionsStream)};
   auto workers = std::make_shared<std::atomic<int>>(0);
   auto factory = [c, options, workers, &policies, &trust]() -> std::unique_ptr<Stage> {
     // Each worker owns its ledger connection, S3 connection and GitLab connection.

@@ -543,6 +543,14 @@ const Setting kSettings[] = {
      }},
     {"", "review.dry_run",
      [](const std::string& w, const std::string& v, Config* c) { return ParseBool(w, v, &c->review.dry_run); }},
+    {"", "review.purge_max_items",
+     [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 1, 100000, &c->review.purge_max_items); }},
+    {"", "review.author_action",
+     [](const std::string& w, const std::string& v, Config* c) {
+       if (v != "block_user" && v != "ban_user") return Status::InvalidArgument(w + ": '" + v + "' is not block_user or ban_user");
+       c->review.author_action = v;
+       return Status::Ok();
+     }},
     {"METRICS_TOKEN", "",
      [](const std::string&, const std::string& v, Config* c) {
        c->metrics_token = Secret(v);

@@ -240,6 +240,13 @@ struct ReviewSettings {
   // review.dry_run: reviewers' answers log the API calls and send none. Off
   // by default, unlike the policy's: a person approved.
   bool dry_run = false;
+  // review.purge_max_items: a purge plan (purge/) lists at most this many
+  // of an author's items, and says it stopped there.
+  int purge_max_items = 1000;
+  // review.author_action: what "and everything of this author" does to the
+  // author: block_user, or ban_user (GitLab hides a banned user's issues,
+  // merge requests and comments itself).
+  std::string author_action = "block_user";
 
   bool operator==(const ReviewSettings&) const = default;
 };

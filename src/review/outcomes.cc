@@ -1,5 +1,7 @@
 #include "review/outcomes.h"
 
+#include <set>
+
 #include "classify/text_rendering.h"
 #include "decisions/decision.h"
 #include "gitlab/item.h"
@@ -42,11 +44,28 @@ Answer BuildAnswer(const Review& r, const OutcomeRequest& req, const Reviewer& w
   std::vector<std::string> actions;
   if (req.outcome == "spam" && policy.can_act) {
     actions = policy.OnSpam(item_type);
-    if (req.scope == "author" && item_type != "user") actions.push_back("block_user");
+    if (req.scope == "author") {
+      // The author's one action, as configured: no block before a ban.
+      std::erase_if(actions, [&](const std::string& x) {
+        return x == "block_user" || x == "ban_user" || (item_type == "user" && x == "quarantine");
+      });
+      actions.push_back(policy.author_action);
+    }
+  }
+  const bool purges = req.outcome == "spam" && policy.can_act && req.purge.is_object();
+  // "Not spam" after a purge undoes the purge too: its id is in the spam answer.
+  std::string undo_purge;
+  if (req.outcome == "ham") {
+    for (const auto& earlier : r.answers) {
+      if (earlier.is_object() && earlier.contains("purge_id") && earlier["purge_id"].is_string()) {
+        undo_purge = earlier["purge_id"].get<std::string>();
+      }
+    }
   }
   a.record = {{"answer_id", answer_id}, {"outcome", req.outcome},  {"scope", req.scope},
               {"trust_author", req.trust_author}, {"reviewer", who.username}, {"via", who.via},
               {"actions", actions},        {"time", now}};
+  if (purges) a.record["purge_id"] = req.purge.value("purge_id", "");
   if (req.outcome == "skip") {
     a.audit = Dump({{"action_id", answer_id}, {"action", "review"}, {"outcome", "skip"}, {"review_id", r.id},
                     {"item_type", item_type}, {"item_id", item_id}, {"status", "answered"},
@@ -61,6 +80,8 @@ Answer BuildAnswer(const Review& r, const OutcomeRequest& req, const Reviewer& w
   reviewed["time"] = now;
   reviewed["review"] = {{"review_id", r.id}, {"outcome", req.outcome}, {"reviewer", who.username},
                         {"via", who.via},    {"actions", actions},      {"scope", req.scope}};
+  if (purges) reviewed["review"]["purge"] = req.purge;
+  if (!undo_purge.empty()) reviewed["review"]["purge_id"] = undo_purge;
   a.reviewed_decision = Dump(reviewed);
 
   const nlohmann::json signals = d.value("signals", nlohmann::json::object());
@@ -76,7 +97,7 @@ Answer BuildAnswer(const Review& r, const OutcomeRequest& req, const Reviewer& w
                   {"score", d.contains("score") ? d["score"] : nlohmann::json()},
                   {"time", now}});
   a.label_key = "labels/" + item_type + "/" + ArchiveSafeId(item_id) + "-" + answer_id + ".json";
-  a.audit = Dump({{"action_id", answer_id},
+  nlohmann::json audit = {{"action_id", answer_id},
                   {"action", "review"},
                   {"outcome", req.outcome},
                   {"review_id", r.id},
@@ -90,7 +111,13 @@ Answer BuildAnswer(const Review& r, const OutcomeRequest& req, const Reviewer& w
                   {"label", a.label_key},
                   {"status", "answered"},
                   {"decided_by", "reviewer " + who.username + " (" + who.via + ")"},
-                  {"time", now}});
+                  {"time", now}};
+  if (purges) {
+    audit["purge_id"] = req.purge.value("purge_id", "");
+    audit["purge_counts"] = req.purge.value("counts", nlohmann::json::object());
+  }
+  if (!undo_purge.empty()) audit["undo_purge_id"] = undo_purge;
+  a.audit = Dump(audit);
   a.audit_id = answer_id;
   a.model_version = d.value("model_version", "");
   a.model_verdict = d.value("verdict", "");
@@ -126,6 +153,10 @@ Status Decide(ReviewStore& store, const std::string& id, const OutcomeRequest& r
   } else if (!answer.reviewed_decision.empty()) {
     result->done.push_back({{"sent_to_act_stage", answer.record["answer_id"]}, {"actions", answer.record["actions"]},
                             {"undo_actions_on_item", req.outcome == "ham"}});
+    if (answer.record.contains("purge_id")) {
+      result->done.push_back({{"purge", answer.record["purge_id"]},
+                              {"counts", req.purge.value("counts", nlohmann::json::object())}});
+    }
   }
   if (!answer.label.empty()) result->done.push_back({{"label", answer.label_key}});
   // The API shows an author's e-mail by its domain only, here too.
@@ -140,12 +171,25 @@ Status Decide(ReviewStore& store, const std::string& id, const OutcomeRequest& r
                                     : 0;
     std::vector<Review> others;
     if (Status s = store.OfAuthor(author, id, 500, &others); !s.ok()) return s;
+    // An item the purge plan acts on is not acted on again by its review's
+    // answer: nothing is done to GitLab twice.
+    std::set<std::string> in_plan;
+    if (req.purge.is_object()) {
+      for (const auto& e : req.purge.value("items", nlohmann::json::array())) {
+        const nlohmann::json& it = e.value("item", nlohmann::json::object());
+        in_plan.insert(it.value("type", "") + ":" + it.value("id", ""));
+      }
+    }
     nlohmann::json purged = nlohmann::json::array();
     for (const Review& o : others) {
       if (o.state != kPending) continue;
       bool applied = false;
       std::string state;
-      const Answer other = BuildAnswer(o, {"spam", "item", false}, who, policy);
+      ReviewPolicy other_policy = policy;
+      if (in_plan.count(o.decision.value("item_type", "") + ":" + o.decision.value("item_id", "")) > 0) {
+        other_policy.can_act = false;
+      }
+      const Answer other = BuildAnswer(o, {"spam", "item", false}, who, other_policy);
       if (Status s = store.Apply(o.id, other, &applied, &state); !s.ok()) return s;
       if (applied) purged.push_back(o.id);
     }

@@ -6,8 +6,10 @@
 //         block a user, hide content) go to the act stage as a reviewed
 //         decision: archive first, idempotent, audited, under the cap, and
 //         even in monitor mode, since a person approved. Scope "author": the
-//         author is blocked too, and every other pending review of theirs is
-//         answered spam as well (the purge).
+//         author is blocked (or banned: review.author_action), every other
+//         pending review of theirs is answered spam as well, and with a
+//         purge plan (purge/purge_plan.h, shown to the reviewer first) every
+//         item of the plan is hidden or deleted on the act stage's path.
 //   ham   the act stage undoes every action taken on the item (as
 //         `spamphibian restore`); trust_author adds the author's e-mail to
 //         the verified users.
@@ -31,6 +33,9 @@ struct OutcomeRequest {
   std::string outcome;       // spam, ham, skip
   std::string scope = "item";  // item, author
   bool trust_author = false;
+  // Scope author only: the plan the reviewer was shown (purge::ForAct),
+  // carried to the act stage as it is; null: no purge of content.
+  nlohmann::json purge = nullptr;
 };
 
 // Who answered, for the audit and the label.
@@ -45,6 +50,9 @@ struct ReviewPolicy {
   // False without an S3 archive (nothing is changed in GitLab without one):
   // answers are recorded and labelled, and say that nothing was sent.
   bool can_act = true;
+  // What scope "author" does to the author: block_user, or ban_user
+  // (GitLab then hides their issues, merge requests and comments itself).
+  std::string author_action = "block_user";
   // The actions for `item_type`: its own, else [quarantine].
   std::vector<std::string> OnSpam(const std::string& item_type) const;
 };

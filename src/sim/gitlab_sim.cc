@@ -274,6 +274,25 @@ http::Response GitLabSim::Api(const std::string& method, const std::vector<std::
       }
       return Paged(events, req);
     }
+    // GET /users/:id/memberships (admins only in GitLab): the groups and
+    // projects the user is a direct member of, with the access level.
+    if (n == 3 && s[2] == "memberships" && method == "GET") {
+      const std::string type = http::FormValue(http::ParseForm(req.query), "type");
+      json memberships = json::array();
+      if (type.empty() || type == "Namespace") {
+        for (const auto& [group, members] : data_["group_members"].items()) {
+          for (const auto& m : members) {
+            if (m.value("id", std::int64_t{-1}) != ToInt(s[1])) continue;
+            const json* g = Find("groups", "id", ToInt(group));
+            memberships.push_back({{"source_id", ToInt(group)},
+                                   {"source_name", g == nullptr ? "" : g->value("name", "")},
+                                   {"source_type", "Namespace"},
+                                   {"access_level", m.value("access_level", 30)}});
+          }
+        }
+      }
+      return Paged(memberships, req);
+    }
     if (n == 2 && method == "DELETE") {
       (*u)["state"] = "deleted";
       if (synthetic_.count(ToInt(s[1])) > 0) {
@@ -309,6 +328,14 @@ http::Response GitLabSim::Api(const std::string& method, const std::vector<std::
     }
     return Paged(issues, req);
   }
+  if (is({"merge_requests"}) && method == "GET") {
+    const std::int64_t author = ToInt(http::FormValue(http::ParseForm(req.query), "author_id"));
+    json mrs = json::array();
+    for (const auto& m : data_["merge_requests"]) {
+      if (author == 0 || m.value("author", json::object()).value("id", std::int64_t{-1}) == author) mrs.push_back(m);
+    }
+    return Paged(mrs, req);
+  }
   if (is({"groups"}) && method == "GET") return Paged(data_["groups"], req);
   // Groups.
   if (n >= 2 && s[0] == "groups") {
@@ -335,6 +362,16 @@ http::Response GitLabSim::Api(const std::string& method, const std::vector<std::
     return NotFound();
   }
   // Snippets (personal).
+  // GET /snippets/all (admins: every snippet, personal and project),
+  // oldest first, created_after honoured as GitLab does.
+  if (is({"snippets", "all"}) && method == "GET") {
+    const std::string after = http::FormValue(http::ParseForm(req.query), "created_after");
+    json all = json::array();
+    for (const auto& sn : data_["snippets"]) {
+      if (after.empty() || sn.value("created_at", "") >= after) all.push_back(sn);
+    }
+    return Paged(all, req);
+  }
   if (is({"snippets", "public"}) && method == "GET") {
     // Newest first, as GitLab lists them.
     json visible = json::array();

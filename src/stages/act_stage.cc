@@ -5,6 +5,7 @@
 #include "decisions/decision.h"
 #include "gitlab/item.h"
 #include "log/json_log.h"
+#include "purge/purge_plan.h"
 #include "stages/restorer.h"
 
 namespace spamphibian {
@@ -213,12 +214,20 @@ Outcome ActStage::Process(const Entry& entry) {
   // round trip per decision).
   const bool changes_gitlab = std::any_of(actions.begin(), actions.end(), policy::IsDestructive);
   std::string trusted_by;
-  if (changes_gitlab && !review.is_object() && deps_.review_state) {
+  // An item of a purge (purge/purge_plan.h) waits its turn on this
+  // stream; its review may have been answered "not spam" since.
+  const std::string purge_id = review.is_object() ? review.value("purge_id", d.value("purge_id", "")) : "";
+  const bool purge_item = !purge_id.empty() && review.value("scope", "") == "purge";
+  if (changes_gitlab && (!review.is_object() || purge_item) && deps_.review_state) {
     std::string state;
-    if (Status s = deps_.review_state(d.value("decision_id", ""), &state); !s.ok()) {
+    const std::string asked = purge_item ? review.value("review_id", "") : d.value("decision_id", "");
+    if (Status s = deps_.review_state(asked, &state); !s.ok()) {
       return Outcome::Retry("review state: " + s.message());
     }
-    if (state == "not_spam") trusted_by = "a reviewer answered not spam before this decision was acted on";
+    if (state == "not_spam") {
+      trusted_by = purge_item ? "a reviewer answered not spam on the purge's review before this item was reached"
+                              : "a reviewer answered not spam before this decision was acted on";
+    }
   }
   if (changes_gitlab && trusted_by.empty()) {
     if (Status s = deps_.trust(item.author, &trusted_by); !s.ok()) return Outcome::Retry("trust: " + s.message());
@@ -237,6 +246,19 @@ Outcome ActStage::Process(const Entry& entry) {
   }
   const std::string item_key = item.type + ":" + item.id;
   const bool live = trusted_by.empty() && !dry_run;
+  // The purge's own decision (with the plan) and its items: every action
+  // is indexed under the purge before it can be sent, so that
+  // `restore --purge` and "not spam" find all of them.
+  const nlohmann::json plan =
+      review.is_object() && review.contains("purge") && review["purge"].is_object() ? review["purge"] : nlohmann::json();
+  const std::string indexed_under = plan.is_object() ? plan.value("purge_id", "") : purge_id;
+  if (live && !indexed_under.empty()) {
+    std::vector<std::string> ids;
+    for (const Step& s : steps) {
+      if (!s.calls.empty()) ids.push_back(s.id);
+    }
+    if (Status s = deps_.ledger.Index(purge::LedgerKey(indexed_under), ids); !s.ok()) return Outcome::Retry("redis: " + s.message());
+  }
   if (live) {
     // Reserve every action to send at once, with its cap slots, so that a
     // decision is never half carried out for lack of slots and no action is
@@ -287,6 +309,7 @@ Outcome ActStage::Process(const Entry& entry) {
                              {"model_version", d.value("model_version", "")},
                              {"decided_by", decided_by},
                              {"author", item.author.username}, {"web_url", item.web_url}, {"time", NowRfc3339()}};
+    if (!indexed_under.empty()) record["purge_id"] = indexed_under;
     nlohmann::json calls = nlohmann::json::array();
     for (const auto& c : step.calls) calls.push_back(c.Describe());
     record["api_calls"] = calls;
@@ -306,6 +329,7 @@ Outcome ActStage::Process(const Entry& entry) {
     results.push_back(record);
   }
 
+  if (plan.is_object()) Purge(d, plan, item, decided_by, trusted_by.empty() ? (dry_run ? "dry_run" : "started") : "refused", &emits);
   if (std::find(actions.begin(), actions.end(), "notify") != actions.end() && !options_.notifications_stream.empty() &&
       !review.is_object()) {
     nlohmann::json note = {{"decision_id", d.value("decision_id", "")}, {"verdict", verdict},
@@ -321,12 +345,47 @@ Outcome ActStage::Process(const Entry& entry) {
   return Outcome::Done(std::move(emits));
 }
 
+void ActStage::Purge(const nlohmann::json& d, const nlohmann::json& plan, const gitlab::Item& item,
+                     const std::string& decided_by, const std::string& status, std::vector<Emit>* emits) {
+  const std::string purge_id = plan.value("purge_id", "");
+  const std::vector<std::string> decisions = purge::ItemDecisions(plan, d["review"], NowRfc3339());
+  // One audit entry for the purge; each item's actions follow under its id.
+  Audit({{"action_id", purge_id},
+         {"action", "purge"},
+         {"purge_id", purge_id},
+         {"decision_id", d.value("decision_id", "")},
+         {"review_id", d["review"].value("review_id", "")},
+         {"item_type", item.type},
+         {"item_id", item.id},
+         {"author", plan.value("author", nlohmann::json::object()).value("username", item.author.username)},
+         {"author_id", item.author.id},
+         {"counts", plan.value("counts", nlohmann::json::object())},
+         {"items_to_change", decisions.size()},
+         {"plan_state", plan.value("state", "")},
+         {"status", status},
+         {"decided_by", decided_by},
+         {"time", NowRfc3339()}},
+        emits);
+  // A trusted author's content is not touched, whoever asks.
+  if (status == "refused" || options_.decisions_stream.empty()) return;
+  for (const std::string& one : decisions) emits->push_back(Emit{options_.decisions_stream, {{"decision", one}}});
+}
+
 Outcome ActStage::Undo(const nlohmann::json& d, const gitlab::Item& item) {
   const nlohmann::json& review = d["review"];
   const std::string item_key = item.type + ":" + item.id;
   std::vector<std::string> ids;
   if (Status s = deps_.ledger.ActionsOf(item_key, &ids); !s.ok()) return Outcome::Retry("redis: " + s.message());
+  // After a purge, "not spam" undoes every action of the purge too.
+  if (const std::string purge_id = review.value("purge_id", ""); !purge_id.empty()) {
+    std::vector<std::string> purged;
+    if (Status s = deps_.ledger.ActionsOf(purge::LedgerKey(purge_id), &purged); !s.ok()) {
+      return Outcome::Retry("redis: " + s.message());
+    }
+    ids.insert(ids.end(), purged.begin(), purged.end());
+  }
   std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   // Without an archive nothing was ever changed in GitLab (archive first),
   // so there is nothing to undo: the recorded actions are dry runs.
   if (ids.empty() || deps_.archive == nullptr) return Outcome::Done();

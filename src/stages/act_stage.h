@@ -27,7 +27,12 @@
 // A reviewed decision (its "review" object, from the review queue) carries
 // the reviewer's actions instead of the policy's, taken even in monitor
 // mode and whatever the policy's dry run (review.dry_run has its say), or, for "not spam", undoes every action taken
-// on the item.
+// on the item (and, after a purge, on every item of the purge).
+// A reviewed decision with a purge plan also puts one reviewed decision
+// per item of the plan back onto `decisions`, atomically with its own
+// acknowledgement, under one audit entry for the purge; every action of a
+// purge is indexed under it in the ledger (`restore --purge`). An item of
+// a purge whose review was answered "not spam" meanwhile is refused.
 // Every action taken or refused is one entry in the audit stream (atomic
 // with the acknowledgement) and one JSON log line. With `notify` in the
 // list, one notification entry (for the notify stage) says what happened.
@@ -70,6 +75,10 @@ struct ActStageOptions {
   std::chrono::milliseconds action_deadline{20000};
   // Reviewers' answers are logged, not sent (review.dry_run).
   bool review_dry_run = false;
+  // Full key of the decisions stream (this stage's input): a purge
+  // (purge/purge_plan.h) goes back onto it as one reviewed decision per
+  // item, each then carried out like any other.
+  std::string decisions_stream;
 };
 
 // What the stage works with; all must outlive it. `archive` may be null
@@ -103,6 +112,11 @@ class ActStage : public Stage {
   // A reviewer said "not spam": every action on the item is undone from its
   // archive (stages/restorer.h), each restore audited.
   Outcome Undo(const nlohmann::json& decision, const gitlab::Item& item);
+  // The purge's audit entry and one reviewed decision per item of `plan`
+  // back onto the decisions stream (emitted with the acknowledgement);
+  // `status` started, dry_run, or refused (a trusted author: no items).
+  void Purge(const nlohmann::json& decision, const nlohmann::json& plan, const gitlab::Item& item,
+             const std::string& decided_by, const std::string& status, std::vector<Emit>* emits);
   // Writes the action's archive object `key` (step 5).
   Status Archive(const Step& step, const std::string& key, const nlohmann::json& decision);
   // Steps 4 (what was found), 5 and 6 for one reserved action. Fills

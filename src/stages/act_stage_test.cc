@@ -28,6 +28,12 @@ class FakeLedger : public ActionLedger {
     *ids = by_item[item];
     return Status::Ok();
   }
+  Status Index(const std::string& key, const std::vector<std::string>& ids) override {
+    for (const auto& id : ids) {
+      if (std::find(by_item[key].begin(), by_item[key].end(), id) == by_item[key].end()) by_item[key].push_back(id);
+    }
+    return Status::Ok();
+  }
   Status IsVerified(const std::string& email, bool* verified) override {
     ++verified_lookups;
     *verified = verified_emails.count(email) > 0;

@@ -164,6 +164,18 @@ Status RedisActionLedger::ActionsOf(const std::string& item_key, std::vector<std
   return Status::Ok();
 }
 
+Status RedisActionLedger::Index(const std::string& key, const std::vector<std::string>& ids) {
+  if (ids.empty()) return Status::Ok();
+  redis::Args sadd = {"SADD", prefix_ + "actions:" + key};
+  sadd.insert(sadd.end(), ids.begin(), ids.end());
+  std::vector<redis::Reply> replies;
+  Status s = client_.RunPipeline({sadd, {"EXPIRE", prefix_ + "actions:" + key, std::to_string(kRecordSeconds)}}, &replies);
+  for (const auto& r : replies) {
+    if (s.ok() && r && r->type == REDIS_REPLY_ERROR) s = Status::Unavailable(std::string(redis::ReplyText(r.get())));
+  }
+  return s;
+}
+
 Status RedisActionLedger::RecordsOf(const std::vector<std::string>& item_keys,
                                     std::vector<std::vector<nlohmann::json>>* records) {
   records->assign(item_keys.size(), {});

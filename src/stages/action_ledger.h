@@ -25,6 +25,9 @@ class ActionLedger {
   // Stores it, and indexes it under its item ("<type>:<id>").
   virtual Status Remember(const std::string& action_id, const std::string& item_key, const nlohmann::json& record) = 0;
   virtual Status ActionsOf(const std::string& item_key, std::vector<std::string>* action_ids) = 0;
+  // Also indexes `ids` under `key` (e.g. a purge, purge::LedgerKey), read
+  // back with ActionsOf(key); kept as long as the records.
+  virtual Status Index(const std::string& key, const std::vector<std::string>& ids) = 0;
   virtual Status IsVerified(const std::string& email, bool* verified) = 0;
 
   // Reserves each action of `ids` that has no record yet, before anything is
@@ -58,6 +61,7 @@ class RedisActionLedger : public ActionLedger {
   Status Recall(const std::string& action_id, nlohmann::json* record, bool* found) override;
   Status Remember(const std::string& action_id, const std::string& item_key, const nlohmann::json& record) override;
   Status ActionsOf(const std::string& item_key, std::vector<std::string>* action_ids) override;
+  Status Index(const std::string& key, const std::vector<std::string>& ids) override;
   Status IsVerified(const std::string& email, bool* verified) override;
   Status Reserve(const std::vector<std::string>& ids, const std::string& item_key, const std::string& owner,
                  std::int64_t lease_until_ms, int per_minute, std::vector<nlohmann::json>* found, bool* granted) override;
