@@ -282,17 +282,54 @@ const std::string_view kAppJs = R"js('use strict';
     var purge = el('label', '', ' and everything of this author ');
     var purgeBox = el('input'); purgeBox.type = 'checkbox'; purgeBox.className = 'scope-author';
     purge.prepend(purgeBox);
+    var plan = el('div', 'purge-plan');
+    // Shown before doing: what the purge will hide or delete, by type.
+    purgeBox.addEventListener('change', function () {
+      delete a.dataset.purgePlan;
+      plan.textContent = '';
+      if (!purgeBox.checked) return;
+      plan.textContent = 'Finding everything of this author in GitLab…';
+      api('GET', '/api/v1/reviews/' + encodeURIComponent(r.review_id) + '/purge-plan').then(function (p) {
+        plan.textContent = '';
+        var effects = { hide: 'hide', 'delete': 'delete', hidden_by_ban: 'hidden by the ban', kept: 'left as it is' };
+        var lines = Object.keys(p.counts || {}).map(function (type) {
+          return type + ': ' + Object.keys(p.counts[type]).map(function (e) {
+            return p.counts[type][e] + ' ' + (effects[e] || e);
+          }).join(', ');
+        });
+        plan.appendChild(el('div', 'purge-summary', 'Also, by this author: ' + (lines.length ? lines.join(' · ') : 'nothing else found') +
+                                                   ' · the author: ' + (p.author_action === 'ban_user' ? 'banned' : 'blocked')));
+        var list = el('ul', 'purge-items');
+        (p.items || []).slice(0, 50).forEach(function (e) {
+          list.appendChild(el('li', '', e.item.type + ' ' + e.item.id + (e.item.title ? ' “' + e.item.title + '”' : '') +
+                                        ': ' + (effects[e.effect] || e.effect) + (e.why ? ' (' + e.why + ')' : '')));
+        });
+        plan.appendChild(list);
+        if (p.state === 'partial') {
+          plan.appendChild(el('div', 'purge-partial', 'Not complete: ' + p.stopped + '. Untick and tick again to continue.'));
+          return;
+        }
+        if (p.state === 'truncated') plan.appendChild(el('div', 'purge-partial', p.stopped));
+        a.dataset.purgePlan = p.purge_id;
+      }, function (e) { plan.textContent = 'No purge plan: ' + e.message; });
+    });
     var trust = el('label', '', ' trust this author ');
     var trustBox = el('input'); trustBox.type = 'checkbox'; trustBox.className = 'trust-author';
     trust.prepend(trustBox);
     controls.appendChild(purge); controls.appendChild(trust);
     a.appendChild(controls);
+    a.appendChild(plan);
     return a;
   }
 
   function answer(article, outcome) {
     var body = { outcome: outcome };
-    if (outcome === 'spam' && article.querySelector('.scope-author').checked) body.scope = 'author';
+    if (outcome === 'spam' && article.querySelector('.scope-author').checked) {
+      // The plan shown is the plan carried out; none yet: wait for it.
+      if (!article.dataset.purgePlan) { say('Wait for the purge plan (below the buttons) before answering.'); return Promise.resolve(); }
+      body.scope = 'author';
+      body.purge_plan = article.dataset.purgePlan;
+    }
     if (outcome === 'ham' && article.querySelector('.trust-author').checked) body.trust_author = true;
     return api('POST', '/api/v1/reviews/' + encodeURIComponent(article.dataset.id), body).then(function (res) {
       article.querySelector('.state').textContent = res.state;

@@ -540,7 +540,15 @@ http::Response GitLabSim::Control(const http::Request& req) {
     // Adds an object to a collection (a test's own user, with hostile text).
     const std::string collection = req.path.substr(14);
     json o = json::parse(req.body, nullptr, false);
-    if (!data_.contains(collection) || !o.is_object()) return Json(400, {{"error", "unknown collection or not an object"}});
+    // A group's member: {"group_id", "member": {"id", "username", "access_level", ...}}.
+    if (collection == "group_members" && o.is_object() && o.contains("group_id") && o["group_id"].is_number_integer() &&
+        o.contains("member") && o["member"].is_object()) {
+      data_["group_members"][std::to_string(o["group_id"].get<std::int64_t>())].push_back(o["member"]);
+      return Json(201, o);
+    }
+    if (!data_.contains(collection) || !data_[collection].is_array() || !o.is_object()) {
+      return Json(400, {{"error", "unknown collection or not an object"}});
+    }
     data_[collection].push_back(o);
     return Json(201, o);
   }

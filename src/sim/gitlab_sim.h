@@ -9,7 +9,11 @@
 //   delete user, visibility, confidential issues, deletes) and changes its
 //   state accordingly.
 // * Records every request: GET /_sim/requests (DELETE clears).
-// * POST /_sim/objects/<collection> adds an object (e.g. a test's user).
+// * POST /_sim/objects/<collection> adds an object (e.g. a test's user);
+//   group_members takes {"group_id", "member"}.
+// * Lists what an author made as GitLab does for an admin: /users/:id/projects,
+//   /issues and /merge_requests?author_id=, /snippets/all?created_after=,
+//   /users/:id/memberships, /users/:id/events (comments).
 // * Injects faults: POST /_sim/faults {"path_prefix","status","count",
 //   "retry_after","latency_ms","drop"}; DELETE /_sim/faults clears.
 // * Checks PRIVATE-TOKEN when a token is configured (401 otherwise).

@@ -440,7 +440,9 @@ TEST_F(ActE2E, ASummaryKeepsEachItemsButtonsAndAClickAnswersThatItem) {
       << service_->log();
   EXPECT_EQ(review_state(buttons[pick].review_id), "confirmed_spam");
   for (std::size_t i = 0; i < buttons.size(); ++i) {
-    if (i != pick) EXPECT_EQ(review_state(buttons[i].review_id), "pending") << i;
+    if (i != pick) {
+      EXPECT_EQ(review_state(buttons[i].review_id), "pending") << i;
+    }
   }
   const nlohmann::json updated = nlohmann::json::parse(slack_.received().back().body);
   EXPECT_EQ(slack_.received().back().path, "/actions/T0/wave/1");
