@@ -109,6 +109,11 @@ AdminService::AdminService(AdminServiceOptions options, std::vector<AdminWorker>
                                         "Refused admin requests, by reason (no_credentials, bad_token, bad_session, "
                                         "no_csrf, not_reviewer, oauth, sign_in_rate, sign_in_busy, revoked).",
                                         {"reason"})),
+      purge_plans_(metrics.AddCounter("spamphibian_purge_plans_total",
+                                      "Purge plans found for reviewers (\"and everything of this author\"), by state: "
+                                      "complete, truncated (review.purge_max_items), partial (GitLab stopped it; "
+                                      "resumed when asked again).",
+                                      {"state"})),
       log_(log),
       logins_(30, 10),
       answers_by_reviewer_(120, 60),
@@ -664,6 +669,7 @@ http::Response AdminService::FindPurgePlan(const std::string& id, bool refresh) 
   Status s = purge_->planner->PlanFor(id, item, refresh, &plan);
   purge_->set_deadline(std::nullopt);
   if (!s.ok()) return http::JsonError(503, "Redis: " + s.message());
+  purge_plans_.With({plan.state}).Inc();
   LogJson(log_, spdlog::level::info, "purge_plan",
           {{"review_id", id}, {"purge_id", plan.purge_id}, {"state", plan.state}, {"items", plan.items.size()},
            {"stopped", plan.stopped}});

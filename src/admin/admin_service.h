@@ -146,6 +146,7 @@ class AdminService : public http::Handler {
   metrics::CounterFamily& requests_;
   metrics::CounterFamily& answers_;
   metrics::CounterFamily& auth_failures_;
+  metrics::CounterFamily& purge_plans_;
   spdlog::logger& log_;
   // /login keeps a state in Redis for each sign-in it starts: bounded per
   // client address.

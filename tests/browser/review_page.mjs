@@ -130,7 +130,12 @@ async function main() {
     const campaign = await page.$eval(card(env.HOSTILE_ID) + ' .campaign', (e) => e.textContent);
     check(campaign.includes('example.xyz') && campaign.includes('@seo_links_4u'), 'the campaign lists the other account: ' + campaign);
 
-    // Confirm one spam item and overturn one decision, by clicking.
+    // Confirm one spam item, and everything of its author: the purge plan
+    // is shown first (the author's project no hook announced), then carried out.
+    await page.click(card(env.CONFIRM_ID) + ' .scope-author');
+    await page.waitForSelector(card(env.CONFIRM_ID) + ' .purge-summary', { timeout: 15000 });
+    const plan = await page.$eval(card(env.CONFIRM_ID) + ' .purge-plan', (e) => e.textContent);
+    check(plan.includes('project: 1 hide') && plan.includes('the author: blocked'), 'the purge plan is shown before answering: ' + plan);
     await page.click(card(env.CONFIRM_ID) + ' button[data-outcome="spam"]');
     await page.waitForFunction((sel) => document.querySelector(sel).textContent === 'confirmed_spam', { timeout: 10000 },
       card(env.CONFIRM_ID) + ' .state');

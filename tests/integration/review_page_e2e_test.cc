@@ -73,6 +73,13 @@ TEST(ReviewPageE2E, SignInConfirmOverturnAndSpamStaysInert) {
                                       {"serve", "--stages", "events,fetch,trust,classify,archive,act,review"}, yaml);
   ASSERT_TRUE(service.WaitReady()) << service.log();
   ASSERT_EQ(testing::HttpPost(sim.url() + "/_sim/objects/users", HostileUser().dump()).status, 201);
+  // A project of the spam user to confirm, that no hook announced: only
+  // the purge ("and everything of this author") finds it.
+  const json unannounced = {{"id", 4400}, {"name", "backlinks"}, {"path", "backlinks"},
+                            {"path_with_namespace", "seo_links_4u/backlinks"}, {"visibility", "public"},
+                            {"creator_id", 101}, {"owner", {{"id", 101}, {"username", "seo_links_4u"}}},
+                            {"description", "cheap backlinks"}, {"web_url", sim.url() + "/seo_links_4u/backlinks"}};
+  ASSERT_EQ(testing::HttpPost(sim.url() + "/_sim/objects/projects", unannounced.dump()).status, 201);
   std::ifstream in(SPAMPHIBIAN_SIM_DATASET);
   const json dataset = json::parse(in);
   json hooks = sim::HookPayloads(dataset);
@@ -205,6 +212,15 @@ TEST(ReviewPageE2E, SignInConfirmOverturnAndSpamStaysInert) {
     return std::string();
   };
   EXPECT_TRUE(WaitFor([&] { return user_state() == "blocked"; }, std::chrono::seconds(20))) << service.log();
+  auto project_visibility = [&] {
+    const json state = sim.State();
+    for (const auto& p : state["projects"]) {
+      if (p["id"] == 4400) return p.value("visibility", "");
+    }
+    return std::string();
+  };
+  EXPECT_TRUE(WaitFor([&] { return project_visibility() == "private"; }, std::chrono::seconds(20)))
+      << "the purge the page showed was carried out";
   EXPECT_TRUE(WaitFor([&] { return snippet()["visibility"] == snippet_visibility || snippet()["visibility"] == "public"; },
                       std::chrono::seconds(20)))
       << snippet().dump();
@@ -219,6 +235,7 @@ TEST(ReviewPageE2E, SignInConfirmOverturnAndSpamStaysInert) {
   int answered = 0;
   for (const auto& text : client->StreamField("spamphibian:audit", "audit")) {
     const json a = json::parse(text);
+    if (a["action"] == "purge") EXPECT_EQ(a["decided_by"], "reviewer admin (page)");
     if (a["action"] != "review") continue;
     ++answered;
     EXPECT_EQ(a["decided_by"], "reviewer admin (page)");
