@@ -76,7 +76,13 @@ Status PlanAction(const Item& item, const std::string& action, std::vector<ApiCa
         calls->push_back({"PUT", path, {{"visibility", "private"}}});
       }
     } else if (item.type == "issue") {
-      calls->push_back({"PUT", path, {{"confidential", true}}});
+      // Confidential already (by its author, an admin, or the model's own
+      // action before a purge reached it): nothing to send, nothing to undo.
+      if (item.refs.value("confidential", false)) {
+        *why = "already confidential";
+      } else {
+        calls->push_back({"PUT", path, {{"confidential", true}}});
+      }
     } else {
       *why = "a " + item.type + " has no reversible form of hiding";
     }

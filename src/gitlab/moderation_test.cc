@@ -43,6 +43,9 @@ TEST(PlanAction, QuarantineIsTheReversibleFormPerType) {
   EXPECT_NE(why.find("no reversible form"), std::string::npos);
   EXPECT_TRUE(Plan(Make("project", {{"project_id", 5}}, "private"), "quarantine", &why).empty());
   EXPECT_EQ(why, "already private");
+  // An issue confidential already: nothing to send, so nothing to undo later.
+  EXPECT_TRUE(Plan(Make("issue", {{"project_id", 5}, {"iid", 7}, {"confidential", true}}), "quarantine", &why).empty());
+  EXPECT_EQ(why, "already confidential");
 }
 
 TEST(PlanAction, DeleteBlockAndBan) {

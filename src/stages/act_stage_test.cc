@@ -117,6 +117,7 @@ class ActStageTest : public ::testing::Test {
     };
     ActStageOptions options{"p:audit", 1000, with_slack ? "p:notifications" : "", "me"};
     options.review_dry_run = review_dry_run;
+    options.decisions_stream = "p:decisions";
     return std::make_unique<ActStage>(options, std::move(deps), registry_, *log_);
   }
   static Entry Decision(const std::string& entry_id, const std::string& type = "user", const std::string& verdict = "spam",
@@ -209,6 +210,63 @@ TEST_F(ActStageTest, AReviewersSpamActsInMonitorModeAndNotSpamUndoesIt) {
   // Not spam again: nothing is restored twice.
   EXPECT_EQ(Stage()->Process(Reviewed(original, "9-2", "ham")).kind, Outcome::Kind::kDone);
   EXPECT_EQ(sent_.size(), 2u);
+}
+
+TEST_F(ActStageTest, APurgeBecomesOneReviewedDecisionPerItemAndNotSpamUndoesAllOfIt) {
+  UsePolicy("");
+  const Entry original = ActStageTest::Decision("1-0");
+  nlohmann::json d = nlohmann::json::parse(Reviewed(original, "9-0", "spam").Get("decision"));
+  const auto project = [](int id) {
+    return nlohmann::json{{"type", "project"}, {"id", std::to_string(id)}, {"visibility", "public"},
+                          {"refs", {{"project_id", id}}}, {"author", {{"id", 41}, {"username", "seo_links_4u"}}},
+                          {"text", nlohmann::json::array()}};
+  };
+  d["review"]["review_id"] = "classify-1-0";
+  d["review"]["scope"] = "author";
+  d["review"]["actions"] = {"block_user"};
+  d["review"]["purge"] = {{"purge_id", "purge-x"},
+                          {"counts", {{"project", {{"hide", 2}}}}},
+                          {"items", {{{"item", project(70)}, {"actions", {"quarantine"}}},
+                                     {{"item", project(71)}, {"actions", {"quarantine"}}}}}};
+  Outcome o = Stage()->Process(Entry{"9-0", {{"decision", d.dump()}}});
+  ASSERT_EQ(o.kind, Outcome::Kind::kDone) << o.error;
+  EXPECT_EQ(sent_, std::vector<std::string>{"POST /api/v4/users/41/block"});
+  std::vector<nlohmann::json> purges;
+  for (const auto& a : In(o, "p:audit", "audit")) {
+    if (a["action"] == "purge") purges.push_back(a);
+    if (a["action"] == "block_user") EXPECT_EQ(a["purge_id"], "purge-x");
+  }
+  ASSERT_EQ(purges.size(), 1u) << "one audit entry for the purge";
+  EXPECT_EQ(purges[0]["decided_by"], "reviewer ann (page)");
+  EXPECT_EQ(purges[0]["items_to_change"], 2);
+  const auto items = In(o, "p:decisions", "decision");
+  ASSERT_EQ(items.size(), 2u) << "back onto the act stage's own stream, with the acknowledgement";
+
+  // Each item on the act stage's path: archived first, then sent, under the purge.
+  expected_id_ = ActionId("9-1", "quarantine");
+  o = Stage()->Process(Entry{"9-1", {{"decision", items[0].dump()}}});
+  ASSERT_EQ(o.kind, Outcome::Kind::kDone) << o.error;
+  EXPECT_EQ(sent_.back(), R"(PUT /api/v4/projects/70 {"visibility":"private"})");
+  EXPECT_TRUE(archived_before_call_);
+  EXPECT_EQ(In(o, "p:audit", "audit").at(0)["purge_id"], "purge-x");
+  EXPECT_EQ(ledger_.by_item["purge:purge-x"].size(), 2u);
+
+  // The review answered not spam meanwhile: the next item is left alone.
+  review_states_["classify-1-0"] = "not_spam";
+  const std::size_t before = sent_.size();
+  o = Stage()->Process(Entry{"9-2", {{"decision", items[1].dump()}}});
+  ASSERT_EQ(o.kind, Outcome::Kind::kDone) << o.error;
+  EXPECT_EQ(sent_.size(), before);
+  EXPECT_EQ(In(o, "p:audit", "audit").at(0)["status"], "refused");
+
+  // "Not spam" undoes every action of the purge, the author's too.
+  nlohmann::json ham = nlohmann::json::parse(Reviewed(original, "9-3", "ham").Get("decision"));
+  ham["review"]["purge_id"] = "purge-x";
+  o = Stage()->Process(Entry{"9-3", {{"decision", ham.dump()}}});
+  ASSERT_EQ(o.kind, Outcome::Kind::kDone) << o.error;
+  const std::vector<std::string> undone(sent_.begin() + static_cast<long>(before), sent_.end());
+  EXPECT_EQ(undone, (std::vector<std::string>{"POST /api/v4/users/41/unblock",
+                                              R"(PUT /api/v4/projects/70 {"visibility":"public"})"}));
 }
 
 TEST_F(ActStageTest, ADecisionAReviewerAlreadyCalledNotSpamIsNotActedOn) {
