@@ -319,22 +319,14 @@ http::Response GitLabSim::Api(const std::string& method, const std::vector<std::
   }
   // Listings (the sweep, the bootstrap).
   if (is({"projects"}) && method == "GET") return Paged(data_["projects"], req);
-  if (is({"issues"}) && method == "GET") {
+  if ((is({"issues"}) || is({"merge_requests"})) && method == "GET") {
     // scope=all with author_id: everything that user opened, as an admin sees it.
     const std::int64_t author = ToInt(http::FormValue(http::ParseForm(req.query), "author_id"));
-    json issues = json::array();
-    for (const auto& i : data_["issues"]) {
-      if (author == 0 || i.value("author", json::object()).value("id", std::int64_t{-1}) == author) issues.push_back(i);
+    json opened = json::array();
+    for (const auto& o : data_[s[0]]) {
+      if (author == 0 || o.value("author", json::object()).value("id", std::int64_t{-1}) == author) opened.push_back(o);
     }
-    return Paged(issues, req);
-  }
-  if (is({"merge_requests"}) && method == "GET") {
-    const std::int64_t author = ToInt(http::FormValue(http::ParseForm(req.query), "author_id"));
-    json mrs = json::array();
-    for (const auto& m : data_["merge_requests"]) {
-      if (author == 0 || m.value("author", json::object()).value("id", std::int64_t{-1}) == author) mrs.push_back(m);
-    }
-    return Paged(mrs, req);
+    return Paged(opened, req);
   }
   if (is({"groups"}) && method == "GET") return Paged(data_["groups"], req);
   // Groups.
