@@ -8,6 +8,9 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <sstream>
+#include <type_traits>
+#include <variant>
 
 #include "http/address_set.h"
 
@@ -57,42 +60,12 @@ Status ParseLogLevel(const std::string& what, std::string text, std::string* out
                                  "' is not a log level (debug, info, warning, error, critical)");
 }
 
-// One setting: where it can come from and how to store it. A setting with an
-// empty env name cannot be set from the environment; one with an empty YAML
-// key cannot be set from the file (secrets).
-struct Setting {
-  const char* env;
-  const char* yaml;  // "section.key"
-  Status (*apply)(const std::string& what, const std::string& value, Config* c);
-};
-
-template <typename T>
-Status SetInt(const std::string& what, const std::string& v, long long lo, long long hi, T* field) {
-  long long n = 0;
-  Status s = ParseInt(what, v, lo, hi, &n);
-  if (s.ok()) *field = static_cast<T>(n);
-  return s;
-}
-
-// A duration given as a whole number of the unit's ticks (ms, s).
-template <typename Duration>
-Status SetDuration(const std::string& what, const std::string& v, long long lo, long long hi, Duration* field) {
-  long long n = 0;
-  Status s = ParseInt(what, v, lo, hi, &n);
-  if (s.ok()) *field = Duration(n);
-  return s;
-}
-
 Status ParseProbability(const std::string& what, const std::string& v, double* out) {
   char* end = nullptr;
   const double p = std::strtod(v.c_str(), &end);
   if (v.empty() || *end != '\0' || p < 0 || p > 1) return Status::InvalidArgument(what + ": '" + v + "' is not between 0 and 1");
   *out = p;
   return Status::Ok();
-}
-
-Status NotEmpty(const std::string& what, const std::string& v) {
-  return v.empty() ? Status::InvalidArgument(what + ": must not be empty") : Status::Ok();
 }
 
 // "a, b,c" -> {"a", "b", "c"}; empty items dropped.
@@ -111,476 +84,363 @@ std::vector<std::string> SplitCommaList(const std::string& v) {
   return out;
 }
 
-// The table of every setting. Adding a setting is one line here and one
-// field in Config.
+// Where a setting's value goes: a function from the Config to the field,
+// made once per field by At<&Config::section, &Section::field>() (or
+// Top<&Config::field>()). A row names its field this way, and one setter
+// per field type (Assign below) reads the text into it.
+template <typename T>
+using Getter = T* (*)(Config*);
+
+template <auto Section, auto Member>
+constexpr auto At() {
+  return +[](Config* c) { return &((c->*Section).*Member); };
+}
+template <auto Member>
+constexpr auto Top() {
+  return +[](Config* c) { return &(c->*Member); };
+}
+
+using Field = std::variant<Getter<int>, Getter<long>, Getter<long long>, Getter<unsigned long>, Getter<double>,
+                           Getter<bool>, Getter<std::string>, Getter<Secret>, Getter<std::chrono::milliseconds>,
+                           Getter<std::chrono::seconds>, Getter<std::chrono::hours>, Getter<std::vector<std::string>>,
+                           Getter<std::vector<HostPort>>>;
+
+// The unit of a duration's number, as its key says (_ms, _seconds, _hours,
+// _days; the interval keys are in seconds).
+enum class Unit { kMs, kSeconds, kHours, kDays };
+
+// What else a text must be.
+enum Rule : unsigned {
+  kNoRule = 0,
+  kNotEmpty = 1,         // a value is needed
+  kNoTrailingSlash = 2,  // a base URL: "https://x/" is "https://x"
+  kHttpUrl = 4,          // http:// or https://, or empty
+  kAtLeast16 = 8,        // a token someone could guess if shorter
+  kOnlyIfSet = 16,       // empty leaves the value as it is (GITLAB_TOKEN over GITLAB_ACCESS_TOKEN)
+  kEmptyIsDefault = 32,  // empty means the default
+  kAddresses = 64,       // a list of IP addresses and CIDR ranges
+};
+
+// One setting: a row of data. An empty env name: not settable from the
+// environment; an empty YAML key: not from the file (secrets).
+struct Setting {
+  const char* env;
+  const char* yaml;  // "section.key"
+  Field field;
+  double lo = 0, hi = 0;        // numbers and durations: the range, in the key's unit
+  Unit unit = Unit::kSeconds;   // durations
+  unsigned rules = kNoRule;
+  const char* choices = nullptr;  // "a|b|c": one of them
+  // A setting whose text is read its own way (log levels, the model's
+  // fallback); `field` then only serves its default.
+  Status (*custom)(const std::string& what, const std::string& value, Config* c) = nullptr;
+  // The default as people read it, when it is decided at start-up rather
+  // than by the field's initial value (a path of the build, S3's manifest).
+  const char* shown_default = nullptr;
+};
+
+constexpr Setting Shown(Setting s, const char* shown_default) {
+  s.shown_default = shown_default;
+  return s;
+}
+
+constexpr Setting Number(const char* env, const char* yaml, Field field, double lo, double hi) {
+  return {env, yaml, field, lo, hi};
+}
+constexpr Setting Duration(const char* env, const char* yaml, Field field, double lo, double hi, Unit unit) {
+  return {env, yaml, field, lo, hi, unit};
+}
+constexpr Setting Text(const char* env, const char* yaml, Field field, unsigned rules = kNoRule) {
+  return {env, yaml, field, 0, 0, Unit::kSeconds, rules};
+}
+constexpr Setting Choice(const char* env, const char* yaml, Field field, const char* choices) {
+  return {env, yaml, field, 0, 0, Unit::kSeconds, kNoRule, choices};
+}
+constexpr Setting Custom(const char* env, const char* yaml, Field field,
+                         Status (*custom)(const std::string&, const std::string&, Config*)) {
+  return {env, yaml, field, 0, 0, Unit::kSeconds, kNoRule, nullptr, custom};
+}
+
+template <typename D>
+D InUnit(long long n, Unit unit) {
+  switch (unit) {
+    case Unit::kMs: return std::chrono::duration_cast<D>(std::chrono::milliseconds(n));
+    case Unit::kSeconds: return std::chrono::duration_cast<D>(std::chrono::seconds(n));
+    case Unit::kHours: return std::chrono::duration_cast<D>(std::chrono::hours(n));
+    case Unit::kDays: return std::chrono::duration_cast<D>(std::chrono::hours(24 * n));
+  }
+  return D(n);
+}
+
+template <typename D>
+long long OfUnit(D d, Unit unit) {
+  switch (unit) {
+    case Unit::kMs: return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+    case Unit::kSeconds: return std::chrono::duration_cast<std::chrono::seconds>(d).count();
+    case Unit::kHours: return std::chrono::duration_cast<std::chrono::hours>(d).count();
+    case Unit::kDays: return std::chrono::duration_cast<std::chrono::hours>(d).count() / 24;
+  }
+  return d.count();
+}
+
+// The setters, one per field type.
+template <typename T>
+  requires std::is_integral_v<T> && (!std::is_same_v<T, bool>)
+Status Assign(const Setting& s, const std::string& what, const std::string& v, T* field) {
+  long long n = 0;
+  Status st = ParseInt(what, v, static_cast<long long>(s.lo), static_cast<long long>(s.hi), &n);
+  if (st.ok()) *field = static_cast<T>(n);
+  return st;
+}
+
+template <typename Rep, typename Period>
+Status Assign(const Setting& s, const std::string& what, const std::string& v, std::chrono::duration<Rep, Period>* field) {
+  long long n = 0;
+  Status st = ParseInt(what, v, static_cast<long long>(s.lo), static_cast<long long>(s.hi), &n);
+  if (st.ok()) *field = InUnit<std::chrono::duration<Rep, Period>>(n, s.unit);
+  return st;
+}
+
+Status Assign(const Setting& s, const std::string& what, const std::string& v, double* field) {
+  char* end = nullptr;
+  const double x = std::strtod(v.c_str(), &end);
+  if (v.empty() || *end != '\0' || !(x >= s.lo && x <= s.hi)) {
+    std::ostringstream range;
+    range << s.lo << " and " << s.hi;
+    return Status::InvalidArgument(what + ": '" + v + "' is not a number between " + range.str());
+  }
+  *field = x;
+  return Status::Ok();
+}
+
+Status Assign(const Setting&, const std::string& what, const std::string& v, bool* field) { return ParseBool(what, v, field); }
+
+Status Assign(const Setting& s, const std::string& what, const std::string& v, std::string* field) {
+  if (s.choices != nullptr) {
+    const std::string all = s.choices;
+    const std::string bounded = "|" + all + "|";
+    if (v.empty() || v.find('|') != std::string::npos || bounded.find("|" + v + "|") == std::string::npos) {
+      return Status::InvalidArgument(what + ": '" + v + "' is not one of " + all);
+    }
+  }
+  if ((s.rules & kNotEmpty) && v.empty()) return Status::InvalidArgument(what + ": must not be empty");
+  if ((s.rules & kHttpUrl) && !v.empty() && !v.starts_with("http://") && !v.starts_with("https://")) {
+    return Status::InvalidArgument(what + ": '" + v + "' is not an http(s) URL");
+  }
+  if ((s.rules & kEmptyIsDefault) && v.empty()) {
+    Config defaults;
+    *field = *std::get<Getter<std::string>>(s.field)(&defaults);
+    return Status::Ok();
+  }
+  *field = v;
+  if (s.rules & kNoTrailingSlash) {
+    while (!field->empty() && field->back() == '/') field->pop_back();
+  }
+  return Status::Ok();
+}
+
+Status Assign(const Setting& s, const std::string& what, const std::string& v, Secret* field) {
+  if ((s.rules & kAtLeast16) && !v.empty() && v.size() < 16) return Status::InvalidArgument(what + ": at least 16 characters");
+  if ((s.rules & kOnlyIfSet) && v.empty()) return Status::Ok();
+  *field = Secret(v);
+  return Status::Ok();
+}
+
+Status Assign(const Setting& s, const std::string& what, const std::string& v, std::vector<std::string>* field) {
+  *field = SplitCommaList(v);
+  if (s.rules & kAddresses) {
+    http::AddressSet set;
+    Status st = http::AddressSet::Parse(*field, &set);
+    if (!st.ok()) return Status::InvalidArgument(what + ": " + st.message());
+  }
+  return Status::Ok();
+}
+
+Status Assign(const Setting&, const std::string& what, const std::string& v, std::vector<HostPort>* field) {
+  Status st = ParseHostPortList(v, field);
+  return st.ok() ? st : Status::InvalidArgument(what + ": " + st.message());
+}
+
+Status Apply(const Setting& s, const std::string& what, const std::string& value, Config* c) {
+  if (s.custom != nullptr) return s.custom(what, value, c);
+  return std::visit([&](auto get) { return Assign(s, what, value, get(c)); }, s.field);
+}
+
+// A setting's default, as its text would be written (deploy/config.yaml,
+// the README's table).
+std::string DefaultText(const Setting& s) {
+  if (s.shown_default != nullptr) return s.shown_default;
+  Config defaults;
+  return std::visit(
+      [&](auto get) -> std::string {
+        const auto& v = *get(&defaults);
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, bool>) {
+          return v ? "true" : "false";
+        } else if constexpr (std::is_integral_v<T>) {
+          return std::to_string(v);
+        } else if constexpr (std::is_same_v<T, double>) {
+          std::ostringstream out;
+          out << v;
+          return out.str();
+        } else if constexpr (std::is_same_v<T, std::string>) {
+          return v;
+        } else if constexpr (std::is_same_v<T, Secret>) {
+          return "";
+        } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+          std::string out;
+          for (const auto& x : v) out += (out.empty() ? "" : ",") + x;
+          return out;
+        } else if constexpr (std::is_same_v<T, std::vector<HostPort>>) {
+          std::string out;
+          for (const auto& x : v) out += (out.empty() ? "" : ",") + x.host + ":" + std::to_string(x.port);
+          return out;
+        } else {
+          return std::to_string(OfUnit(v, s.unit));
+        }
+      },
+      s.field);
+}
+
+Status LogLevel(const std::string& w, const std::string& v, Config* c) { return ParseLogLevel(w, v, &c->log_level); }
+
+Status ModelFallback(const std::string& w, const std::string& v, Config* c) {
+  if (v != "embedded" && v != "pending") return Status::InvalidArgument(w + ": '" + v + "' is not embedded or pending");
+  c->classify.hold_when_model_url_down = v == "pending";
+  return Status::Ok();
+}
+
+using C = Config;
+constexpr double kDay = 86400;
+
+// The table of every setting: (env, YAML key, field, range or rule). Adding
+// a setting is one row here and one field in Config; deploy/config.yaml and
+// the README's table are checked against these rows (config_test.cc).
 const Setting kSettings[] = {
-    {"PORT", "server.port",
-     [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 0, 65535, &c->server.port); }},
-    {"", "server.bind_address",
-     [](const std::string& w, const std::string& v, Config* c) {
-       c->server.bind_address = v;
-       return NotEmpty(w, v);
-     }},
-    {"", "server.max_body_bytes",
-     [](const std::string& w, const std::string& v, Config* c) {
-       return SetInt(w, v, 1024, 64ll << 20, &c->server.max_body_bytes);
-     }},
-    {"", "server.max_json_depth",
-     [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 2, 1024, &c->server.max_json_depth); }},
-    {"", "server.max_connections",
-     [](const std::string& w, const std::string& v, Config* c) {
-       return SetInt(w, v, 1, 1000000, &c->server.max_connections);
-     }},
-    {"", "server.max_connections_per_address",
-     [](const std::string& w, const std::string& v, Config* c) {
-       return SetInt(w, v, 1, 1000000, &c->server.max_connections_per_address);
-     }},
-    {"", "server.reserved_connections",
-     [](const std::string& w, const std::string& v, Config* c) {
-       return SetInt(w, v, 0, 1000000, &c->server.reserved_connections);
-     }},
-    {"SERVER_TRUSTED_SOURCES", "server.trusted_sources",
-     [](const std::string& w, const std::string& v, Config* c) {
-       c->server.trusted_sources = SplitCommaList(v);
-       http::AddressSet set;
-       Status s = http::AddressSet::Parse(c->server.trusted_sources, &set);
-       return s.ok() ? s : Status::InvalidArgument(w + ": " + s.message());
-     }},
-    {"", "server.header_timeout_seconds",
-     [](const std::string& w, const std::string& v, Config* c) {
-       return SetDuration(w, v, 1, 3600, &c->server.header_timeout);
-     }},
-    {"", "server.threads",
-     [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 1, 64, &c->server.threads); }},
-    {"", "server.read_timeout_seconds",
-     [](const std::string& w, const std::string& v, Config* c) {
-       return SetDuration(w, v, 1, 3600, &c->server.read_timeout);
-     }},
-    {"", "server.shutdown_timeout_seconds",
-     [](const std::string& w, const std::string& v, Config* c) {
-       return SetDuration(w, v, 1, 3600, &c->server.shutdown_timeout);
-     }},
-    {"GITLAB_URL", "gitlab.url",
-     [](const std::string&, const std::string& v, Config* c) {
-       c->gitlab_url = v;
-       while (!c->gitlab_url.empty() && c->gitlab_url.back() == '/') c->gitlab_url.pop_back();
-       return Status::Ok();
-     }},
-    {"GITLAB_ACCESS_TOKEN", "",  // upstream's name; GITLAB_TOKEN below wins
-     [](const std::string&, const std::string& v, Config* c) {
-       c->gitlab_token = Secret(v);
-       return Status::Ok();
-     }},
-    {"GITLAB_TOKEN", "",
-     [](const std::string&, const std::string& v, Config* c) {
-       if (!v.empty()) c->gitlab_token = Secret(v);
-       return Status::Ok();
-     }},
-    {"GITLAB_WEBHOOK_SECRET", "",
-     [](const std::string&, const std::string& v, Config* c) {
-       c->webhook_secret = Secret(v);
-       return Status::Ok();
-     }},
-    {"REDIS_HOST", "redis.host",
-     [](const std::string& w, const std::string& v, Config* c) {
-       c->redis.host = v;
-       return NotEmpty(w, v);
-     }},
-    {"REDIS_PORT", "redis.port",
-     [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 1, 65535, &c->redis.port); }},
-    {"REDIS_DB", "redis.db",
-     [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 0, 15, &c->redis.db); }},
-    {"REDIS_PASSWORD", "",
-     [](const std::string&, const std::string& v, Config* c) {
-       c->redis.password = Secret(v);
-       return Status::Ok();
-     }},
-    {"REDIS_SENTINEL_ENABLED", "redis.sentinel_enabled",
-     [](const std::string& w, const std::string& v, Config* c) { return ParseBool(w, v, &c->redis.sentinel_enabled); }},
-    {"REDIS_SENTINEL_HOSTS", "redis.sentinel_hosts",
-     [](const std::string& w, const std::string& v, Config* c) {
-       Status s = ParseHostPortList(v, &c->redis.sentinel_hosts);
-       return s.ok() ? s : Status::InvalidArgument(w + ": " + s.message());
-     }},
-    {"REDIS_MASTER_SET", "redis.master_set",
-     [](const std::string& w, const std::string& v, Config* c) {
-       c->redis.master_set = v;
-       return NotEmpty(w, v);
-     }},
-    {"REDIS_SENTINEL_PASSWORD", "",
-     [](const std::string&, const std::string& v, Config* c) {
-       c->redis.sentinel_password = Secret(v);
-       return Status::Ok();
-     }},
-    {"", "redis.connect_timeout_ms",
-     [](const std::string& w, const std::string& v, Config* c) {
-       return SetDuration(w, v, 10, 60000, &c->redis.connect_timeout);
-     }},
-    {"", "redis.command_timeout_ms",
-     [](const std::string& w, const std::string& v, Config* c) {
-       return SetDuration(w, v, 10, 600000, &c->redis.command_timeout);
-     }},
-    {"REDIS_MIN_REPLICAS_ACK", "redis.min_replicas_ack",
-     [](const std::string& w, const std::string& v, Config* c) {
-       return SetInt(w, v, -1, 16, &c->redis.min_replicas_ack);
-     }},
-    {"", "redis.replica_ack_timeout_ms",
-     [](const std::string& w, const std::string& v, Config* c) {
-       return SetDuration(w, v, 10, 60000, &c->redis.replica_ack_timeout);
-     }},
-    {"", "redis.ack_deadline_ms",
-     [](const std::string& w, const std::string& v, Config* c) {
-       return SetDuration(w, v, 0, 60000, &c->redis.ack_deadline);
-     }},
-    {"REDIS_KEY_PREFIX", "redis.key_prefix",
-     [](const std::string&, const std::string& v, Config* c) {
-       c->pipeline.key_prefix = v;
-       return Status::Ok();
-     }},
-    {"", "pipeline.batch_size",
-     [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 1, 10000, &c->pipeline.batch_size); }},
-    {"", "pipeline.block_ms",
-     [](const std::string& w, const std::string& v, Config* c) {
-       return SetDuration(w, v, 1, 60000, &c->pipeline.block);
-     }},
-    {"", "pipeline.claim_idle_ms",
-     [](const std::string& w, const std::string& v, Config* c) {
-       return SetDuration(w, v, 10, 24ll * 3600 * 1000, &c->pipeline.claim_idle);
-     }},
-    {"", "pipeline.max_attempts",
-     [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 1, 1000, &c->pipeline.max_attempts); }},
-    {"", "pipeline.delivery_dedupe_seconds",
-     [](const std::string& w, const std::string& v, Config* c) {
-       return SetDuration(w, v, 1, 30ll * 24 * 3600, &c->pipeline.delivery_dedupe_ttl);
-     }},
-    {"", "pipeline.workers",
-     [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 1, 256, &c->pipeline.workers); }},
-    {"GITLAB_API_RATE", "gitlab.api_rate",
-     [](const std::string& w, const std::string& v, Config* c) {
-       char* end = nullptr;
-       const double rate = std::strtod(v.c_str(), &end);
-       if (v.empty() || *end != '\0' || rate < 0 || rate > 100000) {
-         return Status::InvalidArgument(w + ": '" + v + "' is not a rate in requests per second (0 = unlimited)");
-       }
-       c->gitlab.api_rate = rate;
-       return Status::Ok();
-     }},
-    {"GITLAB_CA_BUNDLE", "gitlab.ca_bundle",
-     [](const std::string&, const std::string& v, Config* c) {
-       c->gitlab.ca_bundle = v;
-       return Status::Ok();
-     }},
-    {"", "gitlab.timeout_ms",
-     [](const std::string& w, const std::string& v, Config* c) {
-       return SetDuration(w, v, 100, 600000, &c->gitlab.timeout);
-     }},
-    {"", "gitlab.max_attempts",
-     [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 1, 100, &c->gitlab.max_attempts); }},
-    {"", "gitlab.fetch_workers",
-     [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 1, 256, &c->gitlab.fetch_workers); }},
-    {"", "gitlab.act_workers",
-     [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 1, 256, &c->gitlab.act_workers); }},
-    {"", "gitlab.act_deadline_ms",
-     [](const std::string& w, const std::string& v, Config* c) {
-       return SetDuration(w, v, 100, 3600000, &c->gitlab.act_deadline);
-     }},
-    {"TRUSTED_DOMAINS_FILE", "trust.domains_file",
-     [](const std::string&, const std::string& v, Config* c) {
-       c->trust.domains_file = v;
-       return Status::Ok();
-     }},
-    {"VERIFIED_USERS_FILE", "trust.users_file",
-     [](const std::string&, const std::string& v, Config* c) {
-       c->trust.users_file = v;
-       return Status::Ok();
-     }},
-    {"", "trust.disposable_domains_file",
-     [](const std::string&, const std::string& v, Config* c) {
-       c->trust.disposable_domains_file = v;
-       return Status::Ok();
-     }},
-    {"SNIPPET_CHECK_INTERVAL", "jobs.snippet_check_interval",
-     [](const std::string& w, const std::string& v, Config* c) {
-       return SetDuration(w, v, 1, 7 * 86400, &c->jobs.snippet_check_interval);
-     }},
-    {"VERIFIED_USERS_INTERVAL", "jobs.verified_users_interval",
-     [](const std::string& w, const std::string& v, Config* c) {
-       return SetDuration(w, v, 1, 7 * 86400, &c->jobs.verified_users_interval);
-     }},
-    {"", "jobs.verified_marker",
-     [](const std::string&, const std::string& v, Config* c) {
-       c->jobs.verified_marker = v;
-       return Status::Ok();
-     }},
-    {"MODEL_PATH", "classify.model_path",
-     [](const std::string&, const std::string& v, Config* c) {
-       c->classify.model_path = v;
-       return Status::Ok();
-     }},
-    {"MODEL_S3_KEY", "model.s3_key",
-     [](const std::string&, const std::string& v, Config* c) {
-       c->classify.model_s3_key = v;
-       return Status::Ok();
-     }},
-    {"MODEL_REFRESH_INTERVAL", "model.refresh_interval",
-     [](const std::string& w, const std::string& v, Config* c) {
-       return SetDuration(w, v, 0, 7 * 86400, &c->classify.model_refresh_interval);
-     }},
-    {"MODEL_TRAINING_DATA", "model.training_data",
-     [](const std::string&, const std::string& v, Config* c) {
-       // Empty: the file shipped with this binary (the default).
-       c->classify.training_data = v.empty() ? ClassifyOptions().training_data : v;
-       return Status::Ok();
-     }},
-    {"MODEL_EVAL_DATA", "model.eval_data",
-     [](const std::string&, const std::string& v, Config* c) {
-       c->classify.eval_data = v.empty() ? ClassifyOptions().eval_data : v;
-       return Status::Ok();
-     }},
-    {"", "jobs.retrain_interval",
-     [](const std::string& w, const std::string& v, Config* c) {
-       return SetDuration(w, v, 60, 90 * 86400, &c->jobs.retrain_interval);
-     }},
-    {"", "jobs.retrain_min_new_labels",
-     [](const std::string& w, const std::string& v, Config* c) {
-       return ParseInt(w, v, 1, 100000000, &c->jobs.retrain_min_new_labels);
-     }},
-    {"", "jobs.shadow_hours",
-     [](const std::string& w, const std::string& v, Config* c) {
-       long long hours = 0;
-       Status s = ParseInt(w, v, 0, 24 * 90, &hours);
-       if (s.ok()) c->jobs.shadow_hours = std::chrono::hours(hours);
-       return s;
-     }},
-    {"", "jobs.retrain_check_interval",
-     [](const std::string& w, const std::string& v, Config* c) {
-       return SetDuration(w, v, 1, 86400, &c->jobs.retrain_check_interval);
-     }},
-    {"", "jobs.auto_promote",
-     [](const std::string& w, const std::string& v, Config* c) { return ParseBool(w, v, &c->jobs.auto_promote); }},
-    {"", "model.cache_dir",
-     [](const std::string&, const std::string& v, Config* c) {
-       c->classify.model_cache_dir = v;
-       return Status::Ok();
-     }},
-    {"S3_ENDPOINT", "s3.endpoint",
-     [](const std::string&, const std::string& v, Config* c) {
-       c->s3.endpoint = v;
-       while (!c->s3.endpoint.empty() && c->s3.endpoint.back() == '/') c->s3.endpoint.pop_back();
-       return Status::Ok();
-     }},
-    {"S3_BUCKET", "s3.bucket",
-     [](const std::string&, const std::string& v, Config* c) {
-       c->s3.bucket = v;
-       return Status::Ok();
-     }},
-    {"S3_REGION", "s3.region",
-     [](const std::string& w, const std::string& v, Config* c) {
-       c->s3.region = v;
-       return NotEmpty(w, v);
-     }},
-    {"S3_ACCESS_KEY_ID", "",
-     [](const std::string&, const std::string& v, Config* c) {
-       c->s3.access_key_id = Secret(v);
-       return Status::Ok();
-     }},
-    {"S3_SECRET_ACCESS_KEY", "",
-     [](const std::string&, const std::string& v, Config* c) {
-       c->s3.secret_access_key = Secret(v);
-       return Status::Ok();
-     }},
-    {"", "s3.timeout_ms",
-     [](const std::string& w, const std::string& v, Config* c) { return SetDuration(w, v, 100, 600000, &c->s3.timeout); }},
-    {"DECISIONS_MAXLEN", "pipeline.decisions_maxlen",
-     [](const std::string& w, const std::string& v, Config* c) {
-       return SetInt(w, v, 1000, 1000000000, &c->pipeline.decisions_maxlen);
-     }},
-    {"AUDIT_MAXLEN", "pipeline.audit_maxlen",
-     [](const std::string& w, const std::string& v, Config* c) {
-       return SetInt(w, v, 1000, 1000000000, &c->pipeline.audit_maxlen);
-     }},
-    {"", "classify.spam_threshold",
-     [](const std::string& w, const std::string& v, Config* c) {
-       return ParseProbability(w, v, &c->classify.spam_threshold);
-     }},
-    {"", "classify.suspicious_threshold",
-     [](const std::string& w, const std::string& v, Config* c) {
-       return ParseProbability(w, v, &c->classify.suspicious_threshold);
-     }},
-    {"", "classify.campaign_window_ms",
-     [](const std::string& w, const std::string& v, Config* c) {
-       return SetInt(w, v, 60000, 30ll * 86400 * 1000, &c->classify.campaign_window_ms);
-     }},
-    {"", "classify.signup_window_ms",
-     [](const std::string& w, const std::string& v, Config* c) {
-       return SetInt(w, v, 60000, 30ll * 86400 * 1000, &c->classify.signup_window_ms);
-     }},
-    {"", "classify.signup_baseline_ms",
-     [](const std::string& w, const std::string& v, Config* c) {
-       return SetInt(w, v, 0, 90ll * 86400 * 1000, &c->classify.signup_baseline_ms);
-     }},
-    {"", "classify.flood_window_ms",
-     [](const std::string& w, const std::string& v, Config* c) {
-       return SetInt(w, v, 60000, 30ll * 86400 * 1000, &c->classify.flood_window_ms);
-     }},
-    {"", "model.timeout_ms",
-     [](const std::string& w, const std::string& v, Config* c) {
-       return SetDuration(w, v, 10, 60000, &c->classify.model_url_timeout);
-     }},
-    {"", "model.fallback",
-     [](const std::string& w, const std::string& v, Config* c) {
-       if (v != "embedded" && v != "pending") return Status::InvalidArgument(w + ": '" + v + "' is not embedded or pending");
-       c->classify.hold_when_model_url_down = v == "pending";
-       return Status::Ok();
-     }},
-    {"SLACK_WEBHOOK_URL", "",
-     [](const std::string&, const std::string& v, Config* c) {
-       c->slack_webhook_url = Secret(v);
-       return Status::Ok();
-     }},
-    {"", "slack.summarize_from",
-     [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 0, 1000, &c->slack.summarize_from); }},
-    {"", "slack.min_interval_ms",
-     [](const std::string& w, const std::string& v, Config* c) {
-       return SetDuration(w, v, 0, 60000, &c->slack.min_interval);
-     }},
-    {"METRICS_PORT", "metrics.port",
-     [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 0, 65535, &c->metrics.port); }},
-    {"METRICS_BIND", "metrics.bind_address",
-     [](const std::string& w, const std::string& v, Config* c) {
-       c->metrics.bind_address = v;
-       return NotEmpty(w, v);
-     }},
-    {"SPAMCHECK_PORT", "spamcheck.port",
-     [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 0, 65535, &c->spamcheck.port); }},
-    {"SPAMCHECK_BIND", "spamcheck.bind_address",
-     [](const std::string& w, const std::string& v, Config* c) {
-       c->spamcheck.bind_address = v;
-       return NotEmpty(w, v);
-     }},
-    {"SPAMCHECK_API_KEY", "",
-     [](const std::string&, const std::string& v, Config* c) {
-       c->spamcheck.api_key = Secret(v);
-       return Status::Ok();
-     }},
-    {"SPAMCHECK_TLS_CERT", "spamcheck.tls_cert",
-     [](const std::string&, const std::string& v, Config* c) {
-       c->spamcheck.tls_cert_file = v;
-       return Status::Ok();
-     }},
-    {"SPAMCHECK_TLS_KEY", "spamcheck.tls_key",
-     [](const std::string&, const std::string& v, Config* c) {
-       c->spamcheck.tls_key_file = v;
-       return Status::Ok();
-     }},
-    {"", "spamcheck.max_threads",
-     [](const std::string& w, const std::string& v, Config* c) {
-       return SetInt(w, v, 4, 1024, &c->spamcheck.max_threads);
-     }},
-    {"", "spamcheck.max_message_bytes",
-     [](const std::string& w, const std::string& v, Config* c) {
-       return SetInt(w, v, 4096, 64ll << 20, &c->spamcheck.max_message_bytes);
-     }},
-    {"", "spamcheck.redis_timeout_ms",
-     [](const std::string& w, const std::string& v, Config* c) {
-       return SetDuration(w, v, 1, 2000, &c->spamcheck.redis_timeout);
-     }},
-    {"ADMIN_PORT", "admin.port",
-     [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 0, 65535, &c->admin.port); }},
-    {"ADMIN_BIND", "admin.bind_address",
-     [](const std::string& w, const std::string& v, Config* c) {
-       c->admin.bind_address = v;
-       return NotEmpty(w, v);
-     }},
-    {"", "admin.threads",
-     [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 1, 64, &c->admin.threads); }},
-    {"ADMIN_URL", "admin.url",
-     [](const std::string& w, const std::string& v, Config* c) {
-       if (!v.empty() && v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0) {
-         return Status::InvalidArgument(w + ": '" + v + "' is not an http(s) URL");
-       }
-       c->admin.url = v;
-       while (!c->admin.url.empty() && c->admin.url.back() == '/') c->admin.url.pop_back();
-       return Status::Ok();
-     }},
-    {"ADMIN_API_TOKEN", "",
-     [](const std::string& w, const std::string& v, Config* c) {
-       if (!v.empty() && v.size() < 16) return Status::InvalidArgument(w + ": at least 16 characters");
-       c->admin.api_token = Secret(v);
-       return Status::Ok();
-     }},
-    {"GITLAB_OAUTH_CLIENT_ID", "admin.oauth_client_id",
-     [](const std::string&, const std::string& v, Config* c) {
-       c->admin.oauth_client_id = v;
-       return Status::Ok();
-     }},
-    {"GITLAB_OAUTH_CLIENT_SECRET", "",
-     [](const std::string&, const std::string& v, Config* c) {
-       c->admin.oauth_client_secret = Secret(v);
-       return Status::Ok();
-     }},
-    {"", "admin.session_hours",
-     [](const std::string& w, const std::string& v, Config* c) {
-       return SetDuration(w, v, 1, 24 * 30, &c->admin.session_lifetime);
-     }},
-    {"", "admin.reviewer_check_seconds",
-     [](const std::string& w, const std::string& v, Config* c) {
-       return SetDuration(w, v, 1, 24 * 3600, &c->admin.reviewer_check);
-     }},
-    {"", "review.retention_days",
-     [](const std::string& w, const std::string& v, Config* c) {
-       long long days = 0;
-       Status s = ParseInt(w, v, 1, 3650, &days);
-       if (s.ok()) c->review.retention = std::chrono::hours(24 * days);
-       return s;
-     }},
-    {"", "review.memory_days",
-     [](const std::string& w, const std::string& v, Config* c) {
-       long long days = 0;
-       Status s = ParseInt(w, v, 0, 3650, &days);
-       if (s.ok()) c->review.memory = std::chrono::hours(24 * days);
-       return s;
-     }},
-    {"", "review.dry_run",
-     [](const std::string& w, const std::string& v, Config* c) { return ParseBool(w, v, &c->review.dry_run); }},
-    {"", "review.purge_max_items",
-     [](const std::string& w, const std::string& v, Config* c) { return SetInt(w, v, 1, 100000, &c->review.purge_max_items); }},
-    {"", "review.author_action",
-     [](const std::string& w, const std::string& v, Config* c) {
-       if (v != "block_user" && v != "ban_user") return Status::InvalidArgument(w + ": '" + v + "' is not block_user or ban_user");
-       c->review.author_action = v;
-       return Status::Ok();
-     }},
-    {"METRICS_TOKEN", "",
-     [](const std::string&, const std::string& v, Config* c) {
-       c->metrics_token = Secret(v);
-       return Status::Ok();
-     }},
-    {"SLACK_SIGNING_SECRET", "",
-     [](const std::string&, const std::string& v, Config* c) {
-       c->slack_signing_secret = Secret(v);
-       return Status::Ok();
-     }},
-    {"", "slack.response_url_prefix",
-     [](const std::string& w, const std::string& v, Config* c) {
-       c->slack.response_url_prefix = v;
-       return NotEmpty(w, v);
-     }},
-    {"MODEL_URL", "model.url",
-     [](const std::string&, const std::string& v, Config* c) {
-       c->model_url = v;
-       return Status::Ok();
-     }},
-    {"LOGLEVEL", "log.level",
-     [](const std::string& w, const std::string& v, Config* c) { return ParseLogLevel(w, v, &c->log_level); }},
-    {"LOG_FORMAT", "log.format",
-     [](const std::string& w, const std::string& v, Config* c) {
-       if (v != "auto" && v != "json" && v != "text") {
-         return Status::InvalidArgument(w + ": '" + v + "' is not auto, json or text");
-       }
-       c->log_format = v;
-       return Status::Ok();
-     }},
+    Number("PORT", "server.port", At<&C::server, &ServerOptions::port>(), 0, 65535),
+    Text("", "server.bind_address", At<&C::server, &ServerOptions::bind_address>(), kNotEmpty),
+    Number("", "server.max_body_bytes", At<&C::server, &ServerOptions::max_body_bytes>(), 1024, 64 << 20),
+    Number("", "server.max_json_depth", At<&C::server, &ServerOptions::max_json_depth>(), 2, 1024),
+    Number("", "server.max_connections", At<&C::server, &ServerOptions::max_connections>(), 1, 1000000),
+    Number("", "server.max_connections_per_address", At<&C::server, &ServerOptions::max_connections_per_address>(), 1,
+           1000000),
+    Number("", "server.reserved_connections", At<&C::server, &ServerOptions::reserved_connections>(), 0, 1000000),
+    Text("SERVER_TRUSTED_SOURCES", "server.trusted_sources", At<&C::server, &ServerOptions::trusted_sources>(), kAddresses),
+    Duration("", "server.header_timeout_seconds", At<&C::server, &ServerOptions::header_timeout>(), 1, 3600, Unit::kSeconds),
+    Number("", "server.threads", At<&C::server, &ServerOptions::threads>(), 1, 64),
+    Duration("", "server.read_timeout_seconds", At<&C::server, &ServerOptions::read_timeout>(), 1, 3600, Unit::kSeconds),
+    Duration("", "server.shutdown_timeout_seconds", At<&C::server, &ServerOptions::shutdown_timeout>(), 1, 3600,
+             Unit::kSeconds),
+    Text("GITLAB_URL", "gitlab.url", Top<&C::gitlab_url>(), kNoTrailingSlash),
+    Text("GITLAB_ACCESS_TOKEN", "", Top<&C::gitlab_token>()),  // upstream's name; GITLAB_TOKEN below wins
+    Text("GITLAB_TOKEN", "", Top<&C::gitlab_token>(), kOnlyIfSet),
+    Text("GITLAB_WEBHOOK_SECRET", "", Top<&C::webhook_secret>()),
+    Text("REDIS_HOST", "redis.host", At<&C::redis, &RedisOptions::host>(), kNotEmpty),
+    Number("REDIS_PORT", "redis.port", At<&C::redis, &RedisOptions::port>(), 1, 65535),
+    Number("REDIS_DB", "redis.db", At<&C::redis, &RedisOptions::db>(), 0, 15),
+    Text("REDIS_PASSWORD", "", At<&C::redis, &RedisOptions::password>()),
+    Text("REDIS_SENTINEL_ENABLED", "redis.sentinel_enabled", At<&C::redis, &RedisOptions::sentinel_enabled>()),
+    Text("REDIS_SENTINEL_HOSTS", "redis.sentinel_hosts", At<&C::redis, &RedisOptions::sentinel_hosts>()),
+    Text("REDIS_MASTER_SET", "redis.master_set", At<&C::redis, &RedisOptions::master_set>(), kNotEmpty),
+    Text("REDIS_SENTINEL_PASSWORD", "", At<&C::redis, &RedisOptions::sentinel_password>()),
+    Duration("", "redis.connect_timeout_ms", At<&C::redis, &RedisOptions::connect_timeout>(), 10, 60000, Unit::kMs),
+    Duration("", "redis.command_timeout_ms", At<&C::redis, &RedisOptions::command_timeout>(), 10, 600000, Unit::kMs),
+    Number("REDIS_MIN_REPLICAS_ACK", "redis.min_replicas_ack", At<&C::redis, &RedisOptions::min_replicas_ack>(), -1, 16),
+    Duration("", "redis.replica_ack_timeout_ms", At<&C::redis, &RedisOptions::replica_ack_timeout>(), 10, 60000, Unit::kMs),
+    Duration("", "redis.ack_deadline_ms", At<&C::redis, &RedisOptions::ack_deadline>(), 0, 60000, Unit::kMs),
+    Text("REDIS_KEY_PREFIX", "redis.key_prefix", At<&C::pipeline, &PipelineOptions::key_prefix>()),
+    Number("", "pipeline.batch_size", At<&C::pipeline, &PipelineOptions::batch_size>(), 1, 10000),
+    Duration("", "pipeline.block_ms", At<&C::pipeline, &PipelineOptions::block>(), 1, 60000, Unit::kMs),
+    Duration("", "pipeline.claim_idle_ms", At<&C::pipeline, &PipelineOptions::claim_idle>(), 10, kDay * 1000, Unit::kMs),
+    Number("", "pipeline.max_attempts", At<&C::pipeline, &PipelineOptions::max_attempts>(), 1, 1000),
+    Duration("", "pipeline.delivery_dedupe_seconds", At<&C::pipeline, &PipelineOptions::delivery_dedupe_ttl>(), 1,
+             30 * kDay, Unit::kSeconds),
+    Number("", "pipeline.workers", At<&C::pipeline, &PipelineOptions::workers>(), 1, 256),
+    Number("GITLAB_API_RATE", "gitlab.api_rate", At<&C::gitlab, &GitLabOptions::api_rate>(), 0, 100000),
+    Text("GITLAB_CA_BUNDLE", "gitlab.ca_bundle", At<&C::gitlab, &GitLabOptions::ca_bundle>()),
+    Duration("", "gitlab.timeout_ms", At<&C::gitlab, &GitLabOptions::timeout>(), 100, 600000, Unit::kMs),
+    Number("", "gitlab.max_attempts", At<&C::gitlab, &GitLabOptions::max_attempts>(), 1, 100),
+    Number("", "gitlab.fetch_workers", At<&C::gitlab, &GitLabOptions::fetch_workers>(), 1, 256),
+    Number("", "gitlab.act_workers", At<&C::gitlab, &GitLabOptions::act_workers>(), 1, 256),
+    Duration("", "gitlab.act_deadline_ms", At<&C::gitlab, &GitLabOptions::act_deadline>(), 100, 3600000, Unit::kMs),
+    Text("TRUSTED_DOMAINS_FILE", "trust.domains_file", At<&C::trust, &TrustOptions::domains_file>()),
+    Text("VERIFIED_USERS_FILE", "trust.users_file", At<&C::trust, &TrustOptions::users_file>()),
+    Text("", "trust.disposable_domains_file", At<&C::trust, &TrustOptions::disposable_domains_file>()),
+    Duration("SNIPPET_CHECK_INTERVAL", "jobs.snippet_check_interval", At<&C::jobs, &JobsOptions::snippet_check_interval>(),
+             1, 7 * kDay, Unit::kSeconds),
+    Duration("VERIFIED_USERS_INTERVAL", "jobs.verified_users_interval",
+             At<&C::jobs, &JobsOptions::verified_users_interval>(), 1, 7 * kDay, Unit::kSeconds),
+    Text("", "jobs.verified_marker", At<&C::jobs, &JobsOptions::verified_marker>()),
+    Text("MODEL_PATH", "classify.model_path", At<&C::classify, &ClassifyOptions::model_path>()),
+    Shown(Text("MODEL_S3_KEY", "model.s3_key", At<&C::classify, &ClassifyOptions::model_s3_key>()), "models/current.json"),
+    Duration("MODEL_REFRESH_INTERVAL", "model.refresh_interval", At<&C::classify, &ClassifyOptions::model_refresh_interval>(),
+             0, 7 * kDay, Unit::kSeconds),
+    // Empty: the file shipped with this binary (the default).
+    Text("MODEL_TRAINING_DATA", "model.training_data", At<&C::classify, &ClassifyOptions::training_data>(), kEmptyIsDefault),
+    Shown(Text("MODEL_EVAL_DATA", "model.eval_data", At<&C::classify, &ClassifyOptions::eval_data>(), kEmptyIsDefault),
+          "tests/data/eval/dev-set.jsonl"),
+    Duration("", "jobs.retrain_interval", At<&C::jobs, &JobsOptions::retrain_interval>(), 60, 90 * kDay, Unit::kSeconds),
+    Number("", "jobs.retrain_min_new_labels", At<&C::jobs, &JobsOptions::retrain_min_new_labels>(), 1, 100000000),
+    Duration("", "jobs.shadow_hours", At<&C::jobs, &JobsOptions::shadow_hours>(), 0, 24 * 90, Unit::kHours),
+    Duration("", "jobs.retrain_check_interval", At<&C::jobs, &JobsOptions::retrain_check_interval>(), 1, kDay,
+             Unit::kSeconds),
+    Text("", "jobs.auto_promote", At<&C::jobs, &JobsOptions::auto_promote>()),
+    Shown(Text("", "model.cache_dir", At<&C::classify, &ClassifyOptions::model_cache_dir>()), "$TMPDIR/spamphibian-models"),
+    Text("S3_ENDPOINT", "s3.endpoint", At<&C::s3, &S3Settings::endpoint>(), kNoTrailingSlash),
+    Text("S3_BUCKET", "s3.bucket", At<&C::s3, &S3Settings::bucket>()),
+    Text("S3_REGION", "s3.region", At<&C::s3, &S3Settings::region>(), kNotEmpty),
+    Text("S3_ACCESS_KEY_ID", "", At<&C::s3, &S3Settings::access_key_id>()),
+    Text("S3_SECRET_ACCESS_KEY", "", At<&C::s3, &S3Settings::secret_access_key>()),
+    Duration("", "s3.timeout_ms", At<&C::s3, &S3Settings::timeout>(), 100, 600000, Unit::kMs),
+    Number("DECISIONS_MAXLEN", "pipeline.decisions_maxlen", At<&C::pipeline, &PipelineOptions::decisions_maxlen>(), 1000,
+           1e9),
+    Number("AUDIT_MAXLEN", "pipeline.audit_maxlen", At<&C::pipeline, &PipelineOptions::audit_maxlen>(), 1000, 1e9),
+    Number("", "classify.spam_threshold", At<&C::classify, &ClassifyOptions::spam_threshold>(), 0, 1),
+    Number("", "classify.suspicious_threshold", At<&C::classify, &ClassifyOptions::suspicious_threshold>(), 0, 1),
+    Number("", "classify.campaign_window_ms", At<&C::classify, &ClassifyOptions::campaign_window_ms>(), 60000,
+           30 * kDay * 1000),
+    Number("", "classify.signup_window_ms", At<&C::classify, &ClassifyOptions::signup_window_ms>(), 60000,
+           30 * kDay * 1000),
+    Number("", "classify.signup_baseline_ms", At<&C::classify, &ClassifyOptions::signup_baseline_ms>(), 0,
+           90 * kDay * 1000),
+    Number("", "classify.flood_window_ms", At<&C::classify, &ClassifyOptions::flood_window_ms>(), 60000,
+           30 * kDay * 1000),
+    Duration("", "model.timeout_ms", At<&C::classify, &ClassifyOptions::model_url_timeout>(), 10, 60000, Unit::kMs),
+    Shown(Custom("", "model.fallback", At<&C::classify, &ClassifyOptions::hold_when_model_url_down>(), ModelFallback),
+          "embedded"),
+    Text("SLACK_WEBHOOK_URL", "", Top<&C::slack_webhook_url>()),
+    Number("", "slack.summarize_from", At<&C::slack, &SlackOptions::summarize_from>(), 0, 1000),
+    Duration("", "slack.min_interval_ms", At<&C::slack, &SlackOptions::min_interval>(), 0, 60000, Unit::kMs),
+    Number("METRICS_PORT", "metrics.port", At<&C::metrics, &C::MetricsListener::port>(), 0, 65535),
+    Text("METRICS_BIND", "metrics.bind_address", At<&C::metrics, &C::MetricsListener::bind_address>(), kNotEmpty),
+    Number("SPAMCHECK_PORT", "spamcheck.port", At<&C::spamcheck, &SpamcheckOptions::port>(), 0, 65535),
+    Text("SPAMCHECK_BIND", "spamcheck.bind_address", At<&C::spamcheck, &SpamcheckOptions::bind_address>(), kNotEmpty),
+    Text("SPAMCHECK_API_KEY", "", At<&C::spamcheck, &SpamcheckOptions::api_key>()),
+    Text("SPAMCHECK_TLS_CERT", "spamcheck.tls_cert", At<&C::spamcheck, &SpamcheckOptions::tls_cert_file>()),
+    Text("SPAMCHECK_TLS_KEY", "spamcheck.tls_key", At<&C::spamcheck, &SpamcheckOptions::tls_key_file>()),
+    Number("", "spamcheck.max_threads", At<&C::spamcheck, &SpamcheckOptions::max_threads>(), 4, 1024),
+    Number("", "spamcheck.max_message_bytes", At<&C::spamcheck, &SpamcheckOptions::max_message_bytes>(), 4096, 64 << 20),
+    Duration("", "spamcheck.redis_timeout_ms", At<&C::spamcheck, &SpamcheckOptions::redis_timeout>(), 1, 2000, Unit::kMs),
+    Number("ADMIN_PORT", "admin.port", At<&C::admin, &AdminOptions::port>(), 0, 65535),
+    Text("ADMIN_BIND", "admin.bind_address", At<&C::admin, &AdminOptions::bind_address>(), kNotEmpty),
+    Number("", "admin.threads", At<&C::admin, &AdminOptions::threads>(), 1, 64),
+    Text("ADMIN_URL", "admin.url", At<&C::admin, &AdminOptions::url>(), kHttpUrl | kNoTrailingSlash),
+    Text("ADMIN_API_TOKEN", "", At<&C::admin, &AdminOptions::api_token>(), kAtLeast16),
+    Text("GITLAB_OAUTH_CLIENT_ID", "admin.oauth_client_id", At<&C::admin, &AdminOptions::oauth_client_id>()),
+    Text("GITLAB_OAUTH_CLIENT_SECRET", "", At<&C::admin, &AdminOptions::oauth_client_secret>()),
+    Duration("", "admin.session_hours", At<&C::admin, &AdminOptions::session_lifetime>(), 1, 24 * 30, Unit::kHours),
+    Duration("", "admin.reviewer_check_seconds", At<&C::admin, &AdminOptions::reviewer_check>(), 1, kDay, Unit::kSeconds),
+    Duration("", "review.retention_days", At<&C::review, &ReviewSettings::retention>(), 1, 3650, Unit::kDays),
+    Duration("", "review.memory_days", At<&C::review, &ReviewSettings::memory>(), 0, 3650, Unit::kDays),
+    Text("", "review.dry_run", At<&C::review, &ReviewSettings::dry_run>()),
+    Number("", "review.purge_max_items", At<&C::review, &ReviewSettings::purge_max_items>(), 1, 100000),
+    Choice("", "review.author_action", At<&C::review, &ReviewSettings::author_action>(), "block_user|ban_user"),
+    Text("METRICS_TOKEN", "", Top<&C::metrics_token>()),
+    Text("SLACK_SIGNING_SECRET", "", Top<&C::slack_signing_secret>()),
+    Text("", "slack.response_url_prefix", At<&C::slack, &SlackOptions::response_url_prefix>(), kNotEmpty),
+    Text("MODEL_URL", "model.url", Top<&C::model_url>()),
+    Custom("LOGLEVEL", "log.level", Top<&C::log_level>(), LogLevel),
+    Choice("LOG_FORMAT", "log.format", Top<&C::log_format>(), "auto|json|text"),
 };
 
 const Setting* FindYamlSetting(const std::string& key) {
@@ -739,7 +599,7 @@ Status ApplyYamlUnchecked(const std::string& path, Config* c) {
       if (setting == nullptr) return Status::InvalidArgument("SPAMPHIBIAN_CONFIG: unknown key '" + key + "'");
       std::string text;
       Status s = ScalarText(key, entry.second, &text);
-      if (s.ok()) s = setting->apply(key, text, c);
+      if (s.ok()) s = Apply(*setting, key, text, c);
       if (!s.ok()) return Status::InvalidArgument("SPAMPHIBIAN_CONFIG: " + s.message());
     }
   }
@@ -825,6 +685,12 @@ Status CheckTimeouts(const Config& c, bool act_stage, std::vector<std::string>* 
   return Status::Ok();
 }
 
+std::vector<SettingRow> ConfigSettings() {
+  std::vector<SettingRow> rows;
+  for (const Setting& s : kSettings) rows.push_back({s.env, s.yaml, DefaultText(s)});
+  return rows;
+}
+
 std::vector<std::string> ConfigFileKeys() {
   std::vector<std::string> keys = {"policy"};  // the act policy's section (policy/policy.cc)
   for (const StructuredSetting& s : kStructuredSettings) keys.emplace_back(s.yaml);
@@ -853,7 +719,7 @@ Status LoadConfig(const EnvLookup& env, Config* out) {
     if (setting.env[0] == '\0') continue;
     auto value = env(setting.env);
     if (!value) continue;
-    Status s = setting.apply(setting.env, *value, out);
+    Status s = Apply(setting, setting.env, *value, out);
     if (!s.ok()) return s;
   }
   if (out->classify.suspicious_threshold > out->classify.spam_threshold) {

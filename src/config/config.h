@@ -331,6 +331,14 @@ Status CheckTimeouts(const Config& config, bool act_stage, std::vector<std::stri
 // service's settings read: so that tests can hold the shipped config file,
 // the systemd unit, the compose file and the Helm chart to real settings.
 std::vector<std::string> ConfigFileKeys();
+// Every setting with a single value: its environment variable ("" for none),
+// YAML key ("" for secrets) and default as text (in the key's unit), so
+// that the README's table and deploy/config.yaml are checked against the
+// table the service reads.
+struct SettingRow {
+  std::string env, yaml, default_text;
+};
+std::vector<SettingRow> ConfigSettings();
 std::vector<std::string> ConfigEnvironmentNames();
 
 // Parses "host:port,host:port" (REDIS_SENTINEL_HOSTS).

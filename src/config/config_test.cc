@@ -127,6 +127,41 @@ TEST_F(YamlConfig, SetsNonSecretSettings) {
   EXPECT_EQ(config_.pipeline.max_attempts, 7);
 }
 
+// One setter per field type, read from the row: units, ranges, choices
+// and the rules of text.
+TEST_F(YamlConfig, EachRowsUnitRangeAndRuleHold) {
+  ASSERT_TRUE(Load("review:\n  retention_days: 2\n  author_action: ban_user\njobs:\n  shadow_hours: 3\n"
+                   "admin:\n  url: 'https://spam.example.org/'\n  session_hours: 5\ngitlab:\n  api_rate: 2.5\n"
+                   "model:\n  fallback: pending\n")
+                  .ok());
+  EXPECT_EQ(config_.review.retention, std::chrono::hours(48));
+  EXPECT_EQ(config_.review.author_action, "ban_user");
+  EXPECT_EQ(config_.jobs.shadow_hours, std::chrono::hours(3));
+  EXPECT_EQ(config_.admin.url, "https://spam.example.org") << "no trailing slash";
+  EXPECT_EQ(config_.admin.session_lifetime, std::chrono::hours(5));
+  EXPECT_DOUBLE_EQ(config_.gitlab.api_rate, 2.5);
+  EXPECT_TRUE(config_.classify.hold_when_model_url_down);
+  const std::pair<const char*, const char*> bad[] = {
+      {"review:\n  author_action: delete_user\n", "review.author_action"},
+      {"review:\n  author_action: ''\n", "review.author_action"},
+      {"review:\n  retention_days: 0\n", "review.retention_days"},
+      {"log:\n  format: xml\n", "log.format"},
+      {"gitlab:\n  api_rate: -1\n", "gitlab.api_rate"},
+      {"admin:\n  url: ftp://x\n", "admin.url"},
+      {"model:\n  fallback: maybe\n", "model.fallback"},
+      {"server:\n  trusted_sources: [not-an-ip]\n", "server.trusted_sources"},
+      {"classify:\n  spam_threshold: 1.5\n", "classify.spam_threshold"}};
+  for (const auto& [yaml, key] : bad) {
+    const Status st = Load(yaml);
+    EXPECT_TRUE(st.IsInvalidArgument()) << yaml;
+    EXPECT_NE(st.message().find(key), std::string::npos) << st.message();
+  }
+  // Empty means the build's own file; an admin token must not be guessable.
+  ASSERT_TRUE(Load("model:\n  eval_data: ''\n").ok());
+  EXPECT_EQ(config_.classify.eval_data, ClassifyOptions().eval_data);
+  EXPECT_TRUE(Load("", {{"ADMIN_API_TOKEN", "short"}}).IsInvalidArgument());
+}
+
 TEST_F(YamlConfig, EnvironmentWinsOverFile) {
   ASSERT_TRUE(Load("server:\n  port: 8100\n", {{"PORT", "8200"}}).ok());
   EXPECT_EQ(config_.server.port, 8200);
@@ -239,6 +274,48 @@ TEST(ShippedConfigFile, EveryKeyIsThereAtItsDefault) {
   Config as_shipped;
   EXPECT_TRUE(LoadConfig(Env({{"SPAMPHIBIAN_CONFIG", std::string(SPAMPHIBIAN_SOURCE_DIR) + "/deploy/config.yaml"}}),
                          &as_shipped).ok());
+}
+
+// The README's table of settings is the operator's reference: every
+// setting is in it, under its environment variable and YAML key, and a
+// default written as code is the default the service has.
+TEST(ReadmeSettingsTable, ListsEverySettingWithItsDefault) {
+  std::ifstream in(std::string(SPAMPHIBIAN_SOURCE_DIR) + "/README.md");
+  ASSERT_TRUE(in);
+  std::vector<std::string> rows;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("| ", 0) == 0 && std::count(line.begin(), line.end(), '|') >= 5) rows.push_back(line);
+  }
+  // The cells of a row: | env | yaml | default | what |.
+  const auto cells = [](const std::string& row) {
+    std::vector<std::string> out;
+    std::size_t at = 1;
+    for (int i = 0; i < 3; ++i) {
+      const std::size_t bar = row.find(" |", at);
+      std::string cell = row.substr(at, bar - at);
+      cell.erase(0, cell.find_first_not_of(' '));
+      out.push_back(cell);
+      at = bar + 2;
+    }
+    return out;
+  };
+  int checked_defaults = 0;
+  for (const SettingRow& setting : ConfigSettings()) {
+    const std::string key = "`" + (setting.yaml.empty() ? setting.env : setting.yaml) + "`";
+    const std::string* found = nullptr;
+    for (const auto& row : rows) {
+      const auto c = cells(row);
+      if ((setting.yaml.empty() ? c[0] : c[1]).find(key) != std::string::npos) found = &row;
+    }
+    ASSERT_NE(found, nullptr) << key << " is not in the README's table of settings";
+    const auto c = cells(*found);
+    if (!setting.env.empty()) EXPECT_NE(c[0].find("`" + setting.env + "`"), std::string::npos) << *found;
+    if (c[2].rfind("`", 0) == 0) {
+      EXPECT_EQ(c[2].substr(1, c[2].find('`', 1) - 1), setting.default_text) << *found;
+      ++checked_defaults;
+    }
+  }
+  EXPECT_GT(checked_defaults, 60) << "most defaults are written as code";
 }
 
 }  // namespace

@@ -234,7 +234,9 @@ TEST_F(ActStageTest, APurgeBecomesOneReviewedDecisionPerItemAndNotSpamUndoesAllO
   std::vector<nlohmann::json> purges;
   for (const auto& a : In(o, "p:audit", "audit")) {
     if (a["action"] == "purge") purges.push_back(a);
-    if (a["action"] == "block_user") EXPECT_EQ(a["purge_id"], "purge-x");
+    if (a["action"] == "block_user") {
+      EXPECT_EQ(a["purge_id"], "purge-x");
+    }
   }
   ASSERT_EQ(purges.size(), 1u) << "one audit entry for the purge";
   EXPECT_EQ(purges[0]["decided_by"], "reviewer ann (page)");
