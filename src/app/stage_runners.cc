@@ -150,10 +150,20 @@ std::unique_ptr<StageRunner> ClassifyRunner(const RunnerContext& c, const classi
 
 std::unique_ptr<StageRunner> ArchiveRunner(const RunnerContext& c) {
   auto factory = [c]() -> std::unique_ptr<Stage> {
-    return std::make_unique<ArchiveStage>(storage::NewS3ObjectStore(S3StoreOptions(c.config, &c.registry)));
+    struct Owned : ArchiveStage {
+      Owned(std::unique_ptr<storage::ObjectStore> store, std::unique_ptr<RedisArchiveIndex> index, ArchiveStageOptions o)
+          : ArchiveStage(std::move(store), index.get(), o), index_(std::move(index)) {}
+      std::unique_ptr<RedisArchiveIndex> index_;
+    };
+    return std::make_unique<Owned>(storage::NewS3ObjectStore(S3StoreOptions(c.config, &c.registry)),
+                                   std::make_unique<RedisArchiveIndex>(c.connector, c.config.pipeline.key_prefix),
+                                   ArchiveStageOptions{static_cast<std::size_t>(c.config.archive.batch_max)});
   };
-  return Runner(c, RunnerOptions(c.config, kArchiveStream, c.config.pipeline.workers, c.config.pipeline.batch_size),
-                factory);
+  // One S3 object per batch: batches as large as archive.batch_max, waiting
+  // up to archive.flush_ms to fill.
+  StageRunnerOptions o = RunnerOptions(c.config, kArchiveStream, c.config.pipeline.workers, c.config.archive.batch_max);
+  o.linger = c.config.archive.flush;
+  return Runner(c, o, factory);
 }
 
 std::unique_ptr<StageRunner> ActRunner(const RunnerContext& c, const policy::PolicyHolder& policies,

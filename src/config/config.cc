@@ -392,6 +392,8 @@ const Setting kSettings[] = {
     Text("S3_ACCESS_KEY_ID", "", At<&C::s3, &S3Settings::access_key_id>()),
     Text("S3_SECRET_ACCESS_KEY", "", At<&C::s3, &S3Settings::secret_access_key>()),
     Duration("", "s3.timeout_ms", At<&C::s3, &S3Settings::timeout>(), 100, 600000, Unit::kMs),
+    Number("", "archive.batch_max", At<&C::archive, &ArchiveSettings::batch_max>(), 1, 10000),
+    Duration("", "archive.flush_ms", At<&C::archive, &ArchiveSettings::flush>(), 0, 60000, Unit::kMs),
     Number("DECISIONS_MAXLEN", "pipeline.decisions_maxlen", At<&C::pipeline, &PipelineOptions::decisions_maxlen>(), 1000,
            1e9),
     Number("AUDIT_MAXLEN", "pipeline.audit_maxlen", At<&C::pipeline, &PipelineOptions::audit_maxlen>(), 1000, 1e9),

@@ -127,6 +127,14 @@ struct TrustOptions {
   bool operator==(const TrustOptions&) const = default;
 };
 
+// The archive stage (stages/archive_stage.h): one S3 object per batch.
+struct ArchiveSettings {
+  int batch_max = 500;                          // archive.batch_max: items per object at most
+  std::chrono::milliseconds flush{1000};        // archive.flush_ms: the longest wait for a fuller batch
+
+  bool operator==(const ArchiveSettings&) const = default;
+};
+
 struct JobsOptions {
   std::chrono::seconds snippet_check_interval{300};
   std::chrono::seconds verified_users_interval{900};
@@ -290,6 +298,7 @@ struct Config {
   JobsOptions jobs;
   ClassifyOptions classify;
   S3Settings s3;
+  ArchiveSettings archive;
   SlackOptions slack;
   std::string gitlab_url;
   Secret gitlab_token;

@@ -309,7 +309,9 @@ TEST(ReadmeSettingsTable, ListsEverySettingWithItsDefault) {
     }
     ASSERT_NE(found, nullptr) << key << " is not in the README's table of settings";
     const auto c = cells(*found);
-    if (!setting.env.empty()) EXPECT_NE(c[0].find("`" + setting.env + "`"), std::string::npos) << *found;
+    if (!setting.env.empty()) {
+      EXPECT_NE(c[0].find("`" + setting.env + "`"), std::string::npos) << *found;
+    }
     if (c[2].rfind("`", 0) == 0) {
       EXPECT_EQ(c[2].substr(1, c[2].find('`', 1) - 1), setting.default_text) << *found;
       ++checked_defaults;

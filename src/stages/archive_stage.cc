@@ -1,8 +1,26 @@
 #include "stages/archive_stage.h"
 
-#include <nlohmann/json.hpp>
+#include <map>
+
+#include "text/gzip.h"
 
 namespace spamphibian {
+namespace {
+
+constexpr long long kIndexSeconds = 90LL * 24 * 3600;
+// A batch object inflated by a reader: 500 decisions of the largest kind
+// are well under this.
+constexpr std::size_t kMaxBatchBytes = 256 << 20;
+
+Outcome Failed(const Status& s) {
+  // Down, or refusing our credentials: both need S3 or an operator, and
+  // evaluated items are not to be dropped meanwhile.
+  if (s.IsUnavailable() || s.code() == Status::Code::kPermissionDenied) return Outcome::Hold("S3: " + s.message());
+  return Outcome::Retry("S3: " + s.message());
+}
+
+}  // namespace
+
 std::string ArchiveSafeId(std::string s) {
   for (char& c : s) {
     if (c == '/' || c == '\\') c = '_';
@@ -10,43 +28,135 @@ std::string ArchiveSafeId(std::string s) {
   return s;
 }
 
-std::string EvaluatedKey(const nlohmann::json& d) {
+std::string EvaluatedFolder(const nlohmann::json& d) {
   const std::string type = d.value("item_type", ""), id = d.value("item_id", ""), decision = d.value("decision_id", "");
   const std::string time = d.value("time", "");
   if (type.empty() || id.empty() || decision.empty() || time.size() < 10) return "";
-  return "evaluated/" + ArchiveSafeId(type) + "/" + time.substr(0, 10) + "/" + ArchiveSafeId(id) + "-" + ArchiveSafeId(decision) +
-         ".json";
+  return "evaluated/" + ArchiveSafeId(type) + "/" + time.substr(0, 10) + "/";
+}
+
+Status ReadEvaluatedBatch(const std::string& object, std::vector<nlohmann::json>* decisions) {
+  decisions->clear();
+  std::string lines;
+  if (Status s = text::Gunzip(object, kMaxBatchBytes, &lines); !s.ok()) return s;
+  for (std::size_t at = 0; at < lines.size();) {
+    const std::size_t end = std::min(lines.find('\n', at), lines.size());
+    if (end > at) {
+      nlohmann::json d = nlohmann::json::parse(lines.substr(at, end - at), nullptr, false);
+      if (!d.is_object()) return Status::InvalidArgument("a line of the batch is not a decision");
+      decisions->push_back(std::move(d));
+    }
+    at = end + 1;
+  }
+  return Status::Ok();
+}
+
+RedisArchiveIndex::RedisArchiveIndex(const redis::Connector& connector, std::string prefix)
+    : client_(connector), prefix_(std::move(prefix)) {}
+
+Status RedisArchiveIndex::Record(const std::vector<Entry>& entries) {
+  std::map<std::string, redis::Args> by_day;
+  for (const Entry& e : entries) {
+    redis::Args& hset = by_day[e.date];
+    if (hset.empty()) hset = {"HSET", prefix_ + "evaluated_index:" + e.date};
+    hset.insert(hset.end(), {e.decision_id, e.key, e.item, e.key});
+  }
+  std::vector<redis::Args> commands;
+  for (auto& [day, hset] : by_day) {
+    commands.push_back(std::move(hset));
+    commands.push_back({"EXPIRE", prefix_ + "evaluated_index:" + day, std::to_string(kIndexSeconds)});
+  }
+  if (commands.empty()) return Status::Ok();
+  std::vector<redis::Reply> replies;
+  Status s = client_.RunPipeline(commands, &replies);
+  for (const auto& r : replies) {
+    if (s.ok() && r && r->type == REDIS_REPLY_ERROR) s = Status::Unavailable(std::string(redis::ReplyText(r.get())));
+  }
+  return s;
 }
 
 Outcome ArchiveStage::Process(const Entry& entry) {
-  std::string key;
-  std::string_view text = entry.Get("decision");
-  if (text.empty() && !entry.Get("object").empty()) {
-    // A reviewer's label (review/review_store.cc), its key chosen there.
-    key = std::string(entry.Get("key"));
-    text = entry.Get("object");
-    if (!key.starts_with("labels/") || key.find("..") != std::string::npos) {
-      return Outcome::DeadLetter("an object to archive outside labels/: '" + key + "'");
-    }
-  } else {
-    const nlohmann::json d = nlohmann::json::parse(text, nullptr, false);
-    key = d.is_object() ? EvaluatedKey(d) : "";
-    if (key.empty()) return Outcome::DeadLetter("not a decision with item_type, item_id, decision_id and time");
-  }
-  Status s = store_->Put(key, std::string(text), "application/json");
-  if (s.ok()) return Outcome::Done();
-  // Down, or refusing our credentials: both need S3 or an operator, and
-  // evaluated items are not to be dropped meanwhile.
-  if (s.IsUnavailable() || s.code() == Status::Code::kPermissionDenied) return Outcome::Hold("S3: " + s.message());
-  return Outcome::Retry("S3: " + s.message());
+  std::vector<Outcome> outcomes;
+  ProcessBatch(std::span<const Entry>(&entry, 1), &outcomes);
+  return std::move(outcomes.front());
 }
 
 void ArchiveStage::ProcessBatch(std::span<const Entry> entries, std::vector<Outcome>* outcomes) {
-  outcomes->clear();
-  outcomes->reserve(entries.size());
-  for (const Entry& e : entries) {
-    const bool s3_down = !outcomes->empty() && outcomes->back().kind == Outcome::Kind::kHold;
-    outcomes->push_back(s3_down ? Outcome::Hold(outcomes->back().error) : Process(e));
+  outcomes->assign(entries.size(), Outcome::Done());
+  // The decisions of one type and day, in the batch's order.
+  struct Group {
+    std::vector<std::size_t> members;
+    std::vector<std::string> dates, decision_ids, items;
+  };
+  std::map<std::string, Group> groups;  // by folder
+  std::optional<Outcome> down;          // S3 failed: the rest waits without a request each
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const Entry& e = entries[i];
+    std::string_view text = e.Get("decision");
+    if (text.empty() && !e.Get("object").empty()) {
+      // A reviewer's label (review/review_store.cc), its key chosen there.
+      const std::string key(e.Get("key"));
+      if (!key.starts_with("labels/") || key.find("..") != std::string::npos) {
+        (*outcomes)[i] = Outcome::DeadLetter("an object to archive outside labels/: '" + key + "'");
+        continue;
+      }
+      if (down) {
+        (*outcomes)[i] = Outcome::Hold(down->error);
+        continue;
+      }
+      if (Status s = store_->Put(key, std::string(e.Get("object")), "application/json"); !s.ok()) {
+        (*outcomes)[i] = Failed(s);
+        if ((*outcomes)[i].kind == Outcome::Kind::kHold) down = (*outcomes)[i];
+      }
+      continue;
+    }
+    const nlohmann::json d = nlohmann::json::parse(text, nullptr, false);
+    const std::string folder = d.is_object() ? EvaluatedFolder(d) : "";
+    if (folder.empty()) {
+      (*outcomes)[i] = Outcome::DeadLetter("not a decision with item_type, item_id, decision_id and time");
+      continue;
+    }
+    Group& g = groups[folder];
+    g.members.push_back(i);
+    g.dates.push_back(d.value("time", "").substr(0, 10));
+    g.decision_ids.push_back(d.value("decision_id", ""));
+    g.items.push_back(d.value("item_type", "") + ":" + d.value("item_id", ""));
+  }
+
+  std::vector<ArchiveIndex::Entry> stored;
+  std::vector<std::size_t> stored_members;
+  for (auto& [folder, g] : groups) {
+    for (std::size_t from = 0; from < g.members.size(); from += options_.batch_max) {
+      const std::size_t to = std::min(g.members.size(), from + options_.batch_max);
+      if (down) {
+        for (std::size_t k = from; k < to; ++k) (*outcomes)[g.members[k]] = Outcome::Hold(down->error);
+        continue;
+      }
+      // Named by its first entry: the same batch tried again is the same object.
+      const std::string key = folder + ArchiveSafeId(entries[g.members[from]].id) + "-" + std::to_string(to - from) +
+                              ".jsonl.gz";
+      std::string lines;
+      for (std::size_t k = from; k < to; ++k) {
+        lines.append(entries[g.members[k]].Get("decision"));
+        lines.push_back('\n');
+      }
+      if (Status s = store_->Put(key, text::Gzip(lines), "application/gzip"); !s.ok()) {
+        const Outcome failed = Failed(s);
+        if (failed.kind == Outcome::Kind::kHold) down = failed;
+        for (std::size_t k = from; k < to; ++k) (*outcomes)[g.members[k]] = failed;
+        continue;
+      }
+      for (std::size_t k = from; k < to; ++k) {
+        stored.push_back({g.dates[k], g.decision_ids[k], g.items[k], key});
+        stored_members.push_back(g.members[k]);
+      }
+    }
+  }
+  if (index_ != nullptr && !stored.empty()) {
+    // Stored but not findable: tried again (the same object is written again).
+    if (Status s = index_->Record(stored); !s.ok()) {
+      for (std::size_t m : stored_members) (*outcomes)[m] = Outcome::Retry("archive index: " + s.message());
+    }
   }
 }
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "memory_object_store.h"
 
 namespace spamphibian {
@@ -14,15 +16,60 @@ Entry DecisionEntry(const std::string& id, const std::string& item_id) {
   return Entry{id, {{"decision", d.dump()}, {"verdict", "spam"}}};
 }
 
-TEST(ArchiveStage, StoresEachDecisionUnderItsEvaluatedKey) {
+class MemoryIndex : public ArchiveIndex {
+ public:
+  Status Record(const std::vector<Entry>& entries) override {
+    if (down) return Status::Unavailable("redis down");
+    for (const auto& e : entries) {
+      by_decision[e.decision_id] = e.key;
+      by_item[e.item] = e.key;
+    }
+    return Status::Ok();
+  }
+  bool down = false;
+  std::map<std::string, std::string> by_decision, by_item;
+};
+
+TEST(ArchiveStage, OneGzipObjectPerBatchTypeAndDayFoundThroughTheIndex) {
+  auto store = std::make_unique<testing::MemoryObjectStore>();
+  auto* objects = store.get();
+  MemoryIndex index;
+  ArchiveStage stage(std::move(store), &index, ArchiveStageOptions{3});
+  std::vector<Entry> batch;
+  for (int i = 0; i < 5; ++i) batch.push_back(DecisionEntry(std::to_string(i) + "-0", std::to_string(40 + i)));
+  std::vector<Outcome> outcomes;
+  stage.ProcessBatch(batch, &outcomes);
+  for (const auto& o : outcomes) EXPECT_EQ(o.kind, Outcome::Kind::kDone) << o.error;
+  // Five snippets of one day, at most three per object: two PUTs, not five.
+  EXPECT_EQ(objects->calls, 2);
+  const std::string first = "evaluated/snippet/2026-11-25/0-0-3.jsonl.gz";
+  ASSERT_TRUE(objects->objects.count(first)) << objects->objects.begin()->first;
+  ASSERT_TRUE(objects->objects.count("evaluated/snippet/2026-11-25/3-0-2.jsonl.gz"));
+  std::vector<nlohmann::json> decisions;
+  ASSERT_TRUE(ReadEvaluatedBatch(objects->objects[first], &decisions).ok());
+  ASSERT_EQ(decisions.size(), 3u);
+  EXPECT_EQ(decisions[1], nlohmann::json::parse(batch[1].Get("decision"))) << "each line the decision as classified";
+  EXPECT_EQ(index.by_decision["classify-4-0"], "evaluated/snippet/2026-11-25/3-0-2.jsonl.gz");
+  EXPECT_EQ(index.by_item["snippet:41"], first);
+
+  // The same batch again (a crash before the acknowledgement): the same objects.
+  stage.ProcessBatch(batch, &outcomes);
+  EXPECT_EQ(objects->objects.size(), 2u);
+  // Stored but not indexed: tried again, never acknowledged unfindable.
+  index.down = true;
+  stage.ProcessBatch(batch, &outcomes);
+  for (const auto& o : outcomes) EXPECT_EQ(o.kind, Outcome::Kind::kRetry);
+}
+
+TEST(ArchiveStage, LabelsStayObjectsOfTheirOwn) {
   auto store = std::make_unique<testing::MemoryObjectStore>();
   auto* objects = store.get();
   ArchiveStage stage(std::move(store));
-  const Entry e = DecisionEntry("17-0", "42");
-  EXPECT_EQ(stage.Process(e).kind, Outcome::Kind::kDone);
-  const std::string key = "evaluated/snippet/2026-11-25/42-classify-17-0.json";
-  ASSERT_TRUE(objects->objects.count(key)) << objects->objects.size();
-  EXPECT_EQ(objects->objects[key], e.Get("decision"));
+  const Entry label{"5-0", {{"key", "labels/user/41-review-1.json"}, {"object", R"({"label":"spam"})"}}};
+  EXPECT_EQ(stage.Process(label).kind, Outcome::Kind::kDone);
+  EXPECT_EQ(objects->objects["labels/user/41-review-1.json"], R"({"label":"spam"})");
+  EXPECT_EQ(stage.Process(Entry{"6-0", {{"key", "models/current.json"}, {"object", "{}"}}}).kind,
+            Outcome::Kind::kDeadLetter);
 }
 
 TEST(ArchiveStage, S3DownHoldsTheWholeBatchForOneRequest) {
@@ -41,7 +88,7 @@ TEST(ArchiveStage, S3DownHoldsTheWholeBatchForOneRequest) {
   objects->down = false;
   stage.ProcessBatch(batch, &outcomes);
   for (const auto& o : outcomes) EXPECT_EQ(o.kind, Outcome::Kind::kDone);
-  EXPECT_EQ(objects->objects.size(), 10u);
+  EXPECT_EQ(objects->objects.size(), 1u) << "ten decisions of one type and day: one object";
 }
 
 TEST(ArchiveStage, MalformedEntryIsDeadLettered) {
@@ -50,10 +97,11 @@ TEST(ArchiveStage, MalformedEntryIsDeadLettered) {
   EXPECT_EQ(stage.Process(Entry{"1-0", {{"decision", R"({"item_type":"user"})"}}}).kind, Outcome::Kind::kDeadLetter);
 }
 
-TEST(EvaluatedKey, IdsCannotMakeFolders) {
-  EXPECT_EQ(EvaluatedKey({{"item_type", "note"}, {"item_id", "group/project:7"}, {"decision_id", "classify-1-0"},
-                          {"time", "2026-01-02T03:04:05Z"}}),
-            "evaluated/note/2026-01-02/group_project:7-classify-1-0.json");
+TEST(EvaluatedFolder, IdsCannotMakeFolders) {
+  EXPECT_EQ(EvaluatedFolder({{"item_type", "no/te"}, {"item_id", "group/project:7"}, {"decision_id", "classify-1-0"},
+                             {"time", "2026-01-02T03:04:05Z"}}),
+            "evaluated/no_te/2026-01-02/");
+  EXPECT_EQ(EvaluatedFolder({{"item_type", "note"}}), "");
 }
 
 }  // namespace

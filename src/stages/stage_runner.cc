@@ -172,11 +172,29 @@ void StageRunner::Run(Worker& w) {
       LogJson(log_, spdlog::level::info, "stage_redis_up", {{"stage", w.group}});
     }
     if (entries.empty()) continue;
+    if (options_.linger.count() > 0) Linger(w, &entries);
     std::vector<Attempt> batch;
     batch.reserve(entries.size());
     const auto now = Clock::now();
     for (Entry& e : entries) batch.push_back(Attempt{std::move(e), 1, w.successes, now, false});
     ProcessAndCommit(w, std::move(batch));
+  }
+}
+
+void StageRunner::Linger(Worker& w, std::vector<Entry>* entries) {
+  const auto until = Clock::now() + options_.linger;
+  const auto full = static_cast<std::size_t>(options_.batch_size);
+  std::vector<Entry> more;
+  while (entries->size() < full && !stop_.load()) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
+    if (left.count() <= 0) break;
+    const auto block = std::clamp(left, std::chrono::milliseconds(1), options_.block);
+    // Redis failing meanwhile: what was read is processed now.
+    if (!w.bus->ReadNew(options_.input_stream, w.group, w.consumer, static_cast<int>(full - entries->size()), block, &more)
+             .ok()) {
+      break;
+    }
+    for (Entry& e : more) entries->push_back(std::move(e));
   }
 }
 

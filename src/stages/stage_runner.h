@@ -65,6 +65,11 @@ struct StageRunnerOptions {
   // `probe_max` while the probe fails.
   std::chrono::milliseconds probe_min{200};
   std::chrono::milliseconds probe_max{2000};
+  // A stage that pays per request rather than per entry (the archive: one
+  // S3 object per batch) waits up to this long after the first entry for
+  // a fuller batch; 0: a batch is what one read returns. The entries read
+  // meanwhile are pending and kept claimed by the heartbeat.
+  std::chrono::milliseconds linger{0};
 };
 
 class StageRunner {
@@ -89,6 +94,8 @@ class StageRunner {
   void Run(Worker& w);
   void Maintain(Worker& w);
   void Probe(Worker& w);
+  // Reads more into `entries` until the batch is full or `linger` is over.
+  void Linger(Worker& w, std::vector<Entry>* entries);
   void ProcessAndCommit(Worker& w, std::vector<Attempt> batch);
   void Heartbeat();
   Emit DeadLetter(const Worker& w, const Entry& entry, const std::string& error, long long attempts) const;

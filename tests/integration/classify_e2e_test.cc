@@ -16,6 +16,7 @@
 #include "s3rver_process.h"
 #include "spamphibian_process.h"
 #include "stand_in_server.h"
+#include "stages/archive_stage.h"
 #include "storage/s3_object_store.h"
 #include "tiny_model.h"
 
@@ -68,6 +69,22 @@ class ClassifyE2E : public ::testing::Test {
     return nlohmann::json::parse(text.substr(text.find('{')))["uploaded"];
   }
   std::string Metrics() { return HttpGet(service_->Url("/metrics")).body; }
+  // Every decision in the archive's batch objects, by decision id.
+  std::map<std::string, nlohmann::json> Archived() {
+    std::map<std::string, nlohmann::json> out;
+    std::vector<storage::ObjectInfo> objects;
+    if (!store_.List("evaluated/", &objects).ok()) return out;
+    for (const auto& o : objects) {
+      std::string body;
+      std::vector<nlohmann::json> decisions;
+      if (!store_.Get(o.key, &body).ok() || !ReadEvaluatedBatch(body, &decisions).ok()) continue;
+      for (auto& d : decisions) {
+        const std::string id = d.value("decision_id", "");
+        out[id] = std::move(d);
+      }
+    }
+    return out;
+  }
 
   testing::RedisServer redis_;
   std::unique_ptr<testing::RedisServer::TestClient> redis_client_ = redis_.Client();
@@ -92,15 +109,21 @@ TEST_F(ClassifyE2E, SpamUserIsSpamWithReasonsArchivedInS3AndCounted) {
   EXPECT_NE(spam["reasons"].dump().find("sig_links_1"), std::string::npos) << spam["reasons"].dump();
   EXPECT_EQ(by_author["carol.nguyen"]["verdict"], "ham");
 
-  // Both evaluated items land in S3 with the decision and the item.
-  std::vector<storage::ObjectInfo> objects;
-  ASSERT_TRUE(WaitFor([&] { return store_.List("evaluated/user/", &objects).ok() && objects.size() == 2; }))
-      << objects.size() << service_->log();
-  const std::string key = "evaluated/user/" + spam["time"].get<std::string>().substr(0, 10) + "/101-" +
-                          spam["decision_id"].get<std::string>() + ".json";
+  // Both evaluated items land in S3 with the decision and the item, in
+  // batch objects the index finds by decision id.
+  ASSERT_TRUE(WaitFor([&] { return Archived().size() == 2; })) << service_->log();
+  const redis::Reply found = redis_client_->Run(
+      {"HGET", "spamphibian:evaluated_index:" + spam["time"].get<std::string>().substr(0, 10), spam["decision_id"]});
+  const std::string key = found->type == REDIS_REPLY_STRING ? std::string(redis::ReplyText(found.get())) : "";
+  ASSERT_TRUE(key.starts_with("evaluated/user/") && key.ends_with(".jsonl.gz")) << key;
   std::string body;
   ASSERT_TRUE(store_.Get(key, &body).ok()) << key;
-  const auto archived = nlohmann::json::parse(body);
+  std::vector<nlohmann::json> in_object;
+  ASSERT_TRUE(ReadEvaluatedBatch(body, &in_object).ok());
+  nlohmann::json archived;
+  for (const auto& d : in_object) {
+    if (d["decision_id"] == spam["decision_id"]) archived = d;
+  }
   EXPECT_EQ(archived["verdict"], "spam");
   EXPECT_EQ(archived["item"]["author"]["username"], "seo_links_4u");
   EXPECT_EQ(archived["model_version"], spam["model_version"]);
@@ -119,10 +142,7 @@ TEST_F(ClassifyE2E, ArchiveWaitsForS3AndLosesNothing) {
   ASSERT_TRUE(WaitFor([&] { return Decisions().size() == 4; })) << service_->log();
   ASSERT_TRUE(WaitFor([&] { return service_->log().find("stage_hold") != std::string::npos; })) << service_->log();
   s3_.Start();
-  std::vector<storage::ObjectInfo> objects;
-  ASSERT_TRUE(WaitFor([&] { return store_.List("evaluated/", &objects).ok() && objects.size() == 4; },
-                      std::chrono::seconds(20)))
-      << objects.size();
+  ASSERT_TRUE(WaitFor([&] { return Archived().size() == 4; }, std::chrono::seconds(20))) << Archived().size();
   EXPECT_EQ(redis_client_->Integer({"XLEN", "spamphibian:dead_letter"}), 0);
 }
 

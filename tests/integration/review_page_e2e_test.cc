@@ -235,7 +235,9 @@ TEST(ReviewPageE2E, SignInConfirmOverturnAndSpamStaysInert) {
   int answered = 0;
   for (const auto& text : client->StreamField("spamphibian:audit", "audit")) {
     const json a = json::parse(text);
-    if (a["action"] == "purge") EXPECT_EQ(a["decided_by"], "reviewer admin (page)");
+    if (a["action"] == "purge") {
+      EXPECT_EQ(a["decided_by"], "reviewer admin (page)");
+    }
     if (a["action"] != "review") continue;
     ++answered;
     EXPECT_EQ(a["decided_by"], "reviewer admin (page)");
