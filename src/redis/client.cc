@@ -45,6 +45,15 @@ Status Client::Run(const Args& args, Reply* reply) {
   return Status::Ok();
 }
 
+Status Client::RunPipelineChecked(const std::vector<Args>& commands) {
+  std::vector<Reply> replies;
+  if (Status s = RunPipeline(commands, &replies); !s.ok()) return s;
+  for (const auto& r : replies) {
+    if (r && r->type == REDIS_REPLY_ERROR) return Status::Unavailable(std::string(ReplyText(r.get())));
+  }
+  return Status::Ok();
+}
+
 Status Client::RunPipeline(const std::vector<Args>& commands, std::vector<Reply>* replies) {
   replies->clear();
   // As in Run: a stale connection gets one more try on a new one before the

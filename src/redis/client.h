@@ -30,6 +30,9 @@ class Client {
   // An error reply to one command is in its reply (check with IsError); the
   // Status is Unavailable only when the connection failed.
   Status RunPipeline(const std::vector<Args>& commands, std::vector<Reply>* replies);
+  // RunPipeline for writes whose answers matter only as errors: the first
+  // error reply becomes Unavailable.
+  Status RunPipelineChecked(const std::vector<Args>& commands);
 
   // Runs a Lua script with EVALSHA, loading it first if Redis does not have
   // it. Error replies from the script are Internal.

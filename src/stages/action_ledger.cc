@@ -168,12 +168,7 @@ Status RedisActionLedger::Index(const std::string& key, const std::vector<std::s
   if (ids.empty()) return Status::Ok();
   redis::Args sadd = {"SADD", prefix_ + "actions:" + key};
   sadd.insert(sadd.end(), ids.begin(), ids.end());
-  std::vector<redis::Reply> replies;
-  Status s = client_.RunPipeline({sadd, {"EXPIRE", prefix_ + "actions:" + key, std::to_string(kRecordSeconds)}}, &replies);
-  for (const auto& r : replies) {
-    if (s.ok() && r && r->type == REDIS_REPLY_ERROR) s = Status::Unavailable(std::string(redis::ReplyText(r.get())));
-  }
-  return s;
+  return client_.RunPipelineChecked({sadd, {"EXPIRE", prefix_ + "actions:" + key, std::to_string(kRecordSeconds)}});
 }
 
 Status RedisActionLedger::RecordsOf(const std::vector<std::string>& item_keys,

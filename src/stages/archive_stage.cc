@@ -67,19 +67,10 @@ Status RedisArchiveIndex::Record(const std::vector<Entry>& entries) {
     commands.push_back({"EXPIRE", prefix_ + "evaluated_index:" + day, std::to_string(kIndexSeconds)});
   }
   if (commands.empty()) return Status::Ok();
-  std::vector<redis::Reply> replies;
-  Status s = client_.RunPipeline(commands, &replies);
-  for (const auto& r : replies) {
-    if (s.ok() && r && r->type == REDIS_REPLY_ERROR) s = Status::Unavailable(std::string(redis::ReplyText(r.get())));
-  }
-  return s;
+  return client_.RunPipelineChecked(commands);
 }
 
-Outcome ArchiveStage::Process(const Entry& entry) {
-  std::vector<Outcome> outcomes;
-  ProcessBatch(std::span<const Entry>(&entry, 1), &outcomes);
-  return std::move(outcomes.front());
-}
+Outcome ArchiveStage::Process(const Entry& entry) { return ProcessAsBatch(entry); }
 
 void ArchiveStage::ProcessBatch(std::span<const Entry> entries, std::vector<Outcome>* outcomes) {
   outcomes->assign(entries.size(), Outcome::Done());

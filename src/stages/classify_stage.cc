@@ -52,11 +52,7 @@ std::string VerdictOf(double score, const ThresholdPair& t, bool evidence) {
 
 }  // namespace
 
-Outcome ClassifyStage::Process(const Entry& entry) {
-  std::vector<Outcome> outcomes;
-  ProcessBatch(std::span<const Entry>(&entry, 1), &outcomes);
-  return std::move(outcomes.front());
-}
+Outcome ClassifyStage::Process(const Entry& entry) { return ProcessAsBatch(entry); }
 
 // A batch in three steps: parse and render every entry, count campaigns for
 // all of them in one round trip, then score and decide each.

@@ -84,6 +84,15 @@ class Stage {
   }
 
   virtual Outcome Process(const Entry& entry) = 0;
+
+ protected:
+  // Process() for a stage whose work is done per batch (ProcessBatch): a
+  // batch of one.
+  Outcome ProcessAsBatch(const Entry& entry) {
+    std::vector<Outcome> outcomes;
+    ProcessBatch(std::span<const Entry>(&entry, 1), &outcomes);
+    return std::move(outcomes.front());
+  }
 };
 
 }  // namespace spamphibian

@@ -122,6 +122,14 @@ class PurgeE2E : public ::testing::Test {
     for (const auto& t : redis_client_->StreamField("spamphibian:audit", "audit")) out.push_back(json::parse(t));
     return out;
   }
+  // The audit entries of a purge's items and author (not the purge's own).
+  std::vector<json> PurgeActions(const std::string& purge_id, const std::string& status) {
+    std::vector<json> out;
+    for (const auto& a : Audit()) {
+      if (a.value("purge_id", "") == purge_id && a["action"] != "purge" && a["status"] == status) out.push_back(a);
+    }
+    return out;
+  }
   int Writes(const std::string& path) {
     int n = 0;
     for (const auto& r : sim_.Requests()) n += r["method"] != "GET" && r["path"] == path;
@@ -196,18 +204,17 @@ TEST_F(PurgeE2E, PlanShownFirstThenEverythingHiddenArchivedFirstAndNotSpamRestor
       std::chrono::seconds(30)))
       << service_->log();
   // One audit entry for the purge, by the reviewer; every item's action under it, archived first.
-  std::vector<json> purges, items;
+  std::vector<json> items;
   ASSERT_TRUE(WaitFor(
       [&] {
-        purges.clear();
-        items.clear();
-        for (const auto& a : Audit()) {
-          if (a["action"] == "purge") purges.push_back(a);
-          if (a.value("purge_id", "") == plan["purge_id"] && a["action"] != "purge" && a["status"] == "taken") items.push_back(a);
-        }
+        items = PurgeActions(plan["purge_id"], "taken");
         return items.size() == 5;  // project, issue, snippet, group hidden; the author banned
       },
       std::chrono::seconds(20)));
+  std::vector<json> purges;
+  for (const auto& a : Audit()) {
+    if (a["action"] == "purge") purges.push_back(a);
+  }
   ASSERT_EQ(purges.size(), 1u);
   EXPECT_EQ(purges[0]["decided_by"], "reviewer api-token (api)");
   EXPECT_EQ(purges[0]["items_to_change"], 4);
@@ -260,13 +267,7 @@ TEST_F(PurgeE2E, RestoreByPurgeIdBringsEverythingBack) {
   ASSERT_EQ(Answer(id, {{"outcome", "spam"}, {"scope", "author"}, {"purge_plan", plan["purge_id"]}}).status, 200);
   ASSERT_TRUE(WaitFor([&] { return Find("users", 4300)["state"] == "banned" && Find("projects", 4301)["visibility"] == "private"; },
                       std::chrono::seconds(30)));
-  ASSERT_TRUE(WaitFor(
-      [&] {
-        int taken = 0;
-        for (const auto& a : Audit()) taken += a.value("purge_id", "") == plan["purge_id"] && a["status"] == "taken";
-        return taken == 2;
-      },
-      std::chrono::seconds(20)));
+  ASSERT_TRUE(WaitFor([&] { return PurgeActions(plan["purge_id"], "taken").size() == 2; }, std::chrono::seconds(20)));
 
   const std::string out_file = dir_.path() + "/restore.txt";
   auto env = env_;
