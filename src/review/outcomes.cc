@@ -1,5 +1,6 @@
 #include "review/outcomes.h"
 
+#include <algorithm>
 #include <set>
 
 #include "classify/text_rendering.h"
@@ -45,11 +46,16 @@ Answer BuildAnswer(const Review& r, const OutcomeRequest& req, const Reviewer& w
   if (req.outcome == "spam" && policy.can_act) {
     actions = policy.OnSpam(item_type);
     if (req.scope == "author") {
-      // The author's one action, as configured: no block before a ban.
+      // The author's one action, as configured (review.author_action): no
+      // block before a ban, nothing after a user's own delete.
+      const bool ban = policy.author_action == "ban_user";
       std::erase_if(actions, [&](const std::string& x) {
-        return x == "block_user" || x == "ban_user" || (item_type == "user" && x == "quarantine");
+        return ban && (x == "block_user" || (item_type == "user" && x == "quarantine"));
       });
-      actions.push_back(policy.author_action);
+      const bool author_handled = std::any_of(actions.begin(), actions.end(), [&](const std::string& x) {
+        return x == "block_user" || x == "ban_user" || (item_type == "user" && (x == "quarantine" || x == "delete"));
+      });
+      if (!author_handled) actions.push_back(policy.author_action);
     }
   }
   const bool purges = req.outcome == "spam" && policy.can_act && req.purge.is_object();
