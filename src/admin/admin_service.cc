@@ -117,7 +117,8 @@ AdminService::AdminService(AdminServiceOptions options, std::vector<AdminWorker>
       log_(log),
       logins_(30, 10),
       answers_by_reviewer_(120, 60),
-      answers_by_review_(6, 4) {
+      answers_by_review_(6, 4),
+      purge_plans_by_caller_(20, 10) {
   if (sign_in.oauth != nullptr) sign_ins_ = std::make_unique<SignInQueue>(SignInQueueOptions{}, std::move(sign_in));
   if (purge != nullptr) {
     purge_ = std::move(purge);
@@ -629,7 +630,13 @@ http::Response AdminService::Answer(const std::string& id, const http::Request& 
 
 void AdminService::PurgePlan(const http::Request& req, AdminWorker& w, http::Respond respond) {
   http::Response refusal;
-  if (!Authenticate(req, w, &refusal)) return Finish(std::move(refusal), respond);
+  const std::optional<Caller> caller = Authenticate(req, w, &refusal);
+  if (!caller) return Finish(std::move(refusal), respond);
+  if (!purge_plans_by_caller_.Allow(caller->username)) {
+    http::Response r = http::JsonError(429, "too many purge plans asked for; wait a little");
+    r.headers.push_back({"Retry-After", "10"});
+    return Finish(std::move(r), respond);
+  }
   const std::string_view rest = std::string_view(req.path).substr(std::string_view("/api/v1/reviews/").size());
   const std::string id = http::PercentDecode(rest.substr(0, rest.size() - kPurgePlan.size()));
   if (id.empty() || text::ValidUtf8(id) != id || id.size() > 200 || id.find('/') != std::string::npos) {

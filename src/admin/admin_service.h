@@ -156,6 +156,9 @@ class AdminService : public http::Handler {
   // writes a label, an S3 object and audit entries each time).
   security::KeyedRateLimiter answers_by_reviewer_;
   security::KeyedRateLimiter answers_by_review_;
+  // Purge plans, per caller (the API token included): finding one asks
+  // GitLab many times, from the budget the fetch stage shares.
+  security::KeyedRateLimiter purge_plans_by_caller_;
   std::unique_ptr<SignInQueue> sign_ins_;  // null without OAuth settings
   std::unique_ptr<PurgeWorker> purge_;     // null without GitLab
   std::unique_ptr<WorkQueue> purge_queue_;  // after purge_: its jobs use it
