@@ -20,6 +20,7 @@ namespace {
 constexpr std::string_view kSessionCookie = "spamphibian_session";
 constexpr std::string_view kOAuthCookie = "spamphibian_oauth";
 constexpr std::size_t kMaxAnswerBody = 4096;
+constexpr std::string_view kReviews = "/api/v1/reviews/";
 constexpr std::string_view kPurgePlan = "/purge-plan";
 // Purge plans waiting for the purge thread; beyond, 503 at once.
 constexpr std::size_t kPurgePlansWaiting = 4;
@@ -71,6 +72,21 @@ std::optional<double> Number(const std::string& text) {
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
   return v;
+}
+
+// A review id from its place in a path: UTF-8, not empty, one segment; else
+// false with the answer to give.
+bool ReviewId(std::string_view encoded, std::string* id, http::Response* refused) {
+  *id = http::PercentDecode(encoded);
+  if (text::ValidUtf8(*id) != *id) {
+    *refused = http::JsonError(400, "a review id is UTF-8 text");
+    return false;
+  }
+  if (id->empty() || id->size() > 200 || id->find('/') != std::string::npos) {
+    *refused = http::JsonError(404, "no such review");
+    return false;
+  }
+  return true;
 }
 
 bool OneOf(const std::string& v, std::initializer_list<const char*> allowed) {
@@ -145,7 +161,7 @@ void AdminService::Handle(http::Request request, http::Respond respond) {
   http::Response r;
   try {
     if (request.method == "GET" && request.path == "/oauth/callback") return Callback(request, w, std::move(respond));
-    if (request.method == "GET" && request.path.starts_with("/api/v1/reviews/") && request.path.ends_with(kPurgePlan)) {
+    if (request.method == "GET" && request.path.starts_with(kReviews) && request.path.ends_with(kPurgePlan)) {
       return PurgePlan(request, w, std::move(respond));
     }
     r = Route(request, w);
@@ -196,11 +212,9 @@ http::Response AdminService::Route(const http::Request& req, AdminWorker& w) {
   }
   if (p == "/api/v1/reviews" && req.method == "GET") return ListReviews(req, w);
   if (p == "/api/v1/models" || p.starts_with("/api/v1/models/")) return Models(p, req, *caller, w);
-  constexpr std::string_view kReview = "/api/v1/reviews/";
-  if (p.starts_with(kReview) && p.size() > kReview.size()) {
-    const std::string id = http::PercentDecode(p.substr(kReview.size()));
-    if (text::ValidUtf8(id) != id) return http::JsonError(400, "a review id is UTF-8 text");
-    if (id.size() > 200 || id.find('/') != std::string::npos) return http::JsonError(404, "no such review");
+  if (p.starts_with(kReviews) && p.size() > kReviews.size()) {
+    std::string id;
+    if (http::Response refused; !ReviewId(p.substr(kReviews.size()), &id, &refused)) return refused;
     if (req.method == "GET") return GetReview(id, w);
     if (req.method == "POST") return Answer(id, req, *caller, w);
     return http::JsonError(405, "method not allowed");
@@ -637,10 +651,10 @@ void AdminService::PurgePlan(const http::Request& req, AdminWorker& w, http::Res
     r.headers.push_back({"Retry-After", "10"});
     return Finish(std::move(r), respond);
   }
-  const std::string_view rest = std::string_view(req.path).substr(std::string_view("/api/v1/reviews/").size());
-  const std::string id = http::PercentDecode(rest.substr(0, rest.size() - kPurgePlan.size()));
-  if (id.empty() || text::ValidUtf8(id) != id || id.size() > 200 || id.find('/') != std::string::npos) {
-    return Finish(http::JsonError(404, "no such review"), respond);
+  const std::string_view rest = std::string_view(req.path).substr(kReviews.size());
+  std::string id;
+  if (http::Response refused; !ReviewId(rest.substr(0, rest.size() - kPurgePlan.size()), &id, &refused)) {
+    return Finish(std::move(refused), respond);
   }
   if (purge_ == nullptr) return Finish(http::JsonError(503, "no GitLab configured (GITLAB_URL, GITLAB_TOKEN)"), respond);
   const bool refresh = http::FormValue(http::ParseForm(req.query), "refresh") == "1";

@@ -65,6 +65,11 @@ class PurgeE2E : public ::testing::Test {
                   {"body", "great pills https://pills-discount.example.xyz"}, {"system", false}, {"author", author},
                   {"created_at", "2026-11-25T02:00:00.000Z"}});
     if (!everything) return;
+    // Two more comments: with two events a page, the events listing spans two pages.
+    for (int k : {7, 8}) {
+      Add("notes", {{"id", id + k}, {"noteable_type", "Issue"}, {"project_id", 300}, {"parent", 1},
+                    {"body", "more pills"}, {"system", false}, {"author", author}, {"created_at", "2026-11-25T02:30:00.000Z"}});
+    }
     Add("issues", {{"id", id + 3}, {"iid", 90}, {"project_id", 300}, {"title", "Cheap pills"},
                    {"description", "https://pills-discount.example.xyz"}, {"confidential", false}, {"state", "opened"},
                    {"author", author}, {"web_url", "http://gitlab.sim/p/300/-/issues/90"},
@@ -175,13 +180,14 @@ TEST_F(PurgeE2E, PlanShownFirstThenEverythingHiddenArchivedFirstAndNotSpamRestor
                                                         {"group", "hide"},
                                                         {"note", "hidden_by_ban"}}))
       << plan.dump();
-  EXPECT_EQ(plan["items"].size(), 6u) << "neither the review's own item nor a shared group (200) is in the plan";
+  EXPECT_EQ(plan["items"].size(), 8u) << "neither the review's own item nor a shared group (200) is in the plan";
+  EXPECT_EQ(plan["counts"]["note"]["hidden_by_ban"], 3) << "every comment, from both pages of events";
   for (const auto& e : plan["items"]) EXPECT_FALSE(e["item"].contains("text")) << "the page gets titles, not bodies";
   for (const auto& req : sim_.Requests()) EXPECT_EQ(req["method"], "GET") << req.dump();
-  // Paged as GitLab pages (two per page here): the events listing was followed.
+  // Paged as GitLab pages (two per page here): the events listing was followed to its second page.
   int event_pages = 0;
   for (const auto& req : sim_.Requests()) event_pages += req["path"].get<std::string>().find("/users/4200/events") != std::string::npos;
-  EXPECT_GE(event_pages, 1);
+  EXPECT_EQ(event_pages, 2);
 
   // Asked again: the same plan (kept), the same id.
   r = Get("/api/v1/reviews/" + http::PercentEncode(id) + "/purge-plan");
