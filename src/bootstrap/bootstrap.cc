@@ -5,6 +5,7 @@
 
 #include "decisions/decision.h"
 #include "gitlab/api_fields.h"
+#include "gitlab/author_content.h"
 #include "gitlab/normalize.h"
 #include "http/percent_encoding.h"
 #include "log/json_log.h"
@@ -13,19 +14,8 @@
 namespace spamphibian::bootstrap {
 namespace {
 
-// The content of one account, listing by listing: where, which API type it
-// normalises as, and how to tell a private one.
-struct Source {
-  const char* type;
-  const char* path;  // %ID% is the user's id
-  const char* object;  // the API object inside each listed element ("" for the element itself)
-};
-
-constexpr Source kSources[] = {
-    {"project", "/users/%ID%/projects?order_by=id&sort=asc", ""},
-    {"issue", "/issues?author_id=%ID%&scope=all&order_by=created_at&sort=asc", ""},
-    {"note", "/users/%ID%/events?action=commented&sort=asc", "note"},
-};
+// The content of one account, listing by listing (gitlab/author_content.h).
+constexpr const char* kListings[] = {"projects", "issues", "comments"};
 
 // Private by its own fields: a confidential issue, an internal note, a
 // project or snippet that is not public. Issues and comments are also
@@ -63,12 +53,9 @@ std::string Vouch(const nlohmann::json& user, const std::string& trust_reason, d
   return "";
 }
 
-Status Bootstrap::Put(const std::string& type, const nlohmann::json& api_object, const gitlab::Author& author,
-                      Counts* counts) {
-  gitlab::Item item;
-  if (Status s = gitlab::Normalize(type, api_object, &item); !s.ok()) return s;
+Status Bootstrap::Put(gitlab::Item item, const gitlab::Author& author, Counts* counts) {
   // Listings embed a short author; the account we vouched for is the whole one.
-  if (type != "user") item.author = author;
+  if (item.type != "user") item.author = author;
   nlohmann::json label = {{"label", "ham"},
                           {"source", "bootstrap"},
                           {"time", NowRfc3339()},
@@ -105,34 +92,29 @@ Status Bootstrap::ProjectIsPublic(std::int64_t id, bool* is_public) {
 
 Status Bootstrap::LabelUser(const nlohmann::json& user, const std::atomic<bool>& stop, Counts* counts) {
   const gitlab::Author author = gitlab::AuthorFromUser(user);
-  const std::string id = std::to_string(gitlab::Int(user, {"id"}));
   int taken = 0;
   // The profile itself, when there is something in it.
   if (!gitlab::Str(user, "bio").empty() || !gitlab::Str(user, "website_url").empty()) {
-    if (Status s = Put("user", user, author, counts); !s.ok()) return s;
+    gitlab::Item profile;
+    if (Status s = gitlab::Normalize("user", user, &profile); !s.ok()) return s;
+    if (Status s = Put(std::move(profile), author, counts); !s.ok()) return s;
     ++taken;
   }
-  for (const Source& source : kSources) {
+  for (const char* name : kListings) {
     if (taken >= options_.per_user || stop.load()) break;
-    std::string path = source.path;
-    path.replace(path.find("%ID%"), 4, id);
+    const gitlab::AuthorListing& listing = *gitlab::FindAuthorListing(name);
     Status failure = Status::Ok();
-    Status s = api_.GetPages(path, [&](const nlohmann::json& page) {
+    Status s = api_.GetPages(gitlab::AuthorListingPath(listing, author), [&](const nlohmann::json& page) {
       for (const auto& element : page) {
         if (taken >= options_.per_user || counts->labels >= options_.max_labels || stop.load()) return false;
-        if (!element.is_object()) continue;
-        nlohmann::json object = *source.object ? element.value(source.object, nlohmann::json()) : element;
-        if (!object.is_object()) continue;
-        if (std::string(source.type) == "note") {
-          // An event's note lacks where it is: the event says.
-          object["project_id"] = gitlab::Int(element, {"project_id"});
-          if (gitlab::Bool(object, "system")) continue;
-        }
+        gitlab::Item item;
+        if (!gitlab::ItemFromListing(listing, element, &item)) continue;
         if (!options_.include_private) {
-          bool hidden = IsPrivate(source.type, object);
-          if (!hidden && (std::string(source.type) == "note" || std::string(source.type) == "issue")) {
+          // The API object as listed (a comment's with its event's project).
+          bool hidden = IsPrivate(item.type, item.raw);
+          if (!hidden && (item.type == "note" || item.type == "issue")) {
             bool is_public = false;
-            failure = ProjectIsPublic(gitlab::Int(object, {"project_id"}), &is_public);
+            failure = ProjectIsPublic(gitlab::Int(item.raw, {"project_id"}), &is_public);
             if (!failure.ok()) return false;
             hidden = !is_public;
           }
@@ -141,7 +123,7 @@ Status Bootstrap::LabelUser(const nlohmann::json& user, const std::atomic<bool>&
             continue;
           }
         }
-        failure = Put(source.type, object, author, counts);
+        failure = Put(std::move(item), author, counts);
         if (!failure.ok()) return false;
         ++taken;
       }

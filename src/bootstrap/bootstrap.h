@@ -82,7 +82,7 @@ class Bootstrap {
  private:
   // Labels for one vouched user's content; false once the run must end.
   Status LabelUser(const nlohmann::json& user, const std::atomic<bool>& stop, Counts* counts);
-  Status Put(const std::string& type, const nlohmann::json& api_object, const gitlab::Author& author, Counts* counts);
+  Status Put(gitlab::Item item, const gitlab::Author& author, Counts* counts);
   // Whether a project is public (GET /projects/:id, asked once per run):
   // issues and comments carry no visibility of their own.
   Status ProjectIsPublic(std::int64_t id, bool* is_public);

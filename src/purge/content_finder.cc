@@ -4,62 +4,15 @@
 #include <set>
 
 #include "gitlab/api_fields.h"
+#include "gitlab/author_content.h"
 #include "gitlab/normalize.h"
-#include "http/percent_encoding.h"
 
 namespace spamphibian::purge {
 namespace {
 
-// One listing of an author's content. %ID% is the author's id, %SINCE%
-// their sign-up time.
-struct Source {
-  const char* name;
-  const char* type;  // the item type of each element ("" for events: by target)
-  const char* path;
-};
-
-constexpr Source kSources[] = {
-    {"projects", "project", "/users/%ID%/projects?order_by=id&sort=asc"},
-    {"issues", "issue", "/issues?author_id=%ID%&scope=all&order_by=created_at&sort=asc"},
-    {"merge_requests", "merge_request", "/merge_requests?author_id=%ID%&scope=all&state=all&order_by=created_at&sort=asc"},
-    {"snippets", "snippet", "/snippets/all%SINCE%"},
-    {"groups", "group", ""},  // two steps: ContentFinder::Groups
-    {"events", "", "/users/%ID%/events?sort=asc"},
-};
-
-std::string PathFor(const Source& s, const gitlab::Author& author) {
-  std::string path = s.path;
-  if (auto at = path.find("%ID%"); at != std::string::npos) path.replace(at, 4, std::to_string(author.id));
-  if (auto at = path.find("%SINCE%"); at != std::string::npos) {
-    path.replace(at, 7, author.created_at.empty() ? "" : "?created_after=" + http::PercentEncode(author.created_at));
-  }
-  return path;
-}
-
-// The item an event tells of: a comment (its note is embedded) or a wiki
-// page (slug and title). Other events (pushes, joins, issues opened: those
-// come from their own listings) tell of nothing to purge.
-bool FromEvent(const nlohmann::json& event, gitlab::Item* item) {
-  if (!event.is_object()) return false;
-  const std::string target = gitlab::Str(event, "target_type");
-  const std::int64_t project = gitlab::Int(event, {"project_id"});
-  if (target == "Note" || target == "DiffNote" || target == "DiscussionNote") {
-    auto it = event.find("note");
-    if (it == event.end() || !it->is_object() || gitlab::Bool(*it, "system")) return false;
-    nlohmann::json note = *it;
-    note["project_id"] = project;  // an event's note lacks where it is: the event says
-    return gitlab::Normalize("note", note, item).ok() && project > 0;
-  }
-  if (target == "WikiPage::Meta") {
-    auto it = event.find("wiki_page");
-    if (it == event.end() || !it->is_object() || project <= 0 || gitlab::Str(*it, "slug").empty()) return false;
-    if (!gitlab::Normalize("wiki_page", *it, item).ok()) return false;
-    item->refs["project_id"] = project;
-    item->id = std::to_string(project) + "/" + item->id;
-    return true;
-  }
-  return false;
-}
+// The listings of a purge, in order; "groups" is two steps of its own
+// (ContentFinder::Groups).
+constexpr const char* kListings[] = {"projects", "issues", "merge_requests", "snippets", "groups", "events"};
 
 }  // namespace
 
@@ -82,24 +35,21 @@ Status ContentFinder::Find(PurgePlan* plan) {
   };
   plan->state = "partial";
   plan->stopped.clear();
-  for (const Source& source : kSources) {
-    if (std::find(plan->sources_done.begin(), plan->sources_done.end(), source.name) != plan->sources_done.end()) continue;
+  for (const char* name : kListings) {
+    if (std::find(plan->sources_done.begin(), plan->sources_done.end(), name) != plan->sources_done.end()) continue;
     bool full = false;
     Status s;
-    if (std::string_view(source.name) == "groups") {
+    if (std::string_view(name) == "groups") {
       s = Groups(plan, [&](gitlab::Item item) { return (full = !add(std::move(item))) == false; });
     } else {
-      s = list_(PathFor(source, author), [&](const nlohmann::json& page) {
+      const gitlab::AuthorListing& listing = *gitlab::FindAuthorListing(name);
+      s = list_(gitlab::AuthorListingPath(listing, author), [&](const nlohmann::json& page) {
         if (!page.is_array()) return false;
         for (const auto& element : page) {
           gitlab::Item item;
-          if (*source.type == '\0') {
-            if (!FromEvent(element, &item)) continue;
-          } else {
-            if (!element.is_object() || !gitlab::Normalize(source.type, element, &item).ok()) continue;
-            // The admin's listing of every snippet: only this author's.
-            if (item.type == "snippet" && gitlab::Int(element, {"author", "id"}) != author.id) continue;
-          }
+          if (!gitlab::ItemFromListing(listing, element, &item)) continue;
+          // The admin's listing of every snippet: only this author's.
+          if (item.type == "snippet" && gitlab::Int(element, {"author", "id"}) != author.id) continue;
           if (!add(std::move(item))) {
             full = true;
             return false;
@@ -116,10 +66,10 @@ Status ContentFinder::Find(PurgePlan* plan) {
     // A listing this GitLab does not have (an older version, no admin
     // memberships) is no reason to stop: the rest is still found.
     if (!s.ok() && !s.IsNotFound()) {
-      plan->stopped = std::string(source.name) + ": " + s.message();
+      plan->stopped = std::string(name) + ": " + s.message();
       return s;
     }
-    plan->sources_done.push_back(source.name);
+    plan->sources_done.push_back(name);
   }
   plan->state = "complete";
   return Status::Ok();
