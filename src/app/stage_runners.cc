@@ -174,24 +174,28 @@ std::unique_ptr<StageRunner> ActRunner(const RunnerContext& c, const policy::Pol
                           config.slack_webhook_url.empty() ? "" : prefix + std::string(kNotificationsStream),
                           ConsumerPrefix() + "-act", config.gitlab.act_deadline, config.review.dry_run,
                           prefix + std::string(kDecisionsStream)};
+  // Two readers, each sending its batch's decisions on its half of
+  // gitlab.act_workers lanes: one reader busy with a restore or a slow S3
+  // write never stops all acting.
+  const int readers = std::min(2, config.gitlab.act_workers);
+  const int lanes = (config.gitlab.act_workers + readers - 1) / readers;
   auto workers = std::make_shared<std::atomic<int>>(0);
-  auto factory = [c, options, workers, &policies, &trust]() -> std::unique_ptr<Stage> {
-    // Each worker owns its ledger connection, S3 connection and GitLab connection.
+  auto factory = [c, options, workers, lanes, &policies, &trust]() -> std::unique_ptr<Stage> {
+    // Each worker owns its ledger connection, S3 connection, and one GitLab
+    // connection per lane.
+    struct Connection {
+      std::unique_ptr<http::CurlHttpClient> http;
+      std::shared_ptr<gitlab::GitLabApi> api;
+    };
     struct Owned : ActStage {
       Owned(ActStageOptions o, const policy::PolicyHolder& p, const TrustPolicyHolder& trust,
             std::unique_ptr<RedisActionLedger> ledger, std::unique_ptr<storage::ObjectStore> archive,
-            std::unique_ptr<http::CurlHttpClient> http, std::shared_ptr<gitlab::GitLabApi> api, ReviewState review_state,
-            metrics::Registry& m, spdlog::logger& l)
+            std::vector<Connection> gitlab, ReviewState review_state, metrics::Registry& m, spdlog::logger& l)
           : ActStage(std::move(o),
-                     ActStageDeps{p, *ledger, archive.get(),
-                                  [api](const gitlab::ApiCall& call, std::chrono::steady_clock::time_point deadline,
-                                        nlohmann::json* out) {
-                                    api->SetDeadline(deadline);
-                                    Status s = api->Send(call.method, call.path, call.body, out);
-                                    api->ClearDeadline();
-                                    return s;
+                     ActStageDeps{p, *ledger, archive.get(), Senders(gitlab),
+                                  [api = gitlab.front().api](const std::string& path, nlohmann::json* out) {
+                                    return api->Get(path, out);
                                   },
-                                  [api](const std::string& path, nlohmann::json* out) { return api->Get(path, out); },
                                   [&trust, ledger = ledger.get()](const gitlab::Author& author, std::string* reason) {
                                     Status redis = Status::Ok();
                                     *reason = trust.Get()->TrustReason(author, [&](const std::string& email) {
@@ -203,16 +207,32 @@ std::unique_ptr<StageRunner> ActRunner(const RunnerContext& c, const policy::Pol
                                   },
                                   std::move(review_state)},
                      m, l),
-            ledger_(std::move(ledger)), archive_(std::move(archive)), http_(std::move(http)), api_(std::move(api)) {}
+            ledger_(std::move(ledger)), archive_(std::move(archive)), gitlab_(std::move(gitlab)) {}
+      static std::vector<GitLabSend> Senders(const std::vector<Connection>& gitlab) {
+        std::vector<GitLabSend> send;
+        for (const Connection& conn : gitlab) {
+          send.push_back([api = conn.api](const gitlab::ApiCall& call, std::chrono::steady_clock::time_point deadline,
+                                          nlohmann::json* out) {
+            api->SetDeadline(deadline);
+            Status s = api->Send(call.method, call.path, call.body, out);
+            api->ClearDeadline();
+            return s;
+          });
+        }
+        return send;
+      }
       std::unique_ptr<RedisActionLedger> ledger_;
       std::unique_ptr<storage::ObjectStore> archive_;
-      std::unique_ptr<http::CurlHttpClient> http_;
-      std::shared_ptr<gitlab::GitLabApi> api_;
+      std::vector<Connection> gitlab_;
     };
     ActStageOptions o = options;
     o.owner += "-" + std::to_string(workers->fetch_add(1));
-    auto http = std::make_unique<http::CurlHttpClient>(GitLabHttpOptions(c.config, &c.registry));
-    auto api = std::make_shared<gitlab::GitLabApi>(GitLabApiOptions(c.config), *http, c.gitlab_rate);
+    std::vector<Connection> gitlab;
+    for (int i = 0; i < lanes; ++i) {
+      auto http = std::make_unique<http::CurlHttpClient>(GitLabHttpOptions(c.config, &c.registry));
+      auto api = std::make_shared<gitlab::GitLabApi>(GitLabApiOptions(c.config), *http, c.gitlab_rate);
+      gitlab.push_back({std::move(http), std::move(api)});
+    }
     // The review queue's answer, asked before the model's decision changes
     // GitLab (review/review_store.h keeps the state in review:<id>).
     auto reviews = std::make_shared<redis::Client>(c.connector);
@@ -226,13 +246,17 @@ std::unique_ptr<StageRunner> ActRunner(const RunnerContext& c, const policy::Pol
     };
     return std::make_unique<Owned>(
         o, policies, trust, std::make_unique<RedisActionLedger>(c.connector, c.config.pipeline.key_prefix),
-        c.config.s3.configured() ? storage::NewS3ObjectStore(S3StoreOptions(c.config, &c.registry)) : nullptr, std::move(http),
-        std::move(api), std::move(review_state), c.registry, c.log);
+        c.config.s3.configured() ? storage::NewS3ObjectStore(S3StoreOptions(c.config, &c.registry)) : nullptr,
+        std::move(gitlab), std::move(review_state), c.registry, c.log);
   };
-  // Each action waits on S3 (the archive) and GitLab: several workers, small
-  // batches. The decisions stream is a work queue, trimmed as consumed; the
-  // capped copy for people is decision_log.
-  return Runner(c, RunnerOptions(config, kDecisionsStream, config.gitlab.act_workers, 4), factory);
+  // The decisions stream is a work queue, trimmed as consumed; the capped
+  // copy for people is decision_log. A burst is read in batches of up to
+  // gitlab.act_batch_max (one archive object each); a lone decision goes
+  // at once.
+  StageRunnerOptions o = RunnerOptions(config, kDecisionsStream, readers, config.gitlab.act_batch_max);
+  o.linger = config.gitlab.act_flush;
+  o.linger_from = 2;
+  return Runner(c, o, factory);
 }
 
 std::unique_ptr<StageRunner> NotifyRunner(const RunnerContext& c, gitlab::RateLimiter& pacer) {

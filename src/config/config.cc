@@ -362,6 +362,8 @@ const Setting kSettings[] = {
     Number("", "gitlab.max_attempts", At<&C::gitlab, &GitLabOptions::max_attempts>(), 1, 100),
     Number("", "gitlab.fetch_workers", At<&C::gitlab, &GitLabOptions::fetch_workers>(), 1, 256),
     Number("", "gitlab.act_workers", At<&C::gitlab, &GitLabOptions::act_workers>(), 1, 256),
+    Number("", "gitlab.act_batch_max", At<&C::gitlab, &GitLabOptions::act_batch_max>(), 1, 500),
+    Duration("", "gitlab.act_flush_ms", At<&C::gitlab, &GitLabOptions::act_flush>(), 0, 10000, Unit::kMs),
     Duration("", "gitlab.act_deadline_ms", At<&C::gitlab, &GitLabOptions::act_deadline>(), 100, 3600000, Unit::kMs),
     Text("TRUSTED_DOMAINS_FILE", "trust.domains_file", At<&C::trust, &TrustOptions::domains_file>()),
     Text("VERIFIED_USERS_FILE", "trust.users_file", At<&C::trust, &TrustOptions::users_file>()),

@@ -105,7 +105,12 @@ struct GitLabOptions {
   std::chrono::milliseconds timeout{10000};
   int max_attempts = 5;
   int fetch_workers = 8;       // concurrent fetches per process
-  int act_workers = 8;         // concurrent act workers per process (each waits on S3 and GitLab)
+  int act_workers = 8;         // concurrent GitLab writes of the act stage per process
+  // Decisions per act batch: their actions are archived in one S3 object
+  // before any is sent; under a burst the stage waits up to act_flush for
+  // a fuller batch (a lone decision goes at once).
+  int act_batch_max = 32;
+  std::chrono::milliseconds act_flush{20};
   // Every GitLab call of one action ends within this (the lease of its
   // reservation); below pipeline.claim_idle_ms.
   std::chrono::milliseconds act_deadline{20000};

@@ -6,7 +6,9 @@
 #include "gitlab/item.h"
 #include "log/json_log.h"
 #include "purge/purge_plan.h"
+#include "stages/action_archive.h"
 #include "stages/restorer.h"
+#include "text/gzip.h"
 
 namespace spamphibian {
 namespace {
@@ -41,7 +43,8 @@ ActStage::ActStage(ActStageOptions options, ActStageDeps deps, metrics::Registry
                                      "Actions resumed after their owner died or was cut off, found already applied "
                                      "in GitLab and recorded as done without sending the write again.")
                       .With({})),
-      log_(log) {}
+      log_(log),
+      lanes_(static_cast<int>(deps_.send.size())) {}
 
 void ActStage::Audit(const nlohmann::json& record, std::vector<Emit>* emits) {
   emits->push_back(Emit{options_.audit_stream, {{"audit", record.dump()}, {"action_id", record.value("action_id", "")}},
@@ -56,11 +59,41 @@ struct ActStage::Step {
   std::vector<gitlab::ApiCall> calls;
   std::string not_applicable;  // why, when calls is empty
   nlohmann::json found;        // what the ledger had: null (reserved for us now), a result, or a reservation
+  nlohmann::json record;       // its audit record
+  // Live and reserved by us: archived, then sent within the lease.
+  bool to_send = false;
+  bool taken_over = false;  // from an owner whose lease ran out: it may have sent
+  std::int64_t lease_until_ms = 0;
+  std::string archive;  // the object holding its archive, once there is one
+  // What sending it came to (written on its lane, read after).
+  Status sent;
+  nlohmann::json responses = nlohmann::json::array();
+  bool gone = false;
+};
+
+// One decision of the batch on its way through the phases.
+struct ActStage::Work {
+  const Entry* entry = nullptr;
+  nlohmann::json d;
+  gitlab::Item item;
+  std::string item_key;
+  std::vector<Step> steps;
+  bool dry_run = false;
+  std::string verdict, decided_by, trusted_by, purge_status;
+  std::optional<double> score;
+  nlohmann::json plan;  // the purge's, on the purge's own decision
+  bool notify = false;
+  // Set when the decision ends before the batch's archive (nothing to do,
+  // undone, dead-lettered, waiting), or when one of its actions failed.
+  std::optional<Outcome> outcome;
+  bool Sends() const {
+    return !outcome && std::any_of(steps.begin(), steps.end(), [](const Step& s) { return s.to_send; });
+  }
 };
 
 // The record restore reads (stages/restorer.h): the decision, the calls,
-// and what the item was before them.
-Status ActStage::Archive(const Step& step, const std::string& key, const nlohmann::json& d) {
+// and what the item was before them. One line of the batch's object.
+std::string ActStage::ArchiveLine(const Step& step, const nlohmann::json& d) const {
   const nlohmann::json& item = d["item"];
   const nlohmann::json& author = item.value("author", nlohmann::json::object());
   const nlohmann::json& refs = item.value("refs", nlohmann::json::object());
@@ -71,120 +104,100 @@ Status ActStage::Archive(const Step& step, const std::string& key, const nlohman
                                               {"visibility", item.value("visibility", "")},
                                               {"confidential", refs.value("confidential", false)}}}};
   for (const auto& c : step.calls) archived["api_calls"].push_back(c.ToJson());
-  return deps_.archive->Put(key, archived.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                            "application/json");
+  return archived.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-std::optional<Outcome> ActStage::Carry(Step& step, const std::string& item_key, const nlohmann::json& d,
-                                       nlohmann::json* record) {
+void ActStage::Stop(Work& w, Outcome outcome) {
+  // Nothing of this decision is sent now: its reservations go, so that it
+  // is resumed without waiting for their lease.
+  for (Step& step : w.steps) {
+    // A taken-over action may have reached GitLab through its first owner:
+    // its lease just ends, and whoever resumes it reconciles first.
+    if (step.to_send) (void)deps_.ledger.Release(step.id, w.item_key, options_.owner, step.taken_over);
+    step.to_send = false;
+  }
+  w.outcome = std::move(outcome);
+}
+
+// Step 4 for an action someone else reserved: wait, reconcile, or take it
+// over. Ends the decision (w.outcome) or leaves the step recorded or to send.
+void ActStage::Resume(Work& w, Step& step) {
   const auto get = [this](const std::string& path, nlohmann::json* out) { return deps_.get(path, out); };
-  std::int64_t lease_until = WallMs() + options_.action_deadline.count();
-  if (step.found.is_object()) {
-    // Someone's reservation with no result: running, or its owner is gone.
-    const std::string owner = step.found.value("owner", "");
-    const std::int64_t their_lease = step.found.value("lease_until_ms", std::int64_t{0});
-    if (their_lease > WallMs()) {
-      return Outcome::Retry("action " + step.id + " is being carried out by " + owner + " (lease for " +
-                            std::to_string(their_lease - WallMs()) + " ms more)");
-    }
-    // Its lease is over, so its owner sends nothing more. Whatever it sent
-    // may have reached GitLab: look before writing.
-    bool all_applied = true;
-    for (const auto& call : step.calls) {
-      bool applied = false;
-      Status s = gitlab::AlreadyApplied(call, get, &applied);
-      if (s.IsPermissionDenied()) return Outcome::Hold("GitLab: " + s.message());
-      if (!s.ok()) return Outcome::Retry("reconcile " + step.id + ": " + s.message());
-      all_applied = all_applied && applied;
-    }
-    if (all_applied) {
-      reconciled_.Inc();
-      (*record)["status"] = "taken";
-      (*record)["reconciled"] = "already applied in GitLab; resumed from " + owner + " without writing again";
-      (*record)["archive"] = "actions/" + step.id + ".json";
-      if (Status s = deps_.ledger.Remember(step.id, item_key, *record); !s.ok()) return Outcome::Retry("redis: " + s.message());
-      return std::nullopt;
-    }
-    bool ok = false;
-    if (Status s = deps_.ledger.TakeOver(step.id, owner, their_lease, options_.owner, lease_until, &ok); !s.ok()) {
-      return Outcome::Retry("redis: " + s.message());
-    }
-    if (!ok) return Outcome::Retry("action " + step.id + " was resumed by another worker first");
+  const std::string owner = step.found.value("owner", "");
+  const std::int64_t their_lease = step.found.value("lease_until_ms", std::int64_t{0});
+  if (their_lease > WallMs()) {
+    return Stop(w, Outcome::Retry("action " + step.id + " is being carried out by " + owner + " (lease for " +
+                                  std::to_string(their_lease - WallMs()) + " ms more)"));
   }
-
-  // Archive first: without the archive there is no restore, so no action.
-  if (deps_.archive == nullptr) {
-    (void)deps_.ledger.Release(step.id, item_key, options_.owner, false);
-    return Outcome::Hold("no S3 archive configured for a GitLab-changing action");
-  }
-  const std::string key = "actions/" + step.id + ".json";
-  // Taken over: the first owner may have archived before it sent anything.
-  // That archive stays the record: it was written before any call of this
-  // action could reach GitLab, and writing it again would date the record
-  // after a call the first owner may have sent.
-  Status archived = Status::NotFound(key);
-  if (step.found.is_object()) {
-    storage::ObjectInfo info;
-    archived = deps_.archive->Head(key, &info);
-  }
-  if (archived.IsNotFound()) archived = Archive(step, key, d);
-  if (!archived.ok()) {
-    (void)deps_.ledger.Release(step.id, item_key, options_.owner, false);
-    return Outcome::Hold("archive " + key + ": " + archived.message() +
-                         "; the action waits until it can be archived");
-  }
-  (*record)["archive"] = key;
-
-  const auto deadline = SteadyDeadline(lease_until);
-  nlohmann::json responses = nlohmann::json::array();
-  std::string status = "taken";
+  // Its lease is over, so its owner sends nothing more. Whatever it sent
+  // may have reached GitLab: look before writing.
+  bool all_applied = true;
   for (const auto& call : step.calls) {
-    nlohmann::json response;
-    Status s = deps_.send(call, deadline, &response);
-    if (s.IsNotFound()) {
-      status = "gone";
-      responses.push_back("404: already gone");
-      continue;
-    }
-    if (!s.ok()) {
-      // It may have reached GitLab: whoever resumes looks first.
-      (void)deps_.ledger.Release(step.id, item_key, options_.owner, true);
-      if (s.IsPermissionDenied()) return Outcome::Hold("GitLab: " + s.message());
-      return Outcome::Retry("GitLab: " + s.message());
-    }
-    responses.push_back(response.is_null() ? nlohmann::json("ok") : response);
+    bool applied = false;
+    Status s = gitlab::AlreadyApplied(call, get, &applied);
+    if (s.IsPermissionDenied()) return Stop(w, Outcome::Hold("GitLab: " + s.message()));
+    if (!s.ok()) return Stop(w, Outcome::Retry("reconcile " + step.id + ": " + s.message()));
+    all_applied = all_applied && applied;
   }
-  (*record)["status"] = status;
-  (*record)["api_responses"] = responses;
-  if (Status s = deps_.ledger.Remember(step.id, item_key, *record); !s.ok()) {
-    // The reservation stays (indexed: restore finds the action); a resumer
-    // reconciles and records it.
-    LogJson(log_, spdlog::level::warn, "act_not_remembered", {{"action_id", step.id}, {"error", s.message()}});
+  std::string archive;
+  if (Status s = deps_.ledger.ArchiveOf(step.id, &archive); !s.ok()) return Stop(w, Outcome::Retry("redis: " + s.message()));
+  if (archive.empty() && deps_.archive != nullptr) {
+    // Reserved before the archive was batched: its own object, if written.
+    storage::ObjectInfo info;
+    if (deps_.archive->Head(LegacyActionArchiveKey(step.id), &info).ok()) archive = LegacyActionArchiveKey(step.id);
   }
-  return std::nullopt;
+  if (all_applied) {
+    reconciled_.Inc();
+    step.record["status"] = "taken";
+    step.record["reconciled"] = "already applied in GitLab; resumed from " + owner + " without writing again";
+    step.record["archive"] = archive;
+    if (Status s = deps_.ledger.Remember(step.id, w.item_key, step.record); !s.ok()) {
+      return Stop(w, Outcome::Retry("redis: " + s.message()));
+    }
+    return;
+  }
+  const std::int64_t lease_until = WallMs() + options_.action_deadline.count();
+  bool ok = false;
+  if (Status s = deps_.ledger.TakeOver(step.id, owner, their_lease, options_.owner, lease_until, &ok); !s.ok()) {
+    return Stop(w, Outcome::Retry("redis: " + s.message()));
+  }
+  if (!ok) return Stop(w, Outcome::Retry("action " + step.id + " was resumed by another worker first"));
+  step.to_send = true;
+  step.taken_over = true;
+  step.lease_until_ms = lease_until;
+  // The first owner's archive, if it wrote one, stays the record: it is
+  // older than any call of this action could be, and writing it again
+  // would date the record after a call the first owner may have sent.
+  step.archive = archive;
 }
 
-Outcome ActStage::Process(const Entry& entry) {
-  const nlohmann::json d = nlohmann::json::parse(entry.Get("decision"), nullptr, false);
-  if (!d.is_object()) return Outcome::DeadLetter("not a decision");
+void ActStage::Prepare(const Entry& entry, Work& w) {
+  w.entry = &entry;
+  w.d = nlohmann::json::parse(entry.Get("decision"), nullptr, false);
+  const nlohmann::json& d = w.d;
+  if (!d.is_object()) return void(w.outcome = Outcome::DeadLetter("not a decision"));
   const std::string decided = d.value("verdict", "");
-  if (decided != "spam" && decided != "suspicious" && decided != "ham") return Outcome::NothingToDo();  // trusted, gone
-  gitlab::Item item;
-  if (Status s = gitlab::FromJson(d.value("item", nlohmann::json()), &item); !s.ok()) return Outcome::DeadLetter(s.message());
+  // Trusted, gone: nothing to do.
+  if (decided != "spam" && decided != "suspicious" && decided != "ham") return void(w.outcome = Outcome::NothingToDo());
+  gitlab::Item& item = w.item;
+  if (Status s = gitlab::FromJson(d.value("item", nlohmann::json()), &item); !s.ok()) {
+    return void(w.outcome = Outcome::DeadLetter(s.message()));
+  }
+  w.item_key = item.type + ":" + item.id;
 
   // A reviewer's answer (review/outcomes.h): their actions, or undo ours.
   const nlohmann::json review = d.contains("review") && d["review"].is_object() ? d["review"] : nlohmann::json();
-  if (review.is_object() && review.value("outcome", "") == "ham") return Undo(d, item);
+  if (review.is_object() && review.value("outcome", "") == "ham") return void(w.outcome = Undo(d, item));
 
   // Refused before GitLab saved it (the inline check, inline_check/): there
   // is no item in GitLab to change, only its author, and only on a
   // reviewer's word. The model's decision was GitLab's answer already.
   const bool never_saved = d.contains("inline") && d["inline"].is_object() && d["inline"].value("refused", false);
-  if (never_saved && !review.is_object()) return Outcome::NothingToDo();
+  if (never_saved && !review.is_object()) return void(w.outcome = Outcome::NothingToDo());
 
   const auto policy = deps_.policies.Get();
-  std::optional<double> score, age;
-  if (d.contains("score") && d["score"].is_number()) score = d["score"].get<double>();
+  std::optional<double> age;
+  if (d.contains("score") && d["score"].is_number()) w.score = d["score"].get<double>();
   const nlohmann::json signals = d.value("signals", nlohmann::json::object());
   if (signals.is_object() && signals.contains("account_age_days") && signals["account_age_days"].is_number()) {
     age = signals["account_age_days"].get<double>();
@@ -197,23 +210,23 @@ Outcome ActStage::Process(const Entry& entry) {
     }
   }
   const bool words_alone = d.value("words_alone", false);
-  const std::string verdict = review.is_object() ? "spam" : policy->Verdict(item.type, decided, score, age, words_alone);
-  const std::vector<std::string>& actions = review.is_object() ? reviewed_actions : policy->Actions(item.type, verdict);
-  if (actions.empty()) return Outcome::NothingToDo();
+  w.verdict = review.is_object() ? "spam" : policy->Verdict(item.type, decided, w.score, age, words_alone);
+  const std::vector<std::string>& actions = review.is_object() ? reviewed_actions : policy->Actions(item.type, w.verdict);
+  if (actions.empty()) return void(w.outcome = Outcome::NothingToDo());
   // The policy's dry run (on by default) is about what the model may do
   // alone; a reviewer's answer has its own switch (review.dry_run).
-  const bool dry_run = review.is_object() ? options_.review_dry_run : policy->dry_run;
-  const std::string decided_by =
-      review.is_object() ? "reviewer " + review.value("reviewer", "?") + " (" + review.value("via", "?") + ")" +
-                               (dry_run ? ", dry run" : "")
-                         : "policy (" + std::string(dry_run ? "dry run" : "live") + "), model " +
-                               d.value("model_version", "?");
+  w.dry_run = review.is_object() ? options_.review_dry_run : policy->dry_run;
+  w.decided_by = review.is_object() ? "reviewer " + review.value("reviewer", "?") + " (" + review.value("via", "?") +
+                                          ")" + (w.dry_run ? ", dry run" : "")
+                                    : "policy (" + std::string(w.dry_run ? "dry run" : "live") + "), model " +
+                                          d.value("model_version", "?");
+  w.notify = std::find(actions.begin(), actions.end(), "notify") != actions.end() &&
+             !options_.notifications_stream.empty() && !review.is_object();
 
   // Who the author is decides whether anything may be done at all; asked
   // only when there is something to do in GitLab (monitor mode: no Redis
   // round trip per decision).
   const bool changes_gitlab = std::any_of(actions.begin(), actions.end(), policy::IsDestructive);
-  std::string trusted_by;
   // An item of a purge (purge/purge_plan.h) waits its turn on this
   // stream; its review may have been answered "not spam" since.
   const std::string purge_id = review.is_object() ? review.value("purge_id", d.value("purge_id", "")) : "";
@@ -222,127 +235,240 @@ Outcome ActStage::Process(const Entry& entry) {
     std::string state;
     const std::string asked = purge_item ? review.value("review_id", "") : d.value("decision_id", "");
     if (Status s = deps_.review_state(asked, &state); !s.ok()) {
-      return Outcome::Retry("review state: " + s.message());
+      return void(w.outcome = Outcome::Retry("review state: " + s.message()));
     }
     if (state == "not_spam") {
-      trusted_by = purge_item ? "a reviewer answered not spam on the purge's review before this item was reached"
-                              : "a reviewer answered not spam before this decision was acted on";
+      w.trusted_by = purge_item ? "a reviewer answered not spam on the purge's review before this item was reached"
+                                : "a reviewer answered not spam before this decision was acted on";
     }
   }
-  if (changes_gitlab && trusted_by.empty()) {
-    if (Status s = deps_.trust(item.author, &trusted_by); !s.ok()) return Outcome::Retry("trust: " + s.message());
+  if (changes_gitlab && w.trusted_by.empty()) {
+    if (Status s = deps_.trust(item.author, &w.trusted_by); !s.ok()) {
+      return void(w.outcome = Outcome::Retry("trust: " + s.message()));
+    }
   }
 
-  std::vector<Step> steps;
   for (const std::string& action : actions) {
     if (!policy::IsDestructive(action)) continue;
-    Step step{action, ActionId(entry.id, action), {}, {}, nullptr};
+    Step step;
+    step.action = action;
+    step.id = ActionId(entry.id, action);
     if (never_saved && action != "block_user" && action != "ban_user") {
       step.not_applicable = "GitLab refused to save it: there is nothing to change";
     } else if (Status s = gitlab::PlanAction(item, action, &step.calls, &step.not_applicable); !s.ok()) {
-      return Outcome::DeadLetter(s.message());
+      return void(w.outcome = Outcome::DeadLetter(s.message()));
     }
-    steps.push_back(std::move(step));
+    w.steps.push_back(std::move(step));
   }
-  const std::string item_key = item.type + ":" + item.id;
-  const bool live = trusted_by.empty() && !dry_run;
+  const bool live = w.trusted_by.empty() && !w.dry_run;
   // The purge's own decision (with the plan) and its items: every action
   // is indexed under the purge before it can be sent, so that
   // `restore --purge` and "not spam" find all of them.
-  const nlohmann::json plan =
-      review.is_object() && review.contains("purge") && review["purge"].is_object() ? review["purge"] : nlohmann::json();
-  const std::string indexed_under = plan.is_object() ? plan.value("purge_id", "") : purge_id;
-  if (live && !indexed_under.empty()) {
-    std::vector<std::string> ids;
-    for (const Step& s : steps) {
-      if (!s.calls.empty()) ids.push_back(s.id);
-    }
-    if (Status s = deps_.ledger.Index(purge::LedgerKey(indexed_under), ids); !s.ok()) return Outcome::Retry("redis: " + s.message());
+  w.plan = review.is_object() && review.contains("purge") && review["purge"].is_object() ? review["purge"] : nlohmann::json();
+  const std::string indexed_under = w.plan.is_object() ? w.plan.value("purge_id", "") : purge_id;
+  if (w.plan.is_object()) w.purge_status = w.trusted_by.empty() ? (w.dry_run ? "dry_run" : "started") : "refused";
+  std::vector<std::string> sending;
+  for (const Step& s : w.steps) {
+    if (!s.calls.empty()) sending.push_back(s.id);
   }
-  if (live) {
+  if (live && !indexed_under.empty()) {
+    if (Status s = deps_.ledger.Index(purge::LedgerKey(indexed_under), sending); !s.ok()) {
+      return void(w.outcome = Outcome::Retry("redis: " + s.message()));
+    }
+  }
+  if (live && !sending.empty()) {
     // Reserve every action to send at once, with its cap slots, so that a
     // decision is never half carried out for lack of slots and no action is
     // sent without a reservation.
-    std::vector<std::string> ids;
-    for (const Step& s : steps) {
-      if (!s.calls.empty()) ids.push_back(s.id);
+    std::vector<nlohmann::json> found;
+    bool granted = false;
+    const std::int64_t lease_until = WallMs() + options_.action_deadline.count();
+    Status s = deps_.ledger.Reserve(sending, w.item_key, options_.owner, lease_until,
+                                    policy->max_destructive_actions_per_minute, &found, &granted);
+    if (!s.ok()) return void(w.outcome = Outcome::Retry("redis: " + s.message()));
+    cap_reached_.With({}).Set(granted ? 0 : 1);
+    if (!granted) {
+      deferred_.With({}).Inc();
+      return void(w.outcome = Outcome::Hold("destructive-action cap of " +
+                                            std::to_string(policy->max_destructive_actions_per_minute) +
+                                            " per minute reached; waiting"));
     }
-    if (!ids.empty()) {
-      std::vector<nlohmann::json> found;
-      bool granted = false;
-      Status s = deps_.ledger.Reserve(ids, item_key, options_.owner, WallMs() + options_.action_deadline.count(),
-                                      policy->max_destructive_actions_per_minute, &found, &granted);
-      if (!s.ok()) return Outcome::Retry("redis: " + s.message());
-      cap_reached_.With({}).Set(granted ? 0 : 1);
-      if (!granted) {
-        deferred_.With({}).Inc();
-        return Outcome::Hold("destructive-action cap of " + std::to_string(policy->max_destructive_actions_per_minute) +
-                             " per minute reached; waiting");
-      }
-      std::size_t k = 0;
-      for (Step& step : steps) {
-        if (!step.calls.empty()) step.found = std::move(found[k++]);
-      }
+    std::size_t k = 0;
+    for (Step& step : w.steps) {
+      if (step.calls.empty()) continue;
+      step.found = std::move(found[k++]);
+      step.to_send = step.found.is_null();
+      step.lease_until_ms = lease_until;
     }
-  } else if (dry_run) {
-    for (Step& step : steps) {
+  } else if (w.dry_run) {
+    for (Step& step : w.steps) {
       bool found = false;
-      if (Status s = deps_.ledger.Recall(step.id, &step.found, &found); !s.ok()) return Outcome::Retry("redis: " + s.message());
+      if (Status s = deps_.ledger.Recall(step.id, &step.found, &found); !s.ok()) {
+        return void(w.outcome = Outcome::Retry("redis: " + s.message()));
+      }
       if (!found) step.found = nullptr;
     }
   }
 
-  std::vector<Emit> emits;
-  nlohmann::json results = nlohmann::json::array();
-  for (Step& step : steps) {
+  for (Step& step : w.steps) {
     if (step.found.is_object() && step.found.contains("status")) {
-      nlohmann::json record = step.found;  // carried out before: not again
-      record["replayed"] = true;
-      Audit(record, &emits);
-      results.push_back(record);
+      step.record = step.found;  // carried out before: not again
+      step.record["replayed"] = true;
       continue;
     }
-    nlohmann::json record = {{"action_id", step.id},           {"action", step.action},
-                             {"decision_id", d.value("decision_id", "")}, {"item_type", item.type},
-                             {"item_id", item.id},             {"verdict", verdict},
-                             {"score", score ? nlohmann::json(*score) : nlohmann::json()},
-                             {"model_version", d.value("model_version", "")},
-                             {"decided_by", decided_by},
-                             {"author", item.author.username}, {"web_url", item.web_url}, {"time", NowRfc3339()}};
-    if (!indexed_under.empty()) record["purge_id"] = indexed_under;
+    step.record = {{"action_id", step.id},           {"action", step.action},
+                   {"decision_id", d.value("decision_id", "")}, {"item_type", item.type},
+                   {"item_id", item.id},             {"verdict", w.verdict},
+                   {"score", w.score ? nlohmann::json(*w.score) : nlohmann::json()},
+                   {"model_version", d.value("model_version", "")},
+                   {"decided_by", w.decided_by},
+                   {"author", item.author.username}, {"web_url", item.web_url}, {"time", NowRfc3339()}};
+    if (!indexed_under.empty()) step.record["purge_id"] = indexed_under;
     nlohmann::json calls = nlohmann::json::array();
     for (const auto& c : step.calls) calls.push_back(c.Describe());
-    record["api_calls"] = calls;
-    if (!trusted_by.empty()) {
-      record["status"] = "refused";
-      record["reason"] = trusted_by;
+    step.record["api_calls"] = calls;
+    if (!w.trusted_by.empty()) {
+      step.record["status"] = "refused";
+      step.record["reason"] = w.trusted_by;
     } else if (step.calls.empty()) {
-      record["status"] = "not_applicable";
-      record["reason"] = step.not_applicable;
-    } else if (dry_run) {
-      record["status"] = "dry_run";
-      (void)deps_.ledger.Remember(step.id, item_key, record);
-    } else if (auto stop = Carry(step, item_key, d, &record)) {
-      return std::move(*stop);
+      step.record["status"] = "not_applicable";
+      step.record["reason"] = step.not_applicable;
+    } else if (w.dry_run) {
+      step.record["status"] = "dry_run";
+      (void)deps_.ledger.Remember(step.id, w.item_key, step.record);
+    } else if (step.found.is_object()) {
+      Resume(w, step);
+      if (w.outcome) return;
     }
-    Audit(record, &emits);
-    results.push_back(record);
   }
+}
 
-  if (plan.is_object()) Purge(d, plan, item, decided_by, trusted_by.empty() ? (dry_run ? "dry_run" : "started") : "refused", &emits);
-  if (std::find(actions.begin(), actions.end(), "notify") != actions.end() && !options_.notifications_stream.empty() &&
-      !review.is_object()) {
-    nlohmann::json note = {{"decision_id", d.value("decision_id", "")}, {"verdict", verdict},
-                           {"score", score ? nlohmann::json(*score) : nlohmann::json()},
+// Step 5 for the whole batch: every action to send that has no archive yet
+// goes into one object, noted in the ledger, before any of them is sent.
+void ActStage::ArchiveBatch(std::vector<Work>& works) {
+  std::vector<Step*> steps;
+  std::string lines;
+  for (Work& w : works) {
+    if (!w.Sends()) continue;
+    if (deps_.archive == nullptr) {
+      Stop(w, Outcome::Hold("no S3 archive configured for a GitLab-changing action"));
+      continue;
+    }
+    for (Step& step : w.steps) {
+      if (!step.to_send || !step.archive.empty()) continue;
+      lines += ArchiveLine(step, w.d);
+      lines.push_back('\n');
+      steps.push_back(&step);
+    }
+  }
+  if (steps.empty()) return;
+  const std::string key = ActionArchiveKey(NowRfc3339().substr(0, 10), steps.front()->id, steps.size());
+  std::vector<std::string> ids;
+  for (const Step* step : steps) ids.push_back(step->id);
+  Status s = deps_.archive->Put(key, text::Gzip(lines), "application/gzip");
+  std::string failure;
+  if (!s.ok()) {
+    failure = "archive " + key + ": " + s.message() + "; the action waits until it can be archived";
+  } else if (Status noted = deps_.ledger.NoteArchive(ids, key); !noted.ok()) {
+    // Archived but not findable by restore: as good as not archived.
+    failure = "archive " + key + " not noted in Redis: " + noted.message();
+  }
+  for (Step* step : steps) step->archive = key;
+  if (failure.empty()) return;
+  for (Work& w : works) {
+    const bool in_it = w.Sends() && std::any_of(w.steps.begin(), w.steps.end(), [&](const Step& step) {
+      return step.to_send && step.archive == key;
+    });
+    if (in_it) Stop(w, Outcome::Hold(failure));
+  }
+}
+
+// Step 6, on one lane: the decision's actions in order, each call bounded
+// by its reservation's lease. Touches only this decision's steps.
+void ActStage::Send(Work& w, int lane) {
+  for (Step& step : w.steps) {
+    if (!step.to_send) continue;
+    const auto deadline = SteadyDeadline(step.lease_until_ms);
+    for (const auto& call : step.calls) {
+      nlohmann::json response;
+      Status s = deps_.send[lane](call, deadline, &response);
+      if (s.IsNotFound()) {
+        step.gone = true;
+        step.responses.push_back("404: already gone");
+        continue;
+      }
+      if (!s.ok()) {
+        step.sent = s;
+        return;  // the later actions of the decision wait for its retry
+      }
+      step.responses.push_back(response.is_null() ? nlohmann::json("ok") : response);
+    }
+  }
+}
+
+Outcome ActStage::Finish(Work& w) {
+  if (w.outcome) return std::move(*w.outcome);
+  std::optional<Outcome> failed;
+  for (Step& step : w.steps) {
+    if (!step.to_send) continue;
+    if (failed || !step.sent.ok()) {
+      // It may have reached GitLab: whoever resumes looks first. The ones
+      // after it were not sent.
+      (void)deps_.ledger.Release(step.id, w.item_key, options_.owner, !failed);
+      if (!failed) {
+        failed = step.sent.IsPermissionDenied() ? Outcome::Hold("GitLab: " + step.sent.message())
+                                                : Outcome::Retry("GitLab: " + step.sent.message());
+      }
+      continue;
+    }
+    step.record["archive"] = step.archive;
+    step.record["status"] = step.gone ? "gone" : "taken";
+    step.record["api_responses"] = std::move(step.responses);
+    if (Status s = deps_.ledger.Remember(step.id, w.item_key, step.record); !s.ok()) {
+      // The reservation stays (indexed: restore finds the action); a
+      // resumer reconciles and records it.
+      LogJson(log_, spdlog::level::warn, "act_not_remembered", {{"action_id", step.id}, {"error", s.message()}});
+    }
+  }
+  if (failed) return std::move(*failed);
+
+  std::vector<Emit> emits;
+  nlohmann::json results = nlohmann::json::array();
+  for (const Step& step : w.steps) {
+    Audit(step.record, &emits);
+    results.push_back(step.record);
+  }
+  if (w.plan.is_object()) Purge(w.d, w.plan, w.item, w.decided_by, w.purge_status, &emits);
+  if (w.notify) {
+    const nlohmann::json& d = w.d;
+    nlohmann::json note = {{"decision_id", d.value("decision_id", "")}, {"verdict", w.verdict},
+                           {"score", w.score ? nlohmann::json(*w.score) : nlohmann::json()},
                            {"reasons", d.value("reasons", nlohmann::json::array())},
                            {"explanation", d.value("explanation", nlohmann::json::array())},
                            {"language_name", d.value("language_name", "")},
                            {"model_version", d.value("model_version", "")}, {"item", d["item"]},
-                           {"actions", results}, {"dry_run", dry_run}, {"time", NowRfc3339()}};
+                           {"actions", results}, {"dry_run", w.dry_run}, {"time", NowRfc3339()}};
     emits.push_back(Emit{options_.notifications_stream,
                          {{"notification", note.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)}}});
   }
   return Outcome::Done(std::move(emits));
+}
+
+Outcome ActStage::Process(const Entry& entry) { return ProcessAsBatch(entry); }
+
+void ActStage::ProcessBatch(std::span<const Entry> entries, std::vector<Outcome>* outcomes) {
+  std::vector<Work> works(entries.size());
+  for (std::size_t i = 0; i < entries.size(); ++i) Prepare(entries[i], works[i]);
+  ArchiveBatch(works);
+  std::vector<Work*> sending;
+  for (Work& w : works) {
+    if (w.Sends()) sending.push_back(&w);
+  }
+  // The batch's GitLab calls overlap, one decision per lane at a time.
+  lanes_.Run(sending.size(), [&](std::size_t i, int lane) { Send(*sending[i], lane); });
+  outcomes->clear();
+  outcomes->reserve(works.size());
+  for (Work& w : works) outcomes->push_back(Finish(w));
 }
 
 void ActStage::Purge(const nlohmann::json& d, const nlohmann::json& plan, const gitlab::Item& item,
@@ -391,7 +517,7 @@ Outcome ActStage::Undo(const nlohmann::json& d, const gitlab::Item& item) {
   if (ids.empty() || deps_.archive == nullptr) return Outcome::Done();
   const auto deadline = std::chrono::steady_clock::now() + options_.action_deadline;
   const RestoreSend send = [this, deadline](const gitlab::ApiCall& call, nlohmann::json* response) {
-    return deps_.send(call, deadline, response);
+    return deps_.send.front()(call, deadline, response);
   };
   std::vector<Emit> emits;
   for (const std::string& id : ids) {

@@ -17,13 +17,16 @@
 //          (the owner died, or was cut off)              the effect is there; if so, record
 //                                                        it done without writing
 //                                                        (spamphibian_act_reconciled_total)
-//   5. archive the item and decision to S3 actions/<action_id>.json; if that
-//      fails, the reservation is dropped and nothing is sent (Hold). A
-//      taken-over action keeps the archive its first owner wrote, if any:
-//      it is older than any call of the action
+//   5. archive the item and decision to S3 (stages/action_archive.h): every
+//      action of the batch in one object, noted in the ledger, before any
+//      of them is sent; if that fails, their reservations are dropped and
+//      nothing is sent (Hold). A taken-over action keeps the archive its
+//      first owner wrote, if any: it is older than any call of the action
 //   6. the API calls, bounded by the reservation's lease (no request is
 //      sent after it ends, so a resumer that waits for the lease never
-//      races a write in flight); the result is recorded and audited.
+//      races a write in flight); the result is recorded and audited. The
+//      batch's decisions are sent at once, one per lane (ActStageDeps::send),
+//      each decision's actions in order.
 // A reviewed decision (its "review" object, from the review queue) carries
 // the reviewer's actions instead of the policy's, taken even in monitor
 // mode and whatever the policy's dry run (review.dry_run has its say), or, for "not spam", undoes every action taken
@@ -46,6 +49,7 @@
 #include <memory>
 #include <string>
 
+#include "base/lanes.h"
 #include "gitlab/moderation.h"
 #include "metrics/registry.h"
 #include "policy/policy.h"
@@ -92,8 +96,11 @@ struct ActStageDeps {
   const policy::PolicyHolder& policies;
   ActionLedger& ledger;
   storage::ObjectStore* archive;
-  GitLabSend send;
-  gitlab::ApiGet get;  // for reconciling
+  // One GitLab connection per lane: a batch's decisions are sent on
+  // send.size() lanes at once, each lane's calls on its own connection
+  // (at least one).
+  std::vector<GitLabSend> send;
+  gitlab::ApiGet get;  // for reconciling, on the stage's own thread
   AuthorTrust trust;
   ReviewState review_state = nullptr;  // null: no review queue
 };
@@ -103,10 +110,12 @@ class ActStage : public Stage {
   ActStage(ActStageOptions options, ActStageDeps deps, metrics::Registry& metrics, spdlog::logger& log);
 
   std::string_view name() const override { return "act"; }
+  void ProcessBatch(std::span<const Entry> entries, std::vector<Outcome>* outcomes) override;
   Outcome Process(const Entry& entry) override;
 
  private:
   struct Step;
+  struct Work;
   // Appends the audit entry, counts and logs it.
   void Audit(const nlohmann::json& record, std::vector<Emit>* emits);
   // A reviewer said "not spam": every action on the item is undone from its
@@ -117,12 +126,23 @@ class ActStage : public Stage {
   // `status` started, dry_run, or refused (a trusted author: no items).
   void Purge(const nlohmann::json& decision, const nlohmann::json& plan, const gitlab::Item& item,
              const std::string& decided_by, const std::string& status, std::vector<Emit>* emits);
-  // Writes the action's archive object `key` (step 5).
-  Status Archive(const Step& step, const std::string& key, const nlohmann::json& decision);
-  // Steps 4 (what was found), 5 and 6 for one reserved action. Fills
-  // `record` (status, responses) or returns the outcome to end with.
-  std::optional<Outcome> Carry(Step& step, const std::string& item_key, const nlohmann::json& decision,
-                               nlohmann::json* record);
+  // The phases of a batch, in order:
+  //   Prepare (per decision, steps 1-4: the policy, trust, the reservation;
+  //            Resume for an action someone else reserved),
+  //   ArchiveBatch (step 5, one object for the batch),
+  //   Send (step 6, the decisions on lanes at once),
+  //   Finish (per decision: the ledger, the audit, the notification).
+  // A decision that ends early carries its outcome (Work::outcome) through
+  // the later phases untouched.
+  void Prepare(const Entry& entry, Work& work);
+  void Resume(Work& work, Step& step);
+  void ArchiveBatch(std::vector<Work>& works);
+  void Send(Work& work, int lane);
+  Outcome Finish(Work& work);
+  // Ends `work` with `outcome` before anything of it is sent.
+  void Stop(Work& work, Outcome outcome);
+  // An action's archive record, one line of the batch's object.
+  std::string ArchiveLine(const Step& step, const nlohmann::json& decision) const;
 
   ActStageOptions options_;
   ActStageDeps deps_;
@@ -131,6 +151,7 @@ class ActStage : public Stage {
   metrics::CounterFamily& deferred_;
   metrics::Counter& reconciled_;
   spdlog::logger& log_;
+  Lanes lanes_;  // one per deps_.send connection
 };
 
 // The id of `action` for the decision in stream entry `entry_id`: stable,

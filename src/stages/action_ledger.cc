@@ -202,6 +202,27 @@ Status RedisActionLedger::RecordsOf(const std::vector<std::string>& item_keys,
   return Status::Ok();
 }
 
+Status RedisActionLedger::NoteArchive(const std::vector<std::string>& ids, const std::string& object_key) {
+  if (ids.empty()) return Status::Ok();
+  std::vector<redis::Args> sets;
+  sets.reserve(ids.size());
+  for (const auto& id : ids) {
+    sets.push_back({"SET", prefix_ + "action_archive:" + id, object_key, "EX", std::to_string(kRecordSeconds)});
+  }
+  // On the replicas before any call is sent: after a failover, restore
+  // still finds what the item was.
+  Status s = client_.RunPipelineChecked(sets);
+  return s.ok() ? client_.WaitForReplicas() : s;
+}
+
+Status RedisActionLedger::ArchiveOf(const std::string& action_id, std::string* object_key) {
+  redis::Reply r;
+  object_key->clear();
+  if (Status s = client_.Run({"GET", prefix_ + "action_archive:" + action_id}, &r); !s.ok()) return s;
+  if (r->type == REDIS_REPLY_STRING) *object_key = std::string(redis::ReplyText(r.get()));
+  return Status::Ok();
+}
+
 Status RedisActionLedger::IsVerified(const std::string& email, bool* verified) {
   redis::Reply r;
   *verified = false;

@@ -29,6 +29,12 @@ class ActionLedger {
   // back with ActionsOf(key); kept as long as the records.
   virtual Status Index(const std::string& key, const std::vector<std::string>& ids) = 0;
   virtual Status IsVerified(const std::string& email, bool* verified) = 0;
+  // Which archive object holds each action of `ids` (stages/action_archive.h),
+  // recorded before any of their calls is sent; kept as long as the records.
+  virtual Status NoteArchive(const std::vector<std::string>& ids, const std::string& object_key) = 0;
+  // The object holding `action_id`'s archive; "" when none was noted (an
+  // action archived before batching, or never archived).
+  virtual Status ArchiveOf(const std::string& action_id, std::string* object_key) = 0;
 
   // Reserves each action of `ids` that has no record yet, before anything is
   // sent, in one atomic step: a reservation {state: "reserved", owner,
@@ -52,7 +58,7 @@ class ActionLedger {
 };
 
 // Keys: <prefix>action:<id> (JSON, kept 90 days), <prefix>actions:<item>
-// (set of ids), <prefix>act:destructive:<minute>, <prefix>verified_users.
+// (set of ids), <prefix>action_archive:<id> (the archive object's key), <prefix>act:destructive:<minute>, <prefix>verified_users.
 // Not thread-safe: one per worker.
 class RedisActionLedger : public ActionLedger {
  public:
@@ -63,6 +69,8 @@ class RedisActionLedger : public ActionLedger {
   Status ActionsOf(const std::string& item_key, std::vector<std::string>* action_ids) override;
   Status Index(const std::string& key, const std::vector<std::string>& ids) override;
   Status IsVerified(const std::string& email, bool* verified) override;
+  Status NoteArchive(const std::vector<std::string>& ids, const std::string& object_key) override;
+  Status ArchiveOf(const std::string& action_id, std::string* object_key) override;
   Status Reserve(const std::vector<std::string>& ids, const std::string& item_key, const std::string& owner,
                  std::int64_t lease_until_ms, int per_minute, std::vector<nlohmann::json>* found, bool* granted) override;
   Status TakeOver(const std::string& id, const std::string& seen_owner, std::int64_t seen_lease_until_ms,

@@ -111,5 +111,17 @@ TEST_F(ActionLedgerTest, RedisDownIsAnError) {
   EXPECT_FALSE(granted) << "no reservation without Redis";
 }
 
+
+TEST_F(ActionLedgerTest, KeepsWhichArchiveObjectHoldsEachAction) {
+  std::string key = "stale";
+  ASSERT_TRUE(ledger_.ArchiveOf("act-1-0-block_user", &key).ok());
+  EXPECT_EQ(key, "") << "never noted: an archive from before batching, or none";
+  ASSERT_TRUE(ledger_.NoteArchive({"act-1-0-block_user", "act-2-0-block_user"}, "actions/2026-12-07/act-1-0-block_user-2.jsonl.gz").ok());
+  ASSERT_TRUE(ledger_.ArchiveOf("act-2-0-block_user", &key).ok());
+  EXPECT_EQ(key, "actions/2026-12-07/act-1-0-block_user-2.jsonl.gz");
+  EXPECT_GT(client_->Integer({"TTL", "p:action_archive:act-1-0-block_user"}), 80LL * 24 * 3600) << "kept as long as the records";
+  EXPECT_TRUE(ledger_.NoteArchive({}, "x").ok());
+}
+
 }  // namespace
 }  // namespace spamphibian

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "text/gzip.h"
+#include "text/json_lines.h"
 
 namespace spamphibian {
 namespace {
@@ -36,19 +37,7 @@ std::string EvaluatedFolder(const nlohmann::json& d) {
 }
 
 Status ReadEvaluatedBatch(const std::string& object, std::vector<nlohmann::json>* decisions) {
-  decisions->clear();
-  std::string lines;
-  if (Status s = text::Gunzip(object, kMaxBatchBytes, &lines); !s.ok()) return s;
-  for (std::size_t at = 0; at < lines.size();) {
-    const std::size_t end = std::min(lines.find('\n', at), lines.size());
-    if (end > at) {
-      nlohmann::json d = nlohmann::json::parse(lines.substr(at, end - at), nullptr, false);
-      if (!d.is_object()) return Status::InvalidArgument("a line of the batch is not a decision");
-      decisions->push_back(std::move(d));
-    }
-    at = end + 1;
-  }
-  return Status::Ok();
+  return text::ReadGzipJsonLines(object, kMaxBatchBytes, decisions);
 }
 
 RedisArchiveIndex::RedisArchiveIndex(const redis::Connector& connector, std::string prefix)

@@ -2,6 +2,7 @@
 
 #include "decisions/decision.h"
 #include "gitlab/item.h"
+#include "stages/action_archive.h"
 
 namespace spamphibian {
 
@@ -17,16 +18,26 @@ Status RestoreAction(const std::string& id, ActionLedger& ledger, storage::Objec
     r->reason = record["restored"].is_string() ? record["restored"].get<std::string>() : "";
     return Status::Ok();
   }
+  // The batch object the ledger noted, or the one object per action of
+  // an archive from before batching.
+  std::string key;
+  if (Status s = ledger.ArchiveOf(id, &key); !s.ok()) return s;
+  if (key.empty()) key = LegacyActionArchiveKey(id);
   std::string text;
-  if (Status s = archive.Get("actions/" + id + ".json", &text); !s.ok()) {
-    if (s.IsUnavailable()) return s;
+  Status read = archive.Get(key, &text);
+  if (read.IsUnavailable()) return read;
+  if (!read.ok()) {
     // Only actions carried out are archived: dry-run and refused ones
     // changed nothing.
     r->status = "not_archived";
-    r->reason = s.message();
+    r->reason = read.message();
     return Status::Ok();
   }
-  r->archived = nlohmann::json::parse(text, nullptr, false);
+  if (Status s = FindArchivedAction(text, id, &r->archived); !s.ok()) {
+    r->status = "failed";
+    r->reason = key + ": " + s.message();
+    return Status::Ok();
+  }
   gitlab::Item item;
   if (!r->archived.is_object() || !r->archived.contains("decision") || !r->archived["decision"].is_object() ||
       !gitlab::FromJson(r->archived["decision"].value("item", nlohmann::json()), &item).ok()) {

@@ -1,5 +1,5 @@
 // RestoreAction: undoes one action of the act stage from its archive in S3
-// (actions/<id>.json): the calls gitlab/moderation.h plans for it, sent
+// (stages/action_archive.h): the calls gitlab/moderation.h plans for it, sent
 // once; the ledger remembers that it was restored, so a second restore does
 // nothing. Shared by `spamphibian restore` and by the act stage when a
 // reviewer says "not spam"; each caller audits and labels in its own way.

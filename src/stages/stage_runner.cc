@@ -172,7 +172,9 @@ void StageRunner::Run(Worker& w) {
       LogJson(log_, spdlog::level::info, "stage_redis_up", {{"stage", w.group}});
     }
     if (entries.empty()) continue;
-    if (options_.linger.count() > 0) Linger(w, &entries);
+    if (options_.linger.count() > 0 && entries.size() >= static_cast<std::size_t>(options_.linger_from)) {
+      Linger(w, &entries);
+    }
     std::vector<Attempt> batch;
     batch.reserve(entries.size());
     const auto now = Clock::now();

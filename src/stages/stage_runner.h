@@ -70,6 +70,10 @@ struct StageRunnerOptions {
   // a fuller batch; 0: a batch is what one read returns. The entries read
   // meanwhile are pending and kept claimed by the heartbeat.
   std::chrono::milliseconds linger{0};
+  // Lingers only when a read returned at least this many entries: entries
+  // already waiting show a burst, where a fuller batch is worth the wait;
+  // a lone entry goes at once (the act stage keeps its latency when quiet).
+  int linger_from = 1;
 };
 
 class StageRunner {

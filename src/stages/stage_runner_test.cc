@@ -350,3 +350,43 @@ TEST_F(StageRunnerTest, TrimsOnlyWhatEveryGroupHasAcknowledged) {
 
 }  // namespace
 }  // namespace spamphibian
+
+namespace spamphibian {
+namespace {
+
+// Records the size of every batch it is given.
+class BatchSizes : public ScriptedStage {
+ public:
+  explicit BatchSizes(std::shared_ptr<std::vector<std::size_t>> sizes) : ScriptedStage(Forward), sizes_(std::move(sizes)) {}
+  void ProcessBatch(std::span<const Entry> entries, std::vector<Outcome>* outcomes) override {
+    sizes_->push_back(entries.size());
+    ScriptedStage::ProcessBatch(entries, outcomes);
+  }
+
+ private:
+  std::shared_ptr<std::vector<std::size_t>> sizes_;
+};
+
+TEST_F(StageRunnerTest, LingersForAFullerBatchOnlyWhenEntriesWereAlreadyWaiting) {
+  auto sizes = std::make_shared<std::vector<std::size_t>>();
+  auto o = Options();
+  // Longer than WaitFor waits: an entry that lingered would fail the test.
+  o.linger = std::chrono::seconds(60);
+  o.linger_from = 2;
+  o.batch_size = 7;
+  StageRunner runner(
+      o, [sizes] { return std::make_unique<BatchSizes>(sizes); },
+      [this] { return std::make_unique<RedisStreamBus>(connector_); }, registry_, *log_);
+  Add(3);  // waiting before the runner reads: a burst
+  runner.Start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  Add(4);  // within the linger: the same batch, full now
+  ASSERT_TRUE(testing::WaitFor([&] { return redis_->Integer({"XLEN", kOut}) == 7; }));
+  // A lone entry is not kept waiting for company.
+  Add(1);
+  ASSERT_TRUE(testing::WaitFor([&] { return redis_->Integer({"XLEN", kOut}) == 8; })) << "a lone entry lingered";
+  EXPECT_EQ(*sizes, (std::vector<std::size_t>{7, 1}));
+}
+
+}  // namespace
+}  // namespace spamphibian

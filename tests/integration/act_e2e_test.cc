@@ -9,6 +9,7 @@
 #include <fstream>
 #include <set>
 
+#include "stages/action_archive.h"
 #include "gitlab_sim_process.h"
 #include "http/curl_client.h"
 #include "redis_server.h"
@@ -279,10 +280,13 @@ TEST_F(ActE2E, NoArchiveNoActionThenArchiveFirst) {
   ASSERT_TRUE(WaitFor([&] { return Find("snippets", 706).is_null(); }, std::chrono::seconds(20)));
   // (The audit entry is committed right after the DELETE returns.)
   ASSERT_TRUE(WaitFor([&] { return Stream("audit", "audit").size() == 1; }));
-  const std::string key = "actions/" + Stream("audit", "audit").at(0)["action_id"].get<std::string>() + ".json";
-  std::string archived;
-  ASSERT_TRUE(store_.Get(key, &archived).ok());
-  EXPECT_NE(archived.find("\"content\""), std::string::npos) << "the snippet's content is in the archive";
+  const auto audit = Stream("audit", "audit").at(0);
+  const std::string key = audit["archive"];
+  std::string object;
+  ASSERT_TRUE(store_.Get(key, &object).ok());
+  nlohmann::json archived;
+  ASSERT_TRUE(FindArchivedAction(object, audit["action_id"], &archived).ok());
+  EXPECT_NE(archived.dump().find("\"content\""), std::string::npos) << "the snippet's content is in the archive";
 
   // The archive was written before the DELETE reached GitLab: the object's
   // time on s3rver's disk against the simulator's request log.

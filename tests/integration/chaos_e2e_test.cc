@@ -26,6 +26,7 @@
 #include <set>
 #include <thread>
 
+#include "stages/action_archive.h"
 #include "gitlab_sim_process.h"
 #include "s3rver_process.h"
 #include "sim/gitlab_sim.h"
@@ -252,8 +253,10 @@ TEST_F(ChaosE2E, NothingLostNothingDoneTwiceWhateverFails) {
                   text.c_str(), file.c_str());
       continue;
     }
-    std::ifstream in(file);
-    const auto archive = nlohmann::json::parse(in, nullptr, false);
+    std::ifstream in(file, std::ios::binary);
+    const std::string object((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    nlohmann::json archive;
+    if (!FindArchivedAction(object, a.value("action_id", ""), &archive).ok()) archive = nullptr;
     const std::int64_t made_ms = archive.is_object() ? RfcMs(archive.value("time", "")) : -1;
     if (made_ms < 0 || archive.value("action_id", "") != a.value("action_id", "") ||
         (block_ms.count(uid) && made_ms > block_ms[uid])) {

@@ -10,6 +10,7 @@
 
 #include <fstream>
 
+#include "stages/action_archive.h"
 #include "gitlab_sim_process.h"
 #include "http/curl_client.h"
 #include "http/percent_encoding.h"
@@ -231,7 +232,8 @@ TEST_F(PurgeE2E, PlanShownFirstThenEverythingHiddenArchivedFirstAndNotSpamRestor
   for (const auto& a : items) {
     std::string archived;
     ASSERT_TRUE(store_.Get(a["archive"], &archived).ok()) << a.dump();
-    const json copy = json::parse(archived);
+    json copy;
+    ASSERT_TRUE(FindArchivedAction(archived, a["action_id"], &copy).ok()) << a.dump();
     // Written before the change: the copy shows the item as it was.
     if (a["item_type"] == "project" || a["item_type"] == "snippet" || a["item_type"] == "group") {
       EXPECT_EQ(copy["prior_state"]["visibility"], "public") << a.dump();
