@@ -1,5 +1,5 @@
 // `spamphibian restore ACTION_ID` / `--item TYPE:ID` / `--purge PURGE_ID`:
-// undoes what the act stage did, from its archive in S3 (actions/<id>.json):
+// undoes what the act stage did, from its archive in S3 (stages/action_archive.h):
 // unblock or unban the user, put visibility back to what it was, make the
 // issue non-confidential; for deleted content, re-create what the API
 // allows (a snippet or an issue under the admin account, saying so) and
