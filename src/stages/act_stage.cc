@@ -362,7 +362,7 @@ void ActStage::ArchiveBatch(std::vector<Work>& works) {
     }
   }
   if (steps.empty()) return;
-  const std::string key = ActionArchiveKey(NowRfc3339().substr(0, 10), steps.front()->id, steps.size());
+  const std::string key = ActionArchiveKey(NowRfc3339().substr(0, 10), steps.front()->id, steps.size(), WallMs());
   std::vector<std::string> ids;
   for (const Step* step : steps) ids.push_back(step->id);
   Status s = deps_.archive->Put(key, text::Gzip(lines), "application/gzip");

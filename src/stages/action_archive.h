@@ -4,7 +4,9 @@
 //
 // One gzip object of JSON lines per batch of actions (S3 bills per
 // request):
-//   actions/<YYYY-MM-DD>/<first action id>-<count>.jsonl.gz
+//   actions/<YYYY-MM-DD>/<first action id>-<count>-<ms>.jsonl.gz
+// named once (the time of writing): an object some action's archive points
+// to is never written over by a later batch.
 // The ledger keeps which object holds an action (ActionLedger::NoteArchive),
 // recorded before any call is sent. Archives written before batching are
 // one object per action, actions/<action id>.json, and are still read.
@@ -12,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -19,8 +22,9 @@
 
 namespace spamphibian {
 
-// The batch object's key; `date` is YYYY-MM-DD.
-std::string ActionArchiveKey(std::string_view date, const std::string& first_action_id, std::size_t count);
+// The batch object's key; `date` is YYYY-MM-DD, `ms` the time of writing.
+std::string ActionArchiveKey(std::string_view date, const std::string& first_action_id, std::size_t count,
+                             std::int64_t ms);
 
 // Where an action archived before batching is.
 std::string LegacyActionArchiveKey(const std::string& action_id);
