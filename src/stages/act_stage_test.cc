@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <fstream>
+#include <mutex>
+#include <thread>
 
 #include "child_process.h"
 #include "log/json_log.h"
@@ -102,12 +105,16 @@ class ActStageTest : public ::testing::Test {
     ASSERT_TRUE(policies_.Load().ok());
   }
   std::unique_ptr<ActStage> Stage(bool with_slack = true, bool review_dry_run = false) {
-    ActStageDeps deps{policies_, ledger_, &store_,
-                      {[this](const gitlab::ApiCall& c, std::chrono::steady_clock::time_point, nlohmann::json*) {
-                        sent_.push_back(c.Describe());
-                        archived_before_call_ = Archived(expected_id_).is_object();
-                        return gitlab_down_ ? Status::Unavailable("GitLab answered 503") : Status::Ok();
-                      }},
+    const GitLabSend send = [this](const gitlab::ApiCall& c, std::chrono::steady_clock::time_point, nlohmann::json*) {
+      {
+        std::lock_guard<std::mutex> lock(sent_mu_);  // lanes send at once
+        sent_.push_back(c.Describe());
+        archived_before_call_ = Archived(expected_id_).is_object();
+      }
+      if (on_send_) return on_send_(c);
+      return gitlab_down_ ? Status::Unavailable("GitLab answered 503") : Status::Ok();
+    };
+    ActStageDeps deps{policies_, ledger_, &store_, std::vector<GitLabSend>(lanes_, send),
                       [this](const std::string& path, nlohmann::json* out) {
                         if (!gitlab_now_.count(path)) return Status::NotFound("GET " + path + ": 404");
                         *out = gitlab_now_[path];
@@ -172,7 +179,10 @@ class ActStageTest : public ::testing::Test {
   std::map<std::string, std::string> review_states_;  // decision id -> review state
   bool gitlab_down_ = false;
   testing::MemoryObjectStore store_;
+  std::mutex sent_mu_;
   std::vector<std::string> sent_;
+  int lanes_ = 1;  // GitLab connections of the stage
+  std::function<Status(const gitlab::ApiCall&)> on_send_;  // GitLab's answer, when set
   std::string expected_id_;
   bool archived_before_call_ = false;
   metrics::Registry registry_;
@@ -506,6 +516,74 @@ TEST_F(ActStageTest, ATakenOverActionKeepsTheFirstOwnersArchive) {
   store_.down = true;
   EXPECT_EQ(Stage()->Process(Decision("17-0")).kind, Outcome::Kind::kHold);
   EXPECT_EQ(sent_.size(), 2u);
+}
+
+std::vector<std::string> ActionObjects(const testing::MemoryObjectStore& store) {
+  std::vector<std::string> keys;
+  for (const auto& [key, _] : store.objects) {
+    if (key.starts_with("actions/")) keys.push_back(key);
+  }
+  return keys;
+}
+
+TEST_F(ActStageTest, ABatchIsArchivedInOneObjectBeforeAnyCallAndItsDecisionsAreSentAtOnce) {
+  UsePolicy(kQuarantine);
+  lanes_ = 3;
+  std::atomic<int> in_flight{0}, most{0};
+  std::atomic<bool> archived_first{true};
+  on_send_ = [&](const gitlab::ApiCall&) {
+    archived_first = archived_first && ActionObjects(store_).size() == 1;
+    const int now = ++in_flight;
+    for (int seen = most.load(); seen < now && !most.compare_exchange_weak(seen, now);) {
+    }
+    // Waits (at most 5 s) for another call of the batch to be in flight.
+    for (int i = 0; i < 500 && most.load() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    --in_flight;
+    return Status::Ok();
+  };
+  const std::vector<Entry> batch = {Decision("21-0"), Decision("22-0"), Decision("23-0")};
+  std::vector<Outcome> outcomes;
+  Stage()->ProcessBatch(batch, &outcomes);
+  ASSERT_EQ(outcomes.size(), 3u);
+  for (const Outcome& o : outcomes) {
+    ASSERT_EQ(o.kind, Outcome::Kind::kDone) << o.error;
+    EXPECT_EQ(In(o, "p:audit", "audit").at(0)["status"], "taken");
+  }
+  EXPECT_EQ(sent_.size(), 3u);
+  EXPECT_TRUE(archived_first.load()) << "a call was sent before the batch's archive was written";
+  EXPECT_GE(most.load(), 2) << "the batch's calls did not overlap";
+  // One object for the batch; each action found in it, as restore finds it.
+  const auto objects = ActionObjects(store_);
+  ASSERT_EQ(objects.size(), 1u);
+  for (const char* entry : {"21-0", "22-0", "23-0"}) {
+    const std::string id = ActionId(entry, "quarantine");
+    EXPECT_EQ(ledger_.archive_of[id], objects[0]);
+    EXPECT_EQ(ledger_.records[id]["archive"], objects[0]);
+    EXPECT_EQ(Archived(id)["decision"]["item"]["author"]["username"], "seo_links_4u");
+  }
+}
+
+TEST_F(ActStageTest, OneFailedDecisionOfABatchWaitsAloneAndAnArchiveOutageSendsNothing) {
+  UsePolicy(kQuarantine);
+  int calls = 0;
+  on_send_ = [&](const gitlab::ApiCall&) { return ++calls == 1 ? Status::Unavailable("GitLab answered 503") : Status::Ok(); };
+  std::vector<Outcome> outcomes;
+  Stage()->ProcessBatch(std::vector<Entry>{Decision("31-0"), Decision("32-0")}, &outcomes);
+  EXPECT_EQ(outcomes[0].kind, Outcome::Kind::kRetry);
+  EXPECT_EQ(outcomes[1].kind, Outcome::Kind::kDone) << outcomes[1].error;
+  EXPECT_EQ(ledger_.records[ActionId("31-0", "quarantine")]["lease_until_ms"], 0) << "it may have reached GitLab";
+  EXPECT_EQ(ledger_.records[ActionId("32-0", "quarantine")]["status"], "taken");
+
+  // S3 down: the whole batch waits, nothing is sent, and no reservation
+  // is left to wait out.
+  store_.down = true;
+  const std::size_t sent_before = sent_.size();
+  Stage()->ProcessBatch(std::vector<Entry>{Decision("33-0"), Decision("34-0")}, &outcomes);
+  EXPECT_EQ(outcomes[0].kind, Outcome::Kind::kHold);
+  EXPECT_EQ(outcomes[1].kind, Outcome::Kind::kHold);
+  EXPECT_EQ(sent_.size(), sent_before);
+  EXPECT_EQ(ledger_.records.count(ActionId("33-0", "quarantine")), 0u);
+  EXPECT_EQ(ledger_.records.count(ActionId("34-0", "quarantine")), 0u);
 }
 
 TEST_F(ActStageTest, AFailedCallEndsTheLeaseSoThatTheNextTryLooksFirst) {
