@@ -203,10 +203,12 @@ void EventService::Handle(http::Request req, http::Respond respond) {
     switch (result) {
       case EnqueueResult::kStored:
         answers->received->Inc();
-        // Checked here, not only in LogJson: building the fields costs more
-        // than the rest of the request's bookkeeping.
-        if (log_.should_log(spdlog::level::info)) {
-          LogJson(log_, spdlog::level::info, "event_enqueued", {{"event_type", event_type}, {"delivery_id", delivery_id}});
+        // A counter per hook; the line only at debug (at info the log has a
+        // line per decision at most). Checked here, not only in LogJson:
+        // building the fields costs more than the rest of the request's
+        // bookkeeping.
+        if (log_.should_log(spdlog::level::debug)) {
+          LogJson(log_, spdlog::level::debug, "event_enqueued", {{"event_type", event_type}, {"delivery_id", delivery_id}});
         }
         return respond(Ok(answers->queued));
       case EnqueueResult::kDuplicate:

@@ -75,8 +75,11 @@ Outcome FetchStage::Process(const Entry& entry) {
                               {"event_id", entry.id},
                               {"received_at", std::string(entry.Get("received_at"))}}});
   }
-  for (const gitlab::Item& item : items) {
-    LogJson(log_, spdlog::level::info, "fetched", {{"event_type", event_type}, {"item_type", item.type}, {"item_id", item.id}});
+  // At debug only: at info the log has a line per decision at most.
+  if (log_.should_log(spdlog::level::debug)) {
+    for (const gitlab::Item& item : items) {
+      LogJson(log_, spdlog::level::debug, "fetched", {{"event_type", event_type}, {"item_type", item.type}, {"item_id", item.id}});
+    }
   }
   // The snippet ledger moves on only once the items are safely handed over.
   if (!seen.empty()) out.after_commit = [this, seen] { ledger_.Remember(seen); };

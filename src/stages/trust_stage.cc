@@ -45,8 +45,11 @@ Outcome TrustStage::Process(const Entry& entry) {
   }
 
   const nlohmann::json signals = AccountSignals(item.author, clock_(), *policy);
-  LogJson(log_, spdlog::level::info, "untrusted",
-          {{"item_type", item.type}, {"item_id", item.id}, {"author", item.author.username}, {"signals", signals}});
+  // At debug only: the decision's line (classify) carries the signals.
+  if (log_.should_log(spdlog::level::debug)) {
+    LogJson(log_, spdlog::level::debug, "untrusted",
+            {{"item_type", item.type}, {"item_id", item.id}, {"author", item.author.username}, {"signals", signals}});
+  }
   return Outcome::Done({Emit{options_.candidates_stream,
                              {{"item", std::string(entry.Get("item"))},
                               {"signals", signals.dump()},
