@@ -6,16 +6,17 @@ namespace spamphibian {
 namespace {
 
 // KEYS[1] input stream, KEYS[2] failure hash.
-// ARGV: group, consumer, n, then per entry: id, n_emits, and per emit:
-// stream, maxlen (0: unbounded), n_field_args, field args...
+// ARGV: group, consumer, n, then per entry: id, whether a failure of it may
+// be recorded ('1'/'0'), n_emits, and per emit: stream, maxlen (0:
+// unbounded), n_field_args, field args...
 constexpr const char* kCommit = R"lua(
 local group, me = ARGV[1], ARGV[2]
 local i = 4
 local accepted = {}
 for e = 1, tonumber(ARGV[3]) do
-  local id = ARGV[i]
-  local nemit = tonumber(ARGV[i + 1])
-  i = i + 2
+  local id, failed = ARGV[i], ARGV[i + 1] == '1'
+  local nemit = tonumber(ARGV[i + 2])
+  i = i + 3
   local p = redis.call('XPENDING', KEYS[1], group, id, id, 1)
   local owned = p[1] ~= nil and p[1][2] == me
   for k = 1, nemit do
@@ -33,7 +34,7 @@ for e = 1, tonumber(ARGV[3]) do
   end
   if owned then
     redis.call('XACK', KEYS[1], group, id)
-    redis.call('HDEL', KEYS[2], id)
+    if failed then redis.call('HDEL', KEYS[2], id) end
     accepted[#accepted + 1] = id
   end
 end
@@ -181,6 +182,7 @@ Status RedisStreamBus::Commit(const std::string& stream, const std::string& grou
   redis::Args argv = {group, consumer, std::to_string(handovers.size())};
   for (const HandOver& h : handovers) {
     argv.push_back(h.id);
+    argv.push_back(h.may_have_failed ? "1" : "0");
     argv.push_back(std::to_string(h.emits.size()));
     for (const Emit& emit : h.emits) {
       argv.push_back(emit.stream);

@@ -357,7 +357,9 @@ void StageRunner::ProcessAndCommit(Worker& w, std::vector<Attempt> batch) {
     a.entry = std::move(entries[i]);
     switch (o.kind) {
       case Outcome::Kind::kDone:
-        handovers.push_back({a.entry.id, std::move(o.emits)});
+        // Only an entry tried before (here, or by a consumer that died)
+        // can have a failure on record to forget.
+        handovers.push_back({a.entry.id, std::move(o.emits), a.from_retry_list || a.attempts > 1});
         dead.push_back(false);
         proves.push_back(o.proves_dependencies);
         after.push_back(std::move(o.after_commit));

@@ -189,6 +189,19 @@ TEST_F(StageRunnerTest, RetriedEntrySucceedsLater) {
   ASSERT_TRUE(testing::WaitFor([&] { return redis_->Integer({"XLEN", kOut}) == 1 && Pending() == 0; }));
   runner->Stop();
   EXPECT_EQ(redis_->Integer({"XLEN", kDead}), 0);
+  EXPECT_EQ(redis_->Integer({"HLEN", kIn + ":failures"}), 0) << "its failure is forgotten once it is handed over";
+}
+
+TEST_F(StageRunnerTest, EntriesOnTheirFirstTryCostNoFailureBookkeeping) {
+  Add(20);
+  auto runner = Runner(Options(), Forward);
+  runner->Start();
+  ASSERT_TRUE(testing::WaitFor([&] { return redis_->Integer({"XLEN", kOut}) == 20 && Pending() == 0; }));
+  runner->Stop();
+  redis::Reply r;
+  ASSERT_TRUE(redis_->raw().Run({"INFO", "commandstats"}, &r).ok());
+  EXPECT_EQ(std::string(redis::ReplyText(r.get())).find("cmdstat_hdel"), std::string::npos)
+      << "an entry that never failed has no failure record to delete";
 }
 
 TEST_F(StageRunnerTest, MalformedEntryIsDeadLetteredAtOnce) {

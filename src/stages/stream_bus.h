@@ -26,6 +26,9 @@ struct PendingEntry {
 struct HandOver {
   std::string id;
   std::vector<Emit> emits;
+  // A failure of it may be recorded (RecordFailure): forgotten with the
+  // acknowledgement. False for an entry on its first try, which has none.
+  bool may_have_failed = true;
 };
 
 class StreamBus {
