@@ -9,6 +9,7 @@
 #include "log/json_log.h"
 #include "metrics/registry.h"
 #include "stages/classify_stage.h"
+#include "stages/records.h"
 #include "trust/account_signals.h"
 
 namespace spamphibian {
@@ -71,12 +72,13 @@ int RunClassify(const Config& config, const std::string& item_type, const std::s
       {cl.campaign_window_ms, cl.signup_window_ms, cl.signup_baseline_ms, cl.flood_window_ms});
   options.campaigns = &campaigns;
   ClassifyStage stage(options, models, registry, *log);
-  Outcome o = stage.Process(Entry{"cli", {{"item", item.dump()}, {"signals", signals.dump()}}});
+  const std::string item_text = item.dump(), signals_text = signals.dump();
+  Outcome o = stage.Process(Entry{"cli", records::Encode(records::Item{item_text, signals_text, "", "", 0})});
   if (o.kind != Outcome::Kind::kDone) {
     std::cerr << "spamphibian classify: " << o.error << "\n";
     return 2;
   }
-  nlohmann::json decision = nlohmann::json::parse(o.emits.at(0).fields.at(0).second);
+  nlohmann::json decision = nlohmann::json::parse(o.emits.at(0).Get("decision"));
   decision.erase("item");
   std::cout << decision.dump(2) << "\n";
   return 0;

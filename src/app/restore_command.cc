@@ -15,6 +15,7 @@
 #include "stages/action_ledger.h"
 #include "stages/archive_stage.h"
 #include "stages/pipeline.h"
+#include "stages/records.h"
 #include "review/review_store.h"
 #include "stages/restorer.h"
 #include "storage/s3_object_store.h"
@@ -80,7 +81,9 @@ bool RestoreOne(Tools& t, const std::string& id) {
                           {"status", ok ? "restored" : "failed"}, {"api_calls", r.calls},
                           {"decided_by", "operator (spamphibian restore)"}, {"time", NowRfc3339()}};
   LogJson(t.log, spdlog::level::info, "audit", audit);
-  if (Status s = t.redis.Run({"XADD", t.audit_stream, "*", "audit", audit.dump(), "action_id", "restore-" + id}); !s.ok()) {
+  redis::Args xadd = {"XADD", t.audit_stream, "*"};
+  for (auto& f : records::Flat(records::Encode(records::Audit{audit.dump(), "restore-" + id}))) xadd.push_back(std::move(f));
+  if (Status s = t.redis.Run(xadd); !s.ok()) {
     std::cerr << "restore " << id << ": the audit entry was not written: " << s.message() << "\n";
   }
   if (ok) {

@@ -88,7 +88,7 @@ TEST_F(RemoteModelTest, ClassifyStageFallsBackOrHolds) {
   o.decisions.queue = "d";
   o.remote = remote(up);
   Outcome served = ClassifyStage(o, models, registry_, *log_).Process(entry);
-  auto d = nlohmann::json::parse(served.emits.at(0).fields[0].second);
+  auto d = nlohmann::json::parse(served.emits.at(0).Get("decision"));
   EXPECT_DOUBLE_EQ(d["score"].get<double>(), 0.93);
   // The service's score, under the same rule as the embedded model's: a
   // note of words alone is at most suspicious (verdict.h).
@@ -97,7 +97,7 @@ TEST_F(RemoteModelTest, ClassifyStageFallsBackOrHolds) {
 
   o.remote = remote(down);
   Outcome fallback = ClassifyStage(o, models, registry_, *log_).Process(entry);
-  d = nlohmann::json::parse(fallback.emits.at(0).fields[0].second);
+  d = nlohmann::json::parse(fallback.emits.at(0).Get("decision"));
   EXPECT_EQ(d["verdict"], "ham") << "the embedded model's answer";
   EXPECT_NE(d["scored_by"].get<std::string>().find("model service unavailable"), std::string::npos);
 

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <utility>
 
+#include "stages/records.h"
 #include "text/json_writer.h"
 
 namespace spamphibian {
@@ -68,7 +69,8 @@ void RecordDecision(spdlog::logger& logger, const DecisionLog& log, const Decisi
     }
     body += '}';
   }
-  Emit queued{log.queue, {{"decision", std::move(body)}, {"verdict", d.verdict}, {"item_type", d.item_type}}, 0};
+  Emit queued{log.queue,
+              records::Encode(records::Decision{body, d.decision_id, d.verdict, d.item_type, d.item_id, d.time}), 0};
   if (!log.log.empty()) {
     Emit logged = queued;
     logged.stream = log.log;

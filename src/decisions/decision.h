@@ -1,6 +1,6 @@
 // Decision: what the pipeline concluded about one item. Every item ends as
-// exactly one decision in the stream <prefix>decisions (field "decision"),
-// and as one JSON log line.
+// exactly one decision in the stream <prefix>decisions (a records::Decision,
+// stages/records.h), and as one JSON log line.
 //
 // Verdicts: gone (deleted before we could look), trusted (its author is
 // trusted; `reasons` says by which rule), and, from the classify stage,

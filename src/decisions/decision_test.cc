@@ -70,7 +70,7 @@ TEST(DecisionTest, AnItemInExtraIsKeptWhenThereIsNoItemText) {
   std::vector<Emit> emits;
   RecordDecision(*MakeNullLogger(), {"q", "", 0}, d, &emits);
   ASSERT_EQ(emits.size(), 1u);
-  const std::string& text = emits[0].fields[0].second;
+  const std::string text(emits[0].Get("decision"));
   EXPECT_EQ(text.find("\"item\""), text.rfind("\"item\""));
   EXPECT_EQ(nlohmann::json::parse(text)["item"]["id"], 8);
 }
@@ -86,7 +86,7 @@ TEST(DecisionTest, TheLogLineIsTheDecisionWithoutTheItem) {
   EXPECT_EQ(line["event"], "decision");
   EXPECT_EQ(line["level"], "info");
   EXPECT_FALSE(line.contains("item"));
-  nlohmann::json queued = nlohmann::json::parse(emits.at(0).fields.at(0).second);
+  nlohmann::json queued = nlohmann::json::parse(emits.at(0).Get("decision"));
   queued.erase("item");
   for (const auto& [key, value] : queued.items()) EXPECT_EQ(line[key], value) << key;
   // Off at info: nothing is written.

@@ -1,5 +1,7 @@
 #include "events/redis_event_sink.h"
 
+#include "stages/records.h"
+
 namespace spamphibian {
 namespace {
 
@@ -20,13 +22,7 @@ return id
 
 }  // namespace
 
-redis::Args EventFields(EventRecord record) {
-  return {"event_type",   std::string(record.event_type),
-          "received_at",  std::to_string(record.received_at_ms),
-          "delivery_id",  std::move(record.delivery_id),
-          "gitlab_event", std::move(record.gitlab_event),
-          "payload",      std::move(record.payload)};
-}
+redis::Args EventFields(EventRecord record) { return records::Flat(records::Encode(std::move(record))); }
 
 // One event on its way to a master that keeps it.
 struct RedisEventSink::Attempt {

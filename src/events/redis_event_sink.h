@@ -37,8 +37,8 @@
 
 namespace spamphibian {
 
-// The stream fields of an event: the one format of the events stream, used
-// by the event service and by the jobs that enqueue events themselves.
+// The stream fields of an event (stages/records.h), as XADD's arguments:
+// for the event service and the jobs that enqueue events themselves.
 redis::Args EventFields(EventRecord record);
 
 class RedisEventSink : public EventSink {

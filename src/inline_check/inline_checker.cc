@@ -7,6 +7,7 @@
 #include "classify/text_rendering.h"
 #include "gitlab/item.h"
 #include "security/crypto.h"
+#include "stages/records.h"
 #include "trust/account_signals.h"
 
 namespace spamphibian::inline_check {
@@ -225,7 +226,7 @@ void InlineChecker::Record(const InlineRequest& request, const std::string& corr
                                   {"decided_by", "inline policy, model " + d.extra.value("model_version", "?")},
                                   {"correlation_id", correlation_id.substr(0, 128)},
                                   {"time", d.time}};
-    emits.push_back(Emit{options_.audit_stream, {{"audit", audit.dump()}, {"action_id", d.decision_id}},
+    emits.push_back(Emit{options_.audit_stream, records::Encode(records::Audit{audit.dump(), d.decision_id}),
                          options_.audit_maxlen});
   }
   if (records_) records_(std::move(emits));

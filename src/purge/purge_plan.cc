@@ -140,8 +140,9 @@ nlohmann::json ForAct(const PurgePlan& plan) {
           {"items", items}};
 }
 
-std::vector<std::string> ItemDecisions(const nlohmann::json& purge, const nlohmann::json& review, const std::string& time) {
-  std::vector<std::string> out;
+std::vector<nlohmann::json> ItemDecisions(const nlohmann::json& purge, const nlohmann::json& review,
+                                          const std::string& time) {
+  std::vector<nlohmann::json> out;
   const std::string purge_id = purge.value("purge_id", "");
   std::size_t n = 0;
   for (const auto& e : purge.value("items", nlohmann::json::array())) {
@@ -162,7 +163,7 @@ std::vector<std::string> ItemDecisions(const nlohmann::json& purge, const nlohma
                           {"actions", e.value("actions", nlohmann::json::array())},
                           {"scope", "purge"},
                           {"purge_id", purge_id}}}};
-    out.push_back(d.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    out.push_back(std::move(d));
   }
   return out;
 }

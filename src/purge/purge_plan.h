@@ -69,8 +69,8 @@ nlohmann::json ForAct(const PurgePlan& plan);
 // is archived, reserved, capped and audited on the act stage's own path.
 // `review` is the reviewed decision's "review" object (reviewer, via,
 // review_id); each decision's id is "<purge_id>-<n>".
-std::vector<std::string> ItemDecisions(const nlohmann::json& purge, const nlohmann::json& review,
-                                       const std::string& time);
+std::vector<nlohmann::json> ItemDecisions(const nlohmann::json& purge, const nlohmann::json& review,
+                                          const std::string& time);
 
 // The ledger's index of every action of a purge (`restore --purge`, and
 // "not spam" on the review).

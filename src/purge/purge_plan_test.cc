@@ -90,7 +90,7 @@ TEST(PurgePlanTest, TheActStageGetsOneReviewedDecisionPerItemToChange) {
   ASSERT_EQ(purge["items"].size(), 2u) << "only items with something to send";
   const auto decisions = ItemDecisions(purge, {{"review_id", "r1"}, {"reviewer", "ana"}, {"via", "page"}}, "now");
   ASSERT_EQ(decisions.size(), 2u);
-  const json d = json::parse(decisions[0]);
+  const json& d = decisions[0];
   EXPECT_EQ(d["decision_id"], plan.purge_id + "-1");
   EXPECT_EQ(d["verdict"], "spam");
   EXPECT_EQ(d["item_type"], "project");

@@ -11,6 +11,7 @@
 #include "review/review_store.h"
 #include "security/crypto.h"
 #include "stages/pipeline.h"
+#include "stages/records.h"
 
 namespace spamphibian::registry {
 
@@ -45,7 +46,9 @@ void ModelOperations::Audit(const std::string& action, const std::string& versio
   const std::string id = "model-" + action + "-" + version + "-" + security::RandomToken(4);
   // Best effort: the change is made; a missing audit entry is logged by
   // the caller's Redis errors elsewhere and must not undo it.
-  (void)redis_.Run({"XADD", options_.key_prefix + std::string(kAuditStream), "*", "audit", audit.dump(), "action_id", id});
+  redis::Args xadd = {"XADD", options_.key_prefix + std::string(kAuditStream), "*"};
+  for (auto& f : records::Flat(records::Encode(records::Audit{audit.dump(), id}))) xadd.push_back(std::move(f));
+  (void)redis_.Run(xadd);
 }
 
 nlohmann::json ModelOperations::LiveOutcomes() {

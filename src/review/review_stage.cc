@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "stages/records.h"
 
 namespace spamphibian::review {
 
@@ -9,10 +10,14 @@ ReviewStage::ReviewStage(ReviewStore& store, std::function<std::int64_t()> now_m
     : store_(store), now_ms_(std::move(now_ms)) {}
 
 Outcome ReviewStage::Process(const Entry& entry) {
-  const nlohmann::json d = nlohmann::json::parse(entry.Get("decision"), nullptr, false);
-  if (!d.is_object()) return Outcome::DeadLetter("not a decision");
-  const std::string verdict = d.value("verdict", "");
+  records::Decision record;
+  nlohmann::json d;
+  if (Status s = records::Decode(entry, &record, &d); !s.ok()) return Outcome::DeadLetter(s.message());
+  // Only what may become a review is parsed (gone and trusted are not).
+  const std::string_view verdict = record.verdict;
   if (verdict != "spam" && verdict != "suspicious" && verdict != "ham") return Outcome::Done();
+  if (d.is_null()) d = nlohmann::json::parse(record.decision, nullptr, false);
+  if (!d.is_object()) return Outcome::DeadLetter("not a decision");
   if (d.contains("review")) return Outcome::Done();  // a reviewer's answer on its way to the act stage
   if (!d.contains("item") || !d["item"].is_object()) return Outcome::Done();
   // The domains it links to, as the classify stage found them: a campaign
@@ -23,7 +28,7 @@ Outcome ReviewStage::Process(const Entry& entry) {
       if (domain.is_string()) domains.push_back(domain.get<std::string>());
     }
   }
-  if (Status s = store_.Add(d, entry.Get("decision"), domains, now_ms_()); !s.ok()) {
+  if (Status s = store_.Add(d, record.decision, domains, now_ms_()); !s.ok()) {
     if (s.IsInvalidArgument()) return Outcome::DeadLetter(s.message());
     return Outcome::Retry("redis: " + s.message());
   }

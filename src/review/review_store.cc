@@ -1,6 +1,7 @@
 #include "review/review_store.h"
 
 #include "security/crypto.h"
+#include "stages/records.h"
 
 #include "classify/campaigns.h"
 
@@ -53,9 +54,11 @@ return 1
 
 // KEYS: review hash, decisions, labels, archive ("" = none), audit, verified
 // users, reviewer-verified users, outcome counts. ARGV: prefix, id,
-// expected state, new state, answer record, reviewed decision, label, label
-// key, audit, audit id, audit maxlen, e-mail to trust, outcome ("spam",
-// "ham", "skip"), memory ms (0 = none), model version.
+// expected state, new state, answer record, the reviewed decision's fields
+// ("" = none), label, label key, the audit entry's fields, the archived
+// label's fields, audit maxlen, e-mail to trust, outcome ("spam", "ham",
+// "skip"), memory ms (0 = none), model version. Fields: a record's
+// (stages/records.h), as a JSON array of XADD's field arguments.
 // A spam or ham answer is also remembered for the author, each linked
 // domain and the text (classify::kReviewedAuthorKey, kReviewedDomainKey,
 // kReviewedTextKey: the decision's campaign.text_hash in each of its
@@ -77,16 +80,16 @@ local answers = f[4]
 if answers == false or answers == '[]' then answers = '[' .. ARGV[5] .. ']'
 else answers = string.sub(answers, 1, -2) .. ',' .. ARGV[5] .. ']' end
 redis.call('HSET', KEYS[1], 'state', new, 'answers', answers)
-if ARGV[6] ~= '' then redis.call('XADD', KEYS[2], '*', 'decision', ARGV[6]) end
+if ARGV[6] ~= '' then redis.call('XADD', KEYS[2], '*', unpack(cjson.decode(ARGV[6]))) end
 if ARGV[7] ~= '' then
   redis.call('XADD', KEYS[3], 'MAXLEN', '~', '1000000', '*', 'label', ARGV[7], 'key', ARGV[8])
-  if KEYS[4] ~= '' then redis.call('XADD', KEYS[4], '*', 'key', ARGV[8], 'object', ARGV[7]) end
+  if KEYS[4] ~= '' then redis.call('XADD', KEYS[4], '*', unpack(cjson.decode(ARGV[10]))) end
 end
 local maxlen = tonumber(ARGV[11])
 if maxlen > 0 then
-  redis.call('XADD', KEYS[5], 'MAXLEN', '~', maxlen, '*', 'audit', ARGV[9], 'action_id', ARGV[10])
+  redis.call('XADD', KEYS[5], 'MAXLEN', '~', maxlen, '*', unpack(cjson.decode(ARGV[9])))
 else
-  redis.call('XADD', KEYS[5], '*', 'audit', ARGV[9], 'action_id', ARGV[10])
+  redis.call('XADD', KEYS[5], '*', unpack(cjson.decode(ARGV[9])))
 end
 if ARGV[12] ~= '' then
   redis.call('SADD', KEYS[6], ARGV[12])
@@ -346,12 +349,24 @@ Status RedisReviewStore::OfDomain(const std::string& domain, const std::string& 
 
 Status RedisReviewStore::Apply(const std::string& id, const Answer& a, bool* applied, std::string* state) {
   const std::string& p = options_.prefix;
+  // The entries for the act stage, the archive and the audit, as their
+  // records (stages/records.h), each a JSON array of XADD's field arguments.
+  const auto fields = [](const Fields& record) { return nlohmann::json(records::Flat(record)).dump(); };
+  std::string decision_fields;
+  if (!a.reviewed_decision.empty()) {
+    const nlohmann::json d = nlohmann::json::parse(a.reviewed_decision, nullptr, false);
+    const auto header = [&](const char* key) { return d.is_object() ? d.value(key, "") : std::string(); };
+    decision_fields = fields(records::Encode(records::Decision{a.reviewed_decision, header("decision_id"), header("verdict"),
+                                                               header("item_type"), header("item_id"), header("time")}));
+  }
+  const std::string label_fields = fields(records::Encode(records::Label{a.label_key, a.label}));
+  const std::string audit_fields = fields(records::Encode(records::Audit{a.audit, a.audit_id}));
   redis::Reply reply;
   if (Status s = client_.Eval(apply_,
                               {p + "review:" + id, p + "decisions", p + "labels", a.label.empty() || !options_.archive_labels ? "" : p + "archive",
                                p + "audit", p + "verified_users", p + "verified_users:reviewed", p + std::string(kOutcomeCounts)},
-                              {p, id, a.expected_state, StateFor(a.outcome), a.record.dump(), a.reviewed_decision, a.label,
-                               a.label_key, a.audit, a.audit_id, std::to_string(options_.audit_maxlen), a.trust_email,
+                              {p, id, a.expected_state, StateFor(a.outcome), a.record.dump(), decision_fields, a.label,
+                               a.label_key, audit_fields, label_fields, std::to_string(options_.audit_maxlen), a.trust_email,
                                a.outcome, std::to_string(std::chrono::milliseconds(options_.memory).count()),
                                a.model_version.empty() ? "unknown" : a.model_version},
                               &reply);

@@ -7,6 +7,7 @@
 #include "log/json_log.h"
 #include "purge/purge_plan.h"
 #include "stages/action_archive.h"
+#include "stages/records.h"
 #include "stages/restorer.h"
 #include "text/gzip.h"
 
@@ -47,7 +48,8 @@ ActStage::ActStage(ActStageOptions options, ActStageDeps deps, metrics::Registry
       lanes_(static_cast<int>(deps_.send.size())) {}
 
 void ActStage::Audit(const nlohmann::json& record, std::vector<Emit>* emits) {
-  emits->push_back(Emit{options_.audit_stream, {{"audit", record.dump()}, {"action_id", record.value("action_id", "")}},
+  emits->push_back(Emit{options_.audit_stream,
+                        records::Encode(records::Audit{record.dump(), record.value("action_id", "")}),
                         options_.audit_maxlen});
   actions_.With({record.value("item_type", ""), record.value("action", ""), record.value("status", "")}).Inc();
   LogJson(log_, spdlog::level::info, "audit", record);
@@ -173,7 +175,10 @@ void ActStage::Resume(Work& w, Step& step) {
 
 void ActStage::Prepare(const Entry& entry, Work& w) {
   w.entry = &entry;
-  w.d = nlohmann::json::parse(entry.Get("decision"), nullptr, false);
+  records::Decision record;
+  if (Status s = records::Decode(entry, &record, &w.d); !s.ok()) return void(w.outcome = Outcome::DeadLetter(s.message()));
+  // Parsed once: by Decode for an entry from before versions, else here.
+  if (w.d.is_null()) w.d = nlohmann::json::parse(record.decision, nullptr, false);
   const nlohmann::json& d = w.d;
   if (!d.is_object()) return void(w.outcome = Outcome::DeadLetter("not a decision"));
   const std::string decided = d.value("verdict", "");
@@ -449,7 +454,8 @@ Outcome ActStage::Finish(Work& w) {
                            {"model_version", d.value("model_version", "")}, {"item", d["item"]},
                            {"actions", results}, {"dry_run", w.dry_run}, {"time", NowRfc3339()}};
     emits.push_back(Emit{options_.notifications_stream,
-                         {{"notification", note.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)}}});
+                         records::Encode(records::Notification{
+                             note.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)})});
   }
   return Outcome::Done(std::move(emits));
 }
@@ -474,7 +480,7 @@ void ActStage::ProcessBatch(std::span<const Entry> entries, std::vector<Outcome>
 void ActStage::Purge(const nlohmann::json& d, const nlohmann::json& plan, const gitlab::Item& item,
                      const std::string& decided_by, const std::string& status, std::vector<Emit>* emits) {
   const std::string purge_id = plan.value("purge_id", "");
-  const std::vector<std::string> decisions = purge::ItemDecisions(plan, d["review"], NowRfc3339());
+  const std::vector<nlohmann::json> decisions = purge::ItemDecisions(plan, d["review"], NowRfc3339());
   // One audit entry for the purge; each item's actions follow under its id.
   Audit({{"action_id", purge_id},
          {"action", "purge"},
@@ -494,7 +500,13 @@ void ActStage::Purge(const nlohmann::json& d, const nlohmann::json& plan, const 
         emits);
   // A trusted author's content is not touched, whoever asks.
   if (status == "refused" || options_.decisions_stream.empty()) return;
-  for (const std::string& one : decisions) emits->push_back(Emit{options_.decisions_stream, {{"decision", one}}});
+  for (const nlohmann::json& one : decisions) {
+    const std::string text = one.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    emits->push_back(Emit{options_.decisions_stream,
+                          records::Encode(records::Decision{text, one.value("decision_id", ""), one.value("verdict", ""),
+                                                            one.value("item_type", ""), one.value("item_id", ""),
+                                                            one.value("time", "")})});
+  }
 }
 
 Outcome ActStage::Undo(const nlohmann::json& d, const gitlab::Item& item) {

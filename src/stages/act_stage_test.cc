@@ -165,8 +165,8 @@ class ActStageTest : public ::testing::Test {
     std::vector<nlohmann::json> out;
     for (const auto& e : o.emits) {
       if (e.stream != stream) continue;
-      EXPECT_EQ(e.fields.at(0).first, field);
-      out.push_back(nlohmann::json::parse(e.fields.at(0).second));
+      EXPECT_FALSE(e.Get(field).empty()) << field;
+      out.push_back(nlohmann::json::parse(e.Get(field)));
     }
     return out;
   }

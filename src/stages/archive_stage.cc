@@ -29,11 +29,9 @@ std::string ArchiveSafeId(std::string s) {
   return s;
 }
 
-std::string EvaluatedFolder(const nlohmann::json& d) {
-  const std::string type = d.value("item_type", ""), id = d.value("item_id", ""), decision = d.value("decision_id", "");
-  const std::string time = d.value("time", "");
-  if (type.empty() || id.empty() || decision.empty() || time.size() < 10) return "";
-  return "evaluated/" + ArchiveSafeId(type) + "/" + time.substr(0, 10) + "/";
+std::string EvaluatedFolder(const records::Decision& d) {
+  if (d.item_type.empty() || d.item_id.empty() || d.decision_id.empty() || d.time.size() < 10) return "";
+  return "evaluated/" + ArchiveSafeId(std::string(d.item_type)) + "/" + std::string(d.time.substr(0, 10)) + "/";
 }
 
 Status ReadEvaluatedBatch(const std::string& object, std::vector<nlohmann::json>* decisions) {
@@ -66,16 +64,16 @@ void ArchiveStage::ProcessBatch(std::span<const Entry> entries, std::vector<Outc
   // The decisions of one type and day, in the batch's order.
   struct Group {
     std::vector<std::size_t> members;
+    std::vector<std::string_view> texts;  // the decisions, views into the entries
     std::vector<std::string> dates, decision_ids, items;
   };
   std::map<std::string, Group> groups;  // by folder
   std::optional<Outcome> down;          // S3 failed: the rest waits without a request each
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const Entry& e = entries[i];
-    std::string_view text = e.Get("decision");
-    if (text.empty() && !e.Get("object").empty()) {
+    if (records::Label label; records::Decode(e, &label).ok()) {
       // A reviewer's label (review/review_store.cc), its key chosen there.
-      const std::string key(e.Get("key"));
+      const std::string key(label.key);
       if (!key.starts_with("labels/") || key.find("..") != std::string::npos) {
         (*outcomes)[i] = Outcome::DeadLetter("an object to archive outside labels/: '" + key + "'");
         continue;
@@ -84,23 +82,29 @@ void ArchiveStage::ProcessBatch(std::span<const Entry> entries, std::vector<Outc
         (*outcomes)[i] = Outcome::Hold(down->error);
         continue;
       }
-      if (Status s = store_->Put(key, std::string(e.Get("object")), "application/json"); !s.ok()) {
+      if (Status s = store_->Put(key, std::string(label.object), "application/json"); !s.ok()) {
         (*outcomes)[i] = Failed(s);
         if ((*outcomes)[i].kind == Outcome::Kind::kHold) down = (*outcomes)[i];
       }
       continue;
     }
-    const nlohmann::json d = nlohmann::json::parse(text, nullptr, false);
-    const std::string folder = d.is_object() ? EvaluatedFolder(d) : "";
+    // Grouped by the header alone: the decision itself goes into the
+    // object as the entry's text, never parsed here.
+    records::Decision d;
+    nlohmann::json parsed;  // for an entry from before versions only
+    const Status decoded = records::Decode(e, &d, &parsed);
+    const std::string folder = decoded.ok() ? EvaluatedFolder(d) : "";
     if (folder.empty()) {
-      (*outcomes)[i] = Outcome::DeadLetter("not a decision with item_type, item_id, decision_id and time");
+      (*outcomes)[i] = Outcome::DeadLetter(decoded.ok() ? "not a decision with item_type, item_id, decision_id and time"
+                                                        : decoded.message());
       continue;
     }
     Group& g = groups[folder];
     g.members.push_back(i);
-    g.dates.push_back(d.value("time", "").substr(0, 10));
-    g.decision_ids.push_back(d.value("decision_id", ""));
-    g.items.push_back(d.value("item_type", "") + ":" + d.value("item_id", ""));
+    g.texts.push_back(d.decision);
+    g.dates.emplace_back(d.time.substr(0, 10));
+    g.decision_ids.emplace_back(d.decision_id);
+    g.items.push_back(std::string(d.item_type) + ":" + std::string(d.item_id));
   }
 
   std::vector<ArchiveIndex::Entry> stored;
@@ -117,7 +121,7 @@ void ArchiveStage::ProcessBatch(std::span<const Entry> entries, std::vector<Outc
                               ".jsonl.gz";
       std::string lines;
       for (std::size_t k = from; k < to; ++k) {
-        lines.append(entries[g.members[k]].Get("decision"));
+        lines.append(g.texts[k]);
         lines.push_back('\n');
       }
       if (Status s = store_->Put(key, text::Gzip(lines), "application/gzip"); !s.ok()) {

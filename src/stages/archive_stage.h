@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "redis/client.h"
+#include "stages/records.h"
 #include "stages/stage.h"
 #include "storage/object_store.h"
 
@@ -82,9 +83,9 @@ class ArchiveStage : public Stage {
 // An id as one path segment of an object key ('/' would make folders).
 std::string ArchiveSafeId(std::string id);
 
-// The folder of an evaluated item's batch objects, from its decision JSON
-// (evaluated/<type>/<date>/); "" when the decision lacks what it needs.
-std::string EvaluatedFolder(const nlohmann::json& decision);
+// The folder of an evaluated item's batch objects, from its decision's
+// header (evaluated/<type>/<date>/); "" when the header lacks what it needs.
+std::string EvaluatedFolder(const records::Decision& decision);
 
 // The lines of an evaluated batch object (each a decision), for readers
 // and tests.

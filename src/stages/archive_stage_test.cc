@@ -9,11 +9,16 @@
 namespace spamphibian {
 namespace {
 
-Entry DecisionEntry(const std::string& id, const std::string& item_id) {
+// As the classify stage writes it (records::Decision); `before_records`:
+// as it was written before records were versioned, the decision alone.
+Entry DecisionEntry(const std::string& id, const std::string& item_id, bool before_records = false) {
   nlohmann::json d = {{"decision_id", "classify-" + id}, {"item_type", "snippet"}, {"item_id", item_id},
                       {"verdict", "spam"},               {"score", 0.97},          {"time", "2026-11-25T08:00:00.123Z"},
                       {"item", {{"type", "snippet"}, {"id", item_id}}}};
-  return Entry{id, {{"decision", d.dump()}, {"verdict", "spam"}}};
+  if (before_records) return Entry{id, {{"decision", d.dump()}, {"verdict", "spam"}}};
+  const std::string text = d.dump();
+  return Entry{id, records::Encode(records::Decision{text, d["decision_id"].get<std::string>(), "spam", "snippet",
+                                                     item_id, "2026-11-25T08:00:00.123Z"})};
 }
 
 class MemoryIndex : public ArchiveIndex {
@@ -61,6 +66,26 @@ TEST(ArchiveStage, OneGzipObjectPerBatchTypeAndDayFoundThroughTheIndex) {
   for (const auto& o : outcomes) EXPECT_EQ(o.kind, Outcome::Kind::kRetry);
 }
 
+TEST(ArchiveStage, AnEntryFromBeforeRecordsStillArchivesTheSame) {
+  auto store = std::make_unique<testing::MemoryObjectStore>();
+  auto* objects = store.get();
+  MemoryIndex index;
+  ArchiveStage stage(std::move(store), &index);
+  std::vector<Outcome> outcomes;
+  stage.ProcessBatch(std::vector<Entry>{DecisionEntry("7-0", "47", true), DecisionEntry("8-0", "48")}, &outcomes);
+  for (const auto& o : outcomes) EXPECT_EQ(o.kind, Outcome::Kind::kDone) << o.error;
+  ASSERT_EQ(objects->objects.size(), 1u) << "one type and day: one object, whatever the entries' versions";
+  std::vector<nlohmann::json> decisions;
+  ASSERT_TRUE(ReadEvaluatedBatch(objects->objects.begin()->second, &decisions).ok());
+  ASSERT_EQ(decisions.size(), 2u);
+  EXPECT_EQ(decisions[0]["item_id"], "47");
+  EXPECT_EQ(index.by_decision["classify-7-0"], objects->objects.begin()->first);
+  // A record from a newer binary is not misread.
+  Entry newer = DecisionEntry("9-0", "49");
+  newer.fields.front().second = "99";
+  EXPECT_EQ(stage.Process(newer).kind, Outcome::Kind::kDeadLetter);
+}
+
 TEST(ArchiveStage, LabelsStayObjectsOfTheirOwn) {
   auto store = std::make_unique<testing::MemoryObjectStore>();
   auto* objects = store.get();
@@ -98,10 +123,10 @@ TEST(ArchiveStage, MalformedEntryIsDeadLettered) {
 }
 
 TEST(EvaluatedFolder, IdsCannotMakeFolders) {
-  EXPECT_EQ(EvaluatedFolder({{"item_type", "no/te"}, {"item_id", "group/project:7"}, {"decision_id", "classify-1-0"},
-                             {"time", "2026-01-02T03:04:05Z"}}),
+  EXPECT_EQ(EvaluatedFolder(records::Decision{"{}", "classify-1-0", "spam", "no/te", "group/project:7",
+                                              "2026-01-02T03:04:05Z"}),
             "evaluated/no_te/2026-01-02/");
-  EXPECT_EQ(EvaluatedFolder({{"item_type", "note"}}), "");
+  EXPECT_EQ(EvaluatedFolder(records::Decision{"{}", "", "", "note", "", ""}), "");
 }
 
 }  // namespace

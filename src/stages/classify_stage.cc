@@ -65,13 +65,14 @@ void ClassifyStage::ProcessBatch(std::span<const Entry> entries, std::vector<Out
     Prepared& p = prepared[i];
     // The text and the author only: the API object (`raw`, most of the
     // entry) goes on to the decision as the entry's text, unread here.
-    const std::string_view item_text = entries[i].Get("item");
-    if (Status s = gitlab::ParseItem(item_text, gitlab::ItemParts::kWithoutRefsAndRaw, &p.item); !s.ok()) {
+    Status s = records::Decode(entries[i], &p.record);
+    if (s.ok()) s = gitlab::ParseItem(p.record.item, gitlab::ItemParts::kWithoutRefsAndRaw, &p.item);
+    if (!s.ok()) {
       (*outcomes)[i] = Outcome::DeadLetter(s.message());
       continue;
     }
-    if (options_.remote) p.json = nlohmann::json::parse(item_text, nullptr, false);  // the model service's input
-    p.signals = nlohmann::json::parse(entries[i].Get("signals"), nullptr, false);
+    if (options_.remote) p.json = nlohmann::json::parse(p.record.item, nullptr, false);  // the model service's input
+    p.signals = nlohmann::json::parse(p.record.signals, nullptr, false);
     if (p.signals.is_discarded()) p.signals = nlohmann::json::object();
     p.rendering = classify::Render(p.item, p.signals);
     p.ok = true;
@@ -195,7 +196,7 @@ Outcome ClassifyStage::Decide(const Entry& entry, Prepared* prepared) {
   }
   // The act stage needs the item; it goes in as the entry's text, neither
   // copied nor serialised again (logs leave it out).
-  d.item_json = std::string(entry.Get("item"));
+  d.item_json = std::string(prepared->record.item);
 
   decisions_.With({item.type, verdict}).Inc();
   languages_.With({rendering.language.empty() ? std::string("unknown") : std::string(rendering.language), verdict}).Inc();

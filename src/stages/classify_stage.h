@@ -32,6 +32,7 @@
 #include "config/config.h"
 #include "metrics/registry.h"
 #include "decisions/decision.h"
+#include "stages/records.h"
 #include "stages/stage.h"
 
 namespace spamphibian {
@@ -71,6 +72,7 @@ class ClassifyStage : public Stage {
  private:
   struct Prepared {
     bool ok = false;
+    records::Item record;  // the entry's, a view into it
     gitlab::Item item;
     nlohmann::json json;     // the whole item as a tree, for a model service only
     nlohmann::json signals;

@@ -33,7 +33,7 @@ class ClassifyStageTest : public ::testing::Test {
     EXPECT_EQ(o.emits.at(2).maxlen, 0);
     EXPECT_EQ(o.emits.at(2).fields, o.emits.at(0).fields);
     EXPECT_EQ(o.emits.at(1).fields, o.emits.at(0).fields);
-    return nlohmann::json::parse(o.emits.at(0).fields[0].second);
+    return nlohmann::json::parse(o.emits.at(0).Get("decision"));
   }
   // The decisions of one batch, counted in `memory`.
   std::vector<nlohmann::json> Decide(classify::CampaignMemory* memory, const std::vector<Entry>& entries) {
@@ -42,7 +42,7 @@ class ClassifyStageTest : public ::testing::Test {
     std::vector<Outcome> outcomes;
     stage.ProcessBatch(entries, &outcomes);
     std::vector<nlohmann::json> out;
-    for (const Outcome& o : outcomes) out.push_back(nlohmann::json::parse(o.emits.at(0).fields[0].second));
+    for (const Outcome& o : outcomes) out.push_back(nlohmann::json::parse(o.emits.at(0).Get("decision")));
     return out;
   }
   static gitlab::Item Developer() {
@@ -149,10 +149,10 @@ TEST_F(ClassifyStageTest, ABatchCountsCampaignsAcrossAccounts) {
   stage.ProcessBatch(entries, &outcomes);
   ASSERT_EQ(outcomes.size(), 4u);
   EXPECT_EQ(outcomes[3].kind, Outcome::Kind::kDeadLetter) << "a bad entry fails alone";
-  auto reasons = [&](int i) { return nlohmann::json::parse(outcomes[i].emits.at(0).fields[0].second)["reasons"].dump(); };
+  auto reasons = [&](int i) { return nlohmann::json::parse(outcomes[i].emits.at(0).Get("decision"))["reasons"].dump(); };
   EXPECT_EQ(reasons(1).find("sig_campaign_text"), std::string::npos) << "one other account is no campaign yet";
   EXPECT_NE(reasons(2).find("sig_campaign_text"), std::string::npos) << "the third account with the same text";
-  EXPECT_EQ(nlohmann::json::parse(outcomes[2].emits.at(0).fields[0].second)["campaign"]["text_accounts"], 2);
+  EXPECT_EQ(nlohmann::json::parse(outcomes[2].emits.at(0).Get("decision"))["campaign"]["text_accounts"], 2);
 }
 
 // A comment that reads like a reader's, with one commercial link, pasted
@@ -320,7 +320,7 @@ TEST_F(ClassifyStageTest, WhatReviewersConfirmedSpamRaisesToSpamAndNeverLowers) 
     ClassifyStage stage(options, models_, registry_, *log_);
     Outcome o = stage.Process(Entry{"1-0", {{"item", gitlab::ToJson(Developer()).dump()},
                                             {"signals", developer_signals_.dump()}}});
-    return nlohmann::json::parse(o.emits.at(0).fields[0].second);
+    return nlohmann::json::parse(o.emits.at(0).Get("decision"));
   };
   classify::CampaignCounts author;
   author.reviewed_author = "spam";
@@ -345,11 +345,11 @@ TEST_F(ClassifyStageTest, AShadowedModelScoresBesideAndChangesNothing) {
   options.shadow = &shadow;
   ClassifyStage stage(options, models_, registry_, *log_);
   const Entry entry{"1-0", {{"item", gitlab::ToJson(Developer()).dump()}, {"signals", developer_signals_.dump()}}};
-  auto without = nlohmann::json::parse(stage.Process(entry).emits.at(0).fields[0].second);
+  auto without = nlohmann::json::parse(stage.Process(entry).emits.at(0).Get("decision"));
   EXPECT_FALSE(without.contains("shadow")) << "an empty holder: no shadow";
   // The same model as a stand-in candidate: it must agree.
   shadow.Set(models_.Get(), "cand12345678", "shadow");
-  auto with = nlohmann::json::parse(stage.Process(entry).emits.at(0).fields[0].second);
+  auto with = nlohmann::json::parse(stage.Process(entry).emits.at(0).Get("decision"));
   EXPECT_EQ(with["verdict"], without["verdict"]);
   EXPECT_EQ(with["score"], without["score"]);
   EXPECT_EQ(with["shadow"]["model_version"], "cand12345678");
@@ -363,7 +363,7 @@ TEST_F(ClassifyStageTest, AShadowedModelScoresBesideAndChangesNothing) {
   std::string current;
   models_.Get(&current);
   shadow.Set(models_.Get(), current, "shadow");
-  auto promoted = nlohmann::json::parse(stage.Process(entry).emits.at(0).fields[0].second);
+  auto promoted = nlohmann::json::parse(stage.Process(entry).emits.at(0).Get("decision"));
   EXPECT_FALSE(promoted.contains("shadow")) << promoted.dump();
 }
 

@@ -1,10 +1,8 @@
 #include "stages/fetch_stage.h"
 
-#include <cstdlib>
-
 #include "decisions/decision.h"
-#include "events/redis_event_sink.h"
 #include "log/json_log.h"
+#include "stages/records.h"
 
 namespace spamphibian {
 
@@ -13,8 +11,10 @@ FetchStage::FetchStage(FetchStageOptions options, std::shared_ptr<gitlab::GitLab
     : options_(std::move(options)), api_(std::move(api)), fetcher_(*api_), ledger_(ledger), log_(log) {}
 
 Outcome FetchStage::Process(const Entry& entry) {
-  const std::string event_type(entry.Get("event_type"));
-  const nlohmann::json payload = nlohmann::json::parse(entry.Get("payload"), nullptr, /*allow_exceptions=*/false);
+  records::Event event;
+  if (Status s = records::Decode(entry, &event); !s.ok()) return Outcome::DeadLetter(s.message());
+  const std::string event_type(event.event_type);
+  const nlohmann::json payload = nlohmann::json::parse(event.payload, nullptr, /*allow_exceptions=*/false);
   if (payload.is_discarded()) return Outcome::DeadLetter("payload is not JSON");
   if (gitlab::ItemTypeOf(event_type).empty()) return Outcome::DeadLetter("unknown event type '" + event_type + "'");
 
@@ -34,14 +34,12 @@ Outcome FetchStage::Process(const Entry& entry) {
     for (const auto& snippet : todo) {
       EventRecord record;
       record.event_type = "snippet_check";
-      record.received_at_ms = std::atoll(std::string(entry.Get("received_at")).c_str());
+      record.received_at_ms = event.received_at_ms;
       nlohmann::json payload_one = {{"event_name", "snippet_check"}, {"snippet_id", snippet.id},
                                     {"updated_at", snippet.updated_at}};
       if (snippet.project_id > 0) payload_one["project_id"] = snippet.project_id;
       record.payload = payload_one.dump();
-      out.emits.push_back(Emit{options_.events_stream, {}});
-      redis::Args fields = EventFields(std::move(record));
-      for (std::size_t i = 0; i + 1 < fields.size(); i += 2) out.emits.back().fields.emplace_back(fields[i], fields[i + 1]);
+      out.emits.push_back(Emit{options_.events_stream, records::Encode(std::move(record))});
     }
     // The ledger moves on only once the per-snippet events are handed over.
     if (!seen.empty()) out.after_commit = [this, seen] { ledger_.Remember(seen); };
@@ -69,11 +67,9 @@ Outcome FetchStage::Process(const Entry& entry) {
 
   Outcome out = Outcome::Done();
   for (const gitlab::Item& item : items) {
-    out.emits.push_back(Emit{options_.items_stream,
-                             {{"item", gitlab::ToJson(item).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)},
-                              {"event_type", event_type},
-                              {"event_id", entry.id},
-                              {"received_at", std::string(entry.Get("received_at"))}}});
+    const std::string text = gitlab::ToJson(item).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    out.emits.push_back(
+        Emit{options_.items_stream, records::Encode(records::Item{text, "", event_type, entry.id, event.received_at_ms})});
   }
   // At debug only: at info the log has a line per decision at most.
   if (log_.should_log(spdlog::level::debug)) {

@@ -8,6 +8,7 @@
 
 #include "log/json_log.h"
 #include "notify/slack_message.h"
+#include "stages/records.h"
 
 namespace spamphibian {
 
@@ -57,8 +58,15 @@ Outcome NotifyStage::Send(const nlohmann::json& message) {
   }
 }
 
+// The entry's notification; discarded when it is not one.
+nlohmann::json NotifyStage::Parse(const Entry& entry) {
+  records::Notification record;
+  if (!records::Decode(entry, &record).ok()) return nlohmann::json(nlohmann::json::value_t::discarded);
+  return nlohmann::json::parse(record.notification, nullptr, false);
+}
+
 Outcome NotifyStage::Process(const Entry& entry) {
-  const nlohmann::json n = nlohmann::json::parse(entry.Get("notification"), nullptr, false);
+  const nlohmann::json n = Parse(entry);
   if (!n.is_object()) return Outcome::DeadLetter("not a notification");
   return Send(notify::BuildMessage(n, options_.review_url));
 }
@@ -77,7 +85,7 @@ void NotifyStage::ProcessBatch(std::span<const Entry> entries, std::vector<Outco
   std::vector<std::size_t> members;
   outcomes->resize(entries.size());
   for (std::size_t i = 0; i < entries.size(); ++i) {
-    nlohmann::json n = nlohmann::json::parse(entries[i].Get("notification"), nullptr, false);
+    nlohmann::json n = Parse(entries[i]);
     if (!n.is_object()) {
       (*outcomes)[i] = Outcome::DeadLetter("not a notification");
       continue;

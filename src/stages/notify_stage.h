@@ -51,6 +51,7 @@ class NotifyStage : public Stage {
   Outcome Process(const Entry& entry) override;
 
  private:
+  static nlohmann::json Parse(const Entry& entry);
   // Sends one message; the outcome for every entry it covers.
   Outcome Send(const nlohmann::json& message);
 

@@ -14,18 +14,20 @@ namespace spamphibian {
 
 using Fields = std::vector<std::pair<std::string, std::string>>;
 
+// The first field of that name, or "".
+inline std::string_view FieldOf(const Fields& fields, std::string_view name) {
+  for (const auto& [k, v] : fields) {
+    if (k == name) return v;
+  }
+  return {};
+}
+
 // One stream entry.
 struct Entry {
   std::string id;  // the stream id, e.g. "1732512000000-0"
   Fields fields;
 
-  // The first field of that name, or "".
-  std::string_view Get(std::string_view name) const {
-    for (const auto& [k, v] : fields) {
-      if (k == name) return v;
-    }
-    return {};
-  }
+  std::string_view Get(std::string_view name) const { return FieldOf(fields, name); }
 };
 
 // An entry to append to a stream (the full key, prefix included).
@@ -35,6 +37,8 @@ struct Emit {
   // > 0: the stream is capped near this many entries (XADD MAXLEN ~), for
   // streams that are a bounded log (decisions) rather than a work queue.
   long long maxlen = 0;
+
+  std::string_view Get(std::string_view name) const { return FieldOf(fields, name); }
 };
 
 // What became of one input entry.

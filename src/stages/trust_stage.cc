@@ -5,6 +5,7 @@
 #include "decisions/decision.h"
 #include "gitlab/item.h"
 #include "log/json_log.h"
+#include "stages/records.h"
 
 namespace spamphibian {
 
@@ -15,8 +16,10 @@ TrustStage::TrustStage(TrustStageOptions options, const TrustPolicyHolder& polic
 
 Outcome TrustStage::Process(const Entry& entry) {
   // The author is all trust reads; the item goes on as the entry's text.
+  records::Item in;
+  if (Status s = records::Decode(entry, &in); !s.ok()) return Outcome::DeadLetter(s.message());
   gitlab::Item item;
-  if (Status s = gitlab::ParseItem(entry.Get("item"), gitlab::ItemParts::kWithoutRefsAndRaw, &item); !s.ok()) {
+  if (Status s = gitlab::ParseItem(in.item, gitlab::ItemParts::kWithoutRefsAndRaw, &item); !s.ok()) {
     return Outcome::DeadLetter(s.message());
   }
   const std::shared_ptr<const TrustPolicy> policy = policies_.Get();
@@ -50,11 +53,10 @@ Outcome TrustStage::Process(const Entry& entry) {
     LogJson(log_, spdlog::level::debug, "untrusted",
             {{"item_type", item.type}, {"item_id", item.id}, {"author", item.author.username}, {"signals", signals}});
   }
-  return Outcome::Done({Emit{options_.candidates_stream,
-                             {{"item", std::string(entry.Get("item"))},
-                              {"signals", signals.dump()},
-                              {"event_id", std::string(entry.Get("event_id"))},
-                              {"received_at", std::string(entry.Get("received_at"))}}}});
+  const std::string signals_text = signals.dump();
+  records::Item out = in;
+  out.signals = signals_text;
+  return Outcome::Done({Emit{options_.candidates_stream, records::Encode(out)}});
 }
 
 }  // namespace spamphibian

@@ -44,7 +44,7 @@ TEST_F(TrustStageTest, TrustedAuthorBecomesADecisionWithTheReason) {
   ASSERT_EQ(o.kind, Outcome::Kind::kDone);
   ASSERT_EQ(o.emits.size(), 1u);
   EXPECT_EQ(o.emits[0].stream, "p:decisions");
-  const auto d = nlohmann::json::parse(o.emits[0].fields[0].second);
+  const auto d = nlohmann::json::parse(o.emits[0].Get("decision"));
   EXPECT_EQ(d["verdict"], "trusted");
   EXPECT_EQ(d["decision_id"], "trust-1-0");
   EXPECT_NE(d["reasons"][0].get<std::string>().find("ethz"), std::string::npos);
