@@ -145,8 +145,16 @@ void ActStage::Resume(Work& w, Step& step) {
   if (Status s = deps_.ledger.ArchiveOf(step.id, &archive); !s.ok()) return Stop(w, Outcome::Retry("redis: " + s.message()));
   if (archive.empty() && deps_.archive != nullptr) {
     // Reserved before the archive was batched: its own object, if written.
+    // When S3 cannot say, it waits: a second archive would be dated after
+    // a call the first owner may have sent.
     storage::ObjectInfo info;
-    if (deps_.archive->Head(LegacyActionArchiveKey(step.id), &info).ok()) archive = LegacyActionArchiveKey(step.id);
+    const Status head = deps_.archive->Head(LegacyActionArchiveKey(step.id), &info);
+    if (head.ok()) {
+      archive = LegacyActionArchiveKey(step.id);
+    } else if (!head.IsNotFound()) {
+      return Stop(w, Outcome::Hold("archive " + LegacyActionArchiveKey(step.id) + ": " + head.message() +
+                                   "; the action waits until it can be archived"));
+    }
   }
   if (all_applied) {
     reconciled_.Inc();
@@ -418,8 +426,9 @@ Outcome ActStage::Finish(Work& w) {
     if (!step.to_send) continue;
     if (failed || !step.sent.ok()) {
       // It may have reached GitLab: whoever resumes looks first. The ones
-      // after it were not sent.
-      (void)deps_.ledger.Release(step.id, w.item_key, options_.owner, !failed);
+      // after it were not sent (by us; a taken-over one maybe by its first
+      // owner).
+      (void)deps_.ledger.Release(step.id, w.item_key, options_.owner, !failed || step.taken_over);
       if (!failed) {
         failed = step.sent.IsPermissionDenied() ? Outcome::Hold("GitLab: " + step.sent.message())
                                                 : Outcome::Retry("GitLab: " + step.sent.message());
