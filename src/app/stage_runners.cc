@@ -236,13 +236,18 @@ std::unique_ptr<StageRunner> ActRunner(const RunnerContext& c, const policy::Pol
     // The review queue's answer, asked before the model's decision changes
     // GitLab (review/review_store.h keeps the state in review:<id>).
     auto reviews = std::make_shared<redis::Client>(c.connector);
-    ReviewState review_state = [reviews, key = c.config.pipeline.key_prefix + "review:"](const std::string& id,
-                                                                                         std::string* state) {
-      redis::Reply r;
-      state->clear();
-      Status s = reviews->Run({"HGET", key + id, "state"}, &r);
-      if (s.ok() && r->type == REDIS_REPLY_STRING) *state = std::string(redis::ReplyText(r.get()));
-      return s;
+    ReviewState review_state = [reviews, key = c.config.pipeline.key_prefix + "review:"](
+                                   const std::vector<std::string>& ids, std::vector<std::string>* states) {
+      std::vector<redis::Args> gets;
+      for (const std::string& id : ids) gets.push_back({"HGET", key + id, "state"});
+      std::vector<redis::Reply> replies;
+      states->assign(ids.size(), "");
+      if (Status s = reviews->RunPipeline(gets, &replies); !s.ok()) return s;
+      for (std::size_t i = 0; i < replies.size() && i < ids.size(); ++i) {
+        if (redis::IsError(replies[i].get())) return Status::Internal(std::string(redis::ReplyText(replies[i].get())));
+        if (replies[i]->type == REDIS_REPLY_STRING) (*states)[i] = std::string(redis::ReplyText(replies[i].get()));
+      }
+      return Status::Ok();
     };
     return std::make_unique<Owned>(
         o, policies, trust, std::make_unique<RedisActionLedger>(c.connector, c.config.pipeline.key_prefix),

@@ -79,6 +79,14 @@ struct ActStage::Work {
   nlohmann::json d;
   gitlab::Item item;
   std::string item_key;
+  nlohmann::json review;  // a reviewer's answer, when it is one
+  std::shared_ptr<const policy::Policy> policy;
+  std::vector<std::string> actions;  // the policy's or the reviewer's
+  bool changes_gitlab = false;
+  bool never_saved = false;  // refused by the inline check before GitLab saved it
+  std::string purge_id;
+  bool purge_item = false;   // one item of a purge, on its way
+  std::string review_asked;  // the review whose state decides (AskReviews)
   std::vector<Step> steps;
   bool dry_run = false;
   std::string verdict, decided_by, trusted_by, purge_status;
@@ -181,7 +189,7 @@ void ActStage::Resume(Work& w, Step& step) {
   step.archive = archive;
 }
 
-void ActStage::Prepare(const Entry& entry, Work& w) {
+void ActStage::Read(const Entry& entry, Work& w) {
   w.entry = &entry;
   records::Decision record;
   if (Status s = records::Decode(entry, &record, &w.d); !s.ok()) return void(w.outcome = Outcome::DeadLetter(s.message()));
@@ -199,16 +207,18 @@ void ActStage::Prepare(const Entry& entry, Work& w) {
   w.item_key = item.type + ":" + item.id;
 
   // A reviewer's answer (review/outcomes.h): their actions, or undo ours.
-  const nlohmann::json review = d.contains("review") && d["review"].is_object() ? d["review"] : nlohmann::json();
+  if (d.contains("review") && d["review"].is_object()) w.review = d["review"];
+  const nlohmann::json& review = w.review;
   if (review.is_object() && review.value("outcome", "") == "ham") return void(w.outcome = Undo(d, item));
 
   // Refused before GitLab saved it (the inline check, inline_check/): there
   // is no item in GitLab to change, only its author, and only on a
   // reviewer's word. The model's decision was GitLab's answer already.
-  const bool never_saved = d.contains("inline") && d["inline"].is_object() && d["inline"].value("refused", false);
-  if (never_saved && !review.is_object()) return void(w.outcome = Outcome::NothingToDo());
+  w.never_saved = d.contains("inline") && d["inline"].is_object() && d["inline"].value("refused", false);
+  if (w.never_saved && !review.is_object()) return void(w.outcome = Outcome::NothingToDo());
 
-  const auto policy = deps_.policies.Get();
+  w.policy = deps_.policies.Get();
+  const auto& policy = w.policy;
   std::optional<double> age;
   if (d.contains("score") && d["score"].is_number()) w.score = d["score"].get<double>();
   const nlohmann::json signals = d.value("signals", nlohmann::json::object());
@@ -224,7 +234,8 @@ void ActStage::Prepare(const Entry& entry, Work& w) {
   }
   const bool words_alone = d.value("words_alone", false);
   w.verdict = review.is_object() ? "spam" : policy->Verdict(item.type, decided, w.score, age, words_alone);
-  const std::vector<std::string>& actions = review.is_object() ? reviewed_actions : policy->Actions(item.type, w.verdict);
+  w.actions = review.is_object() ? reviewed_actions : policy->Actions(item.type, w.verdict);
+  const std::vector<std::string>& actions = w.actions;
   if (actions.empty()) return void(w.outcome = Outcome::NothingToDo());
   // The policy's dry run (on by default) is about what the model may do
   // alone; a reviewer's answer has its own switch (review.dry_run).
@@ -239,34 +250,59 @@ void ActStage::Prepare(const Entry& entry, Work& w) {
   // Who the author is decides whether anything may be done at all; asked
   // only when there is something to do in GitLab (monitor mode: no Redis
   // round trip per decision).
-  const bool changes_gitlab = std::any_of(actions.begin(), actions.end(), policy::IsDestructive);
+  w.changes_gitlab = std::any_of(actions.begin(), actions.end(), policy::IsDestructive);
   // An item of a purge (purge/purge_plan.h) waits its turn on this
   // stream; its review may have been answered "not spam" since.
-  const std::string purge_id = review.is_object() ? review.value("purge_id", d.value("purge_id", "")) : "";
-  const bool purge_item = !purge_id.empty() && review.value("scope", "") == "purge";
-  if (changes_gitlab && (!review.is_object() || purge_item) && deps_.review_state) {
-    std::string state;
-    const std::string asked = purge_item ? review.value("review_id", "") : d.value("decision_id", "");
-    if (Status s = deps_.review_state(asked, &state); !s.ok()) {
-      return void(w.outcome = Outcome::Retry("review state: " + s.message()));
-    }
-    if (state == "not_spam") {
-      w.trusted_by = purge_item ? "a reviewer answered not spam on the purge's review before this item was reached"
-                                : "a reviewer answered not spam before this decision was acted on";
+  w.purge_id = review.is_object() ? review.value("purge_id", d.value("purge_id", "")) : "";
+  w.purge_item = !w.purge_id.empty() && review.value("scope", "") == "purge";
+  if (w.changes_gitlab && (!review.is_object() || w.purge_item) && deps_.review_state) {
+    w.review_asked = w.purge_item ? review.value("review_id", "") : d.value("decision_id", "");
+  }
+}
+
+// The review queue's state of every decision of the batch that asks, in
+// one round trip: one a reviewer answered "not spam" meanwhile is refused.
+void ActStage::AskReviews(std::vector<Work>& works) {
+  std::vector<Work*> asking;
+  std::vector<std::string> ids;
+  for (Work& w : works) {
+    if (w.outcome || w.review_asked.empty()) continue;
+    asking.push_back(&w);
+    ids.push_back(w.review_asked);
+  }
+  if (ids.empty()) return;
+  std::vector<std::string> states;
+  const Status s = deps_.review_state(ids, &states);
+  for (std::size_t i = 0; i < asking.size(); ++i) {
+    Work& w = *asking[i];
+    if (!s.ok() || i >= states.size()) {
+      w.outcome = Outcome::Retry("review state: " + (s.ok() ? std::string("no answer") : s.message()));
+    } else if (states[i] == "not_spam") {
+      w.trusted_by = w.purge_item ? "a reviewer answered not spam on the purge's review before this item was reached"
+                                  : "a reviewer answered not spam before this decision was acted on";
     }
   }
-  if (changes_gitlab && w.trusted_by.empty()) {
+}
+
+void ActStage::Reserve(Work& w) {
+  if (w.outcome) return;
+  const nlohmann::json& d = w.d;
+  const gitlab::Item& item = w.item;
+  const nlohmann::json& review = w.review;
+  const auto& policy = w.policy;
+  const std::string& purge_id = w.purge_id;
+  if (w.changes_gitlab && w.trusted_by.empty()) {
     if (Status s = deps_.trust(item.author, &w.trusted_by); !s.ok()) {
       return void(w.outcome = Outcome::Retry("trust: " + s.message()));
     }
   }
 
-  for (const std::string& action : actions) {
+  for (const std::string& action : w.actions) {
     if (!policy::IsDestructive(action)) continue;
     Step step;
     step.action = action;
-    step.id = ActionId(entry.id, action);
-    if (never_saved && action != "block_user" && action != "ban_user") {
+    step.id = ActionId(w.entry->id, action);
+    if (w.never_saved && action != "block_user" && action != "ban_user") {
       step.not_applicable = "GitLab refused to save it: there is nothing to change";
     } else if (Status s = gitlab::PlanAction(item, action, &step.calls, &step.not_applicable); !s.ok()) {
       return void(w.outcome = Outcome::DeadLetter(s.message()));
@@ -419,9 +455,9 @@ void ActStage::Send(Work& w, int lane) {
   }
 }
 
-Outcome ActStage::Finish(Work& w) {
-  if (w.outcome) return std::move(*w.outcome);
-  std::optional<Outcome> failed;
+void ActStage::Settle(Work& w, std::vector<ActionLedger::Record>* carried_out) {
+  if (w.outcome) return;
+  bool failed = false;
   for (Step& step : w.steps) {
     if (!step.to_send) continue;
     if (failed || !step.sent.ok()) {
@@ -430,21 +466,21 @@ Outcome ActStage::Finish(Work& w) {
       // owner).
       (void)deps_.ledger.Release(step.id, w.item_key, options_.owner, !failed || step.taken_over);
       if (!failed) {
-        failed = step.sent.IsPermissionDenied() ? Outcome::Hold("GitLab: " + step.sent.message())
-                                                : Outcome::Retry("GitLab: " + step.sent.message());
+        w.outcome = step.sent.IsPermissionDenied() ? Outcome::Hold("GitLab: " + step.sent.message())
+                                                   : Outcome::Retry("GitLab: " + step.sent.message());
+        failed = true;
       }
       continue;
     }
     step.record["archive"] = step.archive;
     step.record["status"] = step.gone ? "gone" : "taken";
     step.record["api_responses"] = std::move(step.responses);
-    if (Status s = deps_.ledger.Remember(step.id, w.item_key, step.record); !s.ok()) {
-      // The reservation stays (indexed: restore finds the action); a
-      // resumer reconciles and records it.
-      LogJson(log_, spdlog::level::warn, "act_not_remembered", {{"action_id", step.id}, {"error", s.message()}});
-    }
+    carried_out->push_back({step.id, w.item_key, step.record});
   }
-  if (failed) return std::move(*failed);
+}
+
+Outcome ActStage::Finish(Work& w) {
+  if (w.outcome) return std::move(*w.outcome);
 
   std::vector<Emit> emits;
   nlohmann::json results = nlohmann::json::array();
@@ -473,7 +509,9 @@ Outcome ActStage::Process(const Entry& entry) { return ProcessAsBatch(entry); }
 
 void ActStage::ProcessBatch(std::span<const Entry> entries, std::vector<Outcome>* outcomes) {
   std::vector<Work> works(entries.size());
-  for (std::size_t i = 0; i < entries.size(); ++i) Prepare(entries[i], works[i]);
+  for (std::size_t i = 0; i < entries.size(); ++i) Read(entries[i], works[i]);
+  AskReviews(works);
+  for (Work& w : works) Reserve(w);
   ArchiveBatch(works);
   std::vector<Work*> sending;
   for (Work& w : works) {
@@ -481,6 +519,13 @@ void ActStage::ProcessBatch(std::span<const Entry> entries, std::vector<Outcome>
   }
   // The batch's GitLab calls overlap, one decision per lane at a time.
   lanes_.Run(sending.size(), [&](std::size_t i, int lane) { Send(*sending[i], lane); });
+  std::vector<ActionLedger::Record> carried_out;
+  for (Work& w : works) Settle(w, &carried_out);
+  if (Status s = deps_.ledger.RememberAll(carried_out); !s.ok()) {
+    // The reservations stay (indexed: restore finds the actions); whoever
+    // resumes them reconciles with GitLab and records them.
+    LogJson(log_, spdlog::level::warn, "act_not_remembered", {{"actions", carried_out.size()}, {"error", s.message()}});
+  }
   outcomes->clear();
   outcomes->reserve(works.size());
   for (Work& w : works) outcomes->push_back(Finish(w));

@@ -87,10 +87,11 @@ struct ActStageOptions {
 
 // What the stage works with; all must outlive it. `archive` may be null
 // only while the policy changes nothing in GitLab.
-// The review queue's state of a decision ("" when it has no review, or no
-// queue runs): a decision that waited here (S3 down, the cap) while a
-// reviewer answered "not spam" is not acted on afterwards.
-using ReviewState = std::function<Status(const std::string& decision_id, std::string* state)>;
+// The review queue's state of each decision of `ids` ("" when it has no
+// review, or no queue runs), in one round trip for a batch: a decision
+// that waited here (S3 down, the cap) while a reviewer answered "not spam"
+// is not acted on afterwards.
+using ReviewState = std::function<Status(const std::vector<std::string>& ids, std::vector<std::string>* states)>;
 
 struct ActStageDeps {
   const policy::PolicyHolder& policies;
@@ -127,17 +128,25 @@ class ActStage : public Stage {
   void Purge(const nlohmann::json& decision, const nlohmann::json& plan, const gitlab::Item& item,
              const std::string& decided_by, const std::string& status, std::vector<Emit>* emits);
   // The phases of a batch, in order:
-  //   Prepare (per decision, steps 1-4: the policy, trust, the reservation;
-  //            Resume for an action someone else reserved),
+  //   Read (per decision: the policy's or the reviewer's actions),
+  //   AskReviews (the review queue's state, for the batch at once),
+  //   Reserve (per decision, steps 1-4: trust, the reservation; Resume for
+  //            an action someone else reserved),
   //   ArchiveBatch (step 5, one object for the batch),
   //   Send (step 6, the decisions on lanes at once),
-  //   Finish (per decision: the ledger, the audit, the notification).
+  //   Settle (per decision) and the ledger's records for the batch at once,
+  //   Finish (per decision: the audit, the notification).
   // A decision that ends early carries its outcome (Work::outcome) through
   // the later phases untouched.
-  void Prepare(const Entry& entry, Work& work);
+  void Read(const Entry& entry, Work& work);
+  void AskReviews(std::vector<Work>& works);
+  void Reserve(Work& work);
   void Resume(Work& work, Step& step);
   void ArchiveBatch(std::vector<Work>& works);
   void Send(Work& work, int lane);
+  // What sending came to: a failed action's lease ends; the ones carried
+  // out are added to `carried_out`, remembered for the batch at once.
+  void Settle(Work& work, std::vector<ActionLedger::Record>* carried_out);
   Outcome Finish(Work& work);
   // Ends `work` with `outcome` before anything of it is sent.
   void Stop(Work& work, Outcome outcome);

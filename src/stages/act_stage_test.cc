@@ -128,8 +128,10 @@ class ActStageTest : public ::testing::Test {
                         });
                         return Status::Ok();
                       }};
-    deps.review_state = [this](const std::string& id, std::string* state) {
-      *state = review_states_.count(id) ? review_states_[id] : "";
+    deps.review_state = [this](const std::vector<std::string>& ids, std::vector<std::string>* states) {
+      ++review_lookups_;
+      states->clear();
+      for (const auto& id : ids) states->push_back(review_states_.count(id) ? review_states_[id] : "");
       return Status::Ok();
     };
     ActStageOptions options{"p:audit", 1000, with_slack ? "p:notifications" : "", "me"};
@@ -177,6 +179,7 @@ class ActStageTest : public ::testing::Test {
   TrustPolicyHolder trust_{TrustOptions{}};
   std::map<std::string, nlohmann::json> gitlab_now_;  // what GitLab answers to GET, by path
   std::map<std::string, std::string> review_states_;  // decision id -> review state
+  int review_lookups_ = 0;
   bool gitlab_down_ = false;
   testing::MemoryObjectStore store_;
   std::mutex sent_mu_;
@@ -550,6 +553,7 @@ TEST_F(ActStageTest, ABatchIsArchivedInOneObjectBeforeAnyCallAndItsDecisionsAreS
     EXPECT_EQ(In(o, "p:audit", "audit").at(0)["status"], "taken");
   }
   EXPECT_EQ(sent_.size(), 3u);
+  EXPECT_EQ(review_lookups_, 1) << "the review queue is asked once for the batch";
   EXPECT_TRUE(archived_first.load()) << "a call was sent before the batch's archive was written";
   EXPECT_GE(most.load(), 2) << "the batch's calls did not overlap";
   // One object for the batch; each action found in it, as restore finds it.

@@ -146,13 +146,21 @@ Status RedisActionLedger::Recall(const std::string& action_id, nlohmann::json* r
 
 Status RedisActionLedger::Remember(const std::string& action_id, const std::string& item_key,
                                    const nlohmann::json& record) {
-  std::vector<redis::Reply> replies;
-  Status s = client_.RunPipeline({{"SET", prefix_ + "action:" + action_id, record.dump(), "EX", std::to_string(kRecordSeconds)},
-                                  {"SADD", prefix_ + "actions:" + item_key, action_id},
-                                  {"EXPIRE", prefix_ + "actions:" + item_key, std::to_string(kRecordSeconds)}},
-                                 &replies);
+  return RememberAll({{action_id, item_key, record}});
+}
+
+Status RedisActionLedger::RememberAll(const std::vector<Record>& records) {
+  if (records.empty()) return Status::Ok();
+  std::vector<redis::Args> commands;
+  commands.reserve(records.size() * 3);
+  for (const Record& r : records) {
+    commands.push_back({"SET", prefix_ + "action:" + r.action_id, r.record.dump(), "EX", std::to_string(kRecordSeconds)});
+    commands.push_back({"SADD", prefix_ + "actions:" + r.item_key, r.action_id});
+    commands.push_back({"EXPIRE", prefix_ + "actions:" + r.item_key, std::to_string(kRecordSeconds)});
+  }
   // What was done is remembered on the replicas too before the entry is
   // acknowledged, or a failover would make the next worker do it again.
+  Status s = client_.RunPipelineChecked(commands);
   return s.ok() ? client_.WaitForReplicas() : s;
 }
 

@@ -24,6 +24,18 @@ class ActionLedger {
   virtual Status Recall(const std::string& action_id, nlohmann::json* record, bool* found) = 0;
   // Stores it, and indexes it under its item ("<type>:<id>").
   virtual Status Remember(const std::string& action_id, const std::string& item_key, const nlohmann::json& record) = 0;
+  struct Record {
+    std::string action_id;
+    std::string item_key;
+    nlohmann::json record;
+  };
+  // Remember() for each of `records`; RedisActionLedger in one round trip.
+  virtual Status RememberAll(const std::vector<Record>& records) {
+    for (const Record& r : records) {
+      if (Status s = Remember(r.action_id, r.item_key, r.record); !s.ok()) return s;
+    }
+    return Status::Ok();
+  }
   virtual Status ActionsOf(const std::string& item_key, std::vector<std::string>* action_ids) = 0;
   // Also indexes `ids` under `key` (e.g. a purge, purge::LedgerKey), read
   // back with ActionsOf(key); kept as long as the records.
@@ -66,6 +78,7 @@ class RedisActionLedger : public ActionLedger {
 
   Status Recall(const std::string& action_id, nlohmann::json* record, bool* found) override;
   Status Remember(const std::string& action_id, const std::string& item_key, const nlohmann::json& record) override;
+  Status RememberAll(const std::vector<Record>& records) override;
   Status ActionsOf(const std::string& item_key, std::vector<std::string>* action_ids) override;
   Status Index(const std::string& key, const std::vector<std::string>& ids) override;
   Status IsVerified(const std::string& email, bool* verified) override;

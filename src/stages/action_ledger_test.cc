@@ -112,6 +112,21 @@ TEST_F(ActionLedgerTest, RedisDownIsAnError) {
 }
 
 
+TEST_F(ActionLedgerTest, RemembersABatchOfRecordsAtOnce) {
+  ASSERT_TRUE(ledger_.RememberAll({{"act-1-0-block_user", "user:41", {{"status", "taken"}}},
+                                   {"act-2-0-block_user", "user:42", {{"status", "gone"}}}})
+                  .ok());
+  nlohmann::json record;
+  bool found = false;
+  ASSERT_TRUE(ledger_.Recall("act-2-0-block_user", &record, &found).ok());
+  ASSERT_TRUE(found);
+  EXPECT_EQ(record["status"], "gone");
+  std::vector<std::string> ids;
+  ASSERT_TRUE(ledger_.ActionsOf("user:41", &ids).ok());
+  EXPECT_EQ(ids, std::vector<std::string>{"act-1-0-block_user"});
+  EXPECT_TRUE(ledger_.RememberAll({}).ok());
+}
+
 TEST_F(ActionLedgerTest, KeepsWhichArchiveObjectHoldsEachAction) {
   std::string key = "stale";
   ASSERT_TRUE(ledger_.ArchiveOf("act-1-0-block_user", &key).ok());
