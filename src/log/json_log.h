@@ -1,5 +1,5 @@
 // Structured logging: one JSON object per line on stdout, e.g.
-//   {"time":"2026-11-25T06:01:02.123Z","level":"info","event":"event_enqueued","event_type":"user_create"}
+//   {"time":"2026-11-25T06:01:02.123Z","level":"debug","event":"event_enqueued","event_type":"user_create"}
 //
 // Log lines are built from an event name and a JSON object of fields, so a
 // field value can never break the line (it is escaped by nlohmann::json).
@@ -27,7 +27,7 @@ std::shared_ptr<spdlog::logger> MakeJsonLogger(const std::string& level, spdlog:
 std::shared_ptr<spdlog::logger> MakeLogger(const std::string& level, const std::string& format);
 
 // A sink that writes each line as a person reads it, e.g.
-//   06:01:02.123 INFO  event_enqueued  event_type=user_create status=queued
+//   06:01:02.123 DEBUG event_enqueued  event_type=user_create status=queued
 // (time UTC; strings bare unless they hold spaces or quotes, then quoted;
 // objects and arrays as compact JSON) to `out` (stdout by default).
 spdlog::sink_ptr MakeReadableSink(std::FILE* out = stdout);

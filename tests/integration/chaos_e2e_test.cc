@@ -193,6 +193,7 @@ TEST_F(ChaosE2E, NothingLostNothingDoneTwiceWhateverFails) {
   std::set<std::int64_t> flagged;
   std::map<std::int64_t, int> blocks;
   std::map<std::int64_t, std::int64_t> block_ms;
+  std::map<std::int64_t, std::string> flagged_developers;  // why, for the failure message
   const auto read = [&] {
     decisions.clear();
     flagged.clear();
@@ -202,6 +203,10 @@ TEST_F(ChaosE2E, NothingLostNothingDoneTwiceWhateverFails) {
       ++decisions[uid];
       const std::string verdict = d.value("verdict", "");
       if (verdict == "spam" || verdict == "suspicious") flagged.insert(uid);
+      if (flagged.count(uid) && uid % 2 == 0 && flagged_developers.size() < 5) {
+        flagged_developers[uid] = verdict + " " + d.value("score", nlohmann::json()).dump() + ": " +
+                                  d.value("reasons", nlohmann::json::array()).dump();
+      }
     }
     blocks.clear();
     for (const auto& r : sim_.Requests()) {
@@ -325,7 +330,8 @@ TEST_F(ChaosE2E, NothingLostNothingDoneTwiceWhateverFails) {
   EXPECT_EQ(before_archive, 0);
   EXPECT_GT(flagged.size(), static_cast<std::size_t>(hooks / 4)) << "odd ids are spammers";
   EXPECT_EQ(std::count_if(flagged.begin(), flagged.end(), [](std::int64_t uid) { return uid % 2 == 0; }), 0)
-      << "even ids are developers, each with a bio of their own";
+      << "even ids are developers, each with a bio of their own; flagged: "
+      << nlohmann::json(flagged_developers).dump();
 }
 
 }  // namespace
