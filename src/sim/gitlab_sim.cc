@@ -99,10 +99,13 @@ json GitLabSim::SyntheticUser(std::int64_t id) {
   // Odd ids sign up as SEO spammers, even ids as developers. The spammers
   // paste one bio, as a campaign does; the developers each write their
   // own, short as most are (hundreds of accounts with one long bio within
-  // days would be a campaign, classify/campaigns.h).
+  // days would be a campaign, classify/campaigns.h). Short means under
+  // kCampaignMinWords with the name and location: the 99 bios repeat every
+  // 198 ids, and a longer one ("Kubernetes") shared by a hundred
+  // accounts in a minute is a text campaign, rightly.
   static constexpr const char* kRoles[] = {"Backend engineer", "SRE", "Data scientist", "Student", "Frontend dev",
                                           "Maintainer", "Embedded developer", "Researcher", "DevOps person"};
-  static constexpr const char* kTopics[] = {"Rust", "Postgres", "Go and Kubernetes", "compilers", "React",
+  static constexpr const char* kTopics[] = {"Rust", "Postgres", "Kubernetes", "compilers", "React",
                                            "robotics", "NLP", "embedded C", "Haskell", "networking", "CI tooling"};
   const bool spam = id % 2 == 1;
   const std::string developer_bio = std::string(kRoles[id / 2 % std::size(kRoles)]) + ", " +
