@@ -351,7 +351,9 @@ Status RedisReviewStore::Apply(const std::string& id, const Answer& a, bool* app
   const std::string& p = options_.prefix;
   // The entries for the act stage, the archive and the audit, as their
   // records (stages/records.h), each a JSON array of XADD's field arguments.
-  const auto fields = [](const Fields& record) { return nlohmann::json(records::Flat(record)).dump(); };
+  const auto fields = [](const Fields& record) {
+    return nlohmann::json(records::Flat(record)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
   std::string decision_fields;
   if (!a.reviewed_decision.empty()) {
     const nlohmann::json d = nlohmann::json::parse(a.reviewed_decision, nullptr, false);
