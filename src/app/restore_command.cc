@@ -81,9 +81,8 @@ bool RestoreOne(Tools& t, const std::string& id) {
                           {"status", ok ? "restored" : "failed"}, {"api_calls", r.calls},
                           {"decided_by", "operator (spamphibian restore)"}, {"time", NowRfc3339()}};
   LogJson(t.log, spdlog::level::info, "audit", audit);
-  redis::Args xadd = {"XADD", t.audit_stream, "*"};
-  for (auto& f : records::Flat(records::Encode(records::Audit{audit.dump(), "restore-" + id}))) xadd.push_back(std::move(f));
-  if (Status s = t.redis.Run(xadd); !s.ok()) {
+  if (Status s = t.redis.Run(records::Xadd(t.audit_stream, records::Encode(records::Audit{audit.dump(), "restore-" + id})));
+      !s.ok()) {
     std::cerr << "restore " << id << ": the audit entry was not written: " << s.message() << "\n";
   }
   if (ok) {

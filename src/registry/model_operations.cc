@@ -46,9 +46,8 @@ void ModelOperations::Audit(const std::string& action, const std::string& versio
   const std::string id = "model-" + action + "-" + version + "-" + security::RandomToken(4);
   // Best effort: the change is made; a missing audit entry is logged by
   // the caller's Redis errors elsewhere and must not undo it.
-  redis::Args xadd = {"XADD", options_.key_prefix + std::string(kAuditStream), "*"};
-  for (auto& f : records::Flat(records::Encode(records::Audit{audit.dump(), id}))) xadd.push_back(std::move(f));
-  (void)redis_.Run(xadd);
+  (void)redis_.Run(records::Xadd(options_.key_prefix + std::string(kAuditStream),
+                                 records::Encode(records::Audit{audit.dump(), id})));
 }
 
 nlohmann::json ModelOperations::LiveOutcomes() {

@@ -77,6 +77,7 @@ struct ActStage::Step {
 struct ActStage::Work {
   const Entry* entry = nullptr;
   nlohmann::json d;
+  std::string_view decision_text;  // the entry's, as classified
   gitlab::Item item;
   std::string item_key;
   nlohmann::json review;  // a reviewer's answer, when it is one
@@ -102,19 +103,22 @@ struct ActStage::Work {
 };
 
 // The record restore reads (stages/restorer.h): the decision, the calls,
-// and what the item was before them. One line of the batch's object.
-std::string ActStage::ArchiveLine(const Step& step, const nlohmann::json& d) const {
-  const nlohmann::json& item = d["item"];
-  const nlohmann::json& author = item.value("author", nlohmann::json::object());
-  const nlohmann::json& refs = item.value("refs", nlohmann::json::object());
-  nlohmann::json archived = {{"action_id", step.id}, {"action", step.action}, {"decision", d},
-                             {"api_calls", nlohmann::json::array()}, {"time", NowRfc3339()},
+// and what the item was before them. One line of the batch's object. The
+// decision goes in as the entry's text, not serialised again.
+void ActStage::AppendArchiveLine(const Step& step, const Work& w, std::string* lines) const {
+  nlohmann::json archived = {{"action_id", step.id}, {"action", step.action}, {"api_calls", nlohmann::json::array()},
+                             {"time", NowRfc3339()},
                              // What Spamphibian found, so that restore undoes only what it did.
-                             {"prior_state", {{"author_state", author.value("state", "")},
-                                              {"visibility", item.value("visibility", "")},
-                                              {"confidential", refs.value("confidential", false)}}}};
+                             {"prior_state", {{"author_state", w.item.author.state},
+                                              {"visibility", w.item.visibility},
+                                              {"confidential", w.item.refs.value("confidential", false)}}}};
   for (const auto& c : step.calls) archived["api_calls"].push_back(c.ToJson());
-  return archived.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string line = archived.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  line.pop_back();  // the closing brace: the object is never empty
+  line += ",\"decision\":";
+  line += w.decision_text;
+  line += "}\n";
+  *lines += line;
 }
 
 void ActStage::Stop(Work& w, Outcome outcome) {
@@ -193,15 +197,18 @@ void ActStage::Read(const Entry& entry, Work& w) {
   w.entry = &entry;
   records::Decision record;
   if (Status s = records::Decode(entry, &record, &w.d); !s.ok()) return void(w.outcome = Outcome::DeadLetter(s.message()));
+  // Trusted, gone: nothing to do, told by the header without parsing.
+  const std::string_view decided = record.verdict;
+  if (decided != "spam" && decided != "suspicious" && decided != "ham") return void(w.outcome = Outcome::NothingToDo());
   // Parsed once: by Decode for an entry from before versions, else here.
+  // The text stays for the archive, which splices it in as it is.
+  w.decision_text = record.decision;
   if (w.d.is_null()) w.d = nlohmann::json::parse(record.decision, nullptr, false);
   const nlohmann::json& d = w.d;
   if (!d.is_object()) return void(w.outcome = Outcome::DeadLetter("not a decision"));
-  const std::string decided = d.value("verdict", "");
-  // Trusted, gone: nothing to do.
-  if (decided != "spam" && decided != "suspicious" && decided != "ham") return void(w.outcome = Outcome::NothingToDo());
   gitlab::Item& item = w.item;
-  if (Status s = gitlab::FromJson(d.value("item", nlohmann::json()), &item); !s.ok()) {
+  const auto in_item = d.find("item");
+  if (Status s = gitlab::FromJson(in_item != d.end() ? *in_item : nlohmann::json(), &item); !s.ok()) {
     return void(w.outcome = Outcome::DeadLetter(s.message()));
   }
   w.item_key = item.type + ":" + item.id;
@@ -233,7 +240,7 @@ void ActStage::Read(const Entry& entry, Work& w) {
     }
   }
   const bool words_alone = d.value("words_alone", false);
-  w.verdict = review.is_object() ? "spam" : policy->Verdict(item.type, decided, w.score, age, words_alone);
+  w.verdict = review.is_object() ? "spam" : policy->Verdict(item.type, std::string(decided), w.score, age, words_alone);
   w.actions = review.is_object() ? reviewed_actions : policy->Actions(item.type, w.verdict);
   const std::vector<std::string>& actions = w.actions;
   if (actions.empty()) return void(w.outcome = Outcome::NothingToDo());
@@ -405,8 +412,7 @@ void ActStage::ArchiveBatch(std::vector<Work>& works) {
     }
     for (Step& step : w.steps) {
       if (!step.to_send || !step.archive.empty()) continue;
-      lines += ArchiveLine(step, w.d);
-      lines.push_back('\n');
+      AppendArchiveLine(step, w, &lines);
       steps.push_back(&step);
     }
   }

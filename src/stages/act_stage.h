@@ -150,8 +150,8 @@ class ActStage : public Stage {
   Outcome Finish(Work& work);
   // Ends `work` with `outcome` before anything of it is sent.
   void Stop(Work& work, Outcome outcome);
-  // An action's archive record, one line of the batch's object.
-  std::string ArchiveLine(const Step& step, const nlohmann::json& decision) const;
+  // Appends an action's archive record, one line of the batch's object.
+  void AppendArchiveLine(const Step& step, const Work& work, std::string* lines) const;
 
   ActStageOptions options_;
   ActStageDeps deps_;

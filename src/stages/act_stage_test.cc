@@ -11,6 +11,7 @@
 #include "log/json_log.h"
 #include "memory_object_store.h"
 #include "stages/action_archive.h"
+#include "stages/records.h"
 #include "trust/trust_policy.h"
 
 namespace spamphibian {
@@ -332,6 +333,17 @@ TEST_F(ActStageTest, HamTrustedAndGoneNeedNothing) {
     const Outcome o = Stage()->Process(Decision("1-0", "user", verdict));
     EXPECT_EQ(o.kind, Outcome::Kind::kDone);
     EXPECT_TRUE(o.emits.empty()) << verdict;
+  }
+  EXPECT_TRUE(sent_.empty());
+}
+
+TEST_F(ActStageTest, TrustedAndGoneDecisionsAreToldByTheirHeaderWithoutParsing) {
+  UsePolicy(kQuarantine);
+  for (const char* verdict : {"trusted", "gone"}) {
+    // The payload is not even JSON: parsed, it would be dead-lettered.
+    const Entry entry{"3-0", records::Encode(records::Decision{"not parsed", "trust-3-0", verdict, "user", "41", "t"})};
+    const Outcome o = Stage()->Process(entry);
+    EXPECT_EQ(o.kind, Outcome::Kind::kDone) << verdict << ": " << o.error;
   }
   EXPECT_TRUE(sent_.empty());
 }

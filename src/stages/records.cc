@@ -172,4 +172,10 @@ std::vector<std::string> Flat(Fields fields) {
   return flat;
 }
 
+std::vector<std::string> Xadd(std::string stream, Fields fields) {
+  std::vector<std::string> command = {"XADD", std::move(stream), "*"};
+  for (auto& f : Flat(std::move(fields))) command.push_back(std::move(f));
+  return command;
+}
+
 }  // namespace spamphibian::records

@@ -100,5 +100,7 @@ Fields Encode(const Audit& audit);
 // A record's fields as XADD's arguments (field, value, ...), for the
 // writers that append with a command or a script of their own.
 std::vector<std::string> Flat(Fields fields);
+// The whole command: XADD `stream` * and the fields.
+std::vector<std::string> Xadd(std::string stream, Fields fields);
 
 }  // namespace spamphibian::records

@@ -91,6 +91,9 @@ TEST(Records, FlatIsXaddsFieldArguments) {
   EXPECT_EQ(Flat(Encode(Audit{R"({"action":"block_user"})", "act-1"})),
             (std::vector<std::string>{"v", std::to_string(kRecordVersion), "audit", R"({"action":"block_user"})",
                                       "action_id", "act-1"}));
+  EXPECT_EQ(Xadd("p:audit", Encode(Audit{"{}", "a"})),
+            (std::vector<std::string>{"XADD", "p:audit", "*", "v", std::to_string(kRecordVersion), "audit", "{}",
+                                      "action_id", "a"}));
 }
 
 }  // namespace
