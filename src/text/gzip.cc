@@ -7,6 +7,17 @@ namespace {
 
 constexpr int kGzipWindow = 15 + 16;  // zlib: a gzip header and trailer, not zlib's own
 
+// The smallest window that still sees all of `size` bytes (a window larger
+// than the data finds no more matches), from 2^9 to zlib's 2^15, and the
+// hash table to match. At full size zlib allocates and clears about 256 KB
+// per stream; an act batch of one decision is a few KB, so most of its
+// compression cost was that setup. Any gzip reader inflates either.
+int WindowBitsFor(std::size_t size) {
+  int bits = 9;
+  while (bits < 15 && (std::size_t{1} << bits) < size) ++bits;
+  return bits;
+}
+
 }  // namespace
 
 std::string Gzip(std::string_view data) {
@@ -14,7 +25,8 @@ std::string Gzip(std::string_view data) {
   // Level 1: JSON lines still shrink several times, at a third of the
   // default level's CPU (a batch is compressed on the archive's thread,
   // beside the stages that act).
-  deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, kGzipWindow, 8, Z_DEFAULT_STRATEGY);
+  const int bits = WindowBitsFor(data.size());
+  deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, bits + 16, bits - 7, Z_DEFAULT_STRATEGY);
   std::string out(deflateBound(&z, static_cast<uLong>(data.size())), '\0');
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
   z.avail_in = static_cast<uInt>(data.size());

@@ -19,6 +19,19 @@ TEST(Gzip, RoundTripsAndShrinksRepeatedText) {
   EXPECT_EQ(back, "");
 }
 
+TEST(Gzip, EverySizeRoundTripsWhateverWindowItIsGiven) {
+  // Sizes around each window's edge (2^9 .. 2^15 and beyond), with
+  // repeats further apart than a small window would see.
+  for (std::size_t size : {1u, 511u, 512u, 513u, 4097u, 32768u, 32769u, 200000u}) {
+    std::string data;
+    for (std::size_t i = 0; data.size() < size; ++i) data += "line " + std::to_string(i * 7919 % 1000) + ";";
+    data.resize(size);
+    std::string back;
+    ASSERT_TRUE(Gunzip(Gzip(data), size + 1, &back).ok()) << size;
+    EXPECT_EQ(back, data) << size;
+  }
+}
+
 TEST(Gzip, RefusesWhatIsNotGzipOrInflatesTooFar) {
   std::string out;
   EXPECT_TRUE(Gunzip("plain text", 1 << 20, &out).IsInvalidArgument());
