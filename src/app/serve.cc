@@ -200,7 +200,13 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
   const auto gitlab_rate = MakeGitLabRateLimiter(config);
   const RunnerContext context{config, connector, *gitlab_rate, registry, log};
   std::vector<std::unique_ptr<StageRunner>> runners;
-  if (Has(stages, "fetch")) runners.push_back(FetchRunner(context));
+  // fetch, trust and classify together run chained (pipeline.chain): the
+  // events runner takes each event through all three; the trust and
+  // classify runners still read their streams, for entries others write
+  // there (and those written before a restart).
+  const bool chained =
+      config.pipeline.chain && Has(stages, "fetch") && Has(stages, "trust") && Has(stages, "classify");
+  if (Has(stages, "fetch") && !chained) runners.push_back(FetchRunner(context));
   if (Has(stages, "trust")) runners.push_back(TrustRunner(context, trust_policies));
 
   // Classification with the embedded model (MODEL_PATH or the bundled one),
@@ -235,6 +241,7 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
       (void)shadow_refresher->RefreshNow();
     }
     runners.push_back(ClassifyRunner(context, models, model_breaker, &shadow_models));
+    if (chained) runners.push_back(ChainedRunner(context, trust_policies, models, model_breaker, &shadow_models));
   }
 
   if (Has(stages, "archive")) runners.push_back(ArchiveRunner(context));

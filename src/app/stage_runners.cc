@@ -13,6 +13,7 @@
 #include "review/review_store.h"
 #include "stages/act_stage.h"
 #include "stages/archive_stage.h"
+#include "stages/chain_stage.h"
 #include "stages/classify_stage.h"
 #include "stages/redis_campaign_memory.h"
 #include "stages/fetch_stage.h"
@@ -62,10 +63,12 @@ std::string ConsumerPrefix() {
   return std::string(host) + "-" + std::to_string(getpid()) + "-" + suffix;
 }
 
-std::unique_ptr<StageRunner> FetchRunner(const RunnerContext& c) {
-  // Each worker owns its GitLab connection and snippet ledger; the API's
-  // rate limiter is shared by the process.
-  auto factory = [c]() -> std::unique_ptr<Stage> {
+namespace {
+
+// Each worker owns its GitLab connection and snippet ledger; the API's
+// rate limiter is shared by the process.
+StageRunner::StageFactory FetchStages(const RunnerContext& c) {
+  return [c]() -> std::unique_ptr<Stage> {
     struct Owned : FetchStage {
       Owned(FetchStageOptions o, std::shared_ptr<gitlab::GitLabApi> api, std::unique_ptr<RedisSnippetLedger> ledger,
             std::unique_ptr<http::CurlHttpClient> http, spdlog::logger& log)
@@ -81,11 +84,10 @@ std::unique_ptr<StageRunner> FetchRunner(const RunnerContext& c) {
                                                      prefix + std::string(kEventsStream)},
                                    std::move(api), std::move(ledger), std::move(http), c.log);
   };
-  return Runner(c, RunnerOptions(c.config, kEventsStream, c.config.gitlab.fetch_workers, 4), factory);
 }
 
-std::unique_ptr<StageRunner> TrustRunner(const RunnerContext& c, const TrustPolicyHolder& policies) {
-  auto factory = [c, &policies]() -> std::unique_ptr<Stage> {
+StageRunner::StageFactory TrustStages(const RunnerContext& c, const TrustPolicyHolder& policies) {
+  return [c, &policies]() -> std::unique_ptr<Stage> {
     const std::string& prefix = c.config.pipeline.key_prefix;
     auto client = std::make_shared<redis::Client>(c.connector);
     const std::string key = prefix + "verified_users";
@@ -98,12 +100,10 @@ std::unique_ptr<StageRunner> TrustRunner(const RunnerContext& c, const TrustPoli
     return std::make_unique<TrustStage>(TrustStageOptions{prefix + std::string(kCandidatesStream), Decisions(c.config)},
                                         policies, std::move(verified), c.log);
   };
-  return Runner(c, RunnerOptions(c.config, kItemsStream, c.config.pipeline.workers, c.config.pipeline.batch_size),
-                factory);
 }
 
-std::unique_ptr<StageRunner> ClassifyRunner(const RunnerContext& c, const classify::ModelHolder& models,
-                                            classify::CircuitBreaker& breaker, const classify::ModelHolder* shadow) {
+StageRunner::StageFactory ClassifyStages(const RunnerContext& c, const classify::ModelHolder& models,
+                                         classify::CircuitBreaker& breaker, const classify::ModelHolder* shadow) {
   const Config& config = c.config;
   ClassifyStageOptions options;
   options.decisions = Decisions(config);
@@ -113,7 +113,7 @@ std::unique_ptr<StageRunner> ClassifyRunner(const RunnerContext& c, const classi
   options.by_type = config.classify.thresholds_by_type;
   options.hold_when_remote_down = config.classify.hold_when_model_url_down;
   options.shadow = shadow;
-  auto factory = [c, options, &models, &breaker]() -> std::unique_ptr<Stage> {
+  return [c, options, &models, &breaker]() -> std::unique_ptr<Stage> {
     ClassifyStageOptions o = options;
     if (!c.config.model_url.empty()) {
       // Each worker its own connection to the model service; one breaker.
@@ -144,8 +144,42 @@ std::unique_ptr<StageRunner> ClassifyRunner(const RunnerContext& c, const classi
                                   cl.flood_window_ms});
     return std::make_unique<Owned>(o, std::move(campaigns), models, c.registry, c.log);
   };
+}
+
+}  // namespace
+
+std::unique_ptr<StageRunner> FetchRunner(const RunnerContext& c) {
+  return Runner(c, RunnerOptions(c.config, kEventsStream, c.config.gitlab.fetch_workers, 4), FetchStages(c));
+}
+
+std::unique_ptr<StageRunner> TrustRunner(const RunnerContext& c, const TrustPolicyHolder& policies) {
+  return Runner(c, RunnerOptions(c.config, kItemsStream, c.config.pipeline.workers, c.config.pipeline.batch_size),
+                TrustStages(c, policies));
+}
+
+std::unique_ptr<StageRunner> ClassifyRunner(const RunnerContext& c, const classify::ModelHolder& models,
+                                            classify::CircuitBreaker& breaker, const classify::ModelHolder* shadow) {
+  const Config& config = c.config;
   return Runner(c, RunnerOptions(config, kCandidatesStream, config.pipeline.workers, config.pipeline.batch_size),
-                factory);
+                ClassifyStages(c, models, breaker, shadow));
+}
+
+std::unique_ptr<StageRunner> ChainedRunner(const RunnerContext& c, const TrustPolicyHolder& policies,
+                                           const classify::ModelHolder& models, classify::CircuitBreaker& breaker,
+                                           const classify::ModelHolder* shadow) {
+  // The fetch stage's runner (its consumer group on the events stream, its
+  // workers and batch), each worker with a stage of each kind.
+  const std::string& prefix = c.config.pipeline.key_prefix;
+  auto factory = [fetch = FetchStages(c), trust = TrustStages(c, policies),
+                  classify = ClassifyStages(c, models, breaker, shadow), items = prefix + std::string(kItemsStream),
+                  candidates = prefix + std::string(kCandidatesStream)]() -> std::unique_ptr<Stage> {
+    std::vector<ChainLink> links;
+    links.push_back({fetch(), ""});
+    links.push_back({trust(), items});
+    links.push_back({classify(), candidates});
+    return std::make_unique<ChainStage>(std::move(links));
+  };
+  return Runner(c, RunnerOptions(c.config, kEventsStream, c.config.gitlab.fetch_workers, 4), factory);
 }
 
 std::unique_ptr<StageRunner> ArchiveRunner(const RunnerContext& c) {

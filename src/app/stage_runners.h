@@ -36,6 +36,12 @@ std::unique_ptr<StageRunner> TrustRunner(const RunnerContext& c, const TrustPoli
 std::unique_ptr<StageRunner> ClassifyRunner(const RunnerContext& c, const classify::ModelHolder& models,
                                             classify::CircuitBreaker& breaker,
                                             const classify::ModelHolder* shadow = nullptr);
+// fetch, trust and classify chained (pipeline.chain): one runner on the
+// events stream whose every worker takes an event through all three and
+// hands only what leaves classify on (stages/chain_stage.h).
+std::unique_ptr<StageRunner> ChainedRunner(const RunnerContext& c, const TrustPolicyHolder& policies,
+                                           const classify::ModelHolder& models, classify::CircuitBreaker& breaker,
+                                           const classify::ModelHolder* shadow = nullptr);
 std::unique_ptr<StageRunner> ArchiveRunner(const RunnerContext& c);
 // `trust` is the same trust decision the trust stage makes, asked again
 // before anything changes in GitLab.

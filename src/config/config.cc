@@ -356,6 +356,7 @@ const Setting kSettings[] = {
     Duration("", "pipeline.delivery_dedupe_seconds", At<&C::pipeline, &PipelineOptions::delivery_dedupe_ttl>(), 1,
              30 * kDay, Unit::kSeconds),
     Number("", "pipeline.workers", At<&C::pipeline, &PipelineOptions::workers>(), 1, 256),
+    Text("", "pipeline.chain", At<&C::pipeline, &PipelineOptions::chain>()),
     Number("GITLAB_API_RATE", "gitlab.api_rate", At<&C::gitlab, &GitLabOptions::api_rate>(), 0, 100000),
     Text("GITLAB_CA_BUNDLE", "gitlab.ca_bundle", At<&C::gitlab, &GitLabOptions::ca_bundle>()),
     Duration("", "gitlab.timeout_ms", At<&C::gitlab, &GitLabOptions::timeout>(), 100, 600000, Unit::kMs),

@@ -93,6 +93,9 @@ struct PipelineOptions {
   int max_attempts = 5;                       // then dead-lettered
   std::chrono::seconds delivery_dedupe_ttl{24 * 3600};
   int workers = 1;                            // consumers per stage and process
+  // fetch, trust and classify in one process run chained: one worker takes
+  // an event through all three and hands only the decision on (ChainStage).
+  bool chain = true;
   long long decisions_maxlen = 100000;        // approximate bound of the decisions stream
   long long audit_maxlen = 1000000;           // approximate bound of the audit stream
 

@@ -34,6 +34,15 @@ class FetchTrustE2E : public ::testing::Test {
     ASSERT_TRUE(service_->WaitReady()) << service_->log();
   }
   long long Len(const std::string& stream) { return redis_client_->Integer({"XLEN", "spamphibian:" + stream}); }
+  // Entries ever appended to a stream (XLEN drops as consumed ones are trimmed).
+  long long Added(const std::string& stream) {
+    redis::Reply r;
+    if (!redis_client_->raw().Run({"XINFO", "STREAM", "spamphibian:" + stream}, &r).ok()) return -1;
+    for (std::size_t i = 0; i + 1 < r->elements; i += 2) {
+      if (redis::ReplyText(r->element[i]) == "entries-added") return r->element[i + 1]->integer;
+    }
+    return -1;
+  }
   long long Pending(const std::string& stream, const std::string& group) {
     redis::Reply r;
     if (!redis_client_->raw().Run({"XPENDING", "spamphibian:" + stream, group}, &r).ok()) return -1;
@@ -172,11 +181,21 @@ TEST_F(FetchTrustE2E, WithClassifyEveryHookEndsAsOneDecision) {
   ASSERT_TRUE(WaitFor([&] { return Len("decision_log") == n; }, std::chrono::seconds(30))) << Len("decision_log");
   std::map<std::string, nlohmann::json> users;  // username -> decision
   std::map<std::string, int> verdicts;
+  int chained = 0;
   for (const auto& text : Field("decision_log", "decision")) {
     auto d = nlohmann::json::parse(text);
     ++verdicts[d["verdict"].get<std::string>()];
     if (d["item_type"] == "user" && d.contains("author")) users[d["author"]] = d;
+    const std::string id = d["decision_id"];
+    chained += id.rfind("classify-e", 0) == 0 || id.rfind("trust-e", 0) == 0;
   }
+  // In one process the three stages run chained (pipeline.chain): nothing
+  // is handed over through the items and candidates streams, and every
+  // trust or classify decision is named after its event.
+  EXPECT_EQ(Added("items"), 0);
+  EXPECT_EQ(Added("candidates"), 0);
+  EXPECT_EQ(chained, verdicts["spam"] + verdicts["suspicious"] + verdicts["ham"] + verdicts["trusted"]);
+  EXPECT_EQ(Pending("events", "fetch"), 0);
   EXPECT_GT(verdicts["spam"], 20);
   EXPECT_GT(verdicts["ham"], 20);
   ASSERT_TRUE(users.count("seo_links_4u"));
@@ -187,6 +206,27 @@ TEST_F(FetchTrustE2E, WithClassifyEveryHookEndsAsOneDecision) {
   EXPECT_NE(metrics.find("spamphibian_decisions_total{item_type=\"user\",verdict=\"spam\"}"), std::string::npos);
   EXPECT_NE(metrics.find("spamphibian_model_info{"), std::string::npos);
   EXPECT_NE(metrics.find("spamphibian_classify_score_bucket{item_type=\"snippet\""), std::string::npos);
+}
+
+TEST_F(FetchTrustE2E, WithTheChainOffTheStagesHandOverThroughRedisAndDecideTheSame) {
+  std::string yaml = kYaml;
+  yaml.replace(yaml.find("max_attempts: 3\n"), 16, "max_attempts: 3\n  chain: false\n");
+  Start({}, yaml, "events,fetch,trust,classify");
+  const auto hooks = Hooks();
+  for (const auto& hook : hooks) Send(hook);
+  const long long n = static_cast<long long>(hooks.size());
+  ASSERT_TRUE(WaitFor([&] { return Len("decision_log") == n; }, std::chrono::seconds(30))) << Len("decision_log");
+  std::map<std::string, std::string> verdict;  // username -> verdict
+  for (const auto& text : Field("decision_log", "decision")) {
+    auto d = nlohmann::json::parse(text);
+    if (d["item_type"] == "user" && d.contains("author")) verdict[d["author"]] = d["verdict"];
+    const std::string id = d["decision_id"];
+    EXPECT_TRUE(id.rfind("classify-e", 0) != 0 && id.rfind("trust-e", 0) != 0) << id << ": named after its stream";
+  }
+  EXPECT_EQ(Added("items"), n) << "fetch handed every item over through Redis";
+  EXPECT_GT(Added("candidates"), 0);
+  EXPECT_EQ(verdict["seo_links_4u"], "spam");
+  EXPECT_EQ(verdict["carol.nguyen"], "ham");
 }
 
 }  // namespace
