@@ -70,7 +70,9 @@ void RecordDecision(spdlog::logger& logger, const DecisionLog& log, const Decisi
     body += '}';
   }
   Emit queued{log.queue,
-              records::Encode(records::Decision{body, d.decision_id, d.verdict, d.item_type, d.item_id, d.time}), 0};
+              records::Encode(records::Decision{body, d.decision_id, d.verdict, d.item_type, d.item_id, d.time,
+                                                records::Reviewed(d.extra.contains("review"))}),
+              0};
   if (!log.log.empty()) {
     Emit logged = queued;
     logged.stream = log.log;

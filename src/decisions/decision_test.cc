@@ -61,6 +61,17 @@ TEST(DecisionTest, TheQueuedDecisionIsTheDecisionWithTheItemSplicedIn) {
   EXPECT_EQ(queued["reasons"].size(), 2u);
 }
 
+TEST(DecisionTest, TheRecordSaysWhetherTheDecisionCarriesAReviewersAnswer) {
+  for (bool answered : {false, true}) {
+    Decision d = Example();
+    if (answered) d.extra["review"] = {{"outcome", "ham"}};
+    std::vector<Emit> emits;
+    RecordDecision(*MakeNullLogger(), {"q", "", 0}, d, &emits);
+    ASSERT_EQ(emits.size(), 1u);
+    EXPECT_EQ(emits[0].Get("reviewed"), answered ? "1" : "0");
+  }
+}
+
 TEST(DecisionTest, AnItemInExtraIsKeptWhenThereIsNoItemText) {
   Decision d = Example();
   d.extra["item"] = {{"id", 7}};

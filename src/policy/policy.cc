@@ -170,6 +170,11 @@ std::string Policy::Verdict(const std::string& item_type, const std::string& ver
   return capped(*score >= th->spam ? "spam" : *score >= th->suspicious ? "suspicious" : "ham");
 }
 
+bool Policy::JudgesByScore(const std::string& item_type) const {
+  const auto it = types.find(item_type);
+  return it != types.end() && (it->second.thresholds || it->second.young_account_days > 0);
+}
+
 const std::vector<std::string>& Policy::Actions(const std::string& item_type, const std::string& verdict) const {
   static const TypePolicy kDefault;
   static const std::vector<std::string> kNone;

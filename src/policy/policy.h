@@ -84,6 +84,10 @@ struct Policy {
                       std::optional<double> account_age_days, bool words_alone = false) const;
   // The ordered actions for that verdict ([] for ham and the rest).
   const std::vector<std::string>& Actions(const std::string& item_type, const std::string& verdict) const;
+  // Whether Verdict() may give another verdict than the decision's for this
+  // type (its own thresholds, or a young account's); else it only keeps
+  // words alone at most suspicious, and a ham decision stays ham.
+  bool JudgesByScore(const std::string& item_type) const;
   // True when no action of any type changes GitLab.
   bool monitor_mode() const;
 

@@ -67,6 +67,10 @@ TEST(Policy, ThresholdsAndYoungAccounts) {
   EXPECT_EQ(p.Verdict("user", "ham", 0.65, 0.2, true), "suspicious") << "a day-old account, but only words";
   EXPECT_EQ(p.Verdict("issue", "spam", 0.99, 0.1, true), "suspicious");
   EXPECT_EQ(p.Verdict("user", "trusted", 0.99, 0.1, true), "trusted");
+  EXPECT_TRUE(p.JudgesByScore("user"));
+  EXPECT_FALSE(p.JudgesByScore("issue")) << "ham stays ham: the act stage need not read the score";
+  ASSERT_TRUE(Parse("policy:\n  note:\n    spam: [quarantine]\n    young_account: {days: 2, spam: 0.6, suspicious: 0.3}\n", &p).ok());
+  EXPECT_TRUE(p.JudgesByScore("note")) << "a young account's thresholds alone";
 }
 
 TEST(Policy, BadInputIsNamed) {

@@ -358,8 +358,10 @@ Status RedisReviewStore::Apply(const std::string& id, const Answer& a, bool* app
   if (!a.reviewed_decision.empty()) {
     const nlohmann::json d = nlohmann::json::parse(a.reviewed_decision, nullptr, false);
     const auto header = [&](const char* key) { return d.is_object() ? d.value(key, "") : std::string(); };
-    decision_fields = fields(records::Encode(records::Decision{a.reviewed_decision, header("decision_id"), header("verdict"),
-                                                               header("item_type"), header("item_id"), header("time")}));
+    decision_fields = fields(records::Encode(
+        records::Decision{a.reviewed_decision, header("decision_id"), header("verdict"), header("item_type"),
+                          header("item_id"), header("time"),
+                          d.is_object() ? records::Reviewed(d.contains("review")) : records::Decision::Review::kUnknown}));
   }
   const std::string label_fields = fields(records::Encode(records::Label{a.label_key, a.label}));
   const std::string audit_fields = fields(records::Encode(records::Audit{a.audit, a.audit_id}));

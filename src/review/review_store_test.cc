@@ -120,6 +120,8 @@ TEST_F(ReviewStoreTest, AnAnswerAppliesOnceAndWritesEverythingInOneStep) {
   EXPECT_EQ(reviewed["verdict"], "spam");
   const json note = json::parse(client_->StreamField("p:decisions", "decision")[1]);
   EXPECT_EQ(note["review"]["actions"], json::array({"quarantine"}));
+  // Told in the record too: the act stage must read what the reviewer said.
+  EXPECT_EQ(client_->StreamField("p:decisions", "reviewed"), (std::vector<std::string>{"1", "1"}));
 
   // Again: nothing new anywhere.
   ASSERT_TRUE(Decide(store_, "classify-1", {"spam", "item", false}, {"bob", "page"}, policy, &result).ok());

@@ -200,6 +200,14 @@ void ActStage::Read(const Entry& entry, Work& w) {
   // Trusted, gone: nothing to do, told by the header without parsing.
   const std::string_view decided = record.verdict;
   if (decided != "spam" && decided != "suspicious" && decided != "ham") return void(w.outcome = Outcome::NothingToDo());
+  // Ham that no reviewer answered, of a type the policy judges by the
+  // decision's verdict: no action, told without parsing either. Most
+  // decisions are this one.
+  w.policy = deps_.policies.Get();
+  if (decided == "ham" && record.review == records::Decision::Review::kNone &&
+      !w.policy->JudgesByScore(std::string(record.item_type))) {
+    return void(w.outcome = Outcome::NothingToDo());
+  }
   // Parsed once: by Decode for an entry from before versions, else here.
   // The text stays for the archive, which splices it in as it is.
   w.decision_text = record.decision;
@@ -224,7 +232,6 @@ void ActStage::Read(const Entry& entry, Work& w) {
   w.never_saved = d.contains("inline") && d["inline"].is_object() && d["inline"].value("refused", false);
   if (w.never_saved && !review.is_object()) return void(w.outcome = Outcome::NothingToDo());
 
-  w.policy = deps_.policies.Get();
   const auto& policy = w.policy;
   std::optional<double> age;
   if (d.contains("score") && d["score"].is_number()) w.score = d["score"].get<double>();
@@ -565,7 +572,8 @@ void ActStage::Purge(const nlohmann::json& d, const nlohmann::json& plan, const 
     emits->push_back(Emit{options_.decisions_stream,
                           records::Encode(records::Decision{text, one.value("decision_id", ""), one.value("verdict", ""),
                                                             one.value("item_type", ""), one.value("item_id", ""),
-                                                            one.value("time", "")})});
+                                                            one.value("time", ""),
+                                                            records::Reviewed(one.contains("review"))})});
   }
 }
 

@@ -348,6 +348,28 @@ TEST_F(ActStageTest, TrustedAndGoneDecisionsAreToldByTheirHeaderWithoutParsing) 
   EXPECT_TRUE(sent_.empty());
 }
 
+TEST_F(ActStageTest, UnreviewedHamIsPassedOverWithoutParsingUnlessThePolicyJudgesItsScore) {
+  using Review = records::Decision::Review;
+  const auto ham = [](Review review, const char* type) {
+    // The payload is not even JSON: parsed, it would be dead-lettered.
+    return Entry{"3-0", records::Encode(records::Decision{"not parsed", "classify-3-0", "ham", type, "41", "t", review})};
+  };
+  UsePolicy("policy:\n  dry_run: false\n  user:\n    spam: [quarantine]\n"
+            "  note:\n    spam: [quarantine]\n    thresholds: {spam: 0.5, suspicious: 0.3}\n");
+  Outcome o = Stage()->Process(ham(Review::kNone, "user"));
+  EXPECT_EQ(o.kind, Outcome::Kind::kDone) << o.error;
+  EXPECT_FALSE(o.proves_dependencies) << "nothing to do";
+  // Parsed, and so dead-lettered here: a reviewer's answer may undo, an
+  // older entry may carry one, and a type with its own thresholds may make
+  // ham suspicious by its score.
+  for (const auto& [review, type] : {std::pair{Review::kAnswered, "user"}, std::pair{Review::kUnknown, "user"},
+                                     std::pair{Review::kNone, "note"}}) {
+    o = Stage()->Process(ham(review, type));
+    EXPECT_EQ(o.kind, Outcome::Kind::kDeadLetter) << type << " " << static_cast<int>(review);
+  }
+  EXPECT_TRUE(sent_.empty());
+}
+
 TEST_F(ActStageTest, QuarantineArchivesFirstThenMakesTheCallAndAuditsIt) {
   UsePolicy(kQuarantine);
   expected_id_ = ActionId("2-0", "quarantine");

@@ -90,13 +90,17 @@ Status Decode(const Entry& entry, Item* item) {
 }
 
 Fields Encode(const Decision& d) {
-  Fields fields = Versioned(6);
+  Fields fields = Versioned(7);
   fields.emplace_back("decision", std::string(d.decision));
   fields.emplace_back("decision_id", std::string(d.decision_id));
   fields.emplace_back("verdict", std::string(d.verdict));
   fields.emplace_back("item_type", std::string(d.item_type));
   fields.emplace_back("item_id", std::string(d.item_id));
   fields.emplace_back("time", std::string(d.time));
+  // Not a new version: a binary without the field reads the entry as before.
+  if (d.review != Decision::Review::kUnknown) {
+    fields.emplace_back("reviewed", d.review == Decision::Review::kAnswered ? "1" : "0");
+  }
   return fields;
 }
 
@@ -111,6 +115,10 @@ Status Decode(const Entry& entry, Decision* d, nlohmann::json* parsed) {
     d->item_type = entry.Get("item_type");
     d->item_id = entry.Get("item_id");
     d->time = entry.Get("time");
+    const std::string_view reviewed = entry.Get("reviewed");
+    d->review = reviewed == "1"   ? Decision::Review::kAnswered
+                : reviewed == "0" ? Decision::Review::kNone
+                                  : Decision::Review::kUnknown;
     return Status::Ok();
   }
   // Version 0: the decision alone (written before versions, or by the

@@ -14,7 +14,10 @@
 // without it (written before records were versioned, or by a script that
 // adds the payload alone) reads as version 0, its header taken from the
 // payload. A version newer than this binary knows is InvalidArgument: the
-// entry is dead-lettered with that error, never misread.
+// entry is dead-lettered with that error, never misread. A field added to a
+// header since (a decision's "reviewed") does not change the version, so
+// that a binary without it still reads the entry; absent, it reads as
+// unknown, and a reader that needs it parses the payload as before.
 //
 // Decoded records are views into the entry: they live as long as it does.
 #pragma once
@@ -65,8 +68,18 @@ struct Decision {
   std::string_view item_type;
   std::string_view item_id;
   std::string_view time;  // RFC 3339
+  // Whether the decision carries a reviewer's answer ("review"), told by
+  // its writer from the payload, so that the act stage can pass over an
+  // unreviewed ham decision (most of all traffic) without parsing it.
+  // Unknown for an entry written before the field: read the payload.
+  enum class Review { kUnknown, kNone, kAnswered };
+  Review review = Review::kUnknown;
 };
 Fields Encode(const Decision& decision);
+// Decision::review from whether the payload has a "review".
+inline Decision::Review Reviewed(bool has_review) {
+  return has_review ? Decision::Review::kAnswered : Decision::Review::kNone;
+}
 // Version 0: the header is read from the payload, into `parsed` (which the
 // views then point into); a payload that is not a decision is
 // InvalidArgument.

@@ -49,6 +49,27 @@ TEST(Records, ADecisionsHeaderIsReadWithoutParsingIt) {
   EXPECT_EQ(d.time, "2026-12-07T11:00:00.000Z");
 }
 
+TEST(Records, ADecisionSaysWhetherAReviewerAnsweredAndAnOlderOneIsUnknown) {
+  using Review = Decision::Review;
+  for (Review review : {Review::kNone, Review::kAnswered}) {
+    const Entry entry{"5-0", Encode(Decision{"{}", "classify-5-0", "ham", "user", "7", "t", review})};
+    Decision d;
+    nlohmann::json parsed;
+    ASSERT_TRUE(Decode(entry, &d, &parsed).ok());
+    EXPECT_EQ(d.review, review);
+  }
+  // Written before the field (or by a writer that could not tell): unknown,
+  // never taken for "no review".
+  const Entry older{"6-0", Encode(Decision{"{}", "classify-6-0", "ham", "user", "7", "t"})};
+  EXPECT_TRUE(older.Get("reviewed").empty());
+  Decision d;
+  nlohmann::json parsed;
+  ASSERT_TRUE(Decode(older, &d, &parsed).ok());
+  EXPECT_EQ(d.review, Review::kUnknown);
+  EXPECT_EQ(Reviewed(true), Review::kAnswered);
+  EXPECT_EQ(Reviewed(false), Review::kNone);
+}
+
 TEST(Records, ADecisionFromBeforeVersionsStillReads) {
   // As the classify stage wrote it before records, and as the review
   // queue's script still writes a reviewed decision: the decision alone.
