@@ -55,6 +55,17 @@ class FetchTrustE2E : public ::testing::Test {
     std::ifstream in(SPAMPHIBIAN_SIM_DATASET);
     return sim::HookPayloads(nlohmann::json::parse(in));
   }
+  // Sends every hook of the simulator's dataset and waits for one decision
+  // each; returns the decisions.
+  std::vector<nlohmann::json> DecideAll() {
+    const auto hooks = Hooks();
+    for (const auto& hook : hooks) Send(hook);
+    const long long n = static_cast<long long>(hooks.size());
+    EXPECT_TRUE(WaitFor([&] { return Len("decision_log") == n; }, std::chrono::seconds(30))) << Len("decision_log");
+    std::vector<nlohmann::json> decisions;
+    for (const auto& text : Field("decision_log", "decision")) decisions.push_back(nlohmann::json::parse(text));
+    return decisions;
+  }
   void Send(const nlohmann::json& hook) {
     testing::Headers h;
     if (!hook["event"].get<std::string>().empty()) h.emplace_back("X-Gitlab-Event", hook["event"]);
@@ -175,15 +186,10 @@ TEST_F(FetchTrustE2E, TrustListsReloadOnChangeAndSighup) {
 
 TEST_F(FetchTrustE2E, WithClassifyEveryHookEndsAsOneDecision) {
   Start({}, kYaml, "events,fetch,trust,classify");
-  const auto hooks = Hooks();
-  for (const auto& hook : hooks) Send(hook);
-  const long long n = static_cast<long long>(hooks.size());
-  ASSERT_TRUE(WaitFor([&] { return Len("decision_log") == n; }, std::chrono::seconds(30))) << Len("decision_log");
   std::map<std::string, nlohmann::json> users;  // username -> decision
   std::map<std::string, int> verdicts;
   int chained = 0;
-  for (const auto& text : Field("decision_log", "decision")) {
-    auto d = nlohmann::json::parse(text);
+  for (const auto& d : DecideAll()) {
     ++verdicts[d["verdict"].get<std::string>()];
     if (d["item_type"] == "user" && d.contains("author")) users[d["author"]] = d;
     const std::string id = d["decision_id"];
@@ -212,13 +218,10 @@ TEST_F(FetchTrustE2E, WithTheChainOffTheStagesHandOverThroughRedisAndDecideTheSa
   std::string yaml = kYaml;
   yaml.replace(yaml.find("max_attempts: 3\n"), 16, "max_attempts: 3\n  chain: false\n");
   Start({}, yaml, "events,fetch,trust,classify");
-  const auto hooks = Hooks();
-  for (const auto& hook : hooks) Send(hook);
-  const long long n = static_cast<long long>(hooks.size());
-  ASSERT_TRUE(WaitFor([&] { return Len("decision_log") == n; }, std::chrono::seconds(30))) << Len("decision_log");
   std::map<std::string, std::string> verdict;  // username -> verdict
-  for (const auto& text : Field("decision_log", "decision")) {
-    auto d = nlohmann::json::parse(text);
+  const auto decisions = DecideAll();
+  const long long n = static_cast<long long>(decisions.size());
+  for (const auto& d : decisions) {
     if (d["item_type"] == "user" && d.contains("author")) verdict[d["author"]] = d["verdict"];
     const std::string id = d["decision_id"];
     EXPECT_TRUE(id.rfind("classify-e", 0) != 0 && id.rfind("trust-e", 0) != 0) << id << ": named after its stream";
