@@ -113,12 +113,11 @@ void ActStage::AppendArchiveLine(const Step& step, const Work& w, std::string* l
                                               {"visibility", w.item.visibility},
                                               {"confidential", w.item.refs.value("confidential", false)}}}};
   for (const auto& c : step.calls) archived["api_calls"].push_back(c.ToJson());
-  std::string line = archived.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  line.pop_back();  // the closing brace: the object is never empty
-  line += ",\"decision\":";
-  line += w.decision_text;
-  line += "}\n";
-  *lines += line;
+  *lines += archived.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  lines->pop_back();  // the closing brace: the object is never empty
+  *lines += ",\"decision\":";
+  *lines += w.decision_text;
+  *lines += "}\n";
 }
 
 void ActStage::Stop(Work& w, Outcome outcome) {

@@ -71,8 +71,8 @@ TEST(Records, ADecisionSaysWhetherAReviewerAnsweredAndAnOlderOneIsUnknown) {
 }
 
 TEST(Records, ADecisionFromBeforeVersionsStillReads) {
-  // As the classify stage wrote it before records, and as the review
-  // queue's script still writes a reviewed decision: the decision alone.
+  // As the classify stage and the review queue's script wrote it before
+  // records: the decision alone.
   const Entry old{"5-0",
                   {{"decision", R"({"decision_id":"classify-5-0","verdict":"ham","item_type":"note","item_id":"5/notes/1",)"
                                 R"("time":"2026-11-25T08:00:00.000Z"})"},
