@@ -170,6 +170,13 @@ void LocalCampaignMemory::Sweep(std::map<std::string, Seen>& bucket, std::int64_
   }
 }
 
+void LocalCampaignMemory::KeepLatest(std::map<std::string, Seen>& bucket, int keep) {
+  while (bucket.size() > static_cast<std::size_t>(keep)) {
+    bucket.erase(std::min_element(bucket.begin(), bucket.end(),
+                                  [](const auto& a, const auto& b) { return a.second.time_ms < b.second.time_ms; }));
+  }
+}
+
 Status LocalCampaignMemory::Observe(const CampaignKey& key, std::int64_t now_ms, CampaignCounts* out) {
   std::lock_guard<std::mutex> lock(mu_);
   *out = CampaignCounts();
@@ -180,6 +187,7 @@ Status LocalCampaignMemory::Observe(const CampaignKey& key, std::int64_t now_ms,
       if (author != key.author && std::popcount(seen.simhash ^ key.simhash) <= kNearDuplicateBits) near.insert(author);
     });
     bucket[key.author] = {now_ms, key.simhash};
+    KeepLatest(bucket, kTextBucketItems);
   }
   out->text_accounts = std::min(static_cast<int>(near.size()), kCampaignCountCap);
   for (const auto& domain : key.domains) {
@@ -208,10 +216,7 @@ void LocalCampaignMemory::Flood(const CampaignKey& key, std::int64_t now_ms, Cam
     }
   });
   bucket[key.item] = {now_ms, key.simhash};
-  while (bucket.size() > static_cast<std::size_t>(kFloodBucketItems)) {
-    bucket.erase(std::min_element(bucket.begin(), bucket.end(),
-                                  [](const auto& a, const auto& b) { return a.second.time_ms < b.second.time_ms; }));
-  }
+  KeepLatest(bucket, kFloodBucketItems);
   out->author_items = std::min(items, kCampaignCountCap);
   out->author_repeats = std::min(repeats, kCampaignCountCap);
 }

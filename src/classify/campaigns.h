@@ -112,6 +112,11 @@ inline constexpr int kCampaignCountCap = 50;
 // An author's flood bucket keeps its latest items only: enough to count to
 // the cap, and a bot's thousandth item costs what its fiftieth did.
 inline constexpr int kFloodBucketItems = 200;
+// A text bucket keeps its latest members only, for the same reason: in a
+// spam wave thousands of accounts share one text's buckets. By chance a
+// bucket holds about one member per 65,536 items of the window, so the
+// latest 200 hold a campaign's accounts up to the cap.
+inline constexpr int kTextBucketItems = 200;
 inline constexpr int kNearDuplicateBits = 3;
 inline constexpr int kCampaignMinWords = 8;  // shorter texts ("Thanks!", "+1") are everybody's
 
@@ -189,6 +194,8 @@ class LocalCampaignMemory : public CampaignMemory {
   // Drops entries older than the window; calls `each` for the others.
   static void Sweep(std::map<std::string, Seen>& bucket, std::int64_t since_ms,
                     const std::function<void(const std::string& author, const Seen&)>& each);
+  // Drops the oldest entries beyond the latest `keep`.
+  static void KeepLatest(std::map<std::string, Seen>& bucket, int keep);
   // Counts the author's other items of key's type in the flood window
   // (and those with nearly the same text), and records this one.
   // Called with mu_ held.

@@ -243,6 +243,34 @@ TEST_F(RedisCampaignMemoryTest, AFloodBucketKeepsTheLatestItemsOnly) {
   EXPECT_EQ(client_->Run({"ZCARD", "p:campaign:a:snippet:bot"})->integer, classify::kFloodBucketItems);
 }
 
+// A spam wave: every account of it lands in the same four text buckets.
+// Each keeps its latest members only, and the count still reaches the
+// cap, as the in-process memory counts it (bench/campaign-wave: the cost).
+TEST_F(RedisCampaignMemoryTest, AWaveCountsToTheCapAndATextBucketKeepsItsLatestMembersOnly) {
+  classify::LocalCampaignMemory local{{.campaign_ms = 60000, .signup_ms = 5000, .signup_baseline_ms = 0}};
+  const int n = classify::kTextBucketItems + 30;
+  std::vector<int> in_redis, in_process;
+  for (int i = 0; i < n; ++i) {
+    classify::CampaignCounts c;
+    ASSERT_TRUE(memory_.Observe(Key("wave" + std::to_string(i), kSpam), 1000 + i, &c).ok());
+    in_redis.push_back(c.text_accounts);
+    ASSERT_TRUE(local.Observe(Key("wave" + std::to_string(i), kSpam), 1000 + i, &c).ok());
+    in_process.push_back(c.text_accounts);
+  }
+  EXPECT_EQ(in_redis, in_process) << "training counts what serving counts";
+  EXPECT_EQ(in_redis[10], 10);
+  EXPECT_EQ(in_redis.back(), classify::kCampaignCountCap);
+  const std::vector<std::string> buckets = classify::TextBuckets(Key("x", kSpam).simhash);
+  ASSERT_EQ(buckets.size(), 4u);
+  for (const std::string& bucket : buckets) {
+    const std::string key = "p:campaign:" + bucket;
+    EXPECT_EQ(client_->Run({"ZCARD", key})->integer, classify::kTextBucketItems) << key;
+    // The oldest went: the newest account is there, the first is not.
+    EXPECT_EQ(client_->Run({"ZREVRANGE", key, "0", "0"})->element[0]->str,
+              std::string("wave") + std::to_string(n - 1) + "|" + classify::TextHashField(Key("x", kSpam).simhash));
+  }
+}
+
 TEST_F(RedisCampaignMemoryTest, AForgottenScriptIsLoadedAgainWithinTheCall) {
   classify::CampaignCounts c;
   ASSERT_TRUE(memory_.Observe(Key("a", kSpam), 1000, &c).ok());
