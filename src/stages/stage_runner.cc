@@ -186,13 +186,21 @@ void StageRunner::Run(Worker& w) {
 void StageRunner::Linger(Worker& w, std::vector<Entry>* entries) {
   const auto until = Clock::now() + options_.linger;
   const auto full = static_cast<std::size_t>(options_.batch_size);
+  // It reads in a few steps rather than blocking on the stream: a blocked
+  // read returns at each new entry, so that at a low rate the worker woke
+  // and read once per entry (the archive stage, once per event) only to
+  // wait on. A step is a quarter of the linger, at most `block`, so that a
+  // batch that fills early still goes early.
+  const auto step = std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(options_.linger / 4),
+                               std::chrono::milliseconds(1), options_.block);
   std::vector<Entry> more;
   while (entries->size() < full && !stop_.load()) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
     if (left.count() <= 0) break;
-    const auto block = std::clamp(left, std::chrono::milliseconds(1), options_.block);
+    std::this_thread::sleep_for(std::min(step, left));
     // Redis failing meanwhile: what was read is processed now.
-    if (!w.bus->ReadNew(options_.input_stream, w.group, w.consumer, static_cast<int>(full - entries->size()), block, &more)
+    if (!w.bus->ReadNew(options_.input_stream, w.group, w.consumer, static_cast<int>(full - entries->size()),
+                        std::chrono::milliseconds(1), &more)
              .ok()) {
       break;
     }

@@ -401,5 +401,37 @@ TEST_F(StageRunnerTest, LingersForAFullerBatchOnlyWhenEntriesWereAlreadyWaiting)
   EXPECT_EQ(*sizes, (std::vector<std::size_t>{7, 1}));
 }
 
+// Entries trickling in while a batch lingers do not each wake the worker
+// for a read of its own: it reads a few times per linger.
+TEST_F(StageRunnerTest, ALingeringBatchReadsInStepsNotOncePerEntry) {
+  auto sizes = std::make_shared<std::vector<std::size_t>>();
+  auto o = Options();
+  o.linger = std::chrono::milliseconds(1000);
+  o.block = std::chrono::milliseconds(1000);
+  o.linger_from = 2;
+  o.batch_size = 100;
+  StageRunner runner(
+      o, [sizes] { return std::make_unique<BatchSizes>(sizes); },
+      [this] { return std::make_unique<RedisStreamBus>(connector_); }, registry_, *log_);
+  const auto reads = [this] {
+    const std::string info = redis_->Run({"INFO", "commandstats"})->str;
+    const auto at = info.find("cmdstat_xreadgroup:calls=");
+    return at == std::string::npos ? 0 : std::stoi(info.substr(at + 25));
+  };
+  Add(2);  // a burst: the batch lingers
+  runner.Start();
+  ASSERT_TRUE(testing::WaitFor([&] { return reads() > 0; }));
+  const int before = reads();
+  for (int i = 0; i < 30; ++i) {
+    Add(1);
+    std::this_thread::sleep_for(std::chrono::milliseconds(15));
+  }
+  const int during = reads() - before;
+  ASSERT_TRUE(testing::WaitFor([&] { return redis_->Integer({"XLEN", kOut}) == 32; }));
+  EXPECT_LE(during, 8) << "reads while 30 entries came in over 450 ms of a 1 s linger";
+  ASSERT_FALSE(sizes->empty());
+  EXPECT_EQ(sizes->front(), 32u) << "every entry of the linger in one batch";
+}
+
 }  // namespace
 }  // namespace spamphibian
