@@ -67,6 +67,7 @@ struct ActStage::Step {
   bool taken_over = false;  // from an owner whose lease ran out: it may have sent
   std::int64_t lease_until_ms = 0;
   std::string archive;  // the object holding its archive, once there is one
+  bool noted = false;   // the batch's object noted as its archive by its reservation
   // What sending it came to (written on its lane, read after).
   Status sent;
   nlohmann::json responses = nlohmann::json::array();
@@ -154,16 +155,22 @@ void ActStage::Resume(Work& w, Step& step) {
   }
   std::string archive;
   if (Status s = deps_.ledger.ArchiveOf(step.id, &archive); !s.ok()) return Stop(w, Outcome::Retry("redis: " + s.message()));
-  if (archive.empty() && deps_.archive != nullptr) {
-    // Reserved before the archive was batched: its own object, if written.
-    // When S3 cannot say, it waits: a second archive would be dated after
-    // a call the first owner may have sent.
+  if (deps_.archive != nullptr) {
+    // The noted object, if its first owner wrote it: the note comes with
+    // the reservation, and the owner may have died before the object was
+    // written (and then sent nothing). No note: reserved before the archive
+    // was batched, its own object if written. When S3 cannot say, it waits:
+    // a second archive would be dated after a call the first owner may
+    // have sent.
+    const std::string noted = archive.empty() ? LegacyActionArchiveKey(step.id) : archive;
     storage::ObjectInfo info;
-    const Status head = deps_.archive->Head(LegacyActionArchiveKey(step.id), &info);
+    const Status head = deps_.archive->Head(noted, &info);
     if (head.ok()) {
-      archive = LegacyActionArchiveKey(step.id);
-    } else if (!head.IsNotFound()) {
-      return Stop(w, Outcome::Hold("archive " + LegacyActionArchiveKey(step.id) + ": " + head.message() +
+      archive = noted;
+    } else if (head.IsNotFound()) {
+      archive.clear();
+    } else {
+      return Stop(w, Outcome::Hold("archive " + noted + ": " + head.message() +
                                    "; the action waits until it can be archived"));
     }
   }
@@ -297,7 +304,7 @@ void ActStage::AskReviews(std::vector<Work>& works) {
   }
 }
 
-void ActStage::Reserve(Work& w) {
+void ActStage::Reserve(Work& w, std::string* archive_key) {
   if (w.outcome) return;
   const nlohmann::json& d = w.d;
   const gitlab::Item& item = w.item;
@@ -342,11 +349,16 @@ void ActStage::Reserve(Work& w) {
     // Reserve every action to send at once, with its cap slots, so that a
     // decision is never half carried out for lack of slots and no action is
     // sent without a reservation.
+    // The batch's archive object is named by the first action it reserves
+    // and noted with every reservation (ArchiveBatch writes it).
+    if (archive_key->empty() && deps_.archive != nullptr) {
+      *archive_key = ActionArchiveKey(NowRfc3339().substr(0, 10), sending.front(), WallMs());
+    }
     std::vector<nlohmann::json> found;
     bool granted = false;
     const std::int64_t lease_until = WallMs() + options_.action_deadline.count();
     Status s = deps_.ledger.Reserve(sending, w.item_key, options_.owner, lease_until,
-                                    policy->max_destructive_actions_per_minute, &found, &granted);
+                                    policy->max_destructive_actions_per_minute, *archive_key, &found, &granted);
     if (!s.ok()) return void(w.outcome = Outcome::Retry("redis: " + s.message()));
     cap_reached_.With({}).Set(granted ? 0 : 1);
     if (!granted) {
@@ -360,6 +372,7 @@ void ActStage::Reserve(Work& w) {
       if (step.calls.empty()) continue;
       step.found = std::move(found[k++]);
       step.to_send = step.found.is_null();
+      step.noted = step.to_send && !archive_key->empty();
       step.lease_until_ms = lease_until;
     }
   } else if (w.dry_run) {
@@ -406,8 +419,10 @@ void ActStage::Reserve(Work& w) {
 }
 
 // Step 5 for the whole batch: every action to send that has no archive yet
-// goes into one object, noted in the ledger, before any of them is sent.
-void ActStage::ArchiveBatch(std::vector<Work>& works) {
+// goes into one object, `key` (named at the first reservation, which noted
+// it; "" when none was made), before any of them is sent. An action the
+// reservation did not note (taken over) is noted here.
+void ActStage::ArchiveBatch(std::vector<Work>& works, std::string key) {
   std::vector<Step*> steps;
   std::string lines;
   for (Work& w : works) {
@@ -423,14 +438,16 @@ void ActStage::ArchiveBatch(std::vector<Work>& works) {
     }
   }
   if (steps.empty()) return;
-  const std::string key = ActionArchiveKey(NowRfc3339().substr(0, 10), steps.front()->id, steps.size(), WallMs());
-  std::vector<std::string> ids;
-  for (const Step* step : steps) ids.push_back(step->id);
+  if (key.empty()) key = ActionArchiveKey(NowRfc3339().substr(0, 10), steps.front()->id, WallMs());
+  std::vector<std::string> unnoted;
+  for (const Step* step : steps) {
+    if (!step->noted) unnoted.push_back(step->id);
+  }
   Status s = deps_.archive->Put(key, text::Gzip(lines), "application/gzip");
   std::string failure;
   if (!s.ok()) {
     failure = "archive " + key + ": " + s.message() + "; the action waits until it can be archived";
-  } else if (Status noted = deps_.ledger.NoteArchive(ids, key); !noted.ok()) {
+  } else if (Status noted = deps_.ledger.NoteArchive(unnoted, key); !noted.ok()) {
     // Archived but not findable by restore: as good as not archived.
     failure = "archive " + key + " not noted in Redis: " + noted.message();
   }
@@ -523,8 +540,9 @@ void ActStage::ProcessBatch(std::span<const Entry> entries, std::vector<Outcome>
   std::vector<Work> works(entries.size());
   for (std::size_t i = 0; i < entries.size(); ++i) Read(entries[i], works[i]);
   AskReviews(works);
-  for (Work& w : works) Reserve(w);
-  ArchiveBatch(works);
+  std::string archive_key;
+  for (Work& w : works) Reserve(w, &archive_key);
+  ArchiveBatch(works, archive_key);
   std::vector<Work*> sending;
   for (Work& w : works) {
     if (w.Sends()) sending.push_back(&w);

@@ -18,10 +18,11 @@
 //                                                        it done without writing
 //                                                        (spamphibian_act_reconciled_total)
 //   5. archive the item and decision to S3 (stages/action_archive.h): every
-//      action of the batch in one object, noted in the ledger, before any
-//      of them is sent; if that fails, their reservations are dropped and
-//      nothing is sent (Hold). A taken-over action keeps the archive its
-//      first owner wrote, if any: it is older than any call of the action
+//      action of the batch in one object, noted in the ledger with its
+//      reservation, written before any of them is sent; if that fails,
+//      their reservations (and notes) are dropped and nothing is sent
+//      (Hold). A taken-over action keeps the archive its first owner wrote,
+//      if it is there: it is older than any call of the action
 //   6. the API calls, bounded by the reservation's lease (no request is
 //      sent after it ends, so a resumer that waits for the lease never
 //      races a write in flight); the result is recorded and audited. The
@@ -140,9 +141,11 @@ class ActStage : public Stage {
   // the later phases untouched.
   void Read(const Entry& entry, Work& work);
   void AskReviews(std::vector<Work>& works);
-  void Reserve(Work& work);
+  // The batch's archive object is named at its first reservation, in
+  // *archive_key, and noted with each (one round trip fewer per batch).
+  void Reserve(Work& work, std::string* archive_key);
   void Resume(Work& work, Step& step);
-  void ArchiveBatch(std::vector<Work>& works);
+  void ArchiveBatch(std::vector<Work>& works, std::string archive_key);
   void Send(Work& work, int lane);
   // What sending came to: a failed action's lease ends; the ones carried
   // out are added to `carried_out`, remembered for the batch at once.

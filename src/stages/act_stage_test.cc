@@ -12,6 +12,7 @@
 #include "memory_object_store.h"
 #include "stages/action_archive.h"
 #include "stages/records.h"
+#include "text/gzip.h"
 #include "trust/trust_policy.h"
 
 namespace spamphibian {
@@ -53,8 +54,8 @@ class FakeLedger : public ActionLedger {
     return Status::Ok();
   }
   Status Reserve(const std::vector<std::string>& ids, const std::string& item, const std::string& owner,
-                 std::int64_t lease_until_ms, int per_minute, std::vector<nlohmann::json>* found,
-                 bool* granted) override {
+                 std::int64_t lease_until_ms, int per_minute, const std::string& archive,
+                 std::vector<nlohmann::json>* found, bool* granted) override {
     found->clear();
     int fresh = 0;
     for (const auto& id : ids) {
@@ -68,6 +69,7 @@ class FakeLedger : public ActionLedger {
       if (records.count(id)) continue;
       records[id] = {{"state", "reserved"}, {"owner", owner}, {"lease_until_ms", lease_until_ms}};
       by_item[item].push_back(id);
+      if (!archive.empty()) archive_of[id] = archive;
     }
     return Status::Ok();
   }
@@ -84,6 +86,7 @@ class FakeLedger : public ActionLedger {
       records[id]["lease_until_ms"] = 0;
     } else {
       records.erase(id);
+      archive_of.erase(id);
     }
     return Status::Ok();
   }
@@ -555,6 +558,34 @@ TEST_F(ActStageTest, ATakenOverActionKeepsTheFirstOwnersArchive) {
   EXPECT_EQ(sent_.size(), 2u);
 }
 
+// The batch's object is noted with the reservation, before it is written:
+// an owner that died in between left a note of an object that is not
+// there, and sent nothing. The next owner archives, then sends; a noted
+// object that is there stays the record.
+TEST_F(ActStageTest, ATakenOverActionWhoseNotedArchiveWasNeverWrittenIsArchivedBeforeItIsSent) {
+  UsePolicy(kQuarantine);
+  gitlab_now_["/users/41"] = {{"id", 41}, {"state", "active"}};
+  const std::string id = ActionId("18-0", "quarantine");
+  expected_id_ = id;
+  ledger_.records[id] = {{"state", "reserved"}, {"owner", "dead-worker"}, {"lease_until_ms", 1}};
+  ledger_.archive_of[id] = "actions/2026-12-07/never-written-1.jsonl.gz";
+  ASSERT_EQ(Stage()->Process(Decision("18-0")).kind, Outcome::Kind::kDone);
+  EXPECT_EQ(sent_, std::vector<std::string>{"POST /api/v4/users/41/block"});
+  EXPECT_TRUE(archived_before_call_);
+  EXPECT_NE(ledger_.archive_of[id], "actions/2026-12-07/never-written-1.jsonl.gz");
+  EXPECT_EQ(Archived(id)["action_id"], id);
+  EXPECT_EQ(ledger_.records[id]["archive"], ledger_.archive_of[id]);
+
+  const std::string id2 = ActionId("19-0", "quarantine");
+  ledger_.records[id2] = {{"state", "reserved"}, {"owner", "dead-worker"}, {"lease_until_ms", 1}};
+  ledger_.archive_of[id2] = "actions/2026-12-07/first-owner-1.jsonl.gz";
+  store_.objects["actions/2026-12-07/first-owner-1.jsonl.gz"] = text::Gzip(R"({"action_id":")" + id2 + "\"}\n");
+  ASSERT_EQ(Stage()->Process(Decision("19-0")).kind, Outcome::Kind::kDone);
+  EXPECT_EQ(sent_.size(), 2u);
+  EXPECT_EQ(ledger_.archive_of[id2], "actions/2026-12-07/first-owner-1.jsonl.gz") << "not archived again";
+  EXPECT_EQ(ledger_.records[id2]["archive"], "actions/2026-12-07/first-owner-1.jsonl.gz");
+}
+
 std::vector<std::string> ActionObjects(const testing::MemoryObjectStore& store) {
   std::vector<std::string> keys;
   for (const auto& [key, _] : store.objects) {
@@ -643,6 +674,7 @@ TEST_F(ActStageTest, NoArchiveDropsTheReservation) {
   store_.down = true;
   EXPECT_EQ(Stage()->Process(Decision("15-0")).kind, Outcome::Kind::kHold);
   EXPECT_EQ(ledger_.records.count(ActionId("15-0", "quarantine")), 0u);
+  EXPECT_EQ(ledger_.archive_of.count(ActionId("15-0", "quarantine")), 0u) << "nor a note of an object never written";
 }
 
 TEST_F(ActStageTest, MalformedDecisionIsDeadLettered) {

@@ -14,10 +14,8 @@ constexpr std::size_t kMaxObjectBytes = 256 << 20;
 
 }  // namespace
 
-std::string ActionArchiveKey(std::string_view date, const std::string& first_action_id, std::size_t count,
-                             std::int64_t ms) {
-  return "actions/" + std::string(date) + "/" + ArchiveSafeId(first_action_id) + "-" + std::to_string(count) + "-" +
-         std::to_string(ms) + ".jsonl.gz";
+std::string ActionArchiveKey(std::string_view date, const std::string& first_action_id, std::int64_t ms) {
+  return "actions/" + std::string(date) + "/" + ArchiveSafeId(first_action_id) + "-" + std::to_string(ms) + ".jsonl.gz";
 }
 
 std::string LegacyActionArchiveKey(const std::string& action_id) { return "actions/" + action_id + ".json"; }

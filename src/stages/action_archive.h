@@ -4,11 +4,14 @@
 //
 // One gzip object of JSON lines per batch of actions (S3 bills per
 // request):
-//   actions/<YYYY-MM-DD>/<first action id>-<count>-<ms>.jsonl.gz
-// named once (the time of writing): an object some action's archive points
-// to is never written over by a later batch.
-// The ledger keeps which object holds an action (ActionLedger::NoteArchive),
-// recorded before any call is sent. Archives written before batching are
+//   actions/<YYYY-MM-DD>/<first action id>-<ms>.jsonl.gz
+// named once, when the batch reserves its first action (its time): an
+// object some action's archive points to is never written over by a later
+// batch. (Objects written before this have the batch's count before the
+// time; nothing reads a name.)
+// The ledger keeps which object holds an action, noted with its
+// reservation (ActionLedger::Reserve), so before the object is written and
+// before any call is sent. Archives written before batching are
 // one object per action, actions/<action id>.json, and are still read.
 #pragma once
 
@@ -22,9 +25,8 @@
 
 namespace spamphibian {
 
-// The batch object's key; `date` is YYYY-MM-DD, `ms` the time of writing.
-std::string ActionArchiveKey(std::string_view date, const std::string& first_action_id, std::size_t count,
-                             std::int64_t ms);
+// The batch object's key; `date` is YYYY-MM-DD, `ms` the time it is named.
+std::string ActionArchiveKey(std::string_view date, const std::string& first_action_id, std::int64_t ms);
 
 // Where an action archived before batching is.
 std::string LegacyActionArchiveKey(const std::string& action_id);

@@ -38,9 +38,9 @@ TEST(ActionArchive, RefusesWhatIsNotAnArchive) {
 }
 
 TEST(ActionArchive, KeysAreOneFolderPerDayNamedByTheFirstAction) {
-  EXPECT_EQ(ActionArchiveKey("2026-12-07", "act-1732-0-block_user", 12, 1765100000123),
-            "actions/2026-12-07/act-1732-0-block_user-12-1765100000123.jsonl.gz");
-  EXPECT_EQ(ActionArchiveKey("2026-12-07", "a/b", 1, 5), "actions/2026-12-07/a_b-1-5.jsonl.gz") << "one path segment";
+  EXPECT_EQ(ActionArchiveKey("2026-12-07", "act-1732-0-block_user", 1765100000123),
+            "actions/2026-12-07/act-1732-0-block_user-1765100000123.jsonl.gz");
+  EXPECT_EQ(ActionArchiveKey("2026-12-07", "a/b", 5), "actions/2026-12-07/a_b-5.jsonl.gz") << "one path segment";
 }
 
 }  // namespace

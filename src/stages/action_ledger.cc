@@ -9,15 +9,16 @@ namespace {
 
 constexpr long long kRecordSeconds = 90LL * 24 * 3600;
 
-// KEYS[1] this minute's counter, KEYS[2] the item's index, KEYS[3..] the
-// action records. ARGV: per_minute, reservation JSON, ttl, action ids...
-// Returns {granted, record or false per action}. Re-running it after a lost
-// reply is safe: the caller's own reservation comes back as found, with its
-// owner, and is recognised.
+// KEYS[1] this minute's counter, KEYS[2] the item's index, KEYS[3..2+n] the
+// n action records, then (with an archive object) their n archive notes.
+// ARGV: per_minute, reservation JSON, ttl, archive object or "", action
+// ids... Returns {granted, record or false per action}. Re-running it after
+// a lost reply is safe: the caller's own reservation comes back as found,
+// with its owner, and is recognised.
 constexpr const char* kReserve = R"lua(
-local per = tonumber(ARGV[1])
+local per, n, archive = tonumber(ARGV[1]), #ARGV - 4, ARGV[4]
 local found, fresh = {}, {}
-for i = 3, #KEYS do
+for i = 3, 2 + n do
   local v = redis.call('GET', KEYS[i])
   found[#found + 1] = v
   if not v then fresh[#fresh + 1] = i end
@@ -30,7 +31,8 @@ if #fresh > 0 and per > 0 then
 end
 for _, i in ipairs(fresh) do
   redis.call('SET', KEYS[i], ARGV[2], 'EX', ARGV[3])
-  redis.call('SADD', KEYS[2], ARGV[i + 1])
+  redis.call('SADD', KEYS[2], ARGV[i + 2])
+  if archive ~= '' then redis.call('SET', KEYS[i + n], archive, 'EX', ARGV[3]) end
 end
 if #fresh > 0 then redis.call('EXPIRE', KEYS[2], ARGV[3]) end
 return {1, found}
@@ -46,14 +48,15 @@ redis.call('SET', KEYS[1], ARGV[3], 'KEEPTTL')
 return 1
 )lua";
 
-// KEYS[1] record, KEYS[2] the item's index. ARGV: owner, maybe_sent, action id.
+// KEYS[1] record, KEYS[2] the item's index, KEYS[3] its archive note. ARGV:
+// owner, maybe_sent, action id.
 constexpr const char* kRelease = R"lua(
 local v = redis.call('GET', KEYS[1])
 if not v then return 0 end
 local r = cjson.decode(v)
 if r.state ~= 'reserved' or r.owner ~= ARGV[1] then return 0 end
 if ARGV[2] == '0' then
-  redis.call('DEL', KEYS[1])
+  redis.call('DEL', KEYS[1], KEYS[3])
   redis.call('SREM', KEYS[2], ARGV[3])
 else
   r.lease_until_ms = 0
@@ -77,15 +80,18 @@ RedisActionLedger::RedisActionLedger(const redis::Connector& connector, std::str
 
 Status RedisActionLedger::Reserve(const std::vector<std::string>& ids, const std::string& item_key,
                                   const std::string& owner, std::int64_t lease_until_ms, int per_minute,
-                                  std::vector<nlohmann::json>* found, bool* granted) {
+                                  const std::string& archive, std::vector<nlohmann::json>* found, bool* granted) {
   found->clear();
   *granted = false;
   const auto minute =
       std::chrono::duration_cast<std::chrono::minutes>(std::chrono::system_clock::now().time_since_epoch()).count();
   redis::Args keys = {prefix_ + "act:destructive:" + std::to_string(minute), prefix_ + "actions:" + item_key};
   for (const auto& id : ids) keys.push_back(prefix_ + "action:" + id);
+  if (!archive.empty()) {
+    for (const auto& id : ids) keys.push_back(prefix_ + "action_archive:" + id);
+  }
   redis::Args argv = {std::to_string(per_minute), ReservationRecord(owner, lease_until_ms).dump(),
-                      std::to_string(kRecordSeconds)};
+                      std::to_string(kRecordSeconds), archive};
   argv.insert(argv.end(), ids.begin(), ids.end());
   redis::Reply r;
   if (Status s = client_.Eval(reserve_, keys, argv, &r); !s.ok()) return s;
@@ -129,7 +135,8 @@ Status RedisActionLedger::TakeOver(const std::string& id, const std::string& see
 Status RedisActionLedger::Release(const std::string& id, const std::string& item_key, const std::string& owner,
                                   bool maybe_sent) {
   redis::Reply r;
-  Status s = client_.Eval(release_, {prefix_ + "action:" + id, prefix_ + "actions:" + item_key},
+  Status s = client_.Eval(release_,
+                          {prefix_ + "action:" + id, prefix_ + "actions:" + item_key, prefix_ + "action_archive:" + id},
                           {owner, maybe_sent ? "1" : "0", id}, &r);
   return s.ok() ? client_.WaitForReplicas() : s;
 }

@@ -38,16 +38,16 @@ TEST_F(ActionLedgerTest, RemembersActionsAndIndexesThemByItem) {
 TEST_F(ActionLedgerTest, ReservationsAndTheirCapSlotsAreAllOrNone) {
   std::vector<nlohmann::json> found;
   bool granted = false;
-  ASSERT_TRUE(ledger_.Reserve({"a-1", "a-2"}, "user:41", "w1", 5000, 3, &found, &granted).ok());
+  ASSERT_TRUE(ledger_.Reserve({"a-1", "a-2"}, "user:41", "w1", 5000, 3, "", &found, &granted).ok());
   EXPECT_TRUE(granted);
   EXPECT_TRUE(found.at(0).is_null() && found.at(1).is_null()) << "both reserved for w1";
-  ASSERT_TRUE(ledger_.Reserve({"b-1", "b-2"}, "user:42", "w1", 5000, 3, &found, &granted).ok());
+  ASSERT_TRUE(ledger_.Reserve({"b-1", "b-2"}, "user:42", "w1", 5000, 3, "", &found, &granted).ok());
   EXPECT_FALSE(granted) << "2 more would make 4 of 3: none reserved";
   EXPECT_EQ(client_->Integer({"EXISTS", "p:action:b-1"}), 0);
-  ASSERT_TRUE(ledger_.Reserve({"b-1"}, "user:42", "w1", 5000, 3, &found, &granted).ok());
+  ASSERT_TRUE(ledger_.Reserve({"b-1"}, "user:42", "w1", 5000, 3, "", &found, &granted).ok());
   EXPECT_TRUE(granted) << "the refused request took nothing";
   // Already reserved: found, no slot taken, not reserved again.
-  ASSERT_TRUE(ledger_.Reserve({"a-1"}, "user:41", "w2", 9000, 3, &found, &granted).ok());
+  ASSERT_TRUE(ledger_.Reserve({"a-1"}, "user:41", "w2", 9000, 3, "", &found, &granted).ok());
   EXPECT_TRUE(granted);
   EXPECT_EQ(found.at(0)["owner"], "w1");
   EXPECT_EQ(found.at(0)["lease_until_ms"], 5000);
@@ -56,10 +56,38 @@ TEST_F(ActionLedgerTest, ReservationsAndTheirCapSlotsAreAllOrNone) {
   EXPECT_EQ(ids.size(), 2u) << "indexed at reservation: restore --item finds them whatever happens next";
 }
 
+// The batch's archive object is noted with the reservation (one round trip
+// fewer): for the new reservations only, and dropped with a reservation
+// released unsent.
+TEST_F(ActionLedgerTest, AReservationNotesTheArchiveOfItsNewActionsAndReleaseUnsentDropsTheNote) {
+  std::vector<nlohmann::json> found;
+  bool granted = false;
+  ASSERT_TRUE(ledger_.Reserve({"a-1"}, "user:41", "w1", 99999999999999, 0, "actions/old.jsonl.gz", &found, &granted).ok());
+  ASSERT_TRUE(ledger_.Reserve({"a-1", "a-2", "a-3"}, "user:41", "w2", 99999999999999, 0, "actions/new.jsonl.gz", &found,
+                              &granted)
+                  .ok());
+  ASSERT_TRUE(granted);
+  EXPECT_FALSE(found.at(0).is_null()) << "w1's";
+  std::string key;
+  ASSERT_TRUE(ledger_.ArchiveOf("a-1", &key).ok());
+  EXPECT_EQ(key, "actions/old.jsonl.gz") << "an action reserved before keeps its note";
+  ASSERT_TRUE(ledger_.ArchiveOf("a-2", &key).ok());
+  EXPECT_EQ(key, "actions/new.jsonl.gz");
+  EXPECT_GT(client_->Integer({"TTL", "p:action_archive:a-2"}), 80LL * 24 * 3600) << "kept as long as the record";
+  ASSERT_TRUE(ledger_.Release("a-2", "user:41", "w2", false).ok());
+  ASSERT_TRUE(ledger_.ArchiveOf("a-2", &key).ok());
+  EXPECT_EQ(key, "") << "nothing sent: no archive to point to";
+  ASSERT_TRUE(ledger_.Release("a-3", "user:41", "w2", true).ok());
+  ASSERT_TRUE(ledger_.ArchiveOf("a-3", &key).ok());
+  EXPECT_EQ(key, "actions/new.jsonl.gz") << "maybe sent: the note stays for restore";
+  ASSERT_TRUE(ledger_.Reserve({"b-1"}, "user:42", "w1", 99999999999999, 0, "", &found, &granted).ok());
+  EXPECT_EQ(client_->Integer({"EXISTS", "p:action_archive:b-1"}), 0) << "no archive given: no note";
+}
+
 TEST_F(ActionLedgerTest, OnlyAnExpiredReservationAsSeenCanBeTakenOver) {
   std::vector<nlohmann::json> found;
   bool granted = false, ok = false;
-  ASSERT_TRUE(ledger_.Reserve({"a-1"}, "user:41", "w1", 1000, 0, &found, &granted).ok());
+  ASSERT_TRUE(ledger_.Reserve({"a-1"}, "user:41", "w1", 1000, 0, "", &found, &granted).ok());
   ASSERT_TRUE(ledger_.TakeOver("a-1", "w1", 999, "w2", 9000, &ok).ok());
   EXPECT_FALSE(ok) << "not the reservation seen";
   ASSERT_TRUE(ledger_.TakeOver("a-1", "w1", 1000, "w2", 9000, &ok).ok());
@@ -75,7 +103,7 @@ TEST_F(ActionLedgerTest, OnlyAnExpiredReservationAsSeenCanBeTakenOver) {
 TEST_F(ActionLedgerTest, ReleaseDropsOrEndsTheLeaseOfTheOwnersReservationOnly) {
   std::vector<nlohmann::json> found;
   bool granted = false;
-  ASSERT_TRUE(ledger_.Reserve({"a-1", "a-2"}, "user:41", "w1", 99999999999999, 0, &found, &granted).ok());
+  ASSERT_TRUE(ledger_.Reserve({"a-1", "a-2"}, "user:41", "w1", 99999999999999, 0, "", &found, &granted).ok());
   ASSERT_TRUE(ledger_.Release("a-1", "user:41", "someone-else", false).ok());
   EXPECT_EQ(client_->Integer({"EXISTS", "p:action:a-1"}), 1) << "not theirs to release";
   ASSERT_TRUE(ledger_.Release("a-1", "user:41", "w1", false).ok());
@@ -107,7 +135,7 @@ TEST_F(ActionLedgerTest, RedisDownIsAnError) {
   bool found = false, granted = true;
   std::vector<nlohmann::json> reserved;
   EXPECT_FALSE(ledger_.Recall("x", &record, &found).ok());
-  EXPECT_FALSE(ledger_.Reserve({"x"}, "user:1", "w", 1, 30, &reserved, &granted).ok());
+  EXPECT_FALSE(ledger_.Reserve({"x"}, "user:1", "w", 1, 30, "", &reserved, &granted).ok());
   EXPECT_FALSE(granted) << "no reservation without Redis";
 }
 
