@@ -7,6 +7,7 @@
 #include <future>
 
 #include "app/components.h"
+#include "base/thread_name.h"
 #include "gitlab/api.h"
 #include "http/curl_client.h"
 #include "http/percent_encoding.h"
@@ -160,7 +161,8 @@ AdminListener::~AdminListener() { Stop(); }
 Status AdminListener::Start() {
   if (Status s = server_->Listen(); !s.ok()) return s;
   for (auto& c : contexts_) {
-    threads_.emplace_back([ctx = c.get()] {
+    threads_.emplace_back([ctx = c.get(), name = "admin-" + std::to_string(threads_.size())] {
+      NameThisThread(name);
       auto guard = boost::asio::make_work_guard(*ctx);
       ctx->run();
     });

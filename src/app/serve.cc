@@ -15,6 +15,7 @@
 #include "app/components.h"
 #include "app/endpoints.h"
 #include "app/stage_runners.h"
+#include "base/thread_name.h"
 #include "review/slack_interactions.h"
 #include "classify/model_refresher.h"
 #include "classify/remote_model.h"
@@ -427,7 +428,13 @@ int RunServe(const Config& config, std::vector<std::string> stages, bool stages_
 
   LogJson(log, spdlog::level::info, "listening", {{"port", server.port()}});
   std::vector<std::thread> threads;
-  for (std::size_t i = 1; i < workers.size(); ++i) threads.emplace_back([w = workers[i]] { w->run(); });
+  // The main thread runs the first worker and keeps the process's name.
+  for (std::size_t i = 1; i < workers.size(); ++i) {
+    threads.emplace_back([w = workers[i], name = "http-" + std::to_string(i)] {
+      NameThisThread(name);
+      w->run();
+    });
+  }
   io.run();
   for (auto& t : threads) t.join();
   if (admin != nullptr) admin->Stop();

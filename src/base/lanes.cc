@@ -1,11 +1,19 @@
 #include "base/lanes.h"
 
 #include <algorithm>
+#include <string>
+
+#include "base/thread_name.h"
 
 namespace spamphibian {
 
-Lanes::Lanes(int n) {
-  for (int lane = 1; lane < std::max(n, 1); ++lane) threads_.emplace_back([this, lane] { Work(lane); });
+Lanes::Lanes(int n, std::string_view name) {
+  for (int lane = 1; lane < std::max(n, 1); ++lane) {
+    threads_.emplace_back([this, lane, thread = std::string(name) + "-" + std::to_string(lane)] {
+      NameThisThread(thread);
+      Work(lane);
+    });
+  }
 }
 
 Lanes::~Lanes() {

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -22,8 +23,9 @@ class Lanes {
  public:
   using Job = std::function<void(std::size_t index, int lane)>;
 
-  // n >= 1; n == 1 runs every job on the caller's thread.
-  explicit Lanes(int n);
+  // n >= 1; n == 1 runs every job on the caller's thread. The lanes'
+  // threads are named `name`-1, -2, ... (base/thread_name.h).
+  explicit Lanes(int n, std::string_view name = "lane");
   ~Lanes();
   Lanes(const Lanes&) = delete;
   Lanes& operator=(const Lanes&) = delete;

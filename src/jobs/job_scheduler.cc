@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "base/thread_name.h"
 #include "jobs/job_lock.h"
 #include "log/json_log.h"
 #include "redis/client.h"
@@ -23,7 +24,10 @@ void JobScheduler::Add(std::unique_ptr<Job> job) { jobs_.push_back(std::move(job
 void JobScheduler::Start() {
   for (auto& job : jobs_) {
     Job* j = job.get();
-    threads_.emplace_back([this, j] { Loop(*j); });
+    threads_.emplace_back([this, j] {
+      NameThisThread("job-" + std::string(j->name()));
+      Loop(*j);
+    });
   }
 }
 

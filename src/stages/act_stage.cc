@@ -45,7 +45,7 @@ ActStage::ActStage(ActStageOptions options, ActStageDeps deps, metrics::Registry
                                      "in GitLab and recorded as done without sending the write again.")
                       .With({})),
       log_(log),
-      lanes_(static_cast<int>(deps_.send.size())) {}
+      lanes_(static_cast<int>(deps_.send.size()), "act-lane") {}
 
 void ActStage::Audit(const nlohmann::json& record, std::vector<Emit>* emits) {
   emits->push_back(Emit{options_.audit_stream,

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "base/thread_name.h"
 #include "review/review_store.h"
 
 namespace spamphibian {
@@ -54,7 +55,10 @@ QueueMonitor::~QueueMonitor() { Stop(); }
 
 void QueueMonitor::Start() {
   Sample();  // so /readyz and /metrics are right from the first request
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([this] {
+    NameThisThread("queue-monitor");
+    Loop();
+  });
 }
 
 void QueueMonitor::Stop() {

@@ -92,8 +92,10 @@ for i = 1, n_text do
     if #page < cap then break end
     from = from + cap
   end
-  redis.call('ZADD', key, now, author .. '|' .. ARGV[6] .. '|' .. ARGV[7])
-  redis.call('ZREMRANGEBYRANK', key, 0, -text_items - 1)
+  -- Only a new member makes the bucket grow.
+  if redis.call('ZADD', key, now, author .. '|' .. ARGV[6] .. '|' .. ARGV[7]) == 1 then
+    redis.call('ZREMRANGEBYRANK', key, 0, -text_items - 1)
+  end
   redis.call('PEXPIRE', key, window)
 end
 for i = n_text + 1, n_text + n_domain do

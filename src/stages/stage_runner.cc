@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "base/thread_name.h"
 #include "log/json_log.h"
 
 namespace spamphibian {
@@ -95,11 +96,17 @@ void StageRunner::Start() {
     }
     workers_.push_back(std::move(w));
   }
-  for (auto& w : workers_) {
-    Worker* raw = w.get();
-    raw->thread = std::thread([this, raw] { Run(*raw); });
+  for (std::size_t i = 0; i < workers_.size(); ++i) {
+    Worker* raw = workers_[i].get();
+    raw->thread = std::thread([this, raw, name = raw->group + "-" + std::to_string(i)] {
+      NameThisThread(name);
+      Run(*raw);
+    });
   }
-  heartbeat_ = std::thread([this] { Heartbeat(); });
+  heartbeat_ = std::thread([this, name = "beat-" + (workers_.empty() ? std::string() : workers_.front()->group)] {
+    NameThisThread(name);
+    Heartbeat();
+  });
 }
 
 void StageRunner::Stop() {
