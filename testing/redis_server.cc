@@ -27,7 +27,8 @@ RedisServer::~RedisServer() = default;
 void RedisServer::Launch(const std::vector<std::string>& extra) {
   std::vector<std::string> argv = {"redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1",
                                    "--dir", dir_.path(), "--save", "", "--appendonly", "yes",
-                                   "--appendfsync", "always", "--daemonize", "no", "--loglevel", "warning"};
+                                   "--appendfsync", "always", "--daemonize", "no", "--loglevel", "warning",
+                                   "--unixsocket", socket(), "--unixsocketperm", "700"};
   argv.insert(argv.end(), extra_.begin(), extra_.end());
   argv.insert(argv.end(), extra.begin(), extra.end());
   process_ = std::make_unique<ChildProcess>(argv, std::map<std::string, std::string>{}, dir_.path() + "/redis.log");

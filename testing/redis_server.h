@@ -21,6 +21,8 @@ class RedisServer {
   ~RedisServer();
 
   int port() const { return port_; }
+  // It also listens on this Unix socket (RedisOptions::socket).
+  std::string socket() const { return dir_.path() + "/redis.sock"; }
   const std::string& dir() const { return dir_.path(); }
   // Stops (SIGTERM: Redis flushes and exits) and starts again on the same
   // port and data.

@@ -337,6 +337,7 @@ const Setting kSettings[] = {
     Text("GITLAB_WEBHOOK_SECRET", "", Top<&C::webhook_secret>()),
     Text("REDIS_HOST", "redis.host", At<&C::redis, &RedisOptions::host>(), kNotEmpty),
     Number("REDIS_PORT", "redis.port", At<&C::redis, &RedisOptions::port>(), 1, 65535),
+    Text("REDIS_SOCKET", "redis.socket", At<&C::redis, &RedisOptions::socket>()),
     Number("REDIS_DB", "redis.db", At<&C::redis, &RedisOptions::db>(), 0, 15),
     Text("REDIS_PASSWORD", "", At<&C::redis, &RedisOptions::password>()),
     Text("REDIS_SENTINEL_ENABLED", "redis.sentinel_enabled", At<&C::redis, &RedisOptions::sentinel_enabled>()),
@@ -752,6 +753,9 @@ Status LoadConfig(const EnvLookup& env, Config* out) {
   }
   if (out->redis.sentinel_enabled && out->redis.sentinel_hosts.empty()) {
     return Status::InvalidArgument("REDIS_SENTINEL_HOSTS: required when REDIS_SENTINEL_ENABLED is true");
+  }
+  if (out->redis.sentinel_enabled && !out->redis.socket.empty()) {
+    return Status::InvalidArgument("REDIS_SOCKET: not with Sentinel, which names masters by host and port");
   }
   if (out->spamcheck.tls_cert_file.empty() != out->spamcheck.tls_key_file.empty()) {
     return Status::InvalidArgument("SPAMCHECK_TLS_CERT and SPAMCHECK_TLS_KEY: set both (tls://) or neither (grpc://)");

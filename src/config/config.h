@@ -35,6 +35,9 @@ struct HostPort {
 struct RedisOptions {
   std::string host = "localhost";
   int port = 6379;
+  // A Unix socket path: used instead of host:port, for a Redis on this
+  // host (each round trip skips the TCP stack). Not with Sentinel.
+  std::string socket;
   int db = 0;
   Secret password;
   bool sentinel_enabled = false;

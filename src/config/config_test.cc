@@ -101,6 +101,13 @@ TEST(LoadConfig, SentinelHosts) {
   EXPECT_NE(s.message().find("REDIS_SENTINEL_HOSTS"), std::string::npos);
   s = LoadConfig(Env({{"REDIS_SENTINEL_HOSTS", "s1"}}), &c);
   EXPECT_NE(s.message().find("REDIS_SENTINEL_HOSTS"), std::string::npos);
+  // A Unix socket is a Redis on this host; Sentinel names masters by address.
+  ASSERT_TRUE(LoadConfig(Env({{"REDIS_SOCKET", "/run/redis/redis.sock"}}), &c).ok());
+  EXPECT_EQ(c.redis.socket, "/run/redis/redis.sock");
+  s = LoadConfig(Env({{"REDIS_SOCKET", "/run/redis/redis.sock"}, {"REDIS_SENTINEL_ENABLED", "true"},
+                      {"REDIS_SENTINEL_HOSTS", "s1:26379"}}),
+                 &c);
+  EXPECT_NE(s.message().find("REDIS_SOCKET"), std::string::npos) << s.message();
 }
 
 class YamlConfig : public ::testing::Test {

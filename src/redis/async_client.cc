@@ -43,12 +43,15 @@ bool AsyncClient::EnsureConnected(std::string* error) {
       return false;
     }
   }
-  redisAsyncContext* ac = redisAsyncConnect(target.host.c_str(), target.port);
+  const std::string& unix_socket = connector_.options().socket;
+  redisAsyncContext* ac = unix_socket.empty() ? redisAsyncConnect(target.host.c_str(), target.port)
+                                              : redisAsyncConnectUnix(unix_socket.c_str());
   if (ac == nullptr || ac->err) {
     last_error_ = ac ? ac->errstr : "out of memory";
     if (ac) redisAsyncFree(ac);
     retry_after_ = now + connector_.options().reconnect_backoff;
-    *error = "redis " + target.host + ":" + std::to_string(target.port) + ": " + last_error_;
+    *error = "redis " + (unix_socket.empty() ? target.host + ":" + std::to_string(target.port) : unix_socket) + ": " +
+             last_error_;
     return false;
   }
   ac_ = ac;

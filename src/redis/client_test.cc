@@ -131,6 +131,28 @@ TEST(Connector, PasswordAndDatabase) {
   EXPECT_EQ(s.message().find("wrong"), std::string::npos) << "the password must not be echoed";
 }
 
+// A Redis on this host through its Unix socket: host and port are not used.
+TEST(Connector, TheUnixSocketOfARedisOnThisHostIsUsedInsteadOfHostAndPort) {
+  testing::RedisServer server;
+  RedisOptions options = server.Options();
+  options.socket = server.socket();
+  options.host = "no-such-host.invalid";
+  Connector connector(options);
+  Client client(connector);
+  ASSERT_TRUE(client.Run({"SET", "over-unix", "1"}).ok());
+  EXPECT_EQ(server.Client()->Integer({"EXISTS", "over-unix"}), 1);
+  Reply r;
+  ASSERT_TRUE(client.Run({"CLIENT", "INFO"}, &r).ok());
+  EXPECT_NE(std::string(ReplyText(r.get())).find(server.socket()), std::string::npos) << ReplyText(r.get());
+
+  options.socket = server.dir() + "/nothing-here.sock";
+  Connector missing(options);
+  Client none(missing);
+  const Status s = none.Run({"PING"});
+  EXPECT_TRUE(s.IsUnavailable());
+  EXPECT_NE(s.message().find("nothing-here.sock"), std::string::npos) << s.message();
+}
+
 // AsyncClient is driven by an io_context run on the test's thread.
 class AsyncClientTest : public ::testing::Test {
  protected:
@@ -167,6 +189,17 @@ TEST_F(AsyncClientTest, AnswersEveryCallInOrder) {
   }
   ASSERT_TRUE(Drive([&] { return seen.size() == kCalls; }));
   for (std::size_t i = 0; i < kCalls; ++i) EXPECT_EQ(seen[i], static_cast<long long>(i + 1));
+}
+
+TEST_F(AsyncClientTest, ThroughTheUnixSocket) {
+  RedisOptions options = server_.Options();
+  options.socket = server_.socket();
+  options.host = "no-such-host.invalid";
+  Connector connector(options);
+  AsyncClient client(io_, connector);
+  long long n = 0;
+  ASSERT_TRUE(Call(client, {"INCR", "over-unix"}, &n).ok());
+  EXPECT_EQ(n, 1);
 }
 
 TEST_F(AsyncClientTest, ErrorReplyIsInternal) {

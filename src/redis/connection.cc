@@ -56,6 +56,20 @@ Status Connection::Open(const std::string& host, int port, std::chrono::millisec
   return Status::Ok();
 }
 
+Status Connection::OpenUnix(const std::string& path, std::chrono::milliseconds connect_timeout,
+                            std::chrono::milliseconds command_timeout, std::unique_ptr<Connection>* out) {
+  redisContext* ctx = redisConnectUnixWithTimeout(path.c_str(), ToTimeval(connect_timeout));
+  if (ctx == nullptr) return Status::Unavailable("redis: out of memory allocating a context");
+  if (ctx->err) {
+    std::string msg = "redis " + path + ": " + ctx->errstr;
+    redisFree(ctx);
+    return Status::Unavailable(msg);
+  }
+  redisSetTimeout(ctx, ToTimeval(command_timeout));
+  out->reset(new Connection(ctx, path, 0));
+  return Status::Ok();
+}
+
 Connection::~Connection() { redisFree(ctx_); }
 
 Reply Connection::Run(const Args& args) {

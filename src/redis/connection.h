@@ -41,6 +41,10 @@ class Connection {
   // fails after `command_timeout`.
   static Status Open(const std::string& host, int port, std::chrono::milliseconds connect_timeout,
                      std::chrono::milliseconds command_timeout, std::unique_ptr<Connection>* out);
+  // The same through the Unix socket at `path` (a Redis on this host):
+  // host() is the path and port() 0.
+  static Status OpenUnix(const std::string& path, std::chrono::milliseconds connect_timeout,
+                         std::chrono::milliseconds command_timeout, std::unique_ptr<Connection>* out);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;

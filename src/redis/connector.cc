@@ -50,7 +50,9 @@ Status Connector::Connect(std::unique_ptr<Connection>* out) const {
     if (!s.ok()) return s;
   }
   std::unique_ptr<Connection> conn;
-  Status s = Connection::Open(target.host, target.port, options_.connect_timeout, options_.command_timeout, &conn);
+  Status s = options_.socket.empty()
+                 ? Connection::Open(target.host, target.port, options_.connect_timeout, options_.command_timeout, &conn)
+                 : Connection::OpenUnix(options_.socket, options_.connect_timeout, options_.command_timeout, &conn);
   if (!s.ok()) return s;
   s = Prepare(*conn);
   if (!s.ok()) return s;

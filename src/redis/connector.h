@@ -1,6 +1,7 @@
 // Connector: opens ready-to-use connections to the Redis master.
 //
-// Direct mode: REDIS_HOST:REDIS_PORT. Sentinel mode: asks each sentinel in
+// Direct mode: REDIS_HOST:REDIS_PORT, or the Unix socket REDIS_SOCKET (a
+// Redis on this host: no TCP stack on each round trip). Sentinel mode: asks each sentinel in
 // turn for the master of REDIS_MASTER_SET, connects there and checks with
 // ROLE that it really is the master (right after a failover a sentinel may
 // still name the old one). Every connection is authenticated (AUTH) and has
