@@ -96,8 +96,9 @@ nlohmann::json DescribeConfig(const Config& c, const std::vector<std::string>& s
       {"port", c.server.port},
       {"bind_address", c.server.bind_address},
       {"max_connections", c.server.max_connections},
-      {"redis", c.redis.sentinel_enabled ? "sentinel:" + c.redis.master_set
-                                         : c.redis.host + ":" + std::to_string(c.redis.port)},
+      {"redis", c.redis.sentinel_enabled   ? "sentinel:" + c.redis.master_set
+                : !c.redis.socket.empty() ? "unix:" + c.redis.socket
+                                          : c.redis.host + ":" + std::to_string(c.redis.port)},
       {"redis_db", c.redis.db},
       {"redis_password", c.redis.password.redacted()},
       {"key_prefix", c.pipeline.key_prefix},
