@@ -43,7 +43,10 @@ constexpr const char* kTakeOver = R"lua(
 local v = redis.call('GET', KEYS[1])
 if not v then return 0 end
 local r = cjson.decode(v)
-if r.state ~= 'reserved' or r.owner ~= ARGV[1] or tonumber(r.lease_until_ms) ~= tonumber(ARGV[2]) then return 0 end
+if (r.state ~= 'reserved' and r.state ~= 'reserved-noted') or r.owner ~= ARGV[1] or
+   tonumber(r.lease_until_ms) ~= tonumber(ARGV[2]) then
+  return 0
+end
 redis.call('SET', KEYS[1], ARGV[3], 'KEEPTTL')
 return 1
 )lua";
@@ -54,7 +57,7 @@ constexpr const char* kRelease = R"lua(
 local v = redis.call('GET', KEYS[1])
 if not v then return 0 end
 local r = cjson.decode(v)
-if r.state ~= 'reserved' or r.owner ~= ARGV[1] then return 0 end
+if (r.state ~= 'reserved' and r.state ~= 'reserved-noted') or r.owner ~= ARGV[1] then return 0 end
 if ARGV[2] == '0' then
   redis.call('DEL', KEYS[1], KEYS[3])
   redis.call('SREM', KEYS[2], ARGV[3])
@@ -65,8 +68,18 @@ end
 return 1
 )lua";
 
-nlohmann::json ReservationRecord(const std::string& owner, std::int64_t lease_until_ms) {
-  return {{"state", "reserved"}, {"owner", owner}, {"lease_until_ms", lease_until_ms}};
+// A reservation that noted its archive before the object was written is
+// "reserved-noted": a binary from before such notes trusts a note without
+// looking for its object, and so must never take one over (its TakeOver
+// and Release scripts accept only "reserved"). A takeover writes a plain
+// reservation: its archive is noted only once written.
+nlohmann::json ReservationRecord(const std::string& owner, std::int64_t lease_until_ms, bool noted = false) {
+  return {{"state", noted ? "reserved-noted" : "reserved"}, {"owner", owner}, {"lease_until_ms", lease_until_ms}};
+}
+
+bool IsReservation(const nlohmann::json& record) {
+  const std::string state = record.value("state", "");
+  return state == "reserved" || state == "reserved-noted";
 }
 
 }  // namespace
@@ -90,7 +103,7 @@ Status RedisActionLedger::Reserve(const std::vector<std::string>& ids, const std
   if (!archive.empty()) {
     for (const auto& id : ids) keys.push_back(prefix_ + "action_archive:" + id);
   }
-  redis::Args argv = {std::to_string(per_minute), ReservationRecord(owner, lease_until_ms).dump(),
+  redis::Args argv = {std::to_string(per_minute), ReservationRecord(owner, lease_until_ms, !archive.empty()).dump(),
                       std::to_string(kRecordSeconds), archive};
   argv.insert(argv.end(), ids.begin(), ids.end());
   redis::Reply r;
@@ -109,7 +122,7 @@ Status RedisActionLedger::Reserve(const std::vector<std::string>& ids, const std
       if (record.is_discarded()) record = nlohmann::json::object();
       // Our own reservation, found again when a lost reply made us re-run
       // the script: it is ours.
-      if (*granted && record.value("state", "") == "reserved" && record.value("owner", "") == owner &&
+      if (*granted && IsReservation(record) && record.value("owner", "") == owner &&
           record.value("lease_until_ms", std::int64_t{0}) == lease_until_ms) {
         record = nullptr;
       }

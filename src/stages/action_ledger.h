@@ -63,7 +63,9 @@ class ActionLedger {
   // (and replica wait) fewer per batch. The object is written after the
   // reservation and before any call is sent; an owner that dies in between
   // leaves a note of an object that is not there, which whoever takes the
-  // action over checks (ArchiveOf).
+  // action over checks (ArchiveOf). Such a reservation's state is
+  // "reserved-noted", which a binary from before these notes (it trusts a
+  // note without looking) never takes over.
   virtual Status Reserve(const std::vector<std::string>& ids, const std::string& item_key, const std::string& owner,
                          std::int64_t lease_until_ms, int per_minute, const std::string& archive,
                          std::vector<nlohmann::json>* found, bool* granted) = 0;

@@ -74,6 +74,14 @@ TEST_F(ActionLedgerTest, AReservationNotesTheArchiveOfItsNewActionsAndReleaseUns
   ASSERT_TRUE(ledger_.ArchiveOf("a-2", &key).ok());
   EXPECT_EQ(key, "actions/new.jsonl.gz");
   EXPECT_GT(client_->Integer({"TTL", "p:action_archive:a-2"}), 80LL * 24 * 3600) << "kept as long as the record";
+  // A binary from before these notes trusts a note without looking for its
+  // object: such a reservation has a state it never takes over.
+  nlohmann::json record;
+  bool there = false;
+  ASSERT_TRUE(ledger_.Recall("a-2", &record, &there).ok());
+  EXPECT_EQ(record["state"], "reserved-noted");
+  ASSERT_TRUE(ledger_.Recall("a-1", &record, &there).ok());
+  EXPECT_EQ(record["state"], "reserved-noted");
   ASSERT_TRUE(ledger_.Release("a-2", "user:41", "w2", false).ok());
   ASSERT_TRUE(ledger_.ArchiveOf("a-2", &key).ok());
   EXPECT_EQ(key, "") << "nothing sent: no archive to point to";
@@ -82,6 +90,18 @@ TEST_F(ActionLedgerTest, AReservationNotesTheArchiveOfItsNewActionsAndReleaseUns
   EXPECT_EQ(key, "actions/new.jsonl.gz") << "maybe sent: the note stays for restore";
   ASSERT_TRUE(ledger_.Reserve({"b-1"}, "user:42", "w1", 99999999999999, 0, "", &found, &granted).ok());
   EXPECT_EQ(client_->Integer({"EXISTS", "p:action_archive:b-1"}), 0) << "no archive given: no note";
+  ASSERT_TRUE(ledger_.Recall("b-1", &record, &there).ok());
+  EXPECT_EQ(record["state"], "reserved");
+
+  // Taken over once its lease is over: a plain reservation, whose archive is
+  // noted only once written.
+  ASSERT_TRUE(ledger_.Reserve({"c-1"}, "user:43", "w1", 1000, 0, "actions/c.jsonl.gz", &found, &granted).ok());
+  bool ok = false;
+  ASSERT_TRUE(ledger_.TakeOver("c-1", "w1", 1000, "w2", 9000, &ok).ok());
+  EXPECT_TRUE(ok);
+  ASSERT_TRUE(ledger_.Recall("c-1", &record, &there).ok());
+  EXPECT_EQ(record["state"], "reserved");
+  EXPECT_EQ(record["owner"], "w2");
 }
 
 TEST_F(ActionLedgerTest, OnlyAnExpiredReservationAsSeenCanBeTakenOver) {
