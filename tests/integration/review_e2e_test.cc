@@ -246,7 +246,9 @@ TEST_F(ReviewE2E, SpamActsOnceEvenInMonitorModeAndNotSpamUndoesIt) {
   EXPECT_EQ(Writes("/users/" + std::to_string(user_id) + "/block"), 1);
 
   // The review shows what was done, and the audit says who decided.
-  const json full = json::parse(Get("/api/v1/reviews/" + http::PercentEncode(id)).body);
+  const auto got = Get("/api/v1/reviews/" + http::PercentEncode(id));
+  ASSERT_EQ(got.status, 200) << got.body;
+  const json full = json::parse(got.body);
   ASSERT_EQ(full["actions"].size(), 1u) << full.dump();
   EXPECT_EQ(full["actions"][0]["status"], "taken");
   EXPECT_EQ(full["answers"][0]["reviewer"], "api-token");
@@ -269,9 +271,19 @@ TEST_F(ReviewE2E, SpamActsOnceEvenInMonitorModeAndNotSpamUndoesIt) {
   http::CurlHttpClient http;
   storage::S3ObjectStore store(s3_.Options(), http);
   const std::string key = redis_client_->StreamField("spamphibian:labels", "key")[0];
-  std::string object;
-  ASSERT_TRUE(WaitFor([&] { return store.Get(key, &object).ok(); }, std::chrono::seconds(20))) << key;
-  EXPECT_EQ(json::parse(object)["label"], "spam");
+  // s3rver writes an object's file in place: a GET racing the PUT can read
+  // it empty, so the object counts once it is whole.
+  json label;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        std::string object;
+        if (!store.Get(key, &object).ok()) return false;
+        label = json::parse(object, nullptr, false);
+        return !label.is_discarded();
+      },
+      std::chrono::seconds(20)))
+      << key;
+  EXPECT_EQ(label["label"], "spam");
 
   // Not spam after all: every action on the item is undone.
   r = Answer(id, {{"outcome", "ham"}});
