@@ -156,21 +156,25 @@ void ActStage::Resume(Work& w, Step& step) {
   std::string archive;
   if (Status s = deps_.ledger.ArchiveOf(step.id, &archive); !s.ok()) return Stop(w, Outcome::Retry("redis: " + s.message()));
   if (deps_.archive != nullptr) {
-    // The noted object, if its first owner wrote it: the note comes with
-    // the reservation, and the owner may have died before the object was
-    // written (and then sent nothing). No note: reserved before the archive
-    // was batched, its own object if written. When S3 cannot say, it waits:
-    // a second archive would be dated after a call the first owner may
-    // have sent.
+    // The noted object, if its first owner wrote it whole with this
+    // action in it: the note comes with the reservation, and the owner may
+    // have died before or while writing it (a store that writes in place,
+    // as s3rver does, then keeps part of it), or dropped the action from
+    // its batch and died before dropping the note. Then it sent nothing,
+    // and the action is archived again. No note: reserved before the
+    // archive was batched, its own object if written. When S3 cannot say,
+    // it waits: a second archive would be dated after a call the first
+    // owner may have sent.
     const std::string noted = archive.empty() ? LegacyActionArchiveKey(step.id) : archive;
-    storage::ObjectInfo info;
-    const Status head = deps_.archive->Head(noted, &info);
-    if (head.ok()) {
+    std::string object;
+    nlohmann::json record;
+    const Status read = deps_.archive->Get(noted, &object);
+    if (read.ok() && FindArchivedAction(object, step.id, &record).ok()) {
       archive = noted;
-    } else if (head.IsNotFound()) {
+    } else if (read.ok() || read.IsNotFound()) {
       archive.clear();
     } else {
-      return Stop(w, Outcome::Hold("archive " + noted + ": " + head.message() +
+      return Stop(w, Outcome::Hold("archive " + noted + ": " + read.message() +
                                    "; the action waits until it can be archived"));
     }
   }

@@ -537,10 +537,11 @@ TEST_F(ActStageTest, ATakenOverActionKeepsTheFirstOwnersArchive) {
   expected_id_ = id;
   ledger_.records[id] = {{"state", "reserved"}, {"owner", "dead-worker"}, {"lease_until_ms", 1}};
   gitlab_now_["/users/41"] = {{"id", 41}, {"state", "active"}};
-  store_.objects["actions/" + id + ".json"] = R"({"action_id":"first owner's"})";
+  const std::string first = R"({"action_id":")" + id + R"(","by":"the first owner"})";
+  store_.objects["actions/" + id + ".json"] = first;
   ASSERT_EQ(Stage()->Process(Decision("15-0")).kind, Outcome::Kind::kDone);
   EXPECT_EQ(sent_, std::vector<std::string>{"POST /api/v4/users/41/block"});
-  EXPECT_EQ(store_.objects.at("actions/" + id + ".json"), R"({"action_id":"first owner's"})");
+  EXPECT_EQ(store_.objects.at("actions/" + id + ".json"), first);
   EXPECT_EQ(ledger_.records[id]["archive"], "actions/" + id + ".json");
   EXPECT_EQ(ledger_.archive_of.count(id), 0u) << "not archived again";
   // Its owner died before archiving: the next owner archives, then sends.
@@ -560,8 +561,9 @@ TEST_F(ActStageTest, ATakenOverActionKeepsTheFirstOwnersArchive) {
 
 // The batch's object is noted with the reservation, before it is written:
 // an owner that died in between left a note of an object that is not
-// there, and sent nothing. The next owner archives, then sends; a noted
-// object that is there stays the record.
+// there, or is there in part (s3rver writes in place), or was written
+// without the action; it sent nothing. The next owner archives, then
+// sends; a noted object that holds the action stays the record.
 TEST_F(ActStageTest, ATakenOverActionWhoseNotedArchiveWasNeverWrittenIsArchivedBeforeItIsSent) {
   UsePolicy(kQuarantine);
   gitlab_now_["/users/41"] = {{"id", 41}, {"state", "active"}};
@@ -576,12 +578,29 @@ TEST_F(ActStageTest, ATakenOverActionWhoseNotedArchiveWasNeverWrittenIsArchivedB
   EXPECT_EQ(Archived(id)["action_id"], id);
   EXPECT_EQ(ledger_.records[id]["archive"], ledger_.archive_of[id]);
 
+  // Its owner died while writing it (a store that writes in place keeps
+  // part of it), or its batch's object was written without it.
+  for (const std::string& partial : {std::string(), text::Gzip(R"({"action_id":"another"})" "\n").substr(0, 12),
+                                    text::Gzip(R"({"action_id":"another"})" "\n")}) {
+    const std::string entry = "18-" + std::to_string(partial.size() + 1);
+    const std::string other = ActionId(entry, "quarantine");
+    expected_id_ = other;
+    ledger_.records[other] = {{"state", "reserved"}, {"owner", "dead-worker"}, {"lease_until_ms", 1}};
+    ledger_.archive_of[other] = "actions/2026-12-07/partial-" + entry + ".jsonl.gz";
+    store_.objects[ledger_.archive_of[other]] = partial;
+    ASSERT_EQ(Stage()->Process(Decision(entry)).kind, Outcome::Kind::kDone);
+    EXPECT_TRUE(archived_before_call_) << partial.size();
+    EXPECT_NE(ledger_.archive_of[other], "actions/2026-12-07/partial-" + entry + ".jsonl.gz");
+    EXPECT_EQ(Archived(other)["action_id"], other);
+  }
+  EXPECT_EQ(sent_.size(), 4u) << "each sent once, after its archive";
+
   const std::string id2 = ActionId("19-0", "quarantine");
   ledger_.records[id2] = {{"state", "reserved"}, {"owner", "dead-worker"}, {"lease_until_ms", 1}};
   ledger_.archive_of[id2] = "actions/2026-12-07/first-owner-1.jsonl.gz";
   store_.objects["actions/2026-12-07/first-owner-1.jsonl.gz"] = text::Gzip(R"({"action_id":")" + id2 + "\"}\n");
   ASSERT_EQ(Stage()->Process(Decision("19-0")).kind, Outcome::Kind::kDone);
-  EXPECT_EQ(sent_.size(), 2u);
+  EXPECT_EQ(sent_.size(), 5u);
   EXPECT_EQ(ledger_.archive_of[id2], "actions/2026-12-07/first-owner-1.jsonl.gz") << "not archived again";
   EXPECT_EQ(ledger_.records[id2]["archive"], "actions/2026-12-07/first-owner-1.jsonl.gz");
 }
